@@ -1,0 +1,158 @@
+"""Every write to accounts and tokens, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accord.accounts.models import ApiToken, LoginFailure, User, hash_token
+from accord.core import audit, policy
+from accord.core.models import AuditEvent
+
+USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "organization", "is_active")
+
+
+def _check_partner_organization(role: str, organization: Any) -> None:
+    if role == policy.PARTNER and organization is None:
+        raise ValidationError({"organization": "A partner user must belong to an organization."})
+    if role != policy.PARTNER and organization is not None:
+        raise ValidationError({"organization": "Only partner users belong to an organization."})
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    organization: Any = None,
+) -> User:
+    if role not in policy.ROLES:
+        raise ValidationError(
+            {"role": f"Unknown role {role!r}; use one of {', '.join(policy.ROLES)}."}
+        )
+    _check_partner_organization(role, organization)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        organization=organization,
+        is_staff=role == policy.ADMIN,
+        is_superuser=role == policy.ADMIN,
+    )
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        actor=actor or user,
+        action=AuditEvent.Action.CREATE,
+        instance=user,
+        changes=audit.diff({}, audit.snapshot(user, USER_FIELDS)),
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
+    before = audit.snapshot(user, USER_FIELDS)
+    for name in USER_FIELDS:
+        if name in data:
+            setattr(user, name, data[name])
+    _check_partner_organization(user.role, user.organization)
+    user.is_staff = user.is_superuser = user.role == policy.ADMIN
+    user.full_clean(exclude=["password"])
+    user.save()
+    changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
+    if changes:
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=user,
+        changes={"password": ["(hidden)", "(changed)"]},
+    )
+
+
+@transaction.atomic
+def token_create(*, actor: Any, user: User, name: str = "token") -> tuple[ApiToken, str]:
+    """A new token for `user`; the raw key is returned once and never stored."""
+    raw = ApiToken.new_raw_key()
+    token = ApiToken.objects.create(
+        user=user, name=name[:100] or "token", key_hash=hash_token(raw), hint=raw[:10]
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=token,
+        changes={"user": [None, user.get_username()], "name": [None, token.name]},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            instance=token,
+            changes={"revoked_at": [None, token.revoked_at.isoformat()]},
+        )
+
+
+def token_user(raw: str) -> User | None:
+    """The active user a raw token belongs to, or None; marks the token used once a minute."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def login_is_throttled(*, username: str, address: str | None) -> bool:
+    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    by_name = recent.filter(username=username.lower()).count()
+    by_address = recent.filter(address=address).count() if address else 0
+    return by_name >= limit or by_address >= limit * 4
+
+
+def login_failure_record(*, username: str, address: str | None) -> None:
+    LoginFailure.objects.create(username=username.lower()[:150], address=address)
+
+
+def login_failures_clear(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.lower()).delete()

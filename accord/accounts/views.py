@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from accord.accounts import services
+from accord.accounts.forms import ThrottledAuthenticationForm, TokenForm, UserForm
+from accord.accounts.models import ApiToken, User
+from accord.core import policy
+from accord.core.policy import access, get_visible_or_404, visible_to
+
+
+@method_decorator(access(policy.PUBLIC), name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        services.login_failures_clear(username=form.get_user().get_username())
+        return super().form_valid(form)
+
+
+login_view = LoginView.as_view()
+logout_view = access(policy.PUBLIC)(auth_views.LogoutView.as_view())
+
+
+@method_decorator(access(policy.SIGNED_IN), name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = "/accounts/profile/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed.")
+        return response
+
+
+password_change_view = PasswordChangeView.as_view()
+
+
+@access(policy.SIGNED_IN)
+def profile(request: HttpRequest) -> HttpResponse:
+    new_token = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _, new_token = services.token_create(
+            actor=request.user, user=request.user, name=form.cleaned_data["name"]
+        )
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "tokens": tokens, "new_token": new_token},
+    )
+
+
+@require_POST
+@access(policy.SIGNED_IN)
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_visible_or_404(request.user, ApiToken, pk=pk)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Token {token} was revoked.")
+    return redirect("accounts:profile")
+
+
+@access(policy.USERS_MANAGE)
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = visible_to(request.user, User).select_related("organization").order_by("username")
+    return render(request, "accounts/user_list.html", {"users": users, "section": "admin"})
+
+
+@access(policy.USERS_MANAGE)
+def user_create(request: HttpRequest) -> HttpResponse:
+    return _user_form(request, None)
+
+
+@access(policy.USERS_MANAGE)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _user_form(request, get_visible_or_404(request.user, User, pk=pk))
+
+
+def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
+    form = UserForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password"}
+        password = form.cleaned_data.get("password")
+        try:
+            if user is None:
+                data.pop("is_active", None)
+                user = services.user_create(actor=request.user, password=password or None, **data)
+            else:
+                services.user_update(actor=request.user, user=user, data=data)
+                if password:
+                    services.user_set_password(actor=request.user, user=user, password=password)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, f"User {user.username} was saved.")
+            return redirect("accounts:user_list")
+    return render(
+        request, "accounts/user_form.html", {"form": form, "object": user, "section": "admin"}
+    )
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

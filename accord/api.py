@@ -1,0 +1,109 @@
+"""The REST API under /api/v1: one NinjaAPI, session or bearer-token auth, one error format.
+
+Every error answers `{"error": {"code", "message", "details": [{"field", "message"}]}}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from accord.accounts.services import token_user
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session; unsafe methods also need the CSRF token."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Accord API",
+    version="1.0.0",
+    description="Strategic partnerships: directory, strategy, pipeline and more. "
+    "Authenticate with `Authorization: Bearer TOKEN` (create a token on your account page "
+    "or with `accord tokens create`).",
+    auth=[BearerToken(), SessionAuth(csrf=True)],
+    urls_namespace="api-1.0.0",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: list | None = None
+) -> HttpResponse:
+    body = {"error": {"code": code, "message": message, "details": details or []}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:] or e.get("loc", [])),
+            "message": e.get("msg", "invalid"),
+        }
+        for e in exc.errors
+    ]
+    return error_response(request, 422, "invalid", "The request is not valid.", details)
+
+
+@api.exception_handler(ValidationError)
+def _model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        details = [
+            {"field": field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        details = [{"field": None, "message": m} for m in exc.messages]
+    return error_response(request, 422, "invalid", "The data is not valid.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", "Sign in or send a valid API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or "Not allowed.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from accord.directory.api import router as directory_router
+
+    api.add_router("/", directory_router)
+
+
+_register_routers()

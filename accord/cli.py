@@ -1,0 +1,231 @@
+"""The `accord` command: thin, dispatching to services and Django management commands.
+
+Machine output goes to stdout with `--json`; progress and messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="Accord: run strategic partnerships from strategy to scale-up or exit.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+err = Console(stderr=True)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    import django
+
+    django.setup()
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cli_actor(username: str | None) -> Any:
+    """The user a command acts as: the one named, or the built-in `system` account."""
+    from accord.accounts.models import User
+    from accord.core import policy
+
+    if username:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            fail(f"no active user {username!r} (see `accord users create`)")
+        return user
+    user, _ = User.objects.get_or_create(
+        username="system",
+        defaults={"role": policy.ADMIN, "is_active": False, "first_name": "Accord command line"},
+    )
+    return user
+
+
+def resolve_organization(ref: str) -> Any:
+    """An organization by id or `SOURCE:EXTERNAL_ID`."""
+    from accord.directory.models import Organization
+
+    if ref.isdigit():
+        found = Organization.objects.filter(pk=int(ref)).first()
+    elif ":" in ref:
+        source, _, value = ref.partition(":")
+        found = Organization.objects.filter(
+            external_ids__source=source, external_ids__value=value
+        ).first()
+    else:
+        found = None
+    if found is None:
+        fail(f"no organization {ref!r} (give its id or SOURCE:EXTERNAL_ID)")
+    return found
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
+    ] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the generated data.")] = 7,
+) -> None:
+    """Migrate, load the generated demo data and serve on 127.0.0.1."""
+    setup_django()
+    from accord.core.audit import audit_channel
+    from accord.directory.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+
+    migrate()
+    with audit_channel("cli"):
+        summary = load_demo(seed=seed, progress=True)
+    err.print(f"Demo data: {summary}")
+    url = f"http://127.0.0.1:{port}/"
+    err.print(
+        f"Open [bold]{url}[/bold] and sign in as [bold]{DEMO_USERNAME}[/bold] / "
+        f"[bold]{DEMO_PASSWORD}[/bold] (other roles: see README)."
+    )
+    if serve_after:
+        run_server("127.0.0.1", port, workers=2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+) -> None:
+    """Serve an existing database (migrations are applied first)."""
+    setup_django()
+    migrate()
+    err.print(f"Serving on http://{host}:{port}/")
+    run_server(host, port, workers=workers)
+
+
+def run_server(host: str, port: int, *, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from accord.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run any Django management command: accord manage ARGS..."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["accord manage", *ctx.args])
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[
+        str, typer.Option(help="admin, executive, manager, contributor, viewer or partner.")
+    ],
+    organization: Annotated[
+        str | None, typer.Option(help="Partner users: organization id or SOURCE:EXTERNAL_ID.")
+    ] = None,
+    email: Annotated[str, typer.Option(help="E-mail address.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new user as JSON.")] = False,
+) -> None:
+    """Create a user with a role (an administrator's first step on a new install)."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from accord.accounts.services import user_create
+    from accord.core.audit import audit_channel
+
+    migrate()
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    org = resolve_organization(organization) if organization else None
+    actor = cli_actor(None)
+    try:
+        with audit_channel("cli"):
+            user = user_create(
+                actor=actor,
+                username=username,
+                role=role,
+                password=password,
+                email=email,
+                organization=org,
+            )
+    except ValidationError as error:
+        fail(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            if hasattr(error, "error_dict")
+            else " ".join(error.messages)
+        )
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "id": user.pk,
+                    "username": user.username,
+                    "role": user.role,
+                    "organization": org.pk if org else None,
+                }
+            )
+        )
+    else:
+        err.print(f"Created {user.username} ({user.get_role_display()}).")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    username: str,
+    name: Annotated[str, typer.Option(help="A name to recognise the token by.")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json", help='Print {"token": "..."}.')] = False,
+) -> None:
+    """Create a personal API token for a user; the token is printed once."""
+    setup_django()
+    from accord.accounts.models import User
+    from accord.accounts.services import token_create
+    from accord.core.audit import audit_channel
+
+    migrate()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        fail(f"no user {username!r}")
+    with audit_channel("cli"):
+        _, raw = token_create(actor=cli_actor(None), user=user, name=name)
+    print(json.dumps({"token": raw}) if as_json else raw)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The audit recorder: services call it inside the transaction that makes the change.
+
+Field-level changes are stored as `{field: [before, after]}` with JSON-safe values. The channel
+(web, api, cli, import) comes from the entry point through `audit_channel(...)`; the actor is
+always passed explicitly by the service.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+
+from accord.core.models import AuditEvent
+
+_channel: contextvars.ContextVar[str] = contextvars.ContextVar("audit_channel", default="system")
+
+
+@contextmanager
+def audit_channel(channel: str) -> Iterator[None]:
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
+
+
+def current_channel() -> str:
+    return _channel.get()
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return sorted(json_value(v) for v in value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON-safe values of `fields`, for before/after comparison."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            if instance.pk is None:
+                values[name] = []
+            else:
+                values[name] = sorted(str(o) for o in getattr(instance, name).all())
+        elif field.is_relation:
+            values[name] = getattr(instance, field.attname)
+        else:
+            values[name] = json_value(getattr(instance, name))
+    return values
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None:
+        raise ValueError("an audited write needs a known actor")
+    return actor.get_username()
+
+
+def audit_event(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    channel: str | None = None,
+) -> AuditEvent:
+    return AuditEvent(
+        actor=actor,
+        actor_name=_actor_name(actor),
+        channel=channel or current_channel(),
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=dict(changes or {}),
+    )
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    event = audit_event(actor=actor, action=action, instance=instance, changes=changes)
+    event.save()
+    return event
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def history_of(instance_or_label: models.Model | str, object_id: Any = None) -> models.QuerySet:
+    if isinstance(instance_or_label, models.Model):
+        label, object_id = instance_or_label._meta.label_lower, instance_or_label.pk
+    else:
+        label = instance_or_label
+    return AuditEvent.objects.filter(model=label, object_id=str(object_id)).select_related("actor")

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from accord.core import policy
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """What the shared layout needs to show only the sections the user may open."""
+    user = getattr(request, "user", None)
+    return {
+        "nav": {
+            "directory": policy.can(user, policy.DIRECTORY_VIEW),
+            "import": policy.can(user, policy.DIRECTORY_IMPORT),
+            "audit": policy.can(user, policy.AUDIT_VIEW),
+            "users": policy.can(user, policy.USERS_MANAGE),
+        },
+        "role": policy.role_of(user),
+    }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accord.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

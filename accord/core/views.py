@@ -1,0 +1,70 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+
+from accord.core import policy
+from accord.core.models import AuditEvent
+from accord.core.policy import access, visible_to
+from accord.core.selectors import dashboard_for
+
+
+@access(policy.SIGNED_IN)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"section": "home", **dashboard_for(request.user)})
+
+
+@access(policy.AUDIT_VIEW)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = visible_to(request.user, AuditEvent).select_related("actor")
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("model", "action", "channel", "actor", "object_id")
+    }
+    if filters["model"]:
+        events = events.filter(model=filters["model"])
+    if filters["action"]:
+        events = events.filter(action=filters["action"])
+    if filters["channel"]:
+        events = events.filter(channel=filters["channel"])
+    if filters["actor"]:
+        events = events.filter(actor_name=filters["actor"])
+    if filters["object_id"]:
+        events = events.filter(object_id=filters["object_id"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "section": "admin",
+            "page": page,
+            "filters": filters,
+            "actions": AuditEvent.Action.choices,
+            "channels": AuditEvent.Channel.choices,
+        },
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    reason = str(exception) if exception else ""
+    if request.path.startswith("/api/"):
+        return _api_error(403, "forbidden", reason or "Not allowed.")
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error(404, "not_found", "Not found.")
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error(500, "server_error", "An unexpected error occurred.")
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+def _api_error(status: int, code: str, message: str) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)

@@ -1,0 +1,126 @@
+from django import forms
+
+from accord.directory.models import Organization, Person, Tag
+from accord.directory.normalize import country_choices, country_code
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class CountryField(forms.CharField):
+    """Accepts an ISO code or a country name; stores the alpha-2 code."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        code = country_code(value or "")
+        if code is None:
+            raise forms.ValidationError(f"“{value}” is not a known country name or ISO code.")
+        return code
+
+
+class OrganizationForm(forms.ModelForm):
+    country = CountryField(
+        required=False, max_length=60, widget=forms.TextInput(attrs={"list": "country-list"})
+    )
+    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.all(), required=False)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "kind",
+            "one_liner",
+            "description",
+            "website",
+            "country",
+            "city",
+            "founded_year",
+            "size_band",
+            "stage",
+            "tags",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"] = forms.CharField(required=False, max_length=300)
+        self.fields["tags"].widget.attrs["size"] = 8
+        _style(self)
+
+    def clean_website(self) -> str:
+        from accord.directory.normalize import normalize_website
+
+        website = normalize_website(self.cleaned_data.get("website") or "")
+        if website:
+            forms.URLField(assume_scheme="https").clean(website)
+        return website
+
+    @staticmethod
+    def country_list() -> list[tuple[str, str]]:
+        return country_choices()
+
+
+class PersonForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.NumberInput,
+        help_text="Id of the organization the person works at.",
+    )
+    country = CountryField(required=False, max_length=60)
+    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.all(), required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "organization",
+            "title",
+            "email",
+            "phone",
+            "relation",
+            "is_internal",
+            "linkedin_url",
+            "country",
+            "city",
+            "notes",
+            "tags",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            organizations if organizations is not None else Organization.objects.all()
+        )
+        _style(self)
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        label="Id of the duplicate to merge into this organization",
+    )
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].queryset = organizations

@@ -1,0 +1,49 @@
+"""Every read of the directory, always on behalf of a user and through the access policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from accord.core.policy import get_visible_or_404, visible_to
+from accord.directory.filters import OrganizationFilter, PersonFilter, TagFilter
+from accord.directory.models import ExternalId, Organization, Person, Tag
+
+
+def organizations_visible(actor: Any) -> QuerySet[Organization]:
+    return visible_to(actor, Organization)
+
+
+def organization_list(actor: Any, params: Mapping[str, Any] | None = None) -> OrganizationFilter:
+    """The filter bound to `params`; `.qs` is the filtered, prefetched queryset."""
+    queryset = organizations_visible(actor).prefetch_related(
+        Prefetch("tags", queryset=visible_to(actor, Tag).only("id", "name", "slug"))
+    )
+    return OrganizationFilter(params if params is not None else {}, queryset=queryset)
+
+
+def organization_detail(actor: Any, pk: int) -> Organization:
+    return get_visible_or_404(actor, Organization, pk=pk)
+
+
+def organization_external_ids(actor: Any, organization: Organization) -> QuerySet[ExternalId]:
+    return visible_to(actor, ExternalId).filter(organization=organization)
+
+
+def organization_people(actor: Any, organization: Organization) -> QuerySet[Person]:
+    return visible_to(actor, Person).filter(organization=organization)
+
+
+def person_list(actor: Any, params: Mapping[str, Any] | None = None) -> PersonFilter:
+    queryset = visible_to(actor, Person).select_related("organization")
+    return PersonFilter(params if params is not None else {}, queryset=queryset)
+
+
+def tag_list(actor: Any, params: Mapping[str, Any] | None = None) -> TagFilter:
+    queryset = visible_to(actor, Tag).annotate(
+        organization_count=Count("organizations", distinct=True),
+        person_count=Count("people", distinct=True),
+    )
+    return TagFilter(params if params is not None else {}, queryset=queryset)

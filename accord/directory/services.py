@@ -1,0 +1,306 @@
+"""Every write to the directory: validated, saved and audited in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from accord.core import audit
+from accord.core.models import AuditEvent
+from accord.directory.models import ExternalId, Organization, Person, Tag
+from accord.directory.normalize import normalize_domain, normalize_name, normalize_website
+
+ORGANIZATION_FIELDS = (
+    "name",
+    "kind",
+    "country",
+    "city",
+    "website",
+    "founded_year",
+    "size_band",
+    "stage",
+    "one_liner",
+    "description",
+    "is_self",
+)
+PERSON_FIELDS = (
+    "full_name",
+    "organization",
+    "title",
+    "email",
+    "phone",
+    "is_internal",
+    "relation",
+    "linkedin_url",
+    "country",
+    "city",
+    "notes",
+)
+TAG_FIELDS = ("name", "slug", "description")
+
+
+def _assign(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
+    for name in fields:
+        if name in data:
+            value = data[name]
+            setattr(instance, name, "" if value is None and _is_text(instance, name) else value)
+
+
+def _is_text(instance: models.Model, name: str) -> bool:
+    field = instance._meta.get_field(name)
+    return isinstance(field, models.CharField | models.TextField) and not field.null
+
+
+def _prepare_organization(organization: Organization) -> None:
+    organization.name = organization.name.strip()
+    organization.website = normalize_website(organization.website)
+    organization.normalized_name = normalize_name(organization.name)
+    organization.domain = normalize_domain(organization.website)
+    organization.country = (organization.country or "").upper()
+
+
+def _set_tags(instance: Organization | Person, tags: Iterable[Tag]) -> None:
+    tags = list(tags)
+    instance.tags.set(tags)
+    if isinstance(instance, Organization):
+        instance.tag_names = " ".join(sorted(t.name for t in tags))[:1000]
+        instance.save(update_fields=["tag_names"])
+
+
+def _audited_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return audit.snapshot(instance, [*fields, "tags"])
+
+
+@transaction.atomic
+def organization_create(
+    *, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = ()
+) -> Organization:
+    organization = Organization()
+    _assign(organization, data, ORGANIZATION_FIELDS)
+    _prepare_organization(organization)
+    organization.full_clean()
+    organization.save()
+    _set_tags(organization, tags)
+    after = _audited_values(organization, ORGANIZATION_FIELDS)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=organization,
+        changes=audit.diff({}, after),
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    actor: Any,
+    organization: Organization,
+    data: Mapping[str, Any],
+    tags: Iterable[Tag] | None = None,
+) -> Organization:
+    before = _audited_values(organization, ORGANIZATION_FIELDS)
+    _assign(organization, data, ORGANIZATION_FIELDS)
+    _prepare_organization(organization)
+    organization.full_clean()
+    changed = [f for f in ORGANIZATION_FIELDS if f in data]
+    organization.save(update_fields=[*changed, "normalized_name", "domain", "updated_at"])
+    if tags is not None:
+        _set_tags(organization, tags)
+    changes = audit.diff(before, _audited_values(organization, ORGANIZATION_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor, action=AuditEvent.Action.UPDATE, instance=organization, changes=changes
+        )
+    return organization
+
+
+@transaction.atomic
+def organization_delete(*, actor: Any, organization: Organization) -> None:
+    if organization.is_self:
+        raise ValidationError("Our own company cannot be deleted.")
+    if organization.partner_users.exists():
+        raise ValidationError(
+            "Partner users belong to this organization; move or remove them first."
+        )
+    before = _audited_values(organization, ORGANIZATION_FIELDS)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        instance=organization,
+        changes=audit.diff(before, dict.fromkeys(before)),
+    )
+    organization.delete()
+
+
+@transaction.atomic
+def organization_merge(*, actor: Any, keep: Organization, duplicate: Organization) -> Organization:
+    """Move every reference from `duplicate` to `keep`, fill `keep`'s blanks, delete `duplicate`.
+
+    References are found through the model's relations, so apps added later are covered.
+    """
+    if keep.pk == duplicate.pk:
+        raise ValidationError("An organization cannot be merged into itself.")
+    if duplicate.is_self:
+        raise ValidationError("Our own company cannot be merged away; merge the other into it.")
+    moved: dict[str, int] = {}
+    for relation in Organization._meta.related_objects:
+        if relation.many_to_many or relation.one_to_one:
+            continue
+        related_model = relation.related_model
+        count = related_model._base_manager.filter(**{relation.field.name: duplicate}).update(
+            **{relation.field.name: keep}
+        )
+        if count:
+            moved[related_model._meta.label_lower] = count
+    before = _audited_values(keep, ORGANIZATION_FIELDS)
+    filled = {
+        name: getattr(duplicate, name)
+        for name in ORGANIZATION_FIELDS
+        if name != "is_self" and getattr(keep, name) in ("", None) and getattr(duplicate, name)
+    }
+    _assign(keep, filled, filled)
+    _prepare_organization(keep)
+    keep.save()
+    _set_tags(keep, {*keep.tags.all(), *duplicate.tags.all()})
+    changes = audit.diff(before, _audited_values(keep, ORGANIZATION_FIELDS))
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.MERGE,
+        instance=keep,
+        changes={**changes, "merged": [f"{duplicate.pk}: {duplicate.name}", None], "moved": moved},
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        instance=duplicate,
+        changes={"merged_into": [None, f"{keep.pk}: {keep.name}"]},
+    )
+    duplicate.delete()
+    return keep
+
+
+def external_id_set(*, organization: Organization, source: str, value: str) -> ExternalId:
+    found, _ = ExternalId.objects.update_or_create(
+        source=source,
+        value=value,
+        organization__isnull=False,
+        defaults={"organization": organization},
+    )
+    return found
+
+
+@transaction.atomic
+def person_create(*, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = ()) -> Person:
+    person = Person()
+    _assign(person, data, PERSON_FIELDS)
+    person.full_clean()
+    person.save()
+    _set_tags(person, tags)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=person,
+        changes=audit.diff({}, _audited_values(person, PERSON_FIELDS)),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: Any, person: Person, data: Mapping[str, Any], tags: Iterable[Tag] | None = None
+) -> Person:
+    before = _audited_values(person, PERSON_FIELDS)
+    _assign(person, data, PERSON_FIELDS)
+    person.full_clean()
+    changed = [f for f in PERSON_FIELDS if f in data]
+    person.save(update_fields=[*changed, "updated_at"])
+    if tags is not None:
+        _set_tags(person, tags)
+    changes = audit.diff(before, _audited_values(person, PERSON_FIELDS))
+    if changes:
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=person, changes=changes)
+    return person
+
+
+@transaction.atomic
+def person_delete(*, actor: Any, person: Person) -> None:
+    before = _audited_values(person, PERSON_FIELDS)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        instance=person,
+        changes=audit.diff(before, dict.fromkeys(before)),
+    )
+    person.delete()
+
+
+def _tag_values(tag: Tag) -> dict[str, Any]:
+    return audit.snapshot(tag, TAG_FIELDS)
+
+
+@transaction.atomic
+def tag_create(*, actor: Any, data: Mapping[str, Any]) -> Tag:
+    tag = Tag()
+    _assign(tag, data, TAG_FIELDS)
+    if not tag.slug:
+        tag.slug = slugify(tag.name)[:80] or "tag"
+    tag.full_clean()
+    tag.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=tag,
+        changes=audit.diff({}, _tag_values(tag)),
+    )
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, actor: Any, tag: Tag, data: Mapping[str, Any]) -> Tag:
+    before = _tag_values(tag)
+    _assign(tag, data, TAG_FIELDS)
+    tag.full_clean()
+    tag.save()
+    changes = audit.diff(before, _tag_values(tag))
+    if changes:
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=tag, changes=changes)
+        if "name" in changes:
+            for organization in tag.organizations.prefetch_related("tags"):
+                names = sorted(t.name for t in organization.tags.all())
+                organization.tag_names = " ".join(names)[:1000]
+                organization.save(update_fields=["tag_names"])
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, actor: Any, tag: Tag) -> None:
+    organizations = list(tag.organizations.all())
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        instance=tag,
+        changes=audit.diff(_tag_values(tag), dict.fromkeys(TAG_FIELDS)),
+    )
+    tag.delete()
+    for organization in organizations:
+        names = sorted(t.name for t in organization.tags.all())
+        organization.tag_names = " ".join(names)[:1000]
+        organization.save(update_fields=["tag_names"])
+
+
+def tags_get_or_create(*, actor: Any, names: Iterable[str]) -> list[Tag]:
+    """Tags by name, creating (and auditing) the missing ones."""
+    wanted = {n.strip(): None for n in names if n and n.strip()}
+    existing = {t.name.lower(): t for t in Tag.objects.filter(name__in=list(wanted))}
+    result = []
+    for name in wanted:
+        tag = existing.get(name.lower())
+        if tag is None:
+            tag = tag_create(actor=actor, data={"name": name})
+        result.append(tag)
+    return result

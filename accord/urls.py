@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from accord.api import api
+
+urlpatterns = [
+    path("", include("accord.core.urls")),
+    path("accounts/", include("accord.accounts.urls")),
+    path("directory/", include("accord.directory.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "accord.core.views.permission_denied"
+handler404 = "accord.core.views.page_not_found"
+handler500 = "accord.core.views.server_error"

@@ -1,0 +1,85 @@
+"""Personas and shared fixtures: one user per role, partner users of two organizations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from accord.accounts.models import User
+from accord.accounts.services import token_create, user_create
+from accord.core import policy
+from accord.directory import services as directory
+from accord.directory.models import Organization
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PASSWORD = "correct-horse-battery-staple"
+
+
+def shared_file(name: str) -> Path:
+    """A file of the shared data sets, or skip the test with a clear message."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"shared data file {name} is absent (expected at {SHARED_DATA})")
+    return path
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return user_create(actor=None, username="admin", role=policy.ADMIN, password=PASSWORD)
+
+
+@pytest.fixture
+def org_a(admin_user) -> Organization:
+    return directory.organization_create(
+        actor=admin_user, data={"name": "Alpha Robotics", "kind": "startup", "country": "DE"}
+    )
+
+
+@pytest.fixture
+def org_b(admin_user) -> Organization:
+    return directory.organization_create(
+        actor=admin_user, data={"name": "Beta Materials", "kind": "scaleup", "country": "FR"}
+    )
+
+
+@pytest.fixture
+def personas(admin_user, org_a, org_b) -> dict[str, User | None]:
+    """Every role the product knows, plus anonymous (None)."""
+    people: dict[str, User | None] = {"admin": admin_user}
+    for role in (policy.EXECUTIVE, policy.MANAGER, policy.CONTRIBUTOR, policy.VIEWER):
+        people[role] = user_create(actor=admin_user, username=role, role=role, password=PASSWORD)
+    people["partner_a"] = user_create(
+        actor=admin_user,
+        username="partner_a",
+        role=policy.PARTNER,
+        password=PASSWORD,
+        organization=org_a,
+    )
+    people["partner_b"] = user_create(
+        actor=admin_user,
+        username="partner_b",
+        role=policy.PARTNER,
+        password=PASSWORD,
+        organization=org_b,
+    )
+    people["anonymous"] = None
+    return people
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    return client_for(admin_user)
+
+
+def bearer(user: User) -> dict[str, str]:
+    _, raw = token_create(actor=user, user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
