@@ -1,0 +1,257 @@
+"""Every URL pattern and every API operation, walked as every role.
+
+The endpoints are enumerated from the URL configuration and the OpenAPI schema, so an endpoint
+added later is covered the day it is added: it must declare its action (`@access(...)` on a
+view, `x-accord-action` on an API operation) or this test fails. What each role may do is the
+design's table below (DESIGN §3), written independently of the policy module's own table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accord.accounts.models import ApiToken, User
+from accord.accounts.services import token_create, user_create
+from accord.api import api
+from accord.core.models import AuditEvent
+from accord.directory import services as directory
+from accord.directory.models import Organization, Person, Tag
+
+ROLES = ("admin", "executive", "manager", "contributor", "viewer", "partner_a", "partner_b",
+         "anonymous")  # fmt: skip
+INTERNAL = {"admin", "executive", "manager", "contributor", "viewer"}
+DESIGN: dict[str, set[str]] = {
+    "public": set(ROLES),
+    "signed_in": set(ROLES) - {"anonymous"},
+    "directory.view": INTERNAL,
+    "directory.change": {"admin", "manager"},
+    "directory.import": {"admin", "manager"},
+    "audit.view": {"admin"},
+    "users.manage": {"admin"},
+}
+API_DOCS = {"/api/v1/openapi.json", "/api/v1/docs"}
+ORG_A_NAME, ORG_B_NAME = "Alpha Robotics Matrix", "Beta Materials Matrix"
+
+
+@dataclass
+class Endpoint:
+    name: str
+    route: str
+    action: str | None
+    model_hint: str | None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _declared_action(callback: Any) -> str | None:
+    action = getattr(callback, "access_action", None)
+    view_class = getattr(callback, "view_class", None)
+    if action is None and view_class is not None:
+        action = getattr(view_class.dispatch, "access_action", None)
+    return action
+
+
+def _walk(patterns: list, prefix: str = "", namespace: str = "") -> list[Endpoint]:
+    found = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            route = prefix + str(entry.pattern)
+            if route.startswith("api/"):
+                continue  # walked through the OpenAPI schema below
+            space = entry.namespace or namespace
+            found += _walk(entry.url_patterns, route, space)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            hint = f"{namespace}.{entry.name.split('_')[0]}" if entry.name else None
+            found.append(Endpoint(name, prefix + str(entry.pattern),
+                                  _declared_action(entry.callback), hint))  # fmt: skip
+    return found
+
+
+def url_endpoints() -> list[Endpoint]:
+    return _walk(get_resolver().url_patterns)
+
+
+def api_operations() -> list[tuple[str, str, str | None]]:
+    schema = api.get_openapi_schema()
+    found = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            found.append((method.upper(), path, operation.get("x-accord-action")))
+    return found
+
+
+def _model_for(hint: str) -> type[models.Model]:
+    app_label, prefix = hint.split(".")
+    for model in apps.get_app_config(app_label).get_models():
+        if model._meta.model_name == prefix or model._meta.model_name.endswith(prefix):
+            return model
+    raise LookupError(f"no model for URL name prefix {hint!r}: name the URL after its model")
+
+
+def _model_for_segment(segment: str) -> type[models.Model]:
+    for model in apps.get_models():
+        plural = str(model._meta.verbose_name_plural).replace(" ", "-").lower()
+        if segment in (plural, model._meta.model_name):
+            return model
+    raise LookupError(f"no model for API path segment {segment!r}")
+
+
+@pytest.fixture
+def world(db) -> dict[str, Any]:
+    """Two partner organizations and a sample of every directory object, owned by B."""
+    admin = user_create(actor=None, username="m-admin", role="admin")
+    org_a = directory.organization_create(actor=admin, data={"name": ORG_A_NAME})
+    org_b = directory.organization_create(actor=admin, data={"name": ORG_B_NAME})
+    tag = directory.tag_create(actor=admin, data={"name": "matrix-tag"})
+    person = directory.person_create(
+        actor=admin, data={"full_name": "Bea Matrix", "organization": org_b}
+    )
+    users: dict[str, User | None] = {"admin": admin, "anonymous": None}
+    for role in ("executive", "manager", "contributor", "viewer"):
+        users[role] = user_create(actor=admin, username=f"m-{role}", role=role)
+    users["partner_a"] = user_create(
+        actor=admin, username="m-partner-a", role="partner", organization=org_a
+    )
+    users["partner_b"] = user_create(
+        actor=admin, username="m-partner-b", role="partner", organization=org_b
+    )
+    token, _ = token_create(actor=admin, user=admin, name="sample")
+    samples: dict[type[models.Model], models.Model] = {
+        Organization: org_b, Person: person, Tag: tag, User: users["viewer"], ApiToken: token,
+    }  # fmt: skip
+    return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b}
+
+
+def _fill(route: str, endpoint: Endpoint, samples: dict, user: User | None) -> str:
+    def value(match: re.Match) -> str:
+        model = _model_for(endpoint.model_hint or "")
+        if model is ApiToken and user is not None:
+            # Tokens are their owner's: each role acts on a token of its own.
+            return str(token_create(actor=user, user=user, name="own")[0].pk)
+        return str(samples[model].pk)
+
+    path = re.sub(r"<(?:\w+:)?pk>", value, route)
+    if "<" in path:
+        raise AssertionError(f"{endpoint}: the role-matrix test cannot fill {route}; "
+                             "use <int:pk> named after the model")  # fmt: skip
+    return "/" + path
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _leaks_other_partner(role: str, body: bytes) -> bool:
+    text = body.decode(errors="replace")
+    if role == "partner_a":
+        return ORG_B_NAME in text
+    if role == "partner_b":
+        return ORG_A_NAME in text
+    return False
+
+
+def test_every_view_declares_its_action():
+    undeclared = [str(e) for e in url_endpoints() if e.action is None]
+    assert undeclared == [], f"views without @access(...): {undeclared}"
+    unknown = [f"{e}: {e.action}" for e in url_endpoints() if e.action not in DESIGN]
+    assert unknown == [], f"actions the design table does not know: {unknown}"
+
+
+def test_every_api_operation_declares_its_action():
+    undeclared = [f"{m} {p}" for m, p, action in api_operations() if action is None]
+    assert undeclared == [], f"API operations without x-accord-action: {undeclared}"
+    unknown = [f"{m} {p}: {a}" for m, p, a in api_operations() if a not in DESIGN]
+    assert unknown == [], f"actions the design table does not know: {unknown}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", url_endpoints(), ids=str)
+def test_page_access_matches_the_design(endpoint: Endpoint, role: str, world):
+    user = world["users"][role]
+    path = _fill(endpoint.route, endpoint, world["samples"], user)
+    allowed = role in DESIGN[endpoint.action or "public"]
+    client = _client(user)
+
+    response = client.get(path)
+    _check(response, path, "GET", role, allowed, endpoint)
+
+    path = _fill(endpoint.route, endpoint, world["samples"], user)
+    events_before = AuditEvent.objects.count()
+    response = _client(user).post(path, {})
+    _check(response, path, "POST", role, allowed, endpoint)
+    if not allowed:
+        assert AuditEvent.objects.count() == events_before, f"{role} changed data via POST {path}"
+
+
+def _check(response, path: str, method: str, role: str, allowed: bool, endpoint) -> None:
+    status = response.status_code
+    where = f"{method} {path} as {role} ({endpoint.action})"
+    assert status < 500, f"{where} answered {status}"
+    redirect = response.get("Location", "") if status in (301, 302) else ""
+    sent_to_login = "/accounts/login/" in redirect and endpoint.action != "public"
+    if allowed:
+        assert status not in (401, 403, 404) and not sent_to_login, f"{where} refused: {status}"
+    elif status != 405:
+        if role == "anonymous":
+            assert sent_to_login, f"{where} should send to sign-in, got {status}"
+        else:
+            assert status in (403, 404), f"{where} should be refused, got {status}"
+    if not getattr(response, "streaming", False):
+        assert not _leaks_other_partner(role, response.content), f"{where} shows another partner"
+
+
+def _api_path(path: str, samples: dict) -> str:
+    def value(match: re.Match) -> str:
+        segment = path[: match.start()].rstrip("/").split("/")[-1]
+        return str(samples[_model_for_segment(segment)].pk)
+
+    return re.sub(r"\{\w+\}", value, path)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "operation", [op for op in api_operations() if op[1] not in API_DOCS], ids=" ".join
+)
+def test_api_access_matches_the_design(operation, role: str, world):
+    method, template, action = operation
+    user = world["users"][role]
+    path = _api_path(template, world["samples"])
+    headers = {}
+    if user is not None:
+        _, raw = token_create(actor=user, user=user, name="matrix")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    allowed = role in DESIGN.get(action or "", set())
+    events_before = AuditEvent.objects.count()
+    response = Client().generic(method, path, "{}", content_type="application/json", **headers)
+    where = f"{method} {path} as {role} ({action})"
+    status = response.status_code
+    assert status < 500, f"{where} answered {status}"
+    if allowed:
+        assert status not in (401, 403, 404), f"{where} refused: {status}"
+    else:
+        expected = {401} if role == "anonymous" else {403, 404}
+        assert status in expected, f"{where} should be refused with {expected}, got {status}"
+        assert response.json()["error"]["code"], f"{where} error is not in the one error format"
+        changed = AuditEvent.objects.count() - events_before - (1 if user is not None else 0)
+        assert changed == 0, f"{role} changed data via {method} {path}"
+    assert not _leaks_other_partner(role, response.content), f"{where} shows another partner"
+
+
+def test_the_matrix_walks_the_known_pages():
+    """Guards the walker itself: if enumeration broke, the parametrized tests would be empty."""
+    names = {e.name for e in url_endpoints()}
+    assert {"core:home", "directory:organization_list", "directory:organization_detail",
+            "accounts:login", "core:audit_log"} <= names  # fmt: skip
