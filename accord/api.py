@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -15,25 +16,32 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accord.accounts.services import token_user
+from accord.core.api_access import authorize
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        if user is None:
+            return None
+        request.user = user
+        return authorize(request, user)
 
 
 class SessionAuth(APIKeyCookie):
     """The signed-in browser session; unsafe methods also need the CSRF token."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None  # no session at all: answer 401, not a CSRF failure
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
-            return user
+            return authorize(request, user)
         return None
 
 
@@ -57,14 +65,18 @@ def error_response(
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    details = [
-        {
-            "field": ".".join(str(p) for p in e.get("loc", [])[1:] or e.get("loc", [])),
-            "message": e.get("msg", "invalid"),
-        }
-        for e in exc.errors
-    ]
+    details = [{"field": _field_name(e), "message": e.get("msg", "invalid")} for e in exc.errors]
     return error_response(request, 422, "invalid", "The request is not valid.", details)
+
+
+def _field_name(error: dict) -> str:
+    """`country` for a body field (loc: body, payload, country), `limit` for a query one."""
+    loc = [str(p) for p in error.get("loc", [])]
+    if loc[:1] == ["body"] and len(loc) > 2:
+        loc = loc[2:]
+    elif len(loc) > 1:
+        loc = loc[1:]
+    return ".".join(loc)
 
 
 @api.exception_handler(ValidationError)
@@ -101,9 +113,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from accord.accounts.api import router as accounts_router
     from accord.directory.api import router as directory_router
 
     api.add_router("/", directory_router)
+    api.add_router("/", accounts_router)
 
 
 _register_routers()

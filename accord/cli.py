@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -221,6 +224,153 @@ def tokens_create(
     with audit_channel("cli"):
         _, raw = token_create(actor=cli_actor(None), user=user, name=name)
     print(json.dumps({"token": raw}) if as_json else raw)
+
+
+IMPORT_HELP = """Import organizations or people from a CSV, XLSX or JSON Lines (.jsonl) file.
+
+KIND is `organizations` or `people`. Every row is validated first; when any row fails nothing
+is written (unless --skip-invalid) and the exit status is 1. Usage errors exit with 2.
+
+Columns map to fields by their header (name, kind, country, city, website, founded_year,
+size_band, stage, one_liner, description, tags, id; for people full_name or first_name and
+last_name, email, title, organization, phone, relation, is_internal, linkedin_url, country,
+city, notes, tags, id), or explicitly with --map "Company name=name". Map a column to
+`external_id:SOURCE` to store it as an external id, or to `-` to ignore it.
+
+A --mapping FILE is JSON: {"columns": {"Company name": "name", "HQ": "city", "Ticker":
+"external_id:ticker", "Internal notes": "-"}}.
+
+Presets (--preset) for known sources imply --source: yc (Y Combinator directory), ror
+(Research Organization Registry), sp500 (S&P 500 constituents).
+
+With --json, stdout is one JSON object: {"created", "updated", "unchanged", "errors": [{"row",
+"column", "message"}], "possible_duplicates": [{"row", "name", "reason", "existing_id",
+"existing_name", "other_row"}], ...}. Rows are numbered as a spreadsheet shows them (the
+header is row 1).
+"""
+
+
+@app.command("import", help=IMPORT_HELP)
+def import_(
+    kind: Annotated[str, typer.Argument(help="organizations or people.")],
+    file: Annotated[Path, typer.Argument(help="A .csv, .xlsx or .jsonl file.")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="SOURCE_COLUMN=FIELD; repeat for more columns."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help='A saved JSON mapping: {"columns": {"COLUMN": "field"}}.')
+    ] = None,
+    preset: Annotated[str | None, typer.Option(help="A built-in mapping: yc, ror, sp500.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Store the file's id column as an external id of SOURCE.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="The CSV's text encoding (detected when not given).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Write the valid rows, skip the bad ones.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    actor: Annotated[
+        str | None, typer.Option(help="The user to record as making the change (default: system).")
+    ] = None,
+) -> None:
+    setup_django()
+    from accord.core.audit import audit_channel
+    from accord.directory.importing.engine import ImportOptions, import_file
+    from accord.directory.importing.errors import ImportUsageError
+    from accord.directory.importing.mapping import load_mapping_file, parse_map_options
+
+    try:
+        columns = load_mapping_file(kind, mapping) if mapping else {}
+        columns.update(parse_map_options(kind, map_ or []))
+        options = ImportOptions(
+            kind=kind,
+            columns=columns,
+            preset=preset,
+            source=source,
+            encoding=encoding,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+        )
+        options.check()
+    except (ImportUsageError, KeyError) as error:
+        fail(str(error).strip("'\""))
+    if not file.is_file():
+        fail(f"no file {str(file)!r}")
+    migrate()
+    user = cli_actor(actor)
+    try:
+        with audit_channel("import"), _import_progress() as progress:
+            result = import_file(file, actor=user, options=options, progress=progress)
+    except ImportUsageError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        _print_import_summary(result)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _import_progress() -> Iterator[Any]:
+    """A rich progress bar on stderr, shown once a write passes a few thousand rows."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    task: list[Any] = []
+
+    def report(what: str, done: int, total: int) -> None:
+        if total < 5000:
+            return
+        if not task:
+            bar.start()
+            task.append(bar.add_task(what, total=total))
+        bar.update(task[0], completed=done)
+
+    try:
+        yield report
+    finally:
+        if task:
+            bar.stop()
+
+
+def _print_import_summary(result: Any) -> None:
+    for error in result.errors[:200]:
+        err.print(f"  x {error}", markup=False, highlight=False)
+    if len(result.errors) > 200:
+        err.print(f"  ... and {len(result.errors) - 200} more (use --json for all)")
+    for dup in result.possible_duplicates[:50]:
+        other = (
+            f"organization {dup.existing_id} {dup.existing_name!r}"
+            if dup.existing_id
+            else f"row {dup.other_row}"
+        )
+        err.print(f"  ? row {dup.row} {dup.name!r} looks like {other}: {dup.reason}", markup=False)
+    if result.dry_run:
+        head = "Dry run, nothing written; would have"
+    elif result.written:
+        head = "Imported"
+    else:
+        head = "Refused, nothing written; the valid rows would have"
+    err.print(
+        f"{head} created {result.created}, updated {result.updated}, unchanged"
+        f" {result.unchanged} {result.kind}; {result.refused_rows} row(s) refused;"
+        f" {len(result.possible_duplicates)} possible duplicate(s).",
+        markup=False,
+    )
 
 
 def main() -> None:

@@ -1,8 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from accord.accounts.models import User
-from accord.accounts.services import login_failure_record, login_is_throttled
+from accord.accounts.services import (
+    check_partner_organization,
+    login_failure_record,
+    login_is_throttled,
+)
 from accord.directory.models import Organization
 
 
@@ -65,6 +70,16 @@ class UserForm(forms.ModelForm):
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Checked here so the message lands on the organization field, not above the form.
+        if "role" in cleaned and "organization" not in self.errors:
+            try:
+                check_partner_organization(cleaned["role"], cleaned.get("organization"))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 class TokenForm(forms.Form):

@@ -18,7 +18,7 @@ from accord.core.models import AuditEvent
 USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "organization", "is_active")
 
 
-def _check_partner_organization(role: str, organization: Any) -> None:
+def check_partner_organization(role: str, organization: Any) -> None:
     if role == policy.PARTNER and organization is None:
         raise ValidationError({"organization": "A partner user must belong to an organization."})
     if role != policy.PARTNER and organization is not None:
@@ -41,7 +41,7 @@ def user_create(
         raise ValidationError(
             {"role": f"Unknown role {role!r}; use one of {', '.join(policy.ROLES)}."}
         )
-    _check_partner_organization(role, organization)
+    check_partner_organization(role, organization)
     user = User(
         username=username,
         email=email,
@@ -74,7 +74,7 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
     for name in USER_FIELDS:
         if name in data:
             setattr(user, name, data[name])
-    _check_partner_organization(user.role, user.organization)
+    check_partner_organization(user.role, user.organization)
     user.is_staff = user.is_superuser = user.role == policy.ADMIN
     user.full_clean(exclude=["password"])
     user.save()

@@ -94,6 +94,8 @@ def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
                 data.pop("is_active", None)
                 user = services.user_create(actor=request.user, password=password or None, **data)
             else:
+                # The form was bound to the instance; reload so the audit sees the stored values.
+                user = User.objects.get(pk=user.pk)
                 services.user_update(actor=request.user, user=user, data=data)
                 if password:
                     services.user_set_password(actor=request.user, user=user, password=password)

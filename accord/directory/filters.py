@@ -10,10 +10,14 @@ from accord.directory.search import search_organizations
 
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
-    kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices)
-    country = django_filters.MultipleChoiceFilter(choices=country_choices())
-    stage = django_filters.MultipleChoiceFilter(choices=Organization.Stage.choices)
-    size_band = django_filters.MultipleChoiceFilter(choices=Organization.SizeBand.choices)
+    # Columns of the organization itself: no join, so no DISTINCT (which made counting
+    # 100,000 rows cost ~70 ms in SQLite).
+    kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices, distinct=False)
+    country = django_filters.MultipleChoiceFilter(choices=country_choices(), distinct=False)
+    stage = django_filters.MultipleChoiceFilter(choices=Organization.Stage.choices, distinct=False)
+    size_band = django_filters.MultipleChoiceFilter(
+        choices=Organization.SizeBand.choices, distinct=False
+    )
     tag = django_filters.ModelMultipleChoiceFilter(
         field_name="tags__slug",
         to_field_name="slug",
@@ -37,7 +41,10 @@ class OrganizationFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
-    organization = django_filters.NumberFilter(field_name="organization_id")
+    # Bounded: an id beyond the database's integer range is a form error, not a crash.
+    organization = django_filters.NumberFilter(
+        field_name="organization_id", min_value=1, max_value=2**63 - 1
+    )
     relation = django_filters.MultipleChoiceFilter(choices=Person.Relation.choices)
     is_internal = django_filters.BooleanFilter()
     tag = django_filters.ModelMultipleChoiceFilter(

@@ -26,11 +26,29 @@ class CountryField(forms.CharField):
         return code
 
 
+class TagChoiceField(forms.ModelMultipleChoiceField):
+    """Tags by id; an id beyond the database's integer range is refused, not a crash."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # the parent class names it as an invalid value
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class OrganizationForm(forms.ModelForm):
     country = CountryField(
         required=False, max_length=60, widget=forms.TextInput(attrs={"list": "country-list"})
     )
-    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.all(), required=False)
+    tags = TagChoiceField(queryset=Tag.objects.all(), required=False)
 
     class Meta:
         model = Organization
@@ -76,7 +94,7 @@ class PersonForm(forms.ModelForm):
         help_text="Id of the organization the person works at.",
     )
     country = CountryField(required=False, max_length=60)
-    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.all(), required=False)
+    tags = TagChoiceField(queryset=Tag.objects.all(), required=False)
 
     class Meta:
         model = Person

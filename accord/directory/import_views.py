@@ -1,12 +1,106 @@
-"""Import in the web UI: upload, preview with row-level errors, confirm."""
+"""Import in the web UI: upload, preview with row-level errors, confirm.
 
+The upload is kept under DATA_DIR/imports/<token>/ so the preview (a dry run) and the
+confirmed import read the same file; a token is only good for the user who uploaded it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from accord.core import policy
 from accord.core.policy import access
+from accord.directory.importing.engine import ImportResult, import_file
+from accord.directory.importing.errors import ImportUsageError
+from accord.directory.importing.mapping import ORGANIZATIONS
+from accord.directory.importing.uploads import Upload, UploadForm
+
+SECTION = {"section": "directory"}
 
 
 @access(policy.DIRECTORY_IMPORT)
 def import_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/import_start.html", {"section": "directory"})
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.upload_for(request.user.pk)
+        upload.save(form.cleaned_data["file"])
+        return redirect(f"{reverse('directory:import_preview')}?token={upload.token}")
+    return render(request, "directory/import_start.html", {**SECTION, "form": form})
+
+
+def _lost(request: HttpRequest) -> HttpResponse:
+    messages.warning(request, "That upload is no longer available; please upload the file again.")
+    return redirect("directory:import_start")
+
+
+def _preview(request: HttpRequest, upload: Upload, result: ImportResult) -> HttpResponse:
+    problems = {(e.row, e.column): e.message for e in result.errors}
+    headers = result.headers  # each preview row holds one cell per header
+    rows = [
+        (
+            number,
+            [(value, problems.get((number, h))) for value, h in zip(cells, headers, strict=True)],
+        )
+        for number, cells in result.preview
+    ]
+    can_confirm = not result.written and (result.ok or upload.skip_invalid)
+    context = {
+        **SECTION,
+        "upload": upload,
+        "result": result,
+        "rows": rows,
+        "can_confirm": can_confirm and (result.created or result.updated),
+        "duplicates": result.possible_duplicates[:200],
+        "errors": result.errors[:500],
+    }
+    return render(request, "directory/import_preview.html", context)
+
+
+@access(policy.DIRECTORY_IMPORT)
+def import_preview(request: HttpRequest) -> HttpResponse:
+    upload = Upload.load(request.GET.get("token", ""), request.user.pk)
+    if upload is None:
+        return _lost(request)
+    try:
+        result = import_file(upload.path, actor=request.user, options=upload.options(dry_run=True))
+    except ImportUsageError as error:
+        return _refused(request, upload, str(error))
+    return _preview(request, upload, result)
+
+
+def _refused(request: HttpRequest, upload: Upload, message: str) -> HttpResponse:
+    upload.discard()
+    messages.error(request, f"The file cannot be imported as asked: {message}")
+    return redirect("directory:import_start")
+
+
+@access(policy.DIRECTORY_IMPORT)
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    upload = Upload.load(request.POST.get("token", ""), request.user.pk)
+    if upload is None:
+        return _lost(request)
+    try:
+        result = import_file(upload.path, actor=request.user, options=upload.options(dry_run=False))
+    except ImportUsageError as error:
+        return _refused(request, upload, str(error))
+    except DatabaseError as error:
+        # The transaction was rolled back: say so rather than answer 500.
+        return _refused(request, upload, f"the database refused it, nothing was written ({error})")
+    if not result.written:
+        messages.error(request, "Nothing was imported: fix the problems below and upload again.")
+        return _preview(request, upload, result)
+    upload.discard()
+    skipped = f"; {result.refused_rows} invalid row(s) skipped" if result.errors else ""
+    messages.success(
+        request,
+        f"Imported {upload.filename}: {result.created} created, {result.updated} updated,"
+        f" {result.unchanged} unchanged{skipped}.",
+    )
+    target = "organization_list" if upload.kind == ORGANIZATIONS else "person_list"
+    return redirect(f"directory:{target}")

@@ -91,6 +91,8 @@ class Organization(models.Model):
             ),
         ]
         indexes = [
+            # The list's default order; without it every page sorts all rows.
+            models.Index(fields=["name", "id"], name="directory_org_name_id_idx"),
             models.Index(fields=["country", "name"]),
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["stage", "name"]),

@@ -295,12 +295,12 @@ def tag_delete(*, actor: Any, tag: Tag) -> None:
 
 def tags_get_or_create(*, actor: Any, names: Iterable[str]) -> list[Tag]:
     """Tags by name, creating (and auditing) the missing ones."""
-    wanted = {n.strip(): None for n in names if n and n.strip()}
-    existing = {t.name.lower(): t for t in Tag.objects.filter(name__in=list(wanted))}
+    wanted = {slugify(n.strip())[:80] or "tag": n.strip() for n in names if n and n.strip()}
+    existing = {t.slug: t for t in Tag.objects.filter(slug__in=list(wanted))}
     result = []
-    for name in wanted:
-        tag = existing.get(name.lower())
+    for slug, name in wanted.items():
+        tag = existing.get(slug)
         if tag is None:
-            tag = tag_create(actor=actor, data={"name": name})
+            tag = tag_create(actor=actor, data={"name": name, "slug": slug})
         result.append(tag)
     return result

@@ -37,6 +37,7 @@ class OrganizationTable(tables.Table):
         }
         order_by_field = "sort"
         per_page = 50
+        template_name = "directory/_organization_table.html"
 
     def render_country(self, value: str) -> str:
         return format_html('<span title="{}">{}</span>', country_name(value), value)

@@ -1,0 +1,190 @@
+"""The directory API's typed input and output (ninja Schemas, published in the OpenAPI spec)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from accord.directory.models import Organization, Person
+from accord.directory.normalize import country_code
+
+OrganizationOrdering = Literal[
+    "name", "-name", "founded_year", "-founded_year", "updated_at", "-updated_at", "country"
+]
+PersonOrdering = Literal["name", "-name", "updated_at", "-updated_at"]
+
+
+def _country(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = country_code(value)
+    if code is None:
+        raise ValueError(f"Unknown country {value!r}; give an ISO 3166 code or a country name.")
+    return code
+
+
+def _tag_names(value: list[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [name.strip() for name in value]
+    if any(not name or len(name) > 80 for name in names):
+        raise ValueError("Each tag name needs 1 to 80 characters.")
+    return names
+
+
+# Output
+
+
+class TagRef(Schema):
+    id: int
+    name: str
+    slug: str
+
+
+class ExternalIdOut(Schema):
+    source: str
+    value: str
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    country: str
+    city: str
+    website: str
+    domain: str
+    founded_year: int | None
+    size_band: str
+    stage: str
+    one_liner: str
+    description: str
+    tags: list[TagRef]
+    external_ids: list[ExternalIdOut]
+    is_self: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    organization: OrganizationRef | None
+    title: str
+    email: str
+    phone: str
+    is_internal: bool
+    relation: str
+    linkedin_url: str
+    country: str
+    city: str
+    notes: str
+    tags: list[TagRef]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+    slug: str
+    description: str
+    organization_count: int
+    person_count: int
+
+
+# Input. Every field of a PATCH schema is optional; only the fields sent are changed.
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Organization.Kind | None = None
+    country: str | None = Field(None, description="ISO 3166 code or country name")
+    city: str | None = Field(None, max_length=120)
+    website: str | None = Field(None, max_length=300)
+    founded_year: int | None = Field(None, ge=1000, le=2100)
+    size_band: Organization.SizeBand | Literal[""] | None = None
+    stage: Organization.Stage | Literal[""] | None = None
+    one_liner: str | None = Field(None, max_length=300)
+    description: str | None = None
+    tags: list[str] | None = Field(None, description="Tag names; missing tags are created")
+
+    _check_country = field_validator("country")(_country)
+    _check_tags = field_validator("tags")(_tag_names)
+
+
+class OrganizationIn(OrganizationPatch):
+    name: str = Field(..., min_length=1, max_length=200)
+
+
+class PersonPatch(Schema):
+    full_name: str | None = Field(None, min_length=1, max_length=200)
+    organization: int | None = Field(None, description="Id of the organization")
+    title: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=50)
+    is_internal: bool | None = None
+    relation: Person.Relation | None = None
+    linkedin_url: str | None = Field(None, max_length=300)
+    country: str | None = Field(None, description="ISO 3166 code or country name")
+    city: str | None = Field(None, max_length=120)
+    notes: str | None = None
+    tags: list[str] | None = Field(None, description="Tag names; missing tags are created")
+
+    _check_country = field_validator("country")(_country)
+    _check_tags = field_validator("tags")(_tag_names)
+
+
+class PersonIn(PersonPatch):
+    full_name: str = Field(..., min_length=1, max_length=200)
+
+
+class TagPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=80)
+    slug: str | None = Field(None, max_length=80, pattern=r"^[-a-zA-Z0-9_]*$")
+    description: str | None = Field(None, max_length=300)
+
+
+class TagIn(TagPatch):
+    name: str = Field(..., min_length=1, max_length=80)
+
+
+# Filters: the same FilterSets as the pages (accord/directory/filters.py) read these.
+
+
+class OrganizationFilters(Schema):
+    q: str | None = Field(None, description="Full-text search: every word, as a prefix")
+    kind: list[Organization.Kind] = Field(default_factory=list)
+    country: list[str] = Field(default_factory=list, description="ISO codes or country names")
+    stage: list[Organization.Stage] = Field(default_factory=list)
+    size_band: list[Organization.SizeBand] = Field(default_factory=list)
+    tag: list[str] = Field(default_factory=list, description="Tag slugs")
+    founded_from: int | None = None
+    founded_to: int | None = None
+    ordering: OrganizationOrdering | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        return [_country(v) or "" for v in value]
+
+
+class PersonFilters(Schema):
+    q: str | None = Field(None, description="Search in name, e-mail and title")
+    organization: int | None = None
+    relation: list[Person.Relation] = Field(default_factory=list)
+    is_internal: bool | None = None
+    tag: list[str] = Field(default_factory=list, description="Tag slugs")
+    ordering: PersonOrdering | None = None
+
+
+class TagFilters(Schema):
+    q: str | None = Field(None, description="Search in the tag name")
