@@ -4,7 +4,7 @@
 
 Seeds a fresh SQLite database in a temporary ACCORD_DATA_DIR with generated organizations
 (names, one-liners, descriptions, countries, kinds, tags) and people, padded with the real
-rows of /work/shared/data/*.csv when present (read from there, never copied). Then:
+rows of ../shared/data/*.csv beside the repository when present (never copied). Then:
 
 - the import path (validation, duplicate detection, audit) against a raw `bulk_create` of the
   same rows, measured in the same run (`import_ratio_vs_bulk_insert`, target >= 0.25);
@@ -40,14 +40,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("ACCORD_SHARED_DATA", "/work/shared/data"))
+DATA = Path(os.environ.get("ACCORD_SHARED_DATA", ROOT.parent / "shared" / "data"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
 P95_TARGET_MS = 150.0
 IMPORT_RATIO_TARGET = 0.25
 BATCH = 5000
 
-FULL = {"small": 1_000, "large": 100_000, "people_per_org": 2, "reps": 50, "import_rows": 5_000}
+FULL = {"small": 1_000, "large": 100_000, "people_per_org": 2, "reps": 50, "import_rows": 20_000}
 QUICK = {"small": 500, "large": 2_000, "people_per_org": 2, "reps": 15, "import_rows": 1_000}
 
 # Searches: prefix words matching ~4% of rows, one word matching ~16%, and a rare combination.

@@ -29,7 +29,7 @@ echo "== ruff" >&2
 
 mkdir -p artifacts
 echo "== pytest on SQLite" >&2
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n "${ACCORD_TEST_WORKERS:-2}" "$@"
 
 echo "== pytest on PostgreSQL" >&2
 PGBIN="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
@@ -45,4 +45,4 @@ fi
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 stop_pg() { "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDIR"; }
 trap stop_pg EXIT
-DATABASE_URL="postgres://accord@127.0.0.1:$PGPORT/accord" .venv/bin/python -m pytest "$@"
+DATABASE_URL="postgres://accord@127.0.0.1:$PGPORT/accord" .venv/bin/python -m pytest -n "${ACCORD_TEST_WORKERS:-2}" "$@"

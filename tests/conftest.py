@@ -25,6 +25,13 @@ def shared_file(name: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings) -> None:
+    """Argon2 is deliberately slow; tests that check the real hasher are marked for it."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_user(db) -> User:
     return user_create(actor=None, username="admin", role=policy.ADMIN, password=PASSWORD)

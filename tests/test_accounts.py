@@ -112,12 +112,14 @@ def test_a_successful_sign_in_clears_the_failures_counted_so_far(admin_user):
 # Passwords ---------------------------------------------------------------------------------
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_stored_as_argon2_hashes(admin_user):
     admin_user.refresh_from_db()
     assert admin_user.password.startswith("argon2")
     assert PASSWORD not in admin_user.password
 
 
+@pytest.mark.real_password_hashing
 def test_password_change_page_changes_the_password(admin_user):
     client = client_for(admin_user)
     assert client.get("/accounts/password/").status_code == 200

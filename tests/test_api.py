@@ -32,12 +32,6 @@ def error_fields(response) -> list[str]:
     return [d["field"] for d in body["error"]["details"]]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    """The personas get real passwords; hashing them with argon2 in every test is slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def manager_api(personas) -> Client:
     return client_for(personas["manager"])

@@ -29,6 +29,7 @@ def test_help_lists_every_command():
 
 
 @pytest.mark.django_db
+@pytest.mark.real_password_hashing
 def test_users_create_makes_a_manager_with_the_password_read_from_stdin():
     result = accord(
         "users", "create", "maria", "--role", "manager", "--password-stdin", input=NEW_PASSWORD

@@ -548,3 +548,13 @@ def test_a_tag_name_without_letters_that_clashes_by_slug_is_refused_with_a_messa
     assert response.status_code == 200
     assert "Slug already exists" in response.content.decode()
     assert list(Tag.objects.values_list("name", flat=True)) == ["!!!"]
+
+
+def test_submitting_the_filter_form_with_blank_fields_filters_by_the_filled_ones(
+    admin_client, org_a, org_b
+):
+    """The form sends every field; an empty tag or year box means "any", not "invalid"."""
+    response = admin_client.get("/directory/organizations/?q=&tag=&founded_from=&founded_to=")
+    assert response.context["table"].paginator.count == 2
+    response = admin_client.get("/directory/organizations/?q=alpha&tag=&founded_from=")
+    assert [row.record.name for row in response.context["table"].page] == [org_a.name]

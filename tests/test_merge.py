@@ -103,11 +103,10 @@ def test_merge_is_recorded_on_both_histories(admin_user, pair):
     assert merge.changes["merged"] == [f"{duplicate_pk}: ACME Robotics GmbH", None]
     assert merge.changes["city"] == ["", "Berlin"]
     assert merge.changes["tags"] == [["Robotics", "Vision"], ["Lidar", "Robotics", "Vision"]]
-    assert merge.changes["moved"] == {
-        "directory.person": 2,
-        "directory.externalid": 1,
-        "accounts.user": 1,
-    }
+    assert merge.changes["moved"] == [
+        None,
+        {"directory.person": 2, "directory.externalid": 1, "accounts.user": 1},
+    ]
 
     deleted = history_of("directory.organization", duplicate_pk).first()
     assert deleted.action == "delete"

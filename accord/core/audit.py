@@ -63,12 +63,17 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return values
 
 
+_EMPTY = (None, "", [])
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    return {
-        name: [before.get(name), after.get(name)]
-        for name in after
-        if before.get(name) != after.get(name)
-    }
+    """Fields whose value changed; nothing and an empty value count as the same."""
+    changed = {}
+    for name in after:
+        old, new = before.get(name), after.get(name)
+        if old != new and not (old in _EMPTY and new in _EMPTY):
+            changed[name] = [old, new]
+    return changed
 
 
 def _actor_name(actor: Any) -> str:

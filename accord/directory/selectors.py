@@ -6,10 +6,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import QueryDict
 
 from accord.core.policy import get_visible_or_404, visible_to
 from accord.directory.filters import OrganizationFilter, PersonFilter, TagFilter
 from accord.directory.models import ExternalId, Organization, Person, Tag
+
+
+def filter_params(params: Mapping[str, Any] | None) -> QueryDict:
+    """The filter values a person gave: blank fields of a submitted form mean "any"."""
+    cleaned = QueryDict(mutable=True)
+    if params is None:
+        return cleaned
+    for key in params:
+        values = params.getlist(key) if hasattr(params, "getlist") else [params[key]]
+        kept = [v for v in values if not (isinstance(v, str) and v.strip() == "")]
+        if kept:
+            cleaned.setlist(key, kept)
+    return cleaned
 
 
 def organizations_visible(actor: Any) -> QuerySet[Organization]:
@@ -21,7 +35,7 @@ def organization_list(actor: Any, params: Mapping[str, Any] | None = None) -> Or
     queryset = organizations_visible(actor).prefetch_related(
         Prefetch("tags", queryset=visible_to(actor, Tag).only("id", "name", "slug"))
     )
-    return OrganizationFilter(params if params is not None else {}, queryset=queryset)
+    return OrganizationFilter(filter_params(params), queryset=queryset)
 
 
 def organization_detail(actor: Any, pk: int) -> Organization:
@@ -38,7 +52,7 @@ def organization_people(actor: Any, organization: Organization) -> QuerySet[Pers
 
 def person_list(actor: Any, params: Mapping[str, Any] | None = None) -> PersonFilter:
     queryset = visible_to(actor, Person).select_related("organization")
-    return PersonFilter(params if params is not None else {}, queryset=queryset)
+    return PersonFilter(filter_params(params), queryset=queryset)
 
 
 def tag_list(actor: Any, params: Mapping[str, Any] | None = None) -> TagFilter:
@@ -46,4 +60,4 @@ def tag_list(actor: Any, params: Mapping[str, Any] | None = None) -> TagFilter:
         organization_count=Count("organizations", distinct=True),
         person_count=Count("people", distinct=True),
     )
-    return TagFilter(params if params is not None else {}, queryset=queryset)
+    return TagFilter(filter_params(params), queryset=queryset)

@@ -172,7 +172,11 @@ def organization_merge(*, actor: Any, keep: Organization, duplicate: Organizatio
         actor=actor,
         action=AuditEvent.Action.MERGE,
         instance=keep,
-        changes={**changes, "merged": [f"{duplicate.pk}: {duplicate.name}", None], "moved": moved},
+        changes={
+            **changes,
+            "merged": [f"{duplicate.pk}: {duplicate.name}", None],
+            "moved": [None, moved],
+        },
     )
     audit.record(
         actor=actor,
