@@ -10,6 +10,7 @@ from accord.accounts import services
 from accord.accounts.forms import ThrottledAuthenticationForm, TokenForm, UserForm
 from accord.accounts.models import ApiToken, User
 from accord.core import policy
+from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 
 
@@ -100,18 +101,10 @@ def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
                 if password:
                     services.user_set_password(actor=request.user, user=user, password=password)
         except ValidationError as error:
-            _attach_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"User {user.username} was saved.")
             return redirect("accounts:user_list")
     return render(
         request, "accounts/user_form.html", {"form": form, "object": user, "section": "admin"}
     )
-
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

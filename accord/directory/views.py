@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from accord.core import policy
 from accord.core.audit import history_of
+from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory import selectors, services
 from accord.directory.exporting import ORGANIZATION_COLUMNS, PERSON_COLUMNS, export_response
@@ -18,14 +19,6 @@ from accord.directory.models import Organization, Person, Tag
 from accord.directory.tables import OrganizationTable, PersonTable, TagTable
 
 SECTION = {"section": "directory"}
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _export_format(request: HttpRequest) -> str | None:
@@ -98,7 +91,7 @@ def _organization_form(request: HttpRequest, organization: Organization | None) 
                     actor=request.user, organization=stored, data=data, tags=tags
                 )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"{organization.name} was saved.")
             return redirect(organization)
@@ -235,7 +228,7 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
                     actor=request.user, person=stored, data=data, tags=form.cleaned_data["tags"]
                 )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} was saved.")
             return redirect(person)
@@ -306,7 +299,7 @@ def _tag_form(request: HttpRequest, tag: Tag | None) -> HttpResponse:
                 stored = Tag.objects.get(pk=tag.pk)
                 tag = services.tag_update(actor=request.user, tag=stored, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"Tag {tag.name} was saved.")
             return redirect(tag)
