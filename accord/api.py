@@ -115,9 +115,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from accord.accounts.api import router as accounts_router
     from accord.directory.api import router as directory_router
+    from accord.partnerships.api import router as partnerships_router
+    from accord.strategy.api import router as strategy_router
 
     api.add_router("/", directory_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", strategy_router)
+    api.add_router("/", partnerships_router)
 
 
 _register_routers()

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "accord.core",
     "accord.accounts",
     "accord.directory",
+    "accord.strategy",
+    "accord.partnerships",
 ]
 
 MIDDLEWARE = [

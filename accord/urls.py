@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("accord.core.urls")),
     path("accounts/", include("accord.accounts.urls")),
     path("directory/", include("accord.directory.urls")),
+    path("strategy/", include("accord.strategy.urls")),
+    path("partnerships/", include("accord.partnerships.urls")),
     path("api/v1/", api.urls),
 ]
 

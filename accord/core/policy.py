@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
 ADMIN, EXECUTIVE, MANAGER, CONTRIBUTOR, VIEWER, PARTNER = (
@@ -35,15 +36,31 @@ DIRECTORY_CHANGE = "directory.change"
 DIRECTORY_IMPORT = "directory.import"
 AUDIT_VIEW = "audit.view"
 USERS_MANAGE = "users.manage"
+STRATEGY_VIEW = "strategy.view"
+STRATEGY_CHANGE = "strategy.change"
+PARTNERSHIP_VIEW = "partnership.view"
+# Creating, editing and moving are also limited per partnership: see can_change_partnership.
+PARTNERSHIP_CHANGE = "partnership.change"
+PARTNERSHIP_MOVE = "partnership.move"
+GATES_MANAGE = "gates.manage"
+WORKSPACE_VIEW = "workspace.view"
 
-_READ_ALL = {DIRECTORY_VIEW}
+_READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW}
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
-    ADMIN: frozenset(_READ_ALL | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE}),
-    EXECUTIVE: frozenset(_READ_ALL),
-    MANAGER: frozenset(_READ_ALL | {DIRECTORY_CHANGE, DIRECTORY_IMPORT}),
+    ADMIN: frozenset(
+        _READ_ALL
+        | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
+        | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
+    ),
+    EXECUTIVE: frozenset(_READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE}),
+    MANAGER: frozenset(
+        _READ_ALL
+        | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, STRATEGY_CHANGE}
+        | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE}
+    ),
     CONTRIBUTOR: frozenset(_READ_ALL),
     VIEWER: frozenset(_READ_ALL),
-    PARTNER: frozenset(),
+    PARTNER: frozenset({WORKSPACE_VIEW}),
 }
 
 
@@ -86,11 +103,89 @@ def get_visible_or_404(user: Any, model: type[models.Model], **lookup: Any) -> A
         raise Http404(f"No {model._meta.verbose_name} matches the given query.") from None
 
 
+def is_on_team(user: Any, partnership: Any) -> bool:
+    """Owner, executive sponsor or a named team member of the partnership."""
+    if role_of(user) is None:
+        return False
+    return (
+        partnership.owner_id == user.pk
+        or partnership.executive_sponsor_id == user.pk
+        or partnership.team.filter(pk=user.pk).exists()
+    )
+
+
+def can_change_partnership(user: Any, partnership: Any) -> bool:
+    """Administrators edit any partnership; alliance managers those they own or are assigned to."""
+    if not can(user, PARTNERSHIP_CHANGE):
+        return False
+    return role_of(user) == ADMIN or is_on_team(user, partnership)
+
+
+def can_move_partnership(user: Any, partnership: Any) -> bool:
+    """Executives decide gates on any partnership; managers move their own; admins any."""
+    if not can(user, PARTNERSHIP_MOVE):
+        return False
+    return role_of(user) in (ADMIN, EXECUTIVE) or is_on_team(user, partnership)
+
+
+def _partnership_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    role = role_of(user)
+    if role == ADMIN:
+        return qs
+    if role == PARTNER:
+        return qs.filter(parties__organization_id=user.organization_id).distinct()
+    if can(user, PARTNERSHIP_VIEW):
+        team = Q(owner=user) | Q(executive_sponsor=user) | Q(team=user)
+        return qs.filter(Q(is_confidential=False) | Q(pk__in=qs.model.objects.filter(team)))
+    return qs.none()
+
+
+def _partnership_child_rows(shared_only_for_partner: bool) -> Callable:
+    """Rows that belong to a partnership: visible with it; partners see only shared ones."""
+
+    def rule(user: Any, qs: models.QuerySet) -> models.QuerySet:
+        from accord.partnerships.models import Partnership
+
+        visible = _partnership_rows(user, Partnership.objects.all()).values("pk")
+        qs = qs.filter(partnership__in=visible)
+        if role_of(user) == PARTNER:
+            return qs.filter(visibility="shared") if shared_only_for_partner else qs.none()
+        return qs
+
+    return rule
+
+
+def _party_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    from accord.partnerships.models import Partnership
+
+    visible = _partnership_rows(user, Partnership.objects.all()).values("pk")
+    qs = qs.filter(partnership__in=visible)
+    if role_of(user) == PARTNER:
+        # A partner never learns who the other parties are.
+        return qs.filter(organization_id=user.organization_id)
+    return qs
+
+
+def _comment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    from accord.partnerships.models import Note
+
+    return qs.filter(note__in=visible_to(user, Note).values("pk"))
+
+
+def _strategy_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    return qs if can(user, STRATEGY_VIEW) else qs.none()
+
+
+def _internal_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    return qs if can(user, PARTNERSHIP_VIEW) else qs.none()
+
+
 def _directory_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs if can(user, DIRECTORY_VIEW) else qs.none()
 
 
 def _audit_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    """The full log is for administrators; others read it only through objects they can see."""
     if can(user, AUDIT_VIEW):
         return qs
     if can(user, DIRECTORY_VIEW):
@@ -120,6 +215,16 @@ _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "core.auditevent": _audit_rows,
     "accounts.user": _user_rows,
     "accounts.apitoken": _token_rows,
+    "strategy.strategicpriority": _strategy_rows,
+    "strategy.capabilitygap": _strategy_rows,
+    "strategy.partnershipplay": _strategy_rows,
+    "partnerships.partnership": _partnership_rows,
+    "partnerships.partnershipparty": _party_rows,
+    "partnerships.stagetransition": _partnership_child_rows(shared_only_for_partner=False),
+    "partnerships.note": _partnership_child_rows(shared_only_for_partner=True),
+    "partnerships.document": _partnership_child_rows(shared_only_for_partner=True),
+    "partnerships.notecomment": _comment_rows,
+    "partnerships.stagegate": _internal_rows,
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

@@ -1,0 +1,123 @@
+"""Stage gates: what a partnership needs before it may enter a stage. Pure rules, no writes.
+
+A gate names required fields (of the partnership, or `parties`, `gaps`, `value_for_us`...), a
+checklist the mover must confirm item by item, and optionally the role whose member must make
+the move. `missing_for_move` lists, in words a person reads, everything that stops a move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from accord.core import policy
+from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage, StageGate
+
+# Fields a gate may require, with the words used to name them in refusals.
+REQUIRABLE_FIELDS: dict[str, str] = {
+    "parties": "at least one partner organization",
+    "gaps": "at least one capability gap addressed",
+    "play": "a partnership play",
+    "owner": "an owner",
+    "executive_sponsor": "an executive sponsor",
+    "value_for_us": "the value for us",
+    "value_for_partner": "the value for the partner",
+    "nda_signed_on": "the NDA date",
+    "signed_on": "the date the agreement was signed",
+    "start_date": "a start date",
+    "end_date": "an end date",
+    "ip_terms": "the IP terms",
+    "budget": "a budget",
+    "committed_fte": "the committed people (FTE)",
+    "next_review_date": "a next review date",
+    "renewal_notice_days": "the renewal notice period",
+}
+
+DEFAULT_GATES: dict[str, dict[str, Any]] = {
+    Stage.SCREENING: {"required_fields": ["parties", "gaps"], "checklist": []},
+    Stage.ENGAGING: {
+        "required_fields": ["owner", "value_for_us"],
+        "checklist": ["Screening rubric completed", "Fit with the strategy confirmed"],
+    },
+    Stage.NEGOTIATING: {
+        "required_fields": ["executive_sponsor", "value_for_partner", "nda_signed_on"],
+        "checklist": ["Due diligence on ethics and compliance done"],
+    },
+    Stage.PILOTING: {
+        "required_fields": ["start_date", "budget"],
+        "checklist": ["Pilot success criteria agreed with the partner"],
+    },
+    Stage.ACTIVE: {
+        "required_fields": ["signed_on", "start_date", "ip_terms", "next_review_date"],
+        "checklist": ["Joint steering committee named"],
+        "approver_role": policy.EXECUTIVE,
+    },
+    Stage.RENEWAL_REVIEW: {"required_fields": ["end_date"], "checklist": []},
+}
+
+
+def allowed_targets(stage: str) -> list[str]:
+    """Where a partnership in `stage` may go: one step on, any step back, or out."""
+    if stage in EXITS:
+        return [Stage.CANDIDATE.value]  # a declined or exited partner can be reconsidered
+    index = PIPELINE.index(stage)
+    forward = PIPELINE[index + 1 : index + 2]
+    if stage == Stage.RENEWAL_REVIEW:
+        forward = [Stage.ACTIVE.value]  # renewed
+    backward = [s for s in reversed(PIPELINE[:index]) if s not in forward]
+    return [*forward, *backward, *EXITS]
+
+
+def _has(partnership: Partnership, field: str) -> bool:
+    if field in ("parties", "gaps"):
+        manager = partnership.parties if field == "parties" else partnership.gaps
+        return partnership.pk is not None and manager.exists()
+    value = getattr(
+        partnership,
+        field if field not in ("play", "owner", "executive_sponsor") else f"{field}_id",
+        None,
+    )
+    return value not in (None, "")
+
+
+def missing_for_move(
+    *,
+    partnership: Partnership,
+    to_stage: str,
+    actor: Any,
+    confirmed: Iterable[str] = (),
+    reason: str = "",
+    gate: StageGate | None = None,
+) -> list[str]:
+    """Everything that stops `actor` moving `partnership` to `to_stage`; empty when it may."""
+    if to_stage not in Stage.values:
+        return [f"“{to_stage}” is not a stage."]
+    if to_stage == partnership.stage:
+        return [f"The partnership is already at {Stage(to_stage).label}."]
+    if to_stage not in allowed_targets(partnership.stage):
+        return [
+            f"A partnership at {Stage(partnership.stage).label} cannot move to "
+            f"{Stage(to_stage).label}; the next stage is one step at a time."
+        ]
+    missing = []
+    if not reason.strip():
+        missing.append("A reason for the move.")
+    if not policy.can_move_partnership(actor, partnership):
+        missing.append("Your role may not move this partnership.")
+    moving_forward = to_stage in PIPELINE and (
+        partnership.stage in EXITS
+        or PIPELINE.index(to_stage) > PIPELINE.index(partnership.stage)
+        or (partnership.stage == Stage.RENEWAL_REVIEW and to_stage == Stage.ACTIVE)
+    )
+    if gate is None or not moving_forward:
+        return missing
+    missing += [
+        f"Missing {REQUIRABLE_FIELDS.get(field, field)}."
+        for field in gate.required_fields
+        if not _has(partnership, field)
+    ]
+    confirmed_items = set(confirmed)
+    missing += [f"Not confirmed: {item}." for item in gate.checklist if item not in confirmed_items]
+    if gate.approver_role and policy.role_of(actor) not in (gate.approver_role, policy.ADMIN):
+        missing.append(f"Only a user with the {gate.approver_role} role may approve this move.")
+    return missing

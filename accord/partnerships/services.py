@@ -1,0 +1,326 @@
+"""Every write to partnerships: validated, saved and audited in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accord.core import audit, policy
+from accord.core.errors import ConflictError, GateRefused
+from accord.core.models import AuditEvent
+from accord.partnerships.gates import DEFAULT_GATES, missing_for_move
+from accord.partnerships.models import (
+    Document,
+    Note,
+    NoteComment,
+    Partnership,
+    PartnershipParty,
+    StageGate,
+    StageTransition,
+    Visibility,
+)
+
+PARTNERSHIP_FIELDS = (
+    "title",
+    "type",
+    "play",
+    "owner",
+    "executive_sponsor",
+    "value_for_us",
+    "value_for_partner",
+    "signed_on",
+    "start_date",
+    "end_date",
+    "renewal_notice_days",
+    "ip_terms",
+    "exclusivity",
+    "nda_signed_on",
+    "nda_expires_on",
+    "budget",
+    "committed_fte",
+    "next_review_date",
+    "is_confidential",
+    "equity_split",
+    "fees",
+    "working_groups",
+    "voting_rules",
+    "notes",
+)
+AUDITED = (*PARTNERSHIP_FIELDS, "stage", "gaps", "team")
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
+def _values(partnership: Partnership) -> dict[str, Any]:
+    values = audit.snapshot(partnership, AUDITED)
+    values["parties"] = sorted(str(p) for p in partnership.parties.select_related("organization"))
+    return values
+
+
+def _set_parties(partnership: Partnership, parties: Iterable[tuple[Any, str]]) -> None:
+    wanted = {organization.pk: (organization, role) for organization, role in parties}
+    partnership.parties.exclude(organization_id__in=wanted).delete()
+    existing = {p.organization_id: p for p in partnership.parties.all()}
+    for organization_id, (organization, role) in wanted.items():
+        party = existing.get(organization_id)
+        if party is None:
+            PartnershipParty.objects.create(
+                partnership=partnership, organization=organization, role=role
+            )
+        elif party.role != role:
+            party.role = role
+            party.save(update_fields=["role"])
+
+
+def _check_not_self(parties: Iterable[tuple[Any, str]]) -> None:
+    if any(organization.is_self for organization, _ in parties):
+        raise ValidationError({"parties": "Our own company cannot be a partner of itself."})
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    parties: Iterable[tuple[Any, str]] = (),
+    gaps: Iterable[Any] = (),
+    team: Iterable[Any] = (),
+) -> Partnership:
+    parties = list(parties)
+    _check_not_self(parties)
+    partnership = Partnership(owner=actor if actor.role == policy.MANAGER else None)
+    for name in PARTNERSHIP_FIELDS:
+        if name in data:
+            setattr(partnership, name, data[name])
+    partnership.full_clean()
+    partnership.save()
+    partnership.gaps.set(gaps)
+    partnership.team.set(team)
+    _set_parties(partnership, parties)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=partnership,
+        changes=audit.diff({}, _values(partnership)),
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    data: Mapping[str, Any],
+    parties: Iterable[tuple[Any, str]] | None = None,
+    gaps: Iterable[Any] | None = None,
+    team: Iterable[Any] | None = None,
+) -> Partnership:
+    if not policy.can_change_partnership(actor, partnership):
+        raise PermissionError("Your role may not change this partnership.")
+    before = _values(partnership)
+    for name in PARTNERSHIP_FIELDS:
+        if name in data:
+            setattr(partnership, name, data[name])
+    partnership.full_clean()
+    partnership.save()
+    if gaps is not None:
+        partnership.gaps.set(gaps)
+    if team is not None:
+        partnership.team.set(team)
+    if parties is not None:
+        parties = list(parties)
+        _check_not_self(parties)
+        _set_parties(partnership, parties)
+    changes = audit.diff(before, _values(partnership))
+    if changes:
+        audit.record(
+            actor=actor, action=AuditEvent.Action.UPDATE, instance=partnership, changes=changes
+        )
+    return partnership
+
+
+def gate_for(stage: str) -> StageGate | None:
+    return StageGate.objects.filter(stage=stage).first()
+
+
+@transaction.atomic
+def partnership_move(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    to_stage: str,
+    reason: str,
+    confirmed: Iterable[str] = (),
+    expected_version: int | None = None,
+) -> StageTransition:
+    """Move to `to_stage` if its gate allows; a concurrent move of the same version loses.
+
+    Raises GateRefused naming everything missing, or ConflictError when the partnership was
+    moved by someone else since `expected_version` was read.
+    """
+    confirmed = list(confirmed)
+    missing = missing_for_move(
+        partnership=partnership,
+        to_stage=to_stage,
+        actor=actor,
+        confirmed=confirmed,
+        reason=reason,
+        gate=gate_for(to_stage),
+    )
+    if missing:
+        raise GateRefused(missing)
+    version = partnership.stage_version if expected_version is None else expected_version
+    from_stage = partnership.stage
+    moved = Partnership.objects.filter(pk=partnership.pk, stage_version=version).update(
+        stage=to_stage, stage_version=F("stage_version") + 1, updated_at=timezone.now()
+    )
+    if not moved:
+        raise ConflictError(
+            f"{partnership.title} was moved by someone else meanwhile; reload and try again."
+        )
+    partnership.refresh_from_db(fields=["stage", "stage_version", "updated_at"])
+    transition = StageTransition.objects.create(
+        partnership=partnership,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor=actor,
+        actor_name=actor.get_username(),
+        at=timezone.now(),
+        reason=reason.strip(),
+        checklist=confirmed,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=partnership,
+        changes={"stage": [from_stage, to_stage], "reason": [None, reason.strip()]},
+    )
+    return transition
+
+
+@transaction.atomic
+def gate_update(*, actor: Any, stage: str, data: Mapping[str, Any]) -> StageGate:
+    gate, _ = StageGate.objects.get_or_create(stage=stage)
+    before = audit.snapshot(gate, ["required_fields", "checklist", "approver_role"])
+    for name in ("required_fields", "checklist", "approver_role"):
+        if name in data:
+            setattr(gate, name, data[name])
+    if gate.approver_role and gate.approver_role not in policy.INTERNAL_ROLES:
+        raise ValidationError({"approver_role": f"Unknown role {gate.approver_role!r}."})
+    gate.full_clean()
+    gate.save()
+    changes = audit.diff(
+        before, audit.snapshot(gate, ["required_fields", "checklist", "approver_role"])
+    )
+    if changes:
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=gate, changes=changes)
+    return gate
+
+
+def gates_install_defaults() -> None:
+    """The default gates, for a new install; existing gates are left as configured."""
+    for stage, spec in DEFAULT_GATES.items():
+        StageGate.objects.get_or_create(stage=stage, defaults=spec)
+
+
+@transaction.atomic
+def note_create(*, actor: Any, partnership: Partnership, body: str, visibility: str) -> Note:
+    if actor.role == policy.PARTNER:
+        visibility = Visibility.SHARED  # what a partner writes is shared by nature
+    note = Note(partnership=partnership, author=actor, body=body.strip(), visibility=visibility)
+    note.full_clean()
+    note.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=note,
+        changes={
+            "partnership": [None, partnership.pk],
+            "visibility": [None, visibility],
+            "body": [None, note.body],
+        },
+    )
+    return note
+
+
+@transaction.atomic
+def comment_create(*, actor: Any, note: Note, body: str) -> NoteComment:
+    comment = NoteComment(note=note, author=actor, body=body.strip())
+    comment.full_clean()
+    comment.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=comment,
+        changes={"note": [None, note.pk], "body": [None, comment.body]},
+    )
+    return comment
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """The content type of an acceptable upload, or a ValidationError naming the problem."""
+    limit = settings.UPLOAD_LIMIT_BYTES
+    if upload.size > limit:
+        size, most = upload.size / 1e6, limit / 1e6
+        message = f"{upload.name} is {size:.1f} MB; the limit is {most:.0f} MB."
+        raise ValidationError({"file": message})
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in DOCUMENT_TYPES:
+        allowed = ", ".join(sorted(DOCUMENT_TYPES))
+        raise ValidationError(
+            {
+                "file": f"{upload.name}: files of type {suffix or '(none)'} are "
+                f"not accepted; use one of {allowed}."
+            }
+        )
+    return DOCUMENT_TYPES[suffix]
+
+
+@transaction.atomic
+def document_upload(
+    *, actor: Any, partnership: Partnership, upload: UploadedFile, title: str, visibility: str
+) -> Document:
+    content_type = check_upload(upload)
+    if actor.role == policy.PARTNER:
+        visibility = Visibility.SHARED
+    document = Document(
+        partnership=partnership,
+        uploaded_by=actor,
+        title=(title or upload.name or "")[:200],
+        content_type=content_type,
+        size=upload.size,
+        visibility=visibility,
+    )
+    document.file.save(upload.name or "upload", upload, save=False)
+    document.full_clean()
+    document.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=document,
+        changes={
+            "partnership": [None, partnership.pk],
+            "title": [None, document.title],
+            "visibility": [None, visibility],
+        },
+    )
+    return document

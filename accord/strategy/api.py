@@ -1,0 +1,5 @@
+"""Strategy API: priorities, gaps, plays, coverage."""
+
+from ninja import Router
+
+router = Router(tags=["strategy"])

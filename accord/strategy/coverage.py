@@ -1,0 +1,90 @@
+"""Gap coverage: which capability gaps are covered by which partnerships, at which stage.
+
+A partnership covers a gap when it names the gap directly or through its play. Each covering
+partnership adds the weight of its stage (an active partnership covers fully, a candidate
+barely); a gap's coverage is that sum capped at 1. Exited and declined partnerships cover
+nothing. Gaps are ranked by exposure: importance * (1 - coverage).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from accord.core.policy import visible_to
+from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
+from accord.strategy.models import CapabilityGap
+
+STAGE_WEIGHT: dict[str, float] = {
+    Stage.CANDIDATE: 0.1,
+    Stage.SCREENING: 0.2,
+    Stage.ENGAGING: 0.3,
+    Stage.NEGOTIATING: 0.5,
+    Stage.PILOTING: 0.7,
+    Stage.ACTIVE: 1.0,
+    Stage.RENEWAL_REVIEW: 0.9,
+}
+THIN_BELOW = 0.5
+
+
+@dataclass
+class GapCoverage:
+    gap: CapabilityGap
+    by_stage: dict[str, int] = field(default_factory=dict)
+    partnership_ids: list[int] = field(default_factory=list)
+    coverage: float = 0.0
+
+    @property
+    def status(self) -> str:
+        if not self.partnership_ids:
+            return "uncovered"
+        return "thin" if self.coverage < THIN_BELOW else "covered"
+
+    @property
+    def exposure(self) -> float:
+        return round(self.gap.importance * (1 - self.coverage), 2)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.gap.pk,
+            "title": self.gap.title,
+            "kind": self.gap.kind,
+            "importance": self.gap.importance,
+            "priority": {"id": self.gap.priority_id, "title": self.gap.priority.title},
+            "status": self.status,
+            "coverage": round(self.coverage, 2),
+            "exposure": self.exposure,
+            "partnerships": len(self.partnership_ids),
+            "by_stage": {stage: self.by_stage.get(stage, 0) for stage in PIPELINE},
+        }
+
+
+def gap_coverage(actor: Any, *, include_archived: bool = False) -> list[GapCoverage]:
+    """Every gap the actor can see with its coverage, most exposed first. Three queries."""
+    gaps = visible_to(actor, CapabilityGap).select_related("priority")
+    if not include_archived:
+        gaps = gaps.exclude(status=CapabilityGap.Status.ARCHIVED)
+    rows = {gap.pk: GapCoverage(gap=gap) for gap in gaps}
+    partnerships = visible_to(actor, Partnership).exclude(stage__in=EXITS)
+    links = set()
+    for partnership_id, stage, gap_id in partnerships.filter(gaps__isnull=False).values_list(
+        "pk", "stage", "gaps"
+    ):
+        links.add((partnership_id, stage, gap_id))
+    for partnership_id, stage, gap_id in partnerships.filter(
+        Q(play__isnull=False) & Q(play__gaps__isnull=False)
+    ).values_list("pk", "stage", "play__gaps"):
+        links.add((partnership_id, stage, gap_id))
+    counted: dict[int, set[int]] = defaultdict(set)
+    for partnership_id, stage, gap_id in links:
+        row = rows.get(gap_id)
+        if row is None or partnership_id in counted[gap_id]:
+            continue
+        counted[gap_id].add(partnership_id)
+        row.partnership_ids.append(partnership_id)
+        row.by_stage[stage] = row.by_stage.get(stage, 0) + 1
+        row.coverage = min(1.0, row.coverage + STAGE_WEIGHT[stage])
+    return sorted(rows.values(), key=lambda r: (-r.exposure, -r.gap.importance, r.gap.title))
