@@ -17,6 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from accord.accounts.services import token_user
 from accord.core.api_access import authorize
+from accord.core.errors import ConflictError, GateRefused
 
 
 class BearerToken(HttpBearer):
@@ -105,6 +106,17 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(GateRefused)
+def _gate_refused(request: HttpRequest, exc: GateRefused) -> HttpResponse:
+    details = [{"field": None, "message": item} for item in exc.missing]
+    return error_response(request, 422, "gate_refused", "The stage gate refused the move.", details)
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return error_response(request, 409, "conflict", str(exc) or "Changed by someone else.")
 
 
 @api.exception_handler(HttpError)

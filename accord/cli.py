@@ -23,8 +23,12 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+partnerships_app = typer.Typer(help="Partnerships in the pipeline.", no_args_is_help=True)
+gaps_app = typer.Typer(help="Capability gaps.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(partnerships_app, name="partnerships")
+app.add_typer(gaps_app, name="gaps")
 
 err = Console(stderr=True)
 
@@ -224,6 +228,124 @@ def tokens_create(
     with audit_channel("cli"):
         _, raw = token_create(actor=cli_actor(None), user=user, name=name)
     print(json.dumps({"token": raw}) if as_json else raw)
+
+
+ACTOR_HELP = "Read as this user (default: the built-in system account, an administrator)."
+
+
+def reading_actor(username: str | None) -> Any:
+    """The user a read acts as. The system account is inactive in the database so nobody can
+    sign in with it; within this process it reads as the administrator it is."""
+    actor = cli_actor(username)
+    if username is None:
+        actor.is_active = True  # never saved
+    return actor
+
+
+@partnerships_app.command("list")
+def partnerships_list(
+    stage: Annotated[str | None, typer.Option(help="Only partnerships at this stage.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list: id, title, type, stage, parties...")
+    ] = False,
+    actor: Annotated[str | None, typer.Option(help=ACTOR_HELP)] = None,
+) -> None:
+    """List the partnerships the actor may see, by title, with their parties."""
+    setup_django()
+    from accord.partnerships import selectors
+    from accord.partnerships.models import Stage
+
+    if stage is not None and stage not in Stage.values:
+        fail(f"unknown stage {stage!r}; use one of: {', '.join(Stage.values)}")
+    migrate()
+    rows = selectors.partnership_list(reading_actor(actor)).qs.order_by("title", "id")
+    if stage is not None:
+        rows = rows.filter(stage=stage)
+    items = [_partnership_row(partnership) for partnership in rows]
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False))
+        return
+    _print_table(
+        ["id", "title", "type", "stage", "partners", "owner", "next review"],
+        [
+            [
+                item["id"],
+                item["title"],
+                item["type"],
+                item["stage"],
+                ", ".join(f"{p['name']} ({p['role']})" for p in item["parties"]),
+                item["owner"] or "",
+                item["next_review_date"] or "",
+            ]
+            for item in items
+        ],
+        empty="No partnerships.",
+    )
+
+
+def _partnership_row(partnership: Any) -> dict[str, Any]:
+    return {
+        "id": partnership.pk,
+        "title": partnership.title,
+        "type": partnership.type,
+        "stage": partnership.stage,
+        "stage_version": partnership.stage_version,
+        "parties": [
+            {"id": party.organization_id, "name": party.organization.name, "role": party.role}
+            for party in partnership.parties.all()
+        ],
+        "owner": partnership.owner.get_username() if partnership.owner else None,
+        "next_review_date": (
+            partnership.next_review_date.isoformat() if partnership.next_review_date else None
+        ),
+    }
+
+
+@gaps_app.command("coverage")
+def gaps_coverage(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list of gaps with their coverage.")
+    ] = False,
+    actor: Annotated[str | None, typer.Option(help=ACTOR_HELP)] = None,
+) -> None:
+    """Open capability gaps with their coverage by partnerships, most exposed first."""
+    setup_django()
+    from accord.strategy.coverage import gap_coverage
+
+    migrate()
+    items = [row.as_dict() for row in gap_coverage(reading_actor(actor))]
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False))
+        return
+    _print_table(
+        ["gap", "priority", "importance", "status", "coverage", "exposure", "partnerships"],
+        [
+            [
+                item["title"],
+                item["priority"]["title"],
+                item["importance"],
+                item["status"],
+                f"{item['coverage']:.0%}",
+                item["exposure"],
+                item["partnerships"],
+            ]
+            for item in items
+        ],
+        empty="No capability gaps.",
+    )
+
+
+def _print_table(columns: list[str], rows: list[list[Any]], *, empty: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        err.print(empty)
+        return
+    table = Table(*columns, highlight=False)
+    for row in rows:
+        table.add_row(*(Text(str(value)) for value in row))
+    Console().print(table)
 
 
 IMPORT_HELP = """Import organizations or people from a CSV, XLSX or JSON Lines (.jsonl) file.

@@ -8,6 +8,8 @@ urlpatterns = [
     path("directory/", include("accord.directory.urls")),
     path("strategy/", include("accord.strategy.urls")),
     path("partnerships/", include("accord.partnerships.urls")),
+    path("coverage/", include("accord.strategy.coverage_urls")),
+    path("workspace/", include("accord.partnerships.workspace_urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -32,6 +32,12 @@ def fast_password_hashing(request, settings) -> None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path) -> None:
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def admin_user(db) -> User:
     return user_create(actor=None, username="admin", role=policy.ADMIN, password=PASSWORD)

@@ -21,8 +21,8 @@ SMALL, LARGE = 3, 40
 BASELINES = {
     "organization list": 5,
     "person list": 4,
-    "organization detail": 6,
-    "home": 8,
+    "organization detail": 7,  # + the roles it plays in partnerships
+    "home": 15,  # + pipeline funnel, reviews, renewals, mine (4) and gap coverage (3)
 }
 
 

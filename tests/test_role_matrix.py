@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -24,6 +25,16 @@ from accord.api import api
 from accord.core.models import AuditEvent
 from accord.directory import services as directory
 from accord.directory.models import Organization, Person, Tag
+from accord.partnerships import services as partnerships
+from accord.partnerships.models import (
+    Document,
+    Note,
+    NoteComment,
+    Partnership,
+    PartnershipParty,
+    StageGate,
+)
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 ROLES = ("admin", "executive", "manager", "contributor", "viewer", "partner_a", "partner_b",
          "anonymous")  # fmt: skip
@@ -36,7 +47,17 @@ DESIGN: dict[str, set[str]] = {
     "directory.import": {"admin", "manager"},
     "audit.view": {"admin"},
     "users.manage": {"admin"},
+    "strategy.view": INTERNAL,
+    "strategy.change": {"admin", "executive", "manager"},
+    "partnership.view": INTERNAL,
+    # The sample partnership is owned by the manager; other managers are tested elsewhere.
+    "partnership.change": {"admin", "manager"},
+    "partnership.move": {"admin", "executive", "manager"},
+    "gates.manage": {"admin"},
+    "workspace.view": {"partner_a", "partner_b"},
 }
+# Object pages of the partner workspace: only the party's own users (organization B).
+WORKSPACE_OBJECT = {"partner_b"}
 API_DOCS = {"/api/v1/openapi.json", "/api/v1/docs"}
 ORG_A_NAME, ORG_B_NAME = "Alpha Robotics Matrix", "Beta Materials Matrix"
 
@@ -91,17 +112,25 @@ def api_operations() -> list[tuple[str, str, str | None]]:
 
 
 def _model_for(hint: str) -> type[models.Model]:
-    app_label, prefix = hint.split(".")
-    for model in apps.get_app_config(app_label).get_models():
-        if model._meta.model_name == prefix or model._meta.model_name.endswith(prefix):
+    prefix = hint.split(".")[-1]
+    names = {model._meta.model_name: model for model in apps.get_models()}
+    if prefix in names:
+        return names[prefix]
+    for name, model in names.items():
+        if name.endswith(prefix):
             return model
     raise LookupError(f"no model for URL name prefix {hint!r}: name the URL after its model")
 
 
 def _model_for_segment(segment: str) -> type[models.Model]:
-    for model in apps.get_models():
-        plural = str(model._meta.verbose_name_plural).replace(" ", "-").lower()
-        if segment in (plural, model._meta.model_name):
+    plurals = {
+        str(model._meta.verbose_name_plural).replace(" ", "-").lower(): model
+        for model in apps.get_models()
+    }
+    if segment in plurals:
+        return plurals[segment]
+    for plural, model in plurals.items():
+        if plural.endswith(segment):
             return model
     raise LookupError(f"no model for API path segment {segment!r}")
 
@@ -127,9 +156,42 @@ def world(db) -> dict[str, Any]:
     )
     token, _ = token_create(actor=admin, user=admin, name="sample")
     samples: dict[type[models.Model], models.Model] = {
-        Organization: org_b, Person: person, Tag: tag, User: users["viewer"], ApiToken: token,
-    }  # fmt: skip
+        Organization: org_b,
+        Person: person,
+        Tag: tag,
+        User: users["viewer"],
+        ApiToken: token,
+    }
+    samples.update(_lifecycle_samples(admin, users["manager"], org_b))  # fmt: skip
     return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b}
+
+
+def _lifecycle_samples(admin: User, manager: User, org_b: Organization) -> dict:
+    """A priority, gap, play and a partnership of organization B with shared items."""
+    partnerships.gates_install_defaults()  # a flushing test may have removed them
+    priority = StrategicPriority.objects.create(title="Matrix priority", horizon_year=2030)
+    gap = CapabilityGap.objects.create(priority=priority, title="Matrix gap")
+    play = PartnershipPlay.objects.create(title="Matrix play", type="rd_alliance")
+    play.gaps.add(gap)
+    partnership = partnerships.partnership_create(
+        actor=admin,
+        data={"title": "Matrix partnership", "type": "rd_alliance", "play": play, "owner": manager},
+        parties=[(org_b, "partner")],
+        gaps=[gap],
+    )
+    note = partnerships.note_create(
+        actor=admin, partnership=partnership, body="Shared matrix note", visibility="shared"
+    )
+    document = partnerships.document_upload(
+        actor=admin, partnership=partnership, title="Matrix plan", visibility="shared",
+        upload=SimpleUploadedFile("plan.txt", b"shared plan", content_type="text/plain"),
+    )  # fmt: skip
+    return {
+        StrategicPriority: priority, CapabilityGap: gap, PartnershipPlay: play,
+        Partnership: partnership, PartnershipParty: partnership.parties.get(), Note: note,
+        Document: document, StageGate: StageGate.objects.order_by("pk").first(),
+        NoteComment: partnerships.comment_create(actor=admin, note=note, body="Matrix comment"),
+    }  # fmt: skip
 
 
 def _fill(route: str, endpoint: Endpoint, samples: dict, user: User | None) -> str:
@@ -182,7 +244,7 @@ def test_every_api_operation_declares_its_action():
 def test_page_access_matches_the_design(endpoint: Endpoint, role: str, world):
     user = world["users"][role]
     path = _fill(endpoint.route, endpoint, world["samples"], user)
-    allowed = role in DESIGN[endpoint.action or "public"]
+    allowed = role in _design_roles(endpoint.action or "public", has_object="<" in endpoint.route)
     client = _client(user)
 
     response = client.get(path)
@@ -194,6 +256,12 @@ def test_page_access_matches_the_design(endpoint: Endpoint, role: str, world):
     _check(response, path, "POST", role, allowed, endpoint)
     if not allowed:
         assert AuditEvent.objects.count() == events_before, f"{role} changed data via POST {path}"
+
+
+def _design_roles(action: str, *, has_object: bool) -> set[str]:
+    if action == "workspace.view" and has_object:
+        return WORKSPACE_OBJECT
+    return DESIGN.get(action, set())
 
 
 def _check(response, path: str, method: str, role: str, allowed: bool, endpoint) -> None:
@@ -233,7 +301,7 @@ def test_api_access_matches_the_design(operation, role: str, world):
     if user is not None:
         _, raw = token_create(actor=user, user=user, name="matrix")
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-    allowed = role in DESIGN.get(action or "", set())
+    allowed = role in _design_roles(action or "", has_object="{" in template)
     events_before = AuditEvent.objects.count()
     response = Client().generic(method, path, "{}", content_type="application/json", **headers)
     where = f"{method} {path} as {role} ({action})"

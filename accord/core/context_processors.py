@@ -14,6 +14,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "import": policy.can(user, policy.DIRECTORY_IMPORT),
             "audit": policy.can(user, policy.AUDIT_VIEW),
             "users": policy.can(user, policy.USERS_MANAGE),
+            "strategy": policy.can(user, policy.STRATEGY_VIEW),
+            "partnerships": policy.can(user, policy.PARTNERSHIP_VIEW),
+            "gates": policy.can(user, policy.GATES_MANAGE),
+            "workspace": policy.can(user, policy.WORKSPACE_VIEW),
         },
         "role": policy.role_of(user),
     }

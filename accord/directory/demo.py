@@ -1,4 +1,5 @@
-"""The generated demo data set: our company, ~300 organizations, ~800 people, tags, users.
+"""The generated demo data set: our company, ~300 organizations, ~800 people, tags, users,
+and (through `accord.strategy.demo`) the strategy and a pipeline of 64 partnerships.
 
 Deterministic for a seed, generated here (nothing is copied from outside data sets), and
 written through the services so it is audited like any other change.
@@ -310,7 +311,13 @@ def load_demo(
 ) -> dict[str, int]:
     """Load the demo data set once; a second call changes nothing."""
     if Organization.objects.filter(is_self=True).exists():
-        return {"organizations": Organization.objects.count(), "created": 0}
+        # A database loaded before the pipeline existed gets it now; otherwise nothing changes.
+        pipeline = _load_pipeline(random.Random(seed + 1))
+        return {
+            "organizations": Organization.objects.count(),
+            "created": 0,
+            "partnerships_created": pipeline.get("partnerships", 0) if pipeline else 0,
+        }
     rng = random.Random(seed)
     admin = (
         user_create(actor=None, username=DEMO_USERNAME, role=policy.ADMIN, password=DEMO_PASSWORD)
@@ -382,8 +389,27 @@ def load_demo(
         password=DEMO_PASSWORD,
         organization=partner_org,
     )
+    pipeline = _load_pipeline(random.Random(seed + 1)) or {}
     return {
         "organizations": Organization.objects.count(),
         "people": people,
         "created": len(created),
+        **{f"{name}_created": n for name, n in pipeline.items()},
     }
+
+
+def _load_pipeline(rng: random.Random) -> dict[str, int] | None:
+    """The strategy and partnerships, once; None when they are already there."""
+    from accord.strategy.demo import load_pipeline_demo
+    from accord.strategy.models import StrategicPriority
+
+    admin = User.objects.filter(username=DEMO_USERNAME).first()
+    partner = User.objects.filter(username="partner").select_related("organization").first()
+    if StrategicPriority.objects.exists() or admin is None or partner is None:
+        return None
+    return load_pipeline_demo(
+        admin=admin,
+        organizations=list(Organization.objects.order_by("pk")),
+        partner_organization=partner.organization,
+        rng=rng,
+    )

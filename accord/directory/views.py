@@ -17,6 +17,7 @@ from accord.directory.exporting import ORGANIZATION_COLUMNS, PERSON_COLUMNS, exp
 from accord.directory.forms import MergeForm, OrganizationForm, PersonForm, TagForm
 from accord.directory.models import Organization, Person, Tag
 from accord.directory.tables import OrganizationTable, PersonTable, TagTable
+from accord.partnerships.selectors import organization_roles
 
 SECTION = {"section": "directory"}
 
@@ -58,6 +59,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "external_ids": selectors.organization_external_ids(request.user, organization),
         "people": selectors.organization_people(request.user, organization)[:100],
         "can_change": policy.can(request.user, policy.DIRECTORY_CHANGE),
+        "roles": organization_roles(request.user, organization),
     }
     if tab == "history":
         context["events"] = history_of(organization)[:200]

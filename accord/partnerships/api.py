@@ -1,5 +1,366 @@
-"""Partnerships API: partnerships, parties, transitions, notes, documents."""
+"""Partnerships API: partnerships, parties, transitions, notes, documents, gap coverage, and the
+partner workspace. Thin: reads through selectors and the access policy, writes through
+services, access declared per operation with `@api_access` (see accord/core/api_access.py).
 
-from ninja import Router
+Internal operations declare `partnership.*` actions, which partner users do not hold; partner
+users read their own partnerships under `/workspace/partnerships`, which answers only what is
+shared with them. A partnership the caller may not see answers 404, like a missing one.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from accord.core import policy
+from accord.core.api_access import api_access
+from accord.core.errors import ConflictError
+from accord.core.policy import (
+    PARTNERSHIP_CHANGE,
+    PARTNERSHIP_MOVE,
+    PARTNERSHIP_VIEW,
+    STRATEGY_VIEW,
+    WORKSPACE_VIEW,
+    get_visible_or_404,
+    visible_to,
+)
+from accord.directory.api import Page, _filter_params, _filtered
+from accord.directory.models import Organization
+from accord.partnerships import selectors, services
+from accord.partnerships.models import Partnership, PartnershipParty, Visibility
+from accord.partnerships.schemas import (
+    DocumentOut,
+    GapCoverageOut,
+    NoteIn,
+    NoteOut,
+    PartnershipFilters,
+    PartnershipIn,
+    PartnershipOut,
+    PartnershipPatch,
+    PartyIn,
+    TransitionIn,
+    TransitionOut,
+    WorkspaceNoteIn,
+    WorkspacePartnershipOut,
+    WorkspacePartnershipRef,
+)
+from accord.strategy.coverage import gap_coverage
+from accord.strategy.models import CapabilityGap, PartnershipPlay
 
 router = Router(tags=["partnerships"])
+END_BEFORE_START = "The end date cannot be before the start date."
+
+
+# Reading
+
+
+def _rows(request: HttpRequest) -> QuerySet[Partnership]:
+    """Visible partnerships with their visible parties, gaps, play and people: 4 queries."""
+    actor = request.auth
+    gaps = visible_to(actor, CapabilityGap).only("id", "title")
+    return (
+        selectors.partnership_list(actor)
+        .qs.select_related("play", "executive_sponsor")
+        .prefetch_related(Prefetch("gaps", queryset=gaps))
+    )
+
+
+def _partnership_out(request: HttpRequest, pk: int) -> Partnership:
+    return get_object_or_404(_rows(request), pk=pk)
+
+
+# Writing: references in the payload resolved through the access policy
+
+
+def _organization(actor: Any, ref: int | str) -> Organization:
+    organizations = visible_to(actor, Organization)
+    found = None
+    if isinstance(ref, int) or str(ref).isdigit():
+        found = organizations.filter(pk=int(ref)).first()
+    elif ":" in ref:
+        source, _, value = ref.partition(":")
+        found = organizations.filter(external_ids__source=source, external_ids__value=value).first()
+    if found is None:
+        raise ValidationError(
+            {"parties": f"No organization {ref!r} (give its id or SOURCE:EXTERNAL_ID)."}
+        )
+    return found
+
+
+def _parties(actor: Any, parties: list[PartyIn] | None) -> list[tuple[Organization, str]] | None:
+    if parties is None:
+        return None
+    resolved = [(_organization(actor, party.organization), party.role) for party in parties]
+    if len({organization.pk for organization, _ in resolved}) < len(resolved):
+        raise ValidationError({"parties": "An organization is named twice."})
+    return resolved
+
+
+def _user(field: str, ref: int | str) -> Any:
+    users = selectors.internal_users()
+    by_id = isinstance(ref, int) or str(ref).isdigit()
+    found = users.filter(pk=int(ref)).first() if by_id else users.filter(username=ref).first()
+    if found is None:
+        raise ValidationError({field: f"No active internal user {ref!r}."})
+    return found
+
+
+def _gaps(actor: Any, ids: list[int] | None) -> list[CapabilityGap] | None:
+    if ids is None:
+        return None
+    found = list(selectors.gaps_visible(actor).filter(pk__in=ids))
+    missing = sorted(set(ids) - {gap.pk for gap in found})
+    if missing:
+        raise ValidationError({"gaps": f"No capability gap has id {', '.join(map(str, missing))}."})
+    return found
+
+
+def _data(request: HttpRequest, payload: PartnershipPatch) -> dict[str, Any]:
+    """Only the fields the caller sent, with ids and usernames resolved to objects."""
+    data = payload.model_dump(exclude_unset=True, exclude={"parties", "gaps", "team"})
+    for field in ("owner", "executive_sponsor"):
+        if data.get(field) is not None:
+            data[field] = _user(field, data[field])
+    if data.get("play") is not None:
+        play_id = data["play"]
+        data["play"] = visible_to(request.auth, PartnershipPlay).filter(pk=play_id).first()
+        if data["play"] is None:
+            raise ValidationError({"play": f"No partnership play has id {play_id}."})
+    return data
+
+
+def _check_dates(data: dict[str, Any], partnership: Partnership | None = None) -> None:
+    """Named on `end_date` (the model's constraint names no field)."""
+    start = data.get("start_date", partnership.start_date if partnership else None)
+    end = data.get("end_date", partnership.end_date if partnership else None)
+    if start is not None and end is not None and end < start:
+        raise ValidationError({"end_date": END_BEFORE_START})
+
+
+def _team(payload: PartnershipPatch) -> list[Any] | None:
+    return None if payload.team is None else [_user("team", ref) for ref in payload.team]
+
+
+def _changeable(request: HttpRequest, partnership_id: int) -> Partnership:
+    partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
+    if not policy.can_change_partnership(request.auth, partnership):
+        raise PermissionDenied("Only its owner, its team or an administrator may change it.")
+    return partnership
+
+
+# Partnerships
+
+
+@router.get("/partnerships", response=list[PartnershipOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def partnership_list(request: HttpRequest, filters: Query[PartnershipFilters]):
+    """Partnerships the caller may see, by title; filter by stage, type, party or gap."""
+    params = _filter_params(filters)
+    params.pop("organization", None)
+    rows = _filtered(selectors.partnership_list(request.auth, params))
+    if filters.organization is not None:
+        parties = PartnershipParty.objects.filter(organization_id=filters.organization)
+        rows = rows.filter(pk__in=parties.values("partnership_id"))
+    gaps = visible_to(request.auth, CapabilityGap).only("id", "title")
+    rows = rows.select_related("play", "executive_sponsor")
+    return rows.prefetch_related(Prefetch("gaps", queryset=gaps)).order_by("title", "id")
+
+
+@router.get("/partnerships/{partnership_id}", response=PartnershipOut)
+@api_access(PARTNERSHIP_VIEW, model=Partnership)
+def partnership_get(request: HttpRequest, partnership_id: int):
+    return _partnership_out(request, partnership_id)
+
+
+@router.post("/partnerships", response={201: PartnershipOut})
+@api_access(PARTNERSHIP_CHANGE)
+def partnership_create(request: HttpRequest, payload: PartnershipIn):
+    """Create a partnership; a manager who creates it becomes its owner unless one is named."""
+    actor = request.auth
+    data = _data(request, payload)
+    _check_dates(data)
+    partnership = services.partnership_create(
+        actor=actor,
+        data=data,
+        parties=_parties(actor, payload.parties) or [],
+        gaps=_gaps(actor, payload.gaps) or [],
+        team=_team(payload) or [],
+    )
+    return Status(201, _partnership_out(request, partnership.pk))
+
+
+@router.patch("/partnerships/{partnership_id}", response=PartnershipOut)
+@api_access(PARTNERSHIP_CHANGE, model=Partnership)
+def partnership_update(request: HttpRequest, partnership_id: int, payload: PartnershipPatch):
+    """Change the fields sent; `parties`, `gaps` and `team`, when sent, replace the old ones."""
+    actor = request.auth
+    partnership = _changeable(request, partnership_id)
+    data = _data(request, payload)
+    _check_dates(data, partnership)
+    services.partnership_update(
+        actor=actor,
+        partnership=partnership,
+        data=data,
+        parties=_parties(actor, payload.parties),
+        gaps=_gaps(actor, payload.gaps),
+        team=_team(payload),
+    )
+    return _partnership_out(request, partnership_id)
+
+
+# Stage transitions
+
+
+@router.get("/partnerships/{partnership_id}/transitions", response=list[TransitionOut])
+@api_access(PARTNERSHIP_VIEW, model=Partnership)
+@paginate(Page)
+def transition_list(request: HttpRequest, partnership_id: int):
+    """The partnership's stage moves, newest first."""
+    partnership = selectors.partnership_detail(request.auth, partnership_id)
+    return selectors.partnership_transitions(request.auth, partnership)
+
+
+@router.post(
+    "/partnerships/{partnership_id}/transitions",
+    response={201: TransitionOut},
+    openapi_extra={
+        "responses": {
+            409: {"description": "Moved by someone else since `expected_version` was read."},
+            422: {"description": "Invalid, or refused by the gate: `details` lists every "
+                  "missing item."},
+        }
+    },
+)  # fmt: skip
+@api_access(PARTNERSHIP_MOVE, model=Partnership)
+def transition_create(request: HttpRequest, partnership_id: int, payload: TransitionIn):
+    """Move the partnership to `to_stage` through its gate (one step on, back, or out)."""
+    partnership = selectors.partnership_detail(request.auth, partnership_id)
+    expected = payload.expected_version
+    if expected is not None and expected != partnership.stage_version:
+        # Checked before the gate: against the new stage a stale move would read as invalid.
+        raise ConflictError(
+            f"{partnership.title} was moved by someone else meanwhile; reload and try again."
+        )
+    return Status(
+        201,
+        services.partnership_move(
+            actor=request.auth,
+            partnership=partnership,
+            to_stage=payload.to_stage,
+            reason=payload.reason,
+            confirmed=payload.confirmed,
+            expected_version=expected,
+        ),
+    )
+
+
+# Notes and documents
+
+
+@router.get("/partnerships/{partnership_id}/notes", response=list[NoteOut])
+@api_access(PARTNERSHIP_VIEW, model=Partnership)
+@paginate(Page)
+def note_list(request: HttpRequest, partnership_id: int):
+    """Notes, internal and shared, newest first, with their comments."""
+    partnership = selectors.partnership_detail(request.auth, partnership_id)
+    return selectors.partnership_notes(request.auth, partnership)
+
+
+def _note_body(body: str) -> str:
+    if not body.strip():
+        raise ValidationError({"body": "Write something."})
+    return body
+
+
+@router.post("/partnerships/{partnership_id}/notes", response={201: NoteOut})
+@api_access(PARTNERSHIP_CHANGE, model=Partnership)
+def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn):
+    """Add a note; `shared` ones are read by the partner organizations in their workspace."""
+    partnership = _changeable(request, partnership_id)
+    note = services.note_create(
+        actor=request.auth,
+        partnership=partnership,
+        body=_note_body(payload.body),
+        visibility=payload.visibility,
+    )
+    return Status(201, selectors.partnership_notes(request.auth, partnership).get(pk=note.pk))
+
+
+@router.get("/partnerships/{partnership_id}/documents", response=list[DocumentOut])
+@api_access(PARTNERSHIP_VIEW, model=Partnership)
+@paginate(Page)
+def document_list(request: HttpRequest, partnership_id: int):
+    """Documents' metadata, newest first (the files are downloaded from the pages)."""
+    partnership = selectors.partnership_detail(request.auth, partnership_id)
+    return selectors.partnership_documents(request.auth, partnership)
+
+
+# Gap coverage
+
+
+@router.get("/coverage", response=list[GapCoverageOut], tags=["strategy"])
+@api_access(STRATEGY_VIEW)
+@paginate(Page)
+def coverage_list(request: HttpRequest):
+    """Every open capability gap with its coverage by partnerships, most exposed first."""
+    return [row.as_dict() for row in gap_coverage(request.auth)]
+
+
+# The partner workspace: what is shared with the caller's organization, nothing else.
+
+
+def _workspace_rows(request: HttpRequest) -> QuerySet[Partnership]:
+    actor = request.auth
+    own_role = PartnershipParty.objects.filter(
+        partnership=OuterRef("pk"), organization_id=actor.organization_id
+    ).values("role")[:1]
+    return visible_to(actor, Partnership).annotate(role=Subquery(own_role)).order_by("title", "id")
+
+
+@router.get("/workspace/partnerships", response=list[WorkspacePartnershipRef], tags=["workspace"])
+@api_access(WORKSPACE_VIEW)
+@paginate(Page)
+def workspace_partnership_list(request: HttpRequest):
+    """Partner users: the partnerships their organization is a party to."""
+    return _workspace_rows(request).only("id", "title", "type", "stage")
+
+
+@router.get(
+    "/workspace/partnerships/{partnership_id}",
+    response=WorkspacePartnershipOut,
+    tags=["workspace"],
+)
+@api_access(WORKSPACE_VIEW, model=Partnership)
+def workspace_partnership_get(request: HttpRequest, partnership_id: int):
+    """Partner users: one partnership with its shared notes and documents."""
+    partnership = get_object_or_404(_workspace_rows(request), pk=partnership_id)
+    return {
+        "id": partnership.pk,
+        "title": partnership.title,
+        "type": partnership.type,
+        "stage": partnership.stage,
+        "role": partnership.role,
+        "notes": list(selectors.partnership_notes(request.auth, partnership)),
+        "documents": list(selectors.partnership_documents(request.auth, partnership)),
+    }
+
+
+@router.post(
+    "/workspace/partnerships/{partnership_id}/notes", response={201: NoteOut}, tags=["workspace"]
+)
+@api_access(WORKSPACE_VIEW, model=Partnership)
+def workspace_note_create(request: HttpRequest, partnership_id: int, payload: WorkspaceNoteIn):
+    """Partner users: add a note, shared with our company by nature."""
+    partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
+    note = services.note_create(
+        actor=request.auth,
+        partnership=partnership,
+        body=_note_body(payload.body),
+        visibility=Visibility.SHARED,
+    )
+    return Status(201, selectors.partnership_notes(request.auth, partnership).get(pk=note.pk))

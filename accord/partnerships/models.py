@@ -111,7 +111,7 @@ class Partnership(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("partnerships:detail", args=[self.pk])
+        return reverse("partnerships:partnership_detail", args=[self.pk])
 
 
 class PartnershipParty(models.Model):

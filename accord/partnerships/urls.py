@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401 - the partnership pages are added here
+from django.urls import path
+
+from accord.partnerships import views
 
 app_name = "partnerships"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.partnership_list, name="partnership_list"),
+    path("board/", views.partnership_board, name="partnership_board"),
+    path("new/", views.partnership_create, name="partnership_create"),
+    path("<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path("<int:pk>/edit/", views.partnership_edit, name="partnership_edit"),
+    path("<int:pk>/move/", views.partnership_move, name="partnership_move"),
+    path("<int:pk>/notes/", views.partnership_note, name="partnership_note"),
+    path("<int:pk>/documents/", views.partnership_document, name="partnership_document"),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("gates/", views.stagegate_list, name="stagegate_list"),
+    path("gates/<int:pk>/edit/", views.stagegate_edit, name="stagegate_edit"),
+]

@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from accord.core import policy
+from accord.directory.models import Organization
+from accord.partnerships.gates import REQUIRABLE_FIELDS
+from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
+from accord.partnerships.services import PARTNERSHIP_FIELDS
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+            continue
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+DATE_FIELDS = ("signed_on", "start_date", "end_date", "nda_signed_on", "nda_expires_on",
+               "next_review_date")  # fmt: skip
+SECTIONS = [
+    ("Basics", ["title", "type", "play", "gaps", "is_confidential"]),
+    ("People", ["owner", "executive_sponsor", "team"]),
+    ("Value for each side", ["value_for_us", "value_for_partner"]),
+    (
+        "Agreement",
+        [
+            "signed_on",
+            "start_date",
+            "end_date",
+            "renewal_notice_days",
+            "nda_signed_on",
+            "nda_expires_on",
+            "ip_terms",
+            "exclusivity",
+        ],
+    ),
+    ("Resources and review", ["budget", "committed_fte", "next_review_date"]),
+    ("Joint venture and consortium", ["equity_split", "fees", "working_groups", "voting_rules"]),
+    ("Notes", ["notes"]),
+]
+
+
+class PartnershipForm(forms.ModelForm):
+    gaps = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    team = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        help_text="People assigned to it: they may edit it; if confidential, only they see it.",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = list(PARTNERSHIP_FIELDS)
+        widgets = {
+            **{name: DateInput() for name in DATE_FIELDS},
+            "value_for_us": forms.Textarea(attrs={"rows": 4}),
+            "value_for_partner": forms.Textarea(attrs={"rows": 4}),
+            "ip_terms": forms.Textarea(attrs={"rows": 2}),
+            "working_groups": forms.Textarea(attrs={"rows": 2}),
+            "voting_rules": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "committed_fte": "Committed people (FTE)",
+            "renewal_notice_days": "Renewal notice (days)",
+            "nda_signed_on": "NDA signed on",
+            "nda_expires_on": "NDA expires on",
+            "is_confidential": "Confidential",
+            "value_for_us": "Value for us",
+            "value_for_partner": "Value for the partner",
+            "ip_terms": "IP terms",
+        }
+
+    def __init__(self, *args: Any, gaps: QuerySet, users: QuerySet, plays: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gaps"].queryset = gaps
+        self.fields["team"].queryset = users
+        self.fields["owner"].queryset = users
+        self.fields["executive_sponsor"].queryset = users
+        self.fields["play"].queryset = plays
+        self.fields["gaps"].widget.attrs["size"] = 6
+        self.fields["team"].widget.attrs["size"] = 6
+        if self.instance.pk:
+            self.initial.setdefault("gaps", list(self.instance.gaps.values_list("pk", flat=True)))
+            self.initial.setdefault("team", list(self.instance.team.values_list("pk", flat=True)))
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", f"The end date ({end:%Y-%m-%d}) is before the start date "
+                f"({start:%Y-%m-%d})."
+            )  # fmt: skip
+        return data
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+
+    def partnership_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PARTNERSHIP_FIELDS}
+
+
+class PartyForm(forms.Form):
+    organization = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Organization",
+        widget=forms.TextInput(attrs={"placeholder": "id or exact name", "list": "organizations"}),
+    )
+    role = forms.ChoiceField(
+        choices=PartnershipParty.Role.choices, initial=PartnershipParty.Role.PARTNER
+    )
+
+    def __init__(self, *args: Any, organizations: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = organizations
+        _style(self)
+
+    def clean_organization(self) -> Organization | None:
+        value = (self.cleaned_data.get("organization") or "").strip()
+        if not value:
+            return None
+        if value.isdigit() and len(value) < 19:
+            found = list(self.organizations.filter(pk=int(value))[:1])
+        else:
+            found = list(self.organizations.filter(name__iexact=value)[:2])
+        if not found:
+            raise forms.ValidationError(f"No organization “{value}” in the directory.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                f"Several organizations are called “{value}”; give the id instead."
+            )
+        if found[0].is_self:
+            raise forms.ValidationError("Our own company cannot be a partner of itself.")
+        return found[0]
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[int] = set()
+        for form in self.forms:
+            organization = form.cleaned_data.get("organization")
+            if organization is None:
+                continue
+            if organization.pk in seen:
+                form.add_error("organization", f"{organization.name} is listed twice.")
+            seen.add(organization.pk)
+
+    def parties(self) -> list[tuple[Organization, str]]:
+        return [
+            (form.cleaned_data["organization"], form.cleaned_data["role"])
+            for form in self.forms
+            if form.cleaned_data.get("organization") is not None
+        ]
+
+
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=30)
+
+
+def party_formset(data: Any, *, organizations: QuerySet, partnership: Partnership | None):
+    initial = None
+    if partnership is not None and partnership.pk:
+        initial = [
+            {"organization": str(p.organization_id), "role": p.role}
+            for p in partnership.parties.select_related("organization").order_by("id")
+        ]
+    return PartyFormSet(
+        data, initial=initial, prefix="parties", form_kwargs={"organizations": organizations}
+    )
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the partnership moves: recorded on its timeline.",
+    )
+    confirmed = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Gate checklist"
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], checklist: list[str], **kw):
+        super().__init__(*args, **kw)
+        self.fields["to_stage"].choices = targets
+        self.fields["confirmed"].choices = [(item, item) for item in checklist]
+        _style(self)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note")
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.INTERNAL)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(required=False, max_length=200)
+    file = forms.FileField()
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.INTERNAL)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class GateForm(forms.Form):
+    required_fields = forms.MultipleChoiceField(
+        choices=list(REQUIRABLE_FIELDS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Required before entering",
+    )
+    checklist = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One item per line; the person moving confirms each.",
+    )
+    approver_role = forms.ChoiceField(
+        required=False,
+        choices=[("", "anyone who may move it")]
+        + [(role, role) for role in (policy.ADMIN, policy.EXECUTIVE, policy.MANAGER)],
+        label="Approver role",
+    )
+
+    def __init__(self, *args: Any, gate: StageGate | None = None, **kwargs: Any) -> None:
+        if gate is not None and not args:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "required_fields": gate.required_fields,
+                    "checklist": "\n".join(gate.checklist),
+                    "approver_role": gate.approver_role,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_checklist(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["checklist"].splitlines()]
+        items = [line for line in lines if line]
+        if len(set(items)) != len(items):
+            raise forms.ValidationError("An item is listed twice.")
+        return items

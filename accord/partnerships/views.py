@@ -1,0 +1,423 @@
+"""Partnership pages: thin views over the selectors, services, gates and the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_tables2 import RequestConfig
+
+from accord.core import policy
+from accord.core.audit import history_of
+from accord.core.errors import ConflictError, GateRefused
+from accord.core.forms import add_validation_errors
+from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.directory.exporting import export_response
+from accord.directory.models import Organization
+from accord.partnerships import selectors, services
+from accord.partnerships.forms import (
+    DocumentForm,
+    GateForm,
+    MoveForm,
+    NoteForm,
+    PartnershipForm,
+    party_formset,
+)
+from accord.partnerships.gates import REQUIRABLE_FIELDS, allowed_targets
+from accord.partnerships.models import Document, Partnership, Stage, StageGate
+from accord.partnerships.tables import PartnershipTable
+from accord.strategy.models import PartnershipPlay
+
+SECTION = {"section": "partnerships"}
+TABS = ("overview", "timeline", "notes", "documents", "history")
+EXPORT_COLUMNS = [
+    ("id", lambda p: p.pk),
+    ("title", lambda p: p.title),
+    ("type", lambda p: p.type),
+    ("stage", lambda p: p.stage),
+    ("partners", lambda p: "|".join(f"{x.organization.name} ({x.role})" for x in p.parties.all())),
+    ("owner", lambda p: p.owner.get_username() if p.owner else ""),
+    ("start_date", lambda p: p.start_date),
+    ("end_date", lambda p: p.end_date),
+    ("next_review_date", lambda p: p.next_review_date),
+    ("budget", lambda p: p.budget),
+    ("committed_fte", lambda p: p.committed_fte),
+    ("confidential", lambda p: p.is_confidential),
+]
+
+
+def _detail_url(partnership: Partnership, tab: str = "") -> str:
+    url = reverse("partnerships:partnership_detail", args=[partnership.pk])
+    return f"{url}?tab={tab}" if tab else url
+
+
+# List and board ----------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.partnership_list(request.user, request.GET)
+    queryset = filterset.qs if filterset.is_valid() else Partnership.objects.none()
+    fmt = request.GET.get("export")
+    if fmt in {"csv", "xlsx"}:
+        return export_response(queryset, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
+    table = PartnershipTable(queryset)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {
+            **SECTION,
+            "filter": filterset,
+            "table": table,
+            "query": request.GET.urlencode(),
+            "can_create": policy.can(request.user, policy.PARTNERSHIP_CHANGE),
+        },
+    )
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def partnership_board(request: HttpRequest) -> HttpResponse:
+    columns = selectors.partnership_board(request.user, request.GET)
+    return render(
+        request,
+        "partnerships/partnership_board.html",
+        {
+            **SECTION,
+            "columns": columns,
+            "filter": selectors.partnership_list(request.user, request.GET),
+            "targets": {stage: allowed_targets(stage) for stage in Stage.values},
+            "today": timezone.localdate(),
+            "can_move": policy.can(request.user, policy.PARTNERSHIP_MOVE),
+            "can_create": policy.can(request.user, policy.PARTNERSHIP_CHANGE),
+        },
+    )
+
+
+# Detail ------------------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_detail(request.user, pk)
+    return _detail(request, partnership, tab=request.GET.get("tab", "overview"))
+
+
+def _detail(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    tab: str,
+    note_form: NoteForm | None = None,
+    document_form: DocumentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request.user
+    tab = tab if tab in TABS else "overview"
+    context: dict[str, Any] = {
+        **SECTION,
+        "partnership": partnership,
+        "tab": tab,
+        "targets": allowed_targets(partnership.stage),
+        "can_change": policy.can_change_partnership(actor, partnership),
+        "can_move": policy.can_move_partnership(actor, partnership),
+        "warnings": selectors.expiry_warnings(partnership),
+    }
+    if tab == "overview":
+        context.update(
+            parties=selectors.partnership_parties(actor, partnership),
+            gaps=partnership.gaps.select_related("priority"),
+            team=partnership.team.order_by("username"),
+            show_jv=bool(
+                partnership.type in ("joint_venture", "consortium")
+                or partnership.equity_split
+                or partnership.fees
+                or partnership.working_groups
+                or partnership.voting_rules
+            ),
+        )
+    elif tab == "timeline":
+        context["timeline"] = selectors.partnership_timeline(actor, partnership)
+    elif tab == "notes":
+        context["notes"] = selectors.partnership_notes(actor, partnership)[:200]
+        context["note_form"] = note_form or NoteForm()
+    elif tab == "documents":
+        context["documents"] = selectors.partnership_documents(actor, partnership)[:200]
+        context["document_form"] = document_form or DocumentForm()
+        context["limit_mb"] = settings.UPLOAD_LIMIT_BYTES / 1e6
+        context["types"] = ", ".join(sorted(services.DOCUMENT_TYPES))
+    else:
+        context["events"] = history_of(partnership)[:200]
+    return render(request, "partnerships/partnership_detail.html", context, status=status)
+
+
+# Create and edit ---------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    return _partnership_form(request, None)
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_detail(request.user, pk)
+    if not policy.can_change_partnership(request.user, partnership):
+        raise PermissionDenied("Only its owner, its team or an administrator may edit it.")
+    return _partnership_form(request, partnership)
+
+
+def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> HttpResponse:
+    actor = request.user
+    data = request.POST if request.method == "POST" else None
+    initial = {"owner": actor.pk} if partnership is None else None
+    form = PartnershipForm(
+        data,
+        instance=partnership,
+        initial=initial,
+        gaps=selectors.gaps_visible(actor),
+        users=selectors.internal_users(),
+        plays=visible_to(actor, PartnershipPlay),
+    )
+    organizations = visible_to(actor, Organization)
+    parties = party_formset(data, organizations=organizations, partnership=partnership)
+    if data is not None and form.is_valid() & parties.is_valid():
+        kwargs = {
+            "data": form.partnership_data(),
+            "parties": parties.parties(),
+            "gaps": form.cleaned_data["gaps"],
+            "team": form.cleaned_data["team"],
+        }
+        try:
+            if partnership is None:
+                partnership = services.partnership_create(actor=actor, **kwargs)
+            else:
+                # The form was bound to the instance; reload so the audit sees stored values.
+                stored = Partnership.objects.get(pk=partnership.pk)
+                partnership = services.partnership_update(actor=actor, partnership=stored, **kwargs)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"{partnership.title} was saved.")
+            return redirect(_detail_url(partnership))
+    return render(
+        request,
+        "partnerships/partnership_form.html",
+        {**SECTION, "form": form, "parties": parties, "object": partnership},
+    )
+
+
+# Moves -------------------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_MOVE)
+def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    partnership = selectors.partnership_detail(actor, pk)
+    if not policy.can_move_partnership(actor, partnership):
+        raise PermissionDenied("Only its owner, its team, an executive or an administrator may.")
+    if request.method != "POST":
+        return _move_page(request, partnership, request.GET.get("to", ""))
+    if _stale(request, partnership):
+        # Checked before the form: the target chosen in the other tab may no longer be offered.
+        return _conflict(request, partnership)
+    form, _ = _move_form(request, partnership, request.POST.get("to_stage", ""), bound=True)
+    if not form.is_valid():
+        return _move_page(request, partnership, request.POST.get("to_stage", ""), status=422)
+    try:
+        services.partnership_move(
+            actor=actor,
+            partnership=partnership,
+            to_stage=form.cleaned_data["to_stage"],
+            reason=form.cleaned_data["reason"],
+            confirmed=form.cleaned_data["confirmed"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except GateRefused as refused:
+        return _move_page(
+            request, partnership, form.cleaned_data["to_stage"], missing=refused.missing
+        )
+    except ConflictError:
+        return _conflict(request, Partnership.objects.get(pk=partnership.pk))
+    label = Stage(form.cleaned_data["to_stage"]).label
+    messages.success(request, f"{partnership.title} moved to {label}.")
+    return redirect(_safe_next(request, form.cleaned_data["next"], partnership))
+
+
+def _move_form(
+    request: HttpRequest, partnership: Partnership, to_stage: str, *, bound: bool
+) -> tuple[MoveForm, selectors.MovePreview]:
+    targets = allowed_targets(partnership.stage)
+    to_stage = to_stage if to_stage in targets else targets[0]
+    preview = selectors.move_preview(request.user, partnership, to_stage)
+    form = MoveForm(
+        request.POST if bound else None,
+        initial={
+            "to_stage": to_stage,
+            "expected_version": partnership.stage_version,
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        },
+        targets=[(s, Stage(s).label) for s in targets],
+        checklist=preview.gate.checklist if preview.gate else [],
+    )
+    return form, preview
+
+
+def _move_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    to_stage: str,
+    *,
+    missing: list[str] | None = None,
+    conflict: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The move form for `to_stage`; bound to the post when re-shown after a refusal."""
+    bound = request.method == "POST" and not conflict
+    form, preview = _move_form(request, partnership, to_stage, bound=bound)
+    if bound:
+        form.is_valid()
+    if missing:
+        status = 422
+    return render(
+        request,
+        "partnerships/partnership_move.html",
+        {
+            **SECTION,
+            "partnership": partnership,
+            "form": form,
+            "targets": allowed_targets(partnership.stage),
+            "to_stage": preview.to_stage,
+            "preview": preview,
+            "missing": missing or [],
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+def _conflict(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    message = (
+        f"{partnership.title} was moved by someone else meanwhile (it is now at "
+        f"{partnership.get_stage_display()}); nothing was changed. Review and try again."
+    )
+    return _move_page(request, partnership, "", conflict=message, status=409)
+
+
+def _stale(request: HttpRequest, partnership: Partnership) -> bool:
+    version = request.POST.get("expected_version", "")
+    return version.isdigit() and int(version) != partnership.stage_version
+
+
+def _safe_next(request: HttpRequest, target: str, partnership: Partnership) -> str:
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return _detail_url(partnership, "timeline")
+
+
+# Notes and documents -----------------------------------------------------------------------
+
+
+def _changeable(request: HttpRequest, pk: int) -> Partnership:
+    partnership = selectors.partnership_detail(request.user, pk)
+    if not policy.can_change_partnership(request.user, partnership):
+        raise PermissionDenied("Only its owner, its team or an administrator may add to it.")
+    return partnership
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+def partnership_note(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _changeable(request, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(partnership, "notes"))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_create(actor=request.user, partnership=partnership, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "The note was added.")
+            return redirect(_detail_url(partnership, "notes"))
+    return _detail(request, partnership, tab="notes", note_form=form, status=400)
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+def partnership_document(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _changeable(request, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(partnership, "documents"))
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.document_upload(
+                actor=request.user,
+                partnership=partnership,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"{document.title} was uploaded.")
+            return redirect(_detail_url(partnership, "documents"))
+    return _detail(request, partnership, tab="documents", document_form=form, status=400)
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_visible_or_404(request.user, Document, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file of this document is missing from storage.") from None
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        handle, as_attachment=True, filename=name, content_type=document.content_type
+    )
+
+
+# Gates -------------------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def stagegate_list(request: HttpRequest) -> HttpResponse:
+    gates = {gate.stage: gate for gate in selectors.gates_all(request.user)}
+    rows = [(stage, Stage(stage).label, gates.get(stage)) for stage in Stage.values]
+    return render(
+        request,
+        "partnerships/stagegate_list.html",
+        {
+            **SECTION,
+            "rows": rows,
+            "field_words": REQUIRABLE_FIELDS,
+            "can_manage": policy.can(request.user, policy.GATES_MANAGE),
+        },
+    )
+
+
+@access(policy.GATES_MANAGE)
+def stagegate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    gate = get_visible_or_404(request.user, StageGate, pk=pk)
+    form = GateForm(data=request.POST if request.method == "POST" else None, gate=gate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.gate_update(actor=request.user, stage=gate.stage, data=form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"The gate into {gate.get_stage_display()} was saved.")
+            return redirect("partnerships:stagegate_list")
+    return render(
+        request,
+        "partnerships/stagegate_form.html",
+        {**SECTION, "form": form, "gate": gate, "events": history_of(gate)[:50]},
+    )

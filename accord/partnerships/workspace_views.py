@@ -1,0 +1,202 @@
+"""The partner workspace: partner users read and add to what is shared with their organization.
+
+Every row comes through the access policy as the partner user: only partnerships their
+organization is a party to, only shared notes and documents, only their own party row. Anything
+else, including another partnership's id, answers the same 404 as a missing one. Internal roles
+use the internal pages; here they get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from accord.core import policy
+from accord.core.forms import add_validation_errors
+from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.partnerships import selectors, services
+from accord.partnerships.models import Document, Note, Partnership, PartnershipParty, Visibility
+from accord.partnerships.services import DOCUMENT_TYPES
+
+SECTION = {"section": "workspace"}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+
+class SharedNoteForm(forms.Form):
+    body = forms.CharField(
+        label="Note",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class SharedDocumentForm(forms.Form):
+    title = forms.CharField(
+        required=False, max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+
+def _partnerships(actor: Any) -> QuerySet[Partnership]:
+    """The actor's partnerships with its own organization's role in each."""
+    own_role = PartnershipParty.objects.filter(
+        partnership=OuterRef("pk"), organization_id=actor.organization_id
+    ).values("role")[:1]
+    return visible_to(actor, Partnership).annotate(own_role=Subquery(own_role))
+
+
+def _with_role_label(partnership: Partnership) -> Partnership:
+    role = partnership.own_role  # type: ignore[attr-defined]
+    roles = PartnershipParty.Role
+    partnership.own_role_label = roles(role).label if role in roles.values else ""  # type: ignore[attr-defined]
+    return partnership
+
+
+def _partnership(actor: Any, pk: int) -> Partnership:
+    return _with_role_label(get_object_or_404(_partnerships(actor), pk=pk))
+
+
+def _detail_url(partnership_id: int, anchor: str = "") -> str:
+    url = reverse("workspace:partnership_detail", args=[partnership_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@access(policy.WORKSPACE_VIEW)
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    shared_notes = visible_to(actor, Note).values("pk")
+    shared_documents = visible_to(actor, Document).values("pk")
+    rows = (
+        _partnerships(actor)
+        .annotate(
+            note_count=Count("notes_set", filter=Q(notes_set__in=shared_notes), distinct=True),
+            document_count=Count(
+                "documents", filter=Q(documents__in=shared_documents), distinct=True
+            ),
+        )
+        .order_by("title", "id")
+    )
+    partnerships = [_with_role_label(p) for p in rows]
+    context = {"partnerships": partnerships, "organization": actor.organization, **SECTION}
+    return render(request, "partnerships/workspace_list.html", context)
+
+
+@access(policy.WORKSPACE_VIEW)
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows the shared items; POST uploads a document, shared by nature."""
+    partnership = _partnership(request.user, pk)
+    if request.method != "POST":
+        return _detail(request, partnership)
+    form = SharedDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.document_upload(
+                actor=request.user,
+                partnership=partnership,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                visibility=Visibility.SHARED,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"{document.title} was shared.")
+            return redirect(_detail_url(partnership.pk, "documents"))
+    return _detail(request, partnership, document_form=form, status=400)
+
+
+@access(policy.WORKSPACE_VIEW)
+def partnership_note(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request.user, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(partnership.pk))
+    form = SharedNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.note_create(
+                actor=request.user,
+                partnership=partnership,
+                body=form.cleaned_data["body"],
+                visibility=Visibility.SHARED,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "Your note was shared.")
+            return redirect(_detail_url(partnership.pk, f"note-{note.pk}"))
+    return _detail(request, partnership, note_form=form, status=400)
+
+
+@access(policy.WORKSPACE_VIEW)
+def note_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_visible_or_404(request.user, Note, pk=pk)
+    if request.method != "POST":
+        return redirect(_detail_url(note.partnership_id, f"note-{note.pk}"))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_create(actor=request.user, note=note, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "Your comment was added.")
+            return redirect(_detail_url(note.partnership_id, f"note-{note.pk}"))
+    partnership = _partnership(request.user, note.partnership_id)
+    return _detail(request, partnership, comment_forms={note.pk: form}, status=400)
+
+
+@access(policy.WORKSPACE_VIEW)
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_visible_or_404(request.user, Document, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file of this document is missing from storage.") from None
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        handle, as_attachment=True, filename=name, content_type=document.content_type
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    note_form: SharedNoteForm | None = None,
+    document_form: SharedDocumentForm | None = None,
+    comment_forms: dict[int, CommentForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page in a constant number of queries, whatever the number of notes and comments."""
+    actor = request.user
+    notes = list(selectors.partnership_notes(actor, partnership))
+    comment_forms = comment_forms or {}
+    for note in notes:
+        note.comment_form = comment_forms.get(note.pk) or CommentForm(auto_id=f"id_%s_{note.pk}")
+    context = {
+        "partnership": partnership,
+        "organization": actor.organization,
+        "notes": notes,
+        "documents": selectors.partnership_documents(actor, partnership),
+        "note_form": note_form or SharedNoteForm(),
+        "document_form": document_form or SharedDocumentForm(),
+        "limit_mb": settings.UPLOAD_LIMIT_BYTES / 1e6,
+        "types": ", ".join(sorted(DOCUMENT_TYPES)),
+        **SECTION,
+    }
+    return render(request, "partnerships/workspace_detail.html", context, status=status)

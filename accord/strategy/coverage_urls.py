@@ -1,0 +1,8 @@
+from django.urls import path
+
+from accord.strategy import coverage_views
+
+app_name = "coverage"
+urlpatterns = [
+    path("", coverage_views.matrix, name="matrix"),
+]

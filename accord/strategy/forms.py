@@ -1,0 +1,62 @@
+from django import forms
+
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class PriorityForm(forms.ModelForm):
+    class Meta:
+        model = StrategicPriority
+        fields = ["title", "description", "horizon_year", "owner", "weight", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        _style(self)
+
+
+class GapForm(forms.ModelForm):
+    class Meta:
+        model = CapabilityGap
+        fields = ["priority", "title", "kind", "importance", "description", "target_date", "status"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "importance": forms.Select(choices=[(i, f"{i} of 5") for i in range(1, 6)]),
+        }
+
+    def __init__(self, *args, priorities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = priorities
+        _style(self)
+
+
+class PlayForm(forms.ModelForm):
+    class Meta:
+        model = PartnershipPlay
+        fields = ["title", "type", "gaps", "objective", "budget", "owner", "status"]
+        widgets = {"objective": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"gaps": "The capability gaps this play addresses."}
+
+    def __init__(self, *args, gaps=None, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gaps"].queryset = gaps
+        self.fields["gaps"].widget.attrs["size"] = 8
+        self.fields["gaps"].label_from_instance = lambda gap: f"{gap.priority}: {gap}"
+        self.fields["owner"].queryset = owners
+        _style(self)
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

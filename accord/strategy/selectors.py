@@ -1,0 +1,193 @@
+"""Every read of the strategy, always on behalf of a user and through the access policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accord.accounts.models import User
+from accord.core import policy
+from accord.core.policy import get_visible_or_404, visible_to
+from accord.partnerships.models import Partnership
+from accord.strategy.coverage import GapCoverage, gap_coverage
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+
+ARCHIVED = "archived"
+
+
+def priorities_visible(actor: Any) -> QuerySet[StrategicPriority]:
+    return visible_to(actor, StrategicPriority).select_related("owner")
+
+
+def gaps_visible(actor: Any) -> QuerySet[CapabilityGap]:
+    return visible_to(actor, CapabilityGap).select_related("priority")
+
+
+def plays_visible(actor: Any) -> QuerySet[PartnershipPlay]:
+    gaps = visible_to(actor, CapabilityGap).only("id", "title", "priority_id")
+    return (
+        visible_to(actor, PartnershipPlay)
+        .select_related("owner")
+        .prefetch_related(Prefetch("gaps", queryset=gaps))
+    )
+
+
+def owner_choices(actor: Any) -> QuerySet[User]:
+    """The internal people a priority or play can be given to (for those who may edit one)."""
+    if not policy.can(actor, policy.STRATEGY_CHANGE):
+        return User.objects.none()
+    return User.objects.filter(is_active=True).exclude(role=policy.PARTNER).order_by("username")
+
+
+def priority_detail(actor: Any, pk: int) -> StrategicPriority:
+    return get_visible_or_404(actor, StrategicPriority, pk=pk)
+
+
+def gap_detail(actor: Any, pk: int) -> CapabilityGap:
+    return get_visible_or_404(actor, CapabilityGap, pk=pk)
+
+
+def play_detail(actor: Any, pk: int) -> PartnershipPlay:
+    return get_visible_or_404(actor, PartnershipPlay, pk=pk)
+
+
+def priority_list(actor: Any, *, statuses: list[str] | None = None) -> QuerySet[StrategicPriority]:
+    rows = priorities_visible(actor)
+    return rows.filter(status__in=statuses) if statuses else rows
+
+
+def gap_list(
+    actor: Any,
+    *,
+    priority: int | None = None,
+    kinds: list[str] | None = None,
+    statuses: list[str] | None = None,
+    min_importance: int | None = None,
+) -> QuerySet[CapabilityGap]:
+    rows = gaps_visible(actor).order_by("priority__position", "priority_id", "position", "id")
+    if priority is not None:
+        rows = rows.filter(priority_id=priority)
+    if kinds:
+        rows = rows.filter(kind__in=kinds)
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    if min_importance is not None:
+        rows = rows.filter(importance__gte=min_importance)
+    return rows
+
+
+def play_list(
+    actor: Any,
+    *,
+    statuses: list[str] | None = None,
+    types: list[str] | None = None,
+    gap: int | None = None,
+) -> QuerySet[PartnershipPlay]:
+    rows = plays_visible(actor)
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    if types:
+        rows = rows.filter(type__in=types)
+    if gap is not None:
+        rows = rows.filter(gaps=gap)
+    return rows
+
+
+def coverage_by_gap(actor: Any) -> dict[int, GapCoverage]:
+    return {row.gap.pk: row for row in gap_coverage(actor, include_archived=True)}
+
+
+def overview(actor: Any, *, show_archived: bool = False) -> list[StrategicPriority]:
+    """Priorities in order, each with `.shown_gaps`; archived ones only when asked for."""
+    gaps = visible_to(actor, CapabilityGap)
+    priorities = priorities_visible(actor)
+    if not show_archived:
+        gaps = gaps.exclude(status=ARCHIVED)
+        priorities = priorities.exclude(status=ARCHIVED)
+    return list(priorities.prefetch_related(Prefetch("gaps", queryset=gaps, to_attr="shown_gaps")))
+
+
+def gap_plays(actor: Any, gap: CapabilityGap) -> QuerySet[PartnershipPlay]:
+    return visible_to(actor, PartnershipPlay).filter(gaps=gap).select_related("owner")
+
+
+def gap_partnerships(actor: Any, gap: CapabilityGap) -> QuerySet[Partnership]:
+    """Partnerships that name the gap directly or through their play."""
+    linked = Q(gaps=gap) | Q(play__gaps=gap)
+    ids = visible_to(actor, Partnership).filter(linked).values("pk")
+    return visible_to(actor, Partnership).filter(pk__in=ids).select_related("play")
+
+
+def play_partnerships(actor: Any, play: PartnershipPlay) -> QuerySet[Partnership]:
+    return visible_to(actor, Partnership).filter(play=play)
+
+
+# Traceability ----------------------------------------------------------------------------
+
+
+@dataclass
+class TracePlay:
+    play: PartnershipPlay
+    partnerships: list[Partnership]
+
+
+@dataclass
+class TraceGap:
+    gap: CapabilityGap
+    coverage: GapCoverage | None
+    plays: list[TracePlay] = field(default_factory=list)
+    direct: list[Partnership] = field(default_factory=list)
+
+    @property
+    def coverage_status(self) -> str:
+        return self.coverage.status if self.coverage else "uncovered"
+
+
+@dataclass
+class TracePriority:
+    priority: StrategicPriority
+    gaps: list[TraceGap]
+
+
+def traceability(actor: Any) -> list[TracePriority]:
+    """Priority → gaps → plays → partnerships, in a fixed number of queries at any size.
+
+    A gap's partnerships are those naming it directly (`direct`, unless already shown under one
+    of its plays) and those of the plays that address it.
+    """
+    partnerships = visible_to(actor, Partnership).only("id", "title", "stage", "play_id")
+    plays = visible_to(actor, PartnershipPlay).exclude(status=ARCHIVED)
+    gaps = visible_to(actor, CapabilityGap).exclude(status=ARCHIVED)
+    priorities = (
+        visible_to(actor, StrategicPriority)
+        .exclude(status=ARCHIVED)
+        .prefetch_related(
+            Prefetch("gaps", queryset=gaps, to_attr="open_gaps"),
+            Prefetch("open_gaps__plays", queryset=plays, to_attr="open_plays"),
+            Prefetch(
+                "open_gaps__open_plays__partnerships",
+                queryset=partnerships,
+                to_attr="linked_partnerships",
+            ),
+            Prefetch("open_gaps__partnerships", queryset=partnerships, to_attr="direct"),
+        )
+    )
+    coverage = coverage_by_gap(actor)
+    return [
+        TracePriority(
+            priority, [_trace_gap(gap, coverage.get(gap.pk)) for gap in priority.open_gaps]
+        )
+        for priority in priorities
+    ]
+
+
+def _trace_gap(gap: CapabilityGap, coverage: GapCoverage | None) -> TraceGap:
+    row = TraceGap(gap=gap, coverage=coverage)
+    shown: set[int] = set()
+    for play in gap.open_plays:
+        row.plays.append(TracePlay(play, play.linked_partnerships))
+        shown.update(p.pk for p in play.linked_partnerships)
+    row.direct = [p for p in gap.direct if p.pk not in shown]
+    return row

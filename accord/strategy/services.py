@@ -1,0 +1,257 @@
+"""Every write to the strategy: validated, saved and audited in one transaction.
+
+Nothing here deletes: priorities, gaps and plays are archived, so the partnerships that point
+at them keep their history and the traceability page can still explain them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accord.core import audit
+from accord.core.models import AuditEvent
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+
+PRIORITY_FIELDS = ("title", "description", "horizon_year", "owner", "weight", "status")
+GAP_FIELDS = ("priority", "title", "kind", "importance", "description", "target_date", "status")
+PLAY_FIELDS = ("title", "type", "objective", "budget", "owner", "status")
+HORIZON_YEARS = 15
+DIRECTIONS = ("up", "down")
+
+
+def _assign(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
+    for name in fields:
+        if name in data:
+            value = data[name]
+            field = instance._meta.get_field(name)
+            text = isinstance(field, models.CharField | models.TextField) and not field.null
+            setattr(instance, name, "" if value is None and text else value)
+
+
+def _clean(instance: models.Model, errors: dict[str, list[str]]) -> None:
+    """Run the model's own validation and ours, and report every problem at once."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record(actor: Any, action: str, instance: models.Model, changes: Mapping[str, Any]) -> None:
+    audit.record(actor=actor, action=action, instance=instance, changes=changes)
+
+
+def _next_position(queryset: models.QuerySet) -> int:
+    return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+def _require_actor(actor: Any) -> None:
+    if actor is None:
+        raise ValueError("a strategy write needs a known actor")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# Priorities ------------------------------------------------------------------------------
+
+
+def _priority_values(priority: StrategicPriority) -> dict[str, Any]:
+    return audit.snapshot(priority, [*PRIORITY_FIELDS, "position"])
+
+
+def _horizon_errors(priority: StrategicPriority) -> dict[str, list[str]]:
+    year, first = priority.horizon_year, _today().year
+    if isinstance(year, int) and not first <= year <= first + HORIZON_YEARS:
+        last = first + HORIZON_YEARS
+        return {"horizon_year": [f"The horizon year must be from {first} to {last}."]}
+    return {}
+
+
+@transaction.atomic
+def priority_create(*, actor: Any, data: Mapping[str, Any]) -> StrategicPriority:
+    _require_actor(actor)
+    priority = StrategicPriority()
+    _assign(priority, data, PRIORITY_FIELDS)
+    priority.position = _next_position(StrategicPriority.objects.all())
+    _clean(priority, _horizon_errors(priority))
+    priority.save()
+    _record(actor, AuditEvent.Action.CREATE, priority, audit.diff({}, _priority_values(priority)))
+    return priority
+
+
+@transaction.atomic
+def priority_update(
+    *, actor: Any, priority: StrategicPriority, data: Mapping[str, Any]
+) -> StrategicPriority:
+    _require_actor(actor)
+    before = _priority_values(priority)
+    _assign(priority, data, PRIORITY_FIELDS)
+    _clean(priority, {})
+    changed = [name for name in PRIORITY_FIELDS if name in data]
+    priority.save(update_fields=[*changed, "updated_at"])
+    changes = audit.diff(before, _priority_values(priority))
+    if changes:
+        _record(actor, AuditEvent.Action.UPDATE, priority, changes)
+    return priority
+
+
+def priority_archive(*, actor: Any, priority: StrategicPriority) -> StrategicPriority:
+    """Archive, never delete: its gaps and the partnerships under them keep their context."""
+    return priority_update(
+        actor=actor, priority=priority, data={"status": StrategicPriority.Status.ARCHIVED}
+    )
+
+
+@transaction.atomic
+def priority_move(*, actor: Any, priority: StrategicPriority, direction: str) -> StrategicPriority:
+    _reorder(actor, StrategicPriority.objects.all(), priority, direction)
+    priority.refresh_from_db(fields=["position"])
+    return priority
+
+
+# Gaps ------------------------------------------------------------------------------------
+
+
+def _gap_values(gap: CapabilityGap) -> dict[str, Any]:
+    return audit.snapshot(gap, [*GAP_FIELDS, "position"])
+
+
+def _target_date_errors(gap: CapabilityGap) -> dict[str, list[str]]:
+    if isinstance(gap.target_date, dt.date) and gap.target_date < _today():
+        return {"target_date": [f"The target date cannot be in the past (today is {_today()})."]}
+    return {}
+
+
+@transaction.atomic
+def gap_create(*, actor: Any, data: Mapping[str, Any]) -> CapabilityGap:
+    _require_actor(actor)
+    gap = CapabilityGap()
+    _assign(gap, data, GAP_FIELDS)
+    if gap.priority_id is not None:
+        gap.position = _next_position(CapabilityGap.objects.filter(priority_id=gap.priority_id))
+    _clean(gap, _target_date_errors(gap))
+    gap.save()
+    _record(actor, AuditEvent.Action.CREATE, gap, audit.diff({}, _gap_values(gap)))
+    return gap
+
+
+@transaction.atomic
+def gap_update(*, actor: Any, gap: CapabilityGap, data: Mapping[str, Any]) -> CapabilityGap:
+    _require_actor(actor)
+    before = _gap_values(gap)
+    old_priority = gap.priority_id
+    _assign(gap, data, GAP_FIELDS)
+    moved = gap.priority_id != old_priority
+    if moved:  # a gap moved under another priority goes to the end of its list
+        gap.position = _next_position(CapabilityGap.objects.filter(priority_id=gap.priority_id))
+    _clean(gap, {})
+    changed = [name for name in GAP_FIELDS if name in data]
+    gap.save(update_fields=[*changed, *(["position"] if moved else []), "updated_at"])
+    changes = audit.diff(before, _gap_values(gap))
+    if changes:
+        _record(actor, AuditEvent.Action.UPDATE, gap, changes)
+    return gap
+
+
+def gap_archive(*, actor: Any, gap: CapabilityGap) -> CapabilityGap:
+    return gap_update(actor=actor, gap=gap, data={"status": CapabilityGap.Status.ARCHIVED})
+
+
+@transaction.atomic
+def gap_move(*, actor: Any, gap: CapabilityGap, direction: str) -> CapabilityGap:
+    _reorder(actor, CapabilityGap.objects.filter(priority_id=gap.priority_id), gap, direction)
+    gap.refresh_from_db(fields=["position"])
+    return gap
+
+
+# Plays -----------------------------------------------------------------------------------
+
+
+def _play_values(play: PartnershipPlay) -> dict[str, Any]:
+    return audit.snapshot(play, [*PLAY_FIELDS, "gaps"])
+
+
+CENTS = Decimal("0.01")
+
+
+def _budget_errors(play: PartnershipPlay) -> dict[str, list[str]]:
+    """Refuse a negative budget; store cents so "5" and "5.00" are not recorded as a change."""
+    if isinstance(play.budget, int | Decimal) and Decimal(play.budget).is_finite():
+        play.budget = Decimal(play.budget).quantize(CENTS)
+        if play.budget < 0:
+            return {"budget": ["The budget cannot be negative."]}
+    return {}
+
+
+@transaction.atomic
+def play_create(
+    *, actor: Any, data: Mapping[str, Any], gaps: Iterable[CapabilityGap] = ()
+) -> PartnershipPlay:
+    _require_actor(actor)
+    play = PartnershipPlay()
+    _assign(play, data, PLAY_FIELDS)
+    play.position = _next_position(PartnershipPlay.objects.all())
+    _clean(play, _budget_errors(play))
+    play.save()
+    play.gaps.set(list(gaps))
+    _record(actor, AuditEvent.Action.CREATE, play, audit.diff({}, _play_values(play)))
+    return play
+
+
+@transaction.atomic
+def play_update(
+    *,
+    actor: Any,
+    play: PartnershipPlay,
+    data: Mapping[str, Any],
+    gaps: Iterable[CapabilityGap] | None = None,
+) -> PartnershipPlay:
+    _require_actor(actor)
+    before = _play_values(play)
+    _assign(play, data, PLAY_FIELDS)
+    _clean(play, _budget_errors(play))
+    changed = [name for name in PLAY_FIELDS if name in data]
+    play.save(update_fields=[*changed, "updated_at"])
+    if gaps is not None:
+        play.gaps.set(list(gaps))
+    changes = audit.diff(before, _play_values(play))
+    if changes:
+        _record(actor, AuditEvent.Action.UPDATE, play, changes)
+    return play
+
+
+def play_archive(*, actor: Any, play: PartnershipPlay) -> PartnershipPlay:
+    return play_update(actor=actor, play=play, data={"status": PartnershipPlay.Status.ARCHIVED})
+
+
+# Ordering --------------------------------------------------------------------------------
+
+
+def _reorder(actor: Any, siblings: models.QuerySet, row: models.Model, direction: str) -> None:
+    """Swap `row` with its neighbour; positions are renumbered 1..n so ties cannot stall it."""
+    _require_actor(actor)
+    if direction not in DIRECTIONS:
+        raise ValidationError({"direction": ['Move "up" or "down".']})
+    rows = list(siblings.select_for_update().order_by("position", "id"))
+    index = next(i for i, r in enumerate(rows) if r.pk == row.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+    for position, sibling in enumerate(rows, start=1):
+        if sibling.position != position:
+            changes = {"position": [sibling.position, position]}
+            sibling.position = position
+            sibling.save(update_fields=["position", "updated_at"])
+            _record(actor, AuditEvent.Action.UPDATE, sibling, changes)

@@ -1,0 +1,86 @@
+import pytest
+
+from accord.directory import services as directory
+from accord.partnerships import services as partnerships
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def strategy(admin_user):
+    """A priority with a gap and a play, and a few organizations to partner with."""
+    # The default gates come from a data migration; an earlier transactional test's flush
+    # removed them.
+    partnerships.gates_install_defaults()
+    priority = StrategicPriority.objects.create(title="Autonomous factories", horizon_year=2030)
+    gap = CapabilityGap.objects.create(priority=priority, title="Machine vision for inspection")
+    play = PartnershipPlay.objects.create(title="Vision R&D alliance", type="rd_alliance")
+    play.gaps.add(gap)
+    for name in ("Lumen Vision", "Ferro Robotics"):
+        directory.organization_create(actor=admin_user, data={"name": name, "kind": "startup"})
+    return {"gap": gap, "play": play}
+
+
+def test_alliance_manager_takes_a_partnership_through_its_gates(page, strategy):
+    sign_in(page, "admin", PASSWORD)
+    page.goto("/partnerships/new/")
+    page.fill("#id_title", "Lumen inspection alliance")
+    page.select_option("#id_type", "rd_alliance")
+    page.select_option("#id_play", label="Vision R&D alliance")
+    page.select_option("#id_gaps", label="Machine vision for inspection")
+    page.fill("#id_parties-0-organization", "Lumen Vision")
+    screenshot(page, "partnership-form")
+    page.click("button:has-text('Save')")
+    page.wait_for_url("**/partnerships/*/")
+    assert "Lumen Vision" in page.get_by_test_id("parties").inner_text()
+
+    # Candidate → screening: the gate asks for a partner and a gap, both given.
+    page.get_by_test_id("targets").get_by_role("link", name="screening").click()
+    page.fill("#id_reason", "Strong match for the inspection gap.")
+    page.get_by_test_id("move-submit").click()
+    page.wait_for_url("**/?tab=timeline")
+
+    # Screening → engaging: no value for us yet and nothing confirmed.
+    page.get_by_test_id("targets").get_by_role("link", name="engaging").click()
+    page.fill("#id_reason", "Ready to engage.")
+    page.get_by_test_id("move-submit").click()
+    missing = page.get_by_test_id("missing").inner_text()
+    assert "Missing the value for us." in missing
+    assert "Not confirmed: Screening rubric completed." in missing
+    screenshot(page, "pipeline-move-refused")
+
+    # Fix: name the owner and the value, then tick the checklist.
+    page.goto(page.url.replace("/move/", "/edit/").split("?")[0])
+    page.select_option("#id_owner", label="admin")
+    page.fill("#id_value_for_us", "Fewer defects on line 3; a vision team we lack.")
+    page.fill("#id_value_for_partner", "A reference customer and production data.")
+    page.fill("#id_next_review_date", "2030-01-15")
+    page.click("button:has-text('Save')")
+    page.wait_for_url("**/partnerships/*/")
+    page.goto(page.url.split("?")[0] + "?tab=overview")
+    screenshot(page, "partnership-overview")
+    page.goto("/partnerships/board/")
+    page.get_by_test_id("card").get_by_role("button", name="Move ▸").click()
+    page.wait_for_url("**/move/**")
+    page.get_by_label("Screening rubric completed").check()
+    page.get_by_label("Fit with the strategy confirmed").check()
+    page.fill("#id_reason", "Rubric done; fit confirmed with the CTO.")
+    page.get_by_test_id("move-submit").click()
+    page.wait_for_url("**/partnerships/board/")
+    column = page.get_by_test_id("column-engaging")
+    assert "Lumen inspection alliance" in column.inner_text()
+    screenshot(page, "pipeline-board")
+
+    page.get_by_role("link", name="Lumen inspection alliance").click()
+    page.get_by_test_id("timeline-tab").click()
+    timeline = page.get_by_test_id("timeline").inner_text()
+    assert "Rubric done; fit confirmed with the CTO." in timeline
+    assert "Strong match for the inspection gap." in timeline
+    screenshot(page, "partnership-timeline")
+
+    page.goto("/partnerships/")
+    assert "Lumen inspection alliance" in page.get_by_test_id("partnerships").inner_text()
+    screenshot(page, "partnership-list")
