@@ -170,3 +170,18 @@ def test_home_runs_the_same_queries_with_few_and_many_partnerships(
         with django_assert_num_queries(HOME_QUERIES):
             response = client.get("/")
         assert response.status_code == 200
+
+
+def test_recent_changes_say_what_changed(admin_client, admin_user, gap):
+    from accord.partnerships.services import gates_install_defaults, partnership_move
+
+    partnership = add(admin_user, "Storage alliance", gaps=[gap])
+    partnership.refresh_from_db()
+    gates_install_defaults()
+    partnership_move(
+        actor=admin_user, partnership=partnership, to_stage="declined", reason="Not a fit"
+    )
+    strategy.gap_update(actor=admin_user, gap=gap, data={"importance": 4, "title": "Storage"})
+    body = admin_client.get("/").content.decode()
+    assert "(stage: candidate → declined)" in body
+    assert "(title, importance)" in body or "(importance, title)" in body

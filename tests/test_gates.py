@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from accord.accounts.services import user_create
 from accord.core import policy
@@ -178,3 +179,13 @@ def test_missing_for_move_lists_nothing_when_the_move_may_be_made(partnership, p
         )
         == []
     )
+
+
+def test_the_service_refuses_an_edit_by_a_manager_off_the_team(partnership, personas):
+    outsider = user_create(actor=None, username="outsider", role=policy.MANAGER)
+    with pytest.raises(PermissionDenied):
+        services.partnership_update(
+            actor=outsider, partnership=partnership, data={"title": "Taken over"}
+        )
+    partnership.refresh_from_db()
+    assert partnership.title != "Taken over"

@@ -146,6 +146,14 @@ def test_board_shows_a_column_per_stage_and_overdue_reviews(personas, partnershi
     assert "(overdue)" in body and "Move ▸" in body
 
 
+def test_list_marks_an_overdue_review_in_red(personas, partnership):
+    overdue = dt.date.today() - dt.timedelta(days=3)
+    Partnership.objects.filter(pk=partnership.pk).update(next_review_date=overdue)
+    response = client_for(personas["viewer"]).get(LIST)
+    assert response.status_code == 200
+    assert f'title="Review overdue">{overdue:%Y-%m-%d}<' in response.content.decode()
+
+
 def grow(size: int, admin) -> None:
     for i in range(Partnership.objects.count(), size):
         org = directory.organization_create(actor=admin, data={"name": f"Org {i:03d}"})

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -135,7 +135,7 @@ def partnership_update(
     team: Iterable[Any] | None = None,
 ) -> Partnership:
     if not policy.can_change_partnership(actor, partnership):
-        raise PermissionError("Your role may not change this partnership.")
+        raise PermissionDenied("Your role may not change this partnership.")
     before = _values(partnership)
     for name in PARTNERSHIP_FIELDS:
         if name in data:

@@ -17,7 +17,7 @@ class PartnershipTable(tables.Table):
     owner = tables.Column(order_by=("owner__username",))
     next_review_date = tables.DateColumn(verbose_name="Next review", format="Y-m-d")
     end_date = tables.DateColumn(verbose_name="Ends", format="Y-m-d")
-    is_confidential = tables.BooleanColumn(verbose_name="Confidential", yesno="🔒,")
+    is_confidential = tables.BooleanColumn(verbose_name="Confidential", yesno="yes,")
     updated_at = tables.DateTimeColumn(verbose_name="Updated", format="Y-m-d")
 
     class Meta:
@@ -65,7 +65,10 @@ class PartnershipTable(tables.Table):
         if value is None:
             return "—"
         if value < timezone.localdate():
-            return format_html('<span class="text-danger fw-semibold">{:%Y-%m-%d}</span>', value)
+            return format_html(
+                '<span class="text-danger fw-semibold" title="Review overdue">{}</span>',
+                f"{value:%Y-%m-%d}",
+            )
         return f"{value:%Y-%m-%d}"
 
 

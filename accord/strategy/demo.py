@@ -17,6 +17,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accord.accounts.models import User
@@ -26,7 +27,12 @@ from accord.directory.models import Organization
 from accord.partnerships.gates import DEFAULT_GATES
 from accord.partnerships.models import PIPELINE, PartnershipParty, Stage, StageGate, Visibility
 from accord.partnerships.models import Partnership as PartnershipModel
-from accord.partnerships.services import note_create, partnership_create, partnership_move
+from accord.partnerships.services import (
+    document_upload,
+    note_create,
+    partnership_create,
+    partnership_move,
+)
 from accord.strategy import services as strategy
 from accord.strategy.models import StrategicPriority
 
@@ -523,7 +529,7 @@ def load_pipeline_demo(
                   **data},
             parties=parties,
             gaps=[gaps[g] for g in gap_indices],
-            team=[managers[(index + 1) % len(managers)]] if index % 3 == 0 else [],
+            team=_team(index, managers, admin),
         )  # fmt: skip
         transitions = _move_through(partnership, path, owner, executives[0], rng)
         _backdate(transitions, today, rng)
@@ -540,7 +546,25 @@ def load_pipeline_demo(
     }
 
 
+def _team(index: int, managers: list[User], admin: User) -> list[User]:
+    """Every third partnership has a second manager; every seventh has the demo administrator,
+    so the demo login's own dashboard lists some partnerships."""
+    team = [managers[(index + 1) % len(managers)]] if index % 3 == 0 else []
+    return [*team, admin] if index % 7 == 0 else team
+
+
 def _shared_notes(partnership: Any, owner: User, organization: Organization) -> None:
+    agenda = (
+        "Steering committee agenda\n\n1. Pilot KPIs against the success criteria\n"
+        "2. Data-sharing annex: open points\n3. Site visit: dates and attendees\n"
+    )
+    document_upload(
+        actor=owner,
+        partnership=partnership,
+        upload=SimpleUploadedFile("steering-committee-agenda.md", agenda.encode()),
+        title="Steering committee agenda",
+        visibility=Visibility.SHARED,
+    )
     note_create(
         actor=owner,
         partnership=partnership,

@@ -1,0 +1,92 @@
+"""The generated demo data set: what a newcomer sees after `accord demo`.
+
+Loading it takes a few seconds, so each test checks one whole aspect of one load.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from accord.accounts.models import User
+from accord.core.models import AuditEvent
+from accord.directory.demo import DEMO_USERNAME, load_demo
+from accord.directory.models import Organization, Person
+from accord.partnerships.models import EXITS, Document, Note, Partnership, Stage, Visibility
+from accord.strategy.coverage import gap_coverage
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def covering_partnerships() -> dict[int, set[int]]:
+    """Which open partnerships name each gap, directly or through their play, read plainly."""
+    covering: dict[int, set[int]] = defaultdict(set)
+    for partnership in Partnership.objects.exclude(stage__in=EXITS).prefetch_related(
+        "gaps", "play__gaps"
+    ):
+        gaps = set(partnership.gaps.all())
+        if partnership.play is not None:
+            gaps |= set(partnership.play.gaps.all())
+        for gap in gaps:
+            covering[gap.pk].add(partnership.pk)
+    return covering
+
+
+def test_demo_holds_a_strategy_and_a_pipeline_with_history_and_coverage_tells_the_truth():
+    summary = load_demo()
+    assert summary["organizations"] == Organization.objects.count() >= 300
+    assert Person.objects.count() >= 800
+    assert StrategicPriority.objects.count() >= 3
+    assert CapabilityGap.objects.count() >= 25
+    assert PartnershipPlay.objects.count() >= 5
+    assert Partnership.objects.count() >= 60
+    assert set(Partnership.objects.values_list("stage", flat=True)) == set(Stage.values)
+
+    for partnership in Partnership.objects.exclude(stage=Stage.CANDIDATE).prefetch_related(
+        "transitions"
+    ):
+        moves = sorted(partnership.transitions.all(), key=lambda t: (t.at, t.pk))
+        assert moves, f"{partnership.title} reached {partnership.stage} without a transition"
+        assert moves[-1].to_stage == partnership.stage
+        assert all(move.reason and move.actor_name for move in moves)
+    assert AuditEvent.objects.filter(model="partnerships.partnership").count() >= 60
+
+    admin = User.objects.get(username=DEMO_USERNAME)
+    coverage = {row.gap.pk: row for row in gap_coverage(admin)}
+    truth = covering_partnerships()
+    for gap_id, row in coverage.items():
+        assert set(row.partnership_ids) == truth.get(gap_id, set()), row.gap.title
+    uncovered = [row for row in coverage.values() if row.status == "uncovered"]
+    assert len(uncovered) >= 3
+    assert all(row.gap.importance >= 2 for row in uncovered)
+
+
+def test_demo_is_loaded_once_and_every_persona_finds_something():
+    load_demo()
+    counts = (Organization.objects.count(), Partnership.objects.count(), Note.objects.count())
+    again = load_demo()
+    assert again["created"] == 0 and again["partnerships_created"] == 0
+    assert (Organization.objects.count(), Partnership.objects.count(), Note.objects.count()) == (
+        counts
+    )
+
+    admin = User.objects.get(username=DEMO_USERNAME)
+    home = client_for(admin).get("/")
+    assert home.status_code == 200
+    assert home.context["mine"], "the demo login owns, sponsors or works on no partnership"
+    assert home.context["reviews"] and home.context["renewals"]
+
+    partner = User.objects.get(username="partner")
+    workspace = client_for(partner).get("/workspace/")
+    assert workspace.status_code == 200
+    shared = Partnership.objects.filter(parties__organization=partner.organization)
+    assert shared.exists()
+    assert Note.objects.filter(partnership__in=shared, visibility=Visibility.SHARED).exists()
+    assert Note.objects.filter(partnership__in=shared, visibility=Visibility.INTERNAL).exists()
+    assert Document.objects.filter(partnership__in=shared, visibility=Visibility.SHARED).exists()
+    detail = client_for(partner).get(f"/workspace/{shared.first().pk}/").content.decode()
+    assert "Steering committee agenda" in detail
+    assert "do not concede" not in detail
