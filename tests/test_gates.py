@@ -11,7 +11,7 @@ from accord.core.errors import ConflictError, GateRefused
 from accord.partnerships import services
 from accord.partnerships.gates import allowed_targets, missing_for_move
 from accord.partnerships.models import Partnership, StageGate, StageTransition
-from accord.strategy.models import CapabilityGap, StrategicPriority
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 ENGAGING_CHECKLIST = ["Screening rubric completed", "Fit with the strategy confirmed"]
 
@@ -189,3 +189,23 @@ def test_the_service_refuses_an_edit_by_a_manager_off_the_team(partnership, pers
         )
     partnership.refresh_from_db()
     assert partnership.title != "Taken over"
+
+
+def test_a_gap_addressed_through_the_play_satisfies_the_gap_requirement(personas, org_a, gap):
+    bare = services.partnership_create(
+        actor=personas["manager"],
+        data={"title": "Bare alliance", "type": "rd_alliance"},
+        parties=[(org_a, "partner")],
+    )
+    assert "Missing at least one capability gap addressed." in missing_for_move(
+        partnership=bare,
+        to_stage="screening",
+        actor=personas["manager"],
+        reason="Fit",
+        gate=services.gate_for("screening"),
+    )
+    play = PartnershipPlay.objects.create(title="Vision play", type="rd_alliance")
+    play.gaps.add(gap)
+    bare.play = play
+    bare.save()
+    assert _move(personas["manager"], bare, "screening").to_stage == "screening"

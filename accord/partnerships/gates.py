@@ -69,9 +69,11 @@ def allowed_targets(stage: str) -> list[str]:
 
 
 def _has(partnership: Partnership, field: str) -> bool:
-    if field in ("parties", "gaps"):
-        manager = partnership.parties if field == "parties" else partnership.gaps
-        return partnership.pk is not None and manager.exists()
+    if field == "parties":
+        return partnership.pk is not None and partnership.parties.exists()
+    if field == "gaps":  # named directly, or through the play it carries out
+        direct = partnership.pk is not None and partnership.gaps.exists()
+        return direct or (partnership.play_id is not None and partnership.play.gaps.exists())
     value = getattr(
         partnership,
         field if field not in ("play", "owner", "executive_sponsor") else f"{field}_id",

@@ -1,7 +1,10 @@
+import datetime as dt
+
 import pytest
 
 from accord.directory import services as directory
 from accord.partnerships import services as partnerships
+from accord.partnerships.models import Partnership
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
@@ -84,3 +87,54 @@ def test_alliance_manager_takes_a_partnership_through_its_gates(page, strategy):
     page.goto("/partnerships/")
     assert "Lumen inspection alliance" in page.get_by_test_id("partnerships").inner_text()
     screenshot(page, "partnership-list")
+
+
+def test_a_prepared_partnership_goes_through_every_later_stage_and_out(page, strategy, admin_user):
+    """From engaging to active (an executive approves), renewal review, renewed, exited."""
+    from accord.accounts.services import user_create
+    from accord.directory.models import Organization
+
+    user_create(actor=admin_user, username="cfo", role="executive", password=PASSWORD)
+    partnership = partnerships.partnership_create(
+        actor=admin_user,
+        data={
+            "title": "Ferro welding alliance",
+            "type": "rd_alliance",
+            "owner": admin_user,
+            "executive_sponsor": admin_user,
+            "value_for_us": "Welding robots",
+            "value_for_partner": "A reference line",
+            "nda_signed_on": dt.date(2026, 1, 5),
+            "signed_on": dt.date(2026, 2, 1),
+            "start_date": dt.date(2026, 2, 1),
+            "end_date": dt.date(2028, 1, 31),
+            "budget": 90000,
+            "ip_terms": "Shared foreground IP",
+            "next_review_date": dt.date(2027, 1, 15),
+        },
+        parties=[(Organization.objects.get(name="Ferro Robotics"), "partner")],
+        gaps=[strategy["gap"]],
+    )
+    Partnership.objects.filter(pk=partnership.pk).update(stage="engaging")
+    sign_in(page, "cfo", PASSWORD)
+    detail = f"/partnerships/{partnership.pk}/"
+    for stage, label in [
+        ("negotiating", "negotiating"),
+        ("piloting", "piloting"),
+        ("active", "active"),
+        ("renewal_review", "renewal review"),
+        ("active", "active"),
+        ("exited", "exited"),
+    ]:
+        page.goto(detail)
+        page.get_by_test_id("targets").get_by_role("link", name=label, exact=True).click()
+        for box in page.locator("input[name=confirmed]").all():
+            box.check()
+        page.fill("#id_reason", f"On to {label}.")
+        page.get_by_test_id("move-submit").click()
+        page.wait_for_url("**/?tab=timeline")
+        assert Partnership.objects.get(pk=partnership.pk).stage == stage
+    timeline = page.get_by_test_id("timeline").inner_text()
+    for label in ("On to negotiating.", "On to renewal review.", "On to exited."):
+        assert label in timeline
+    screenshot(page, "partnership-every-stage")
