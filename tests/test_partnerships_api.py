@@ -363,3 +363,65 @@ def test_internal_roles_are_refused_the_workspace_api(personas, partnership):
     client = client_for(personas["executive"])
     assert client.get(f"{API}/workspace/partnerships").status_code == 403
     assert client.get(f"{API}/workspace/partnerships/{partnership.pk}").status_code == 403
+
+
+def upload(client: Client, path: str, name: str, content: bytes, **fields):
+    return client.post(path, {"file": SimpleUploadedFile(name, content), **fields})
+
+
+def test_a_document_is_uploaded_and_downloaded_through_the_api(manager_api, partnership):
+    response = upload(
+        manager_api,
+        f"{PARTNERSHIPS}/{partnership.pk}/documents",
+        "pilot-plan.md",
+        b"# Pilot plan\n",
+        title="Pilot plan",
+        visibility="shared",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["title"], body["visibility"], body["content_type"]) == (
+        "Pilot plan",
+        "shared",
+        "text/markdown",
+    )
+    file = manager_api.get(f"{PARTNERSHIPS}/documents/{body['id']}/file")
+    assert file.status_code == 200
+    assert b"".join(file.streaming_content) == b"# Pilot plan\n"
+    assert AuditEvent.objects.filter(model="partnerships.document", channel="api").exists()
+
+
+def test_an_api_upload_of_a_refused_type_or_without_a_file_names_the_problem(
+    manager_api, partnership, settings
+):
+    refused = upload(manager_api, f"{PARTNERSHIPS}/{partnership.pk}/documents", "x.exe", b"MZ")
+    assert refused.status_code == 422
+    assert [d["field"] for d in error_details(refused)] == ["file"]
+    assert ".exe" in error_details(refused)[0]["message"]
+    missing = manager_api.post(f"{PARTNERSHIPS}/{partnership.pk}/documents", {"title": "No file"})
+    assert missing.status_code == 422 and error_details(missing)[0]["field"] == "file"
+    settings.UPLOAD_LIMIT_BYTES = 10
+    too_big = upload(manager_api, f"{PARTNERSHIPS}/{partnership.pk}/documents", "a.txt", b"x" * 11)
+    assert too_big.status_code == 422 and "limit" in error_details(too_big)[0]["message"]
+    assert not partnership.documents.exists()
+
+
+def test_a_partner_shares_a_document_and_reads_only_shared_files(personas, partnership, org_a):
+    internal = services.document_upload(
+        actor=personas["manager"],
+        partnership=partnership,
+        upload=SimpleUploadedFile("internal.txt", b"internal only"),
+        title="Internal",
+        visibility="internal",
+    )
+    partner = client_for(personas["partner_a"])
+    response = upload(
+        partner, f"{API}/workspace/partnerships/{partnership.pk}/documents", "ours.txt", b"ours"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["visibility"] == "shared"
+    shared_file = partner.get(f"{API}/workspace/documents/{response.json()['id']}/file")
+    assert b"".join(shared_file.streaming_content) == b"ours"
+    assert partner.get(f"{API}/workspace/documents/{internal.pk}/file").status_code == 404
+    # An internal document is missing to a partner, wherever it asks.
+    assert partner.get(f"{PARTNERSHIPS}/documents/{internal.pk}/file").status_code == 404

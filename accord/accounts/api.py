@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from accord.accounts.models import ApiToken
 from accord.core import policy
 from accord.core.api_access import api_access
-from accord.directory.api import Page
+from accord.core.api_lists import Page
 
 router = Router(tags=["accounts"])
 

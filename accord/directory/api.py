@@ -9,14 +9,12 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.datastructures import MultiValueDict
-from django_filters import FilterSet
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field
+from ninja.pagination import paginate
 
 from accord.core import policy
 from accord.core.api_access import api_access
+from accord.core.api_lists import Page, filter_params, filtered
 from accord.core.policy import DIRECTORY_CHANGE, DIRECTORY_VIEW
 from accord.directory import selectors, services
 from accord.directory.models import ExternalId, Organization, Person, Tag
@@ -54,35 +52,6 @@ PERSON_ORDERING = {
 }
 
 
-MAX_OFFSET = 1_000_000_000  # beyond a 64-bit SQL integer the database errors out
-
-
-class Page(LimitOffsetPagination):
-    """`?limit=&offset=`, answering `{"items": [...], "count": N}`: 50 by default, 500 at most."""
-
-    class Input(LimitOffsetPagination.Input):
-        limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
-def _filter_params(filters: Any) -> MultiValueDict:
-    """The validated query as the FilterSet's form expects it (lists stay lists)."""
-    params = MultiValueDict()
-    for name, value in filters.model_dump(mode="json", exclude={"ordering"}).items():
-        if value in (None, [], ""):
-            continue
-        params.setlist(name, [str(v) for v in (value if isinstance(value, list) else [value])])
-    return params
-
-
-def _filtered(filterset: FilterSet) -> QuerySet:
-    if not filterset.is_valid():
-        raise ValidationError(
-            {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
-        )
-    return filterset.qs
-
-
 def _ordered(queryset: QuerySet, ordering: str | None, choices: Mapping[str, tuple]) -> QuerySet:
     return queryset.order_by(*choices[ordering]) if ordering else queryset
 
@@ -118,8 +87,8 @@ def _organization_out(request: HttpRequest, pk: int) -> Organization:
 @paginate(Page)
 def organization_list(request: HttpRequest, filters: Query[OrganizationFilters]):
     """Organizations, filtered like the directory page; `ordering` from a fixed list."""
-    filterset = selectors.organization_list(request.auth, _filter_params(filters))
-    rows = _with_external_ids(request, _filtered(filterset))
+    filterset = selectors.organization_list(request.auth, filter_params(filters))
+    rows = _with_external_ids(request, filtered(filterset))
     return _ordered(rows, filters.ordering, ORGANIZATION_ORDERING)
 
 
@@ -185,9 +154,9 @@ def _person_data(request: HttpRequest, payload: PersonPatch) -> dict[str, Any]:
 @paginate(Page)
 def person_list(request: HttpRequest, filters: Query[PersonFilters]):
     """People, filtered like the directory page."""
-    filterset = selectors.person_list(request.auth, _filter_params(filters))
+    filterset = selectors.person_list(request.auth, filter_params(filters))
     tags = policy.visible_to(request.auth, Tag).only("id", "name", "slug")
-    rows = _filtered(filterset).prefetch_related(Prefetch("tags", queryset=tags))
+    rows = filtered(filterset).prefetch_related(Prefetch("tags", queryset=tags))
     return _ordered(rows, filters.ordering, PERSON_ORDERING)
 
 
@@ -238,7 +207,7 @@ def _tag_out(request: HttpRequest, pk: int) -> Tag:
 @paginate(Page)
 def tag_list(request: HttpRequest, filters: Query[TagFilters]):
     """Tags with the number of organizations and people carrying each."""
-    return _filtered(selectors.tag_list(request.auth, _filter_params(filters)))
+    return filtered(selectors.tag_list(request.auth, filter_params(filters)))
 
 
 @router.get("/tags/{tag_id}", response=TagOut)

@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from accord.core import policy
 from accord.core.api_access import api_access
+from accord.core.api_lists import Page, filter_params, filtered
 from accord.core.errors import ConflictError
 from accord.core.policy import (
     PARTNERSHIP_CHANGE,
@@ -28,10 +29,10 @@ from accord.core.policy import (
     get_visible_or_404,
     visible_to,
 )
-from accord.directory.api import Page, _filter_params, _filtered
 from accord.directory.models import Organization
 from accord.partnerships import selectors, services
-from accord.partnerships.models import Partnership, PartnershipParty, Visibility
+from accord.partnerships.downloads import document_response
+from accord.partnerships.models import Document, Partnership, PartnershipParty, Visibility
 from accord.partnerships.schemas import (
     DocumentOut,
     GapCoverageOut,
@@ -160,9 +161,9 @@ def _changeable(request: HttpRequest, partnership_id: int) -> Partnership:
 @paginate(Page)
 def partnership_list(request: HttpRequest, filters: Query[PartnershipFilters]):
     """Partnerships the caller may see, by title; filter by stage, type, party or gap."""
-    params = _filter_params(filters)
+    params = filter_params(filters)
     params.pop("organization", None)
-    rows = _filtered(selectors.partnership_list(request.auth, params))
+    rows = filtered(selectors.partnership_list(request.auth, params))
     if filters.organization is not None:
         parties = PartnershipParty.objects.filter(organization_id=filters.organization)
         rows = rows.filter(pk__in=parties.values("partnership_id"))
@@ -295,9 +296,45 @@ def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn):
 @api_access(PARTNERSHIP_VIEW, model=Partnership)
 @paginate(Page)
 def document_list(request: HttpRequest, partnership_id: int):
-    """Documents' metadata, newest first (the files are downloaded from the pages)."""
+    """Documents' metadata, newest first; each file is at /partnerships/documents/{id}/file."""
     partnership = selectors.partnership_detail(request.auth, partnership_id)
     return selectors.partnership_documents(request.auth, partnership)
+
+
+def _upload(upload: UploadedFile | None) -> UploadedFile:
+    # Optional in the signature so that a caller who may not see the partnership gets 404.
+    if upload is None:
+        raise ValidationError({"file": "Attach the file to upload (multipart field `file`)."})
+    return upload
+
+
+@router.post("/partnerships/{partnership_id}/documents", response={201: DocumentOut})
+@api_access(PARTNERSHIP_CHANGE, model=Partnership)
+def document_create(
+    request: HttpRequest,
+    partnership_id: int,
+    file: File[UploadedFile | None] = None,
+    title: Form[str] = "",
+    visibility: Form[Visibility] = Visibility.INTERNAL,
+):
+    """Upload a document (multipart); `shared` ones are read by the partners in their workspace.
+    The size limit and the accepted types are those of the pages."""
+    partnership = _changeable(request, partnership_id)
+    document = services.document_upload(
+        actor=request.auth,
+        partnership=partnership,
+        upload=_upload(file),
+        title=title,
+        visibility=visibility,
+    )
+    return Status(201, document)
+
+
+@router.get("/partnerships/documents/{document_id}/file", response={200: None})
+@api_access(PARTNERSHIP_VIEW, model=Document)
+def document_file(request: HttpRequest, document_id: int):
+    """The document's file, as an attachment."""
+    return document_response(request.auth, document_id)
 
 
 # Gap coverage
@@ -364,3 +401,34 @@ def workspace_note_create(request: HttpRequest, partnership_id: int, payload: Wo
         visibility=Visibility.SHARED,
     )
     return Status(201, selectors.partnership_notes(request.auth, partnership).get(pk=note.pk))
+
+
+@router.post(
+    "/workspace/partnerships/{partnership_id}/documents",
+    response={201: DocumentOut},
+    tags=["workspace"],
+)
+@api_access(WORKSPACE_VIEW, model=Partnership)
+def workspace_document_create(
+    request: HttpRequest,
+    partnership_id: int,
+    file: File[UploadedFile | None] = None,
+    title: Form[str] = "",
+):
+    """Partner users: share a document (multipart) with our company and the other parties."""
+    partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
+    document = services.document_upload(
+        actor=request.auth,
+        partnership=partnership,
+        upload=_upload(file),
+        title=title,
+        visibility=Visibility.SHARED,
+    )
+    return Status(201, document)
+
+
+@router.get("/workspace/documents/{document_id}/file", response={200: None}, tags=["workspace"])
+@api_access(WORKSPACE_VIEW, model=Document)
+def workspace_document_file(request: HttpRequest, document_id: int):
+    """Partner users: a shared document's file, as an attachment."""
+    return document_response(request.auth, document_id)

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.exporting import export_response
 from accord.directory.models import Organization
 from accord.partnerships import selectors, services
+from accord.partnerships.downloads import document_response
 from accord.partnerships.forms import (
     DocumentForm,
     GateForm,
@@ -31,7 +32,7 @@ from accord.partnerships.forms import (
     party_formset,
 )
 from accord.partnerships.gates import REQUIRABLE_FIELDS, allowed_targets
-from accord.partnerships.models import Document, Partnership, Stage, StageGate
+from accord.partnerships.models import Partnership, Stage, StageGate
 from accord.partnerships.tables import PartnershipTable
 from accord.strategy.models import PartnershipPlay
 
@@ -374,15 +375,7 @@ def partnership_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.PARTNERSHIP_VIEW)
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = get_visible_or_404(request.user, Document, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file of this document is missing from storage.") from None
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        handle, as_attachment=True, filename=name, content_type=document.content_type
-    )
+    return document_response(request.user, pk)
 
 
 # Gates -------------------------------------------------------------------------------------

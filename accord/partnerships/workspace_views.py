@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -23,6 +23,7 @@ from accord.core import policy
 from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.partnerships import selectors, services
+from accord.partnerships.downloads import document_response
 from accord.partnerships.models import Document, Note, Partnership, PartnershipParty, Visibility
 from accord.partnerships.services import DOCUMENT_TYPES
 
@@ -162,15 +163,7 @@ def note_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.WORKSPACE_VIEW)
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = get_visible_or_404(request.user, Document, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file of this document is missing from storage.") from None
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        handle, as_attachment=True, filename=name, content_type=document.content_type
-    )
+    return document_response(request.user, pk)
 
 
 def _detail(

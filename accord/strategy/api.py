@@ -11,8 +11,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from accord.core.api_access import api_access
+from accord.core.api_lists import Page
 from accord.core.policy import STRATEGY_CHANGE, STRATEGY_VIEW
-from accord.directory.api import Page
 from accord.strategy import selectors, services
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from accord.strategy.schemas import (
