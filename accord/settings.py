@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "accord.directory",
     "accord.strategy",
     "accord.partnerships",
+    "accord.screening",
 ]
 
 MIDDLEWARE = [

@@ -96,3 +96,11 @@ def admin_client(admin_user) -> Client:
 def bearer(user: User) -> dict[str, str]:
     _, raw = token_create(actor=user, user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def complete_due_diligence(actor, partnership) -> None:
+    """Start the due-diligence checklist of a partnership and mark every item done."""
+    from accord.screening.due_diligence import due_diligence_start, due_diligence_update
+
+    for item in due_diligence_start(actor=actor, partnership=partnership):
+        due_diligence_update(actor=actor, item=item, data={"status": "done", "evidence": "Seen"})

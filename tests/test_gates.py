@@ -11,7 +11,9 @@ from accord.core.errors import ConflictError, GateRefused
 from accord.partnerships import services
 from accord.partnerships.gates import allowed_targets, missing_for_move
 from accord.partnerships.models import Partnership, StageGate, StageTransition
+from accord.screening.due_diligence import due_diligence_start, due_diligence_update
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+from tests.conftest import complete_due_diligence
 
 ENGAGING_CHECKLIST = ["Screening rubric completed", "Fit with the strategy confirmed"]
 
@@ -85,12 +87,36 @@ def test_required_fields_are_named_in_words(partnership, personas):
     Partnership.objects.filter(pk=partnership.pk).update(owner=None)
     with pytest.raises(GateRefused) as refused:
         _move(personas["admin"], partnership, "engaging", confirmed=ENGAGING_CHECKLIST)
-    assert refused.value.missing == ["Missing an owner.", "Missing the value for us."]
+    assert refused.value.missing == [
+        "Missing an owner.",
+        "Missing the value for us.",
+        "Missing the due diligence: no checklist has been started.",
+    ]
+
+
+def test_engagement_waits_for_every_due_diligence_item(partnership, personas):
+    manager = personas["manager"]
+    Partnership.objects.filter(pk=partnership.pk).update(value_for_us="Vision IP")
+    _move(manager, partnership, "screening")
+    items = due_diligence_start(actor=manager, partnership=partnership)
+    assert len(items) == 5
+    for item in items[1:]:
+        due_diligence_update(actor=manager, item=item, data={"status": "done", "evidence": "OK"})
+    with pytest.raises(GateRefused) as refused:
+        _move(manager, partnership, "engaging", confirmed=ENGAGING_CHECKLIST)
+    assert refused.value.missing == [f"Due diligence not done: {items[0].title}."]
+    due_diligence_update(
+        actor=manager, item=items[0], data={"status": "not_applicable", "evidence": "No revenue"}
+    )
+    assert _move(manager, partnership, "engaging", confirmed=ENGAGING_CHECKLIST).to_stage == (
+        "engaging"
+    )
 
 
 def test_every_checklist_item_must_be_confirmed(partnership, personas):
     _move(personas["manager"], partnership, "screening")
     Partnership.objects.filter(pk=partnership.pk).update(value_for_us="Faster inspection")
+    complete_due_diligence(personas["manager"], partnership)
     with pytest.raises(GateRefused) as refused:
         _move(personas["manager"], partnership, "engaging", confirmed=ENGAGING_CHECKLIST[:1])
     assert refused.value.missing == ["Not confirmed: Fit with the strategy confirmed."]

@@ -12,7 +12,7 @@ from django.test import Client
 from accord.core.models import AuditEvent
 from accord.partnerships import services
 from accord.partnerships.models import Partnership, StageTransition
-from tests.conftest import client_for
+from tests.conftest import client_for, complete_due_diligence
 
 API = "/api/v1"
 
@@ -79,6 +79,8 @@ def test_a_partnership_goes_from_strategy_through_every_stage(personas, org_a):
     messages = [d["message"] for d in refused.json()["error"]["details"]]
     assert "Missing the value for us." in messages
     assert "Not confirmed: Screening rubric completed." in messages
+    assert "Missing the due diligence: no checklist has been started." in messages
+    complete_due_diligence(personas["manager"], Partnership.objects.get(pk=pk))
     checklist = ["Screening rubric completed", "Fit with the strategy confirmed"]
     ok(send(manager, "PATCH", f"/partnerships/{pk}", {"value_for_us": "Fewer defects"}))
     ok(move(manager, pk, "engaging", checklist), 201)

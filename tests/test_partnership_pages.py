@@ -330,6 +330,7 @@ def test_a_refused_move_lists_every_missing_item(personas, partnership, manager_
     assert missing == [
         "A reason for the move.",
         "Missing the value for us.",
+        "Missing the due diligence: no checklist has been started.",
         "Not confirmed: Screening rubric completed.",
         "Not confirmed: Fit with the strategy confirmed.",
     ]

@@ -214,6 +214,7 @@ def test_a_refused_move_lists_every_missing_item(personas, partnership):
     messages = [d["message"] for d in error_details(response)]
     assert messages == [
         "A reason for the move.",
+        "Missing the due diligence: no checklist has been started.",
         "Not confirmed: Screening rubric completed.",
         "Not confirmed: Fit with the strategy confirmed.",
     ]

@@ -34,6 +34,8 @@ from accord.partnerships.models import (
     PartnershipParty,
     StageGate,
 )
+from accord.screening.due_diligence import due_diligence_start
+from accord.screening.models import DueDiligenceItem
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 ROLES = ("admin", "executive", "manager", "contributor", "viewer", "partner_a", "partner_b",
@@ -55,6 +57,10 @@ DESIGN: dict[str, set[str]] = {
     "partnership.move": {"admin", "executive", "manager"},
     "gates.manage": {"admin"},
     "workspace.view": {"partner_a", "partner_b"},
+    # Partner users never see scores, assessments or due diligence (DESIGN §3).
+    "screening.view": INTERNAL,
+    "screening.manage": {"admin", "manager"},
+    "screening.assess": {"admin", "executive", "manager", "contributor"},
 }
 # Object pages of the partner workspace: only the party's own users (organization B).
 WORKSPACE_OBJECT = {"partner_b"}
@@ -191,6 +197,7 @@ def _lifecycle_samples(admin: User, manager: User, org_b: Organization) -> dict:
         Partnership: partnership, PartnershipParty: partnership.parties.get(), Note: note,
         Document: document, StageGate: StageGate.objects.order_by("pk").first(),
         NoteComment: partnerships.comment_create(actor=admin, note=note, body="Matrix comment"),
+        DueDiligenceItem: due_diligence_start(actor=admin, partnership=partnership)[0],
     }  # fmt: skip
 
 

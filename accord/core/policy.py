@@ -44,21 +44,27 @@ PARTNERSHIP_CHANGE = "partnership.change"
 PARTNERSHIP_MOVE = "partnership.move"
 GATES_MANAGE = "gates.manage"
 WORKSPACE_VIEW = "workspace.view"
+SCREENING_VIEW = "screening.view"
+# Rubrics, rounds, candidates and reviewers; due diligence follows can_change_partnership.
+SCREENING_MANAGE = "screening.manage"
+SCREENING_ASSESS = "screening.assess"  # score where assigned
 
-_READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW}
+_READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW}
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
+        | {SCREENING_MANAGE, SCREENING_ASSESS}
     ),
-    EXECUTIVE: frozenset(_READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE}),
+    EXECUTIVE: frozenset(_READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS}),
     MANAGER: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, STRATEGY_CHANGE}
         | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE}
+        | {SCREENING_MANAGE, SCREENING_ASSESS}
     ),
-    CONTRIBUTOR: frozenset(_READ_ALL),
+    CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS}),
     VIEWER: frozenset(_READ_ALL),
     PARTNER: frozenset({WORKSPACE_VIEW}),
 }
@@ -180,6 +186,23 @@ def _internal_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs if can(user, PARTNERSHIP_VIEW) else qs.none()
 
 
+def _screening_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    return qs if can(user, SCREENING_VIEW) else qs.none()
+
+
+def _assessment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    """Scores are internal; a reviewer sees others' scores of a candidate once it submitted."""
+    if not can(user, SCREENING_VIEW):
+        return qs.none()
+    from accord.screening.models import ReviewAssignment
+
+    pending = ReviewAssignment.objects.filter(reviewer=user, submitted_at__isnull=True)
+    return qs.exclude(
+        Q(assignment__candidate_id__in=pending.values("candidate_id"))
+        & ~Q(assignment__reviewer=user)
+    )
+
+
 def _directory_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs if can(user, DIRECTORY_VIEW) else qs.none()
 
@@ -225,6 +248,15 @@ _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "partnerships.document": _partnership_child_rows(shared_only_for_partner=True),
     "partnerships.notecomment": _comment_rows,
     "partnerships.stagegate": _internal_rows,
+    "screening.rubric": _screening_rows,
+    "screening.rubricversion": _screening_rows,
+    "screening.criterion": _screening_rows,
+    "screening.screening": _screening_rows,
+    "screening.screeningcandidate": _screening_rows,
+    "screening.reviewassignment": _screening_rows,
+    "screening.assessment": _assessment_rows,
+    "screening.duediligencetemplateitem": _screening_rows,
+    "screening.duediligenceitem": _partnership_child_rows(shared_only_for_partner=False),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

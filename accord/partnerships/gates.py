@@ -31,12 +31,13 @@ REQUIRABLE_FIELDS: dict[str, str] = {
     "committed_fte": "the committed people (FTE)",
     "next_review_date": "a next review date",
     "renewal_notice_days": "the renewal notice period",
+    "due_diligence": "the due diligence completed",
 }
 
 DEFAULT_GATES: dict[str, dict[str, Any]] = {
     Stage.SCREENING: {"required_fields": ["parties", "gaps"], "checklist": []},
     Stage.ENGAGING: {
-        "required_fields": ["owner", "value_for_us"],
+        "required_fields": ["owner", "value_for_us", "due_diligence"],
         "checklist": ["Screening rubric completed", "Fit with the strategy confirmed"],
     },
     Stage.NEGOTIATING: {
@@ -82,6 +83,15 @@ def _has(partnership: Partnership, field: str) -> bool:
     return value not in (None, "")
 
 
+def _due_diligence_missing(partnership: Partnership) -> list[str]:
+    """The due-diligence items still open, by name; the checklist must exist and be done."""
+    items = list(partnership.due_diligence.all()) if partnership.pk else []
+    if not items:
+        return ["Missing the due diligence: no checklist has been started."]
+    open_items = [item for item in items if item.status not in item.DONE_STATUSES]
+    return [f"Due diligence not done: {item.title}." for item in open_items]
+
+
 def missing_for_move(
     *,
     partnership: Partnership,
@@ -116,8 +126,10 @@ def missing_for_move(
     missing += [
         f"Missing {REQUIRABLE_FIELDS.get(field, field)}."
         for field in gate.required_fields
-        if not _has(partnership, field)
+        if field != "due_diligence" and not _has(partnership, field)
     ]
+    if "due_diligence" in gate.required_fields:
+        missing += _due_diligence_missing(partnership)
     confirmed_items = set(confirmed)
     missing += [f"Not confirmed: {item}." for item in gate.checklist if item not in confirmed_items]
     if gate.approver_role and policy.role_of(actor) not in (gate.approver_role, policy.ADMIN):

@@ -33,6 +33,7 @@ from accord.partnerships.services import (
     partnership_create,
     partnership_move,
 )
+from accord.screening.due_diligence import due_diligence_start, due_diligence_update
 from accord.strategy import services as strategy
 from accord.strategy.models import StrategicPriority
 
@@ -437,6 +438,8 @@ def _move_through(partnership, path, owner, executive, rng) -> list[Any]:
         backward = stage in PIPELINE and PIPELINE.index(stage) < PIPELINE.index(partnership.stage)
         needs_executive = bool(gate and gate.approver_role) and not backward
         reason = BACKWARD_REASON if backward else rng.choice(REASONS[stage])
+        if gate and "due_diligence" in gate.required_fields and not backward:
+            _due_diligence_done(partnership, owner)
         transitions.append(
             partnership_move(
                 actor=executive if needs_executive else owner,
@@ -447,6 +450,15 @@ def _move_through(partnership, path, owner, executive, rng) -> list[Any]:
             )
         )
     return transitions
+
+
+def _due_diligence_done(partnership: Any, owner: User) -> None:
+    for item in due_diligence_start(actor=owner, partnership=partnership):
+        due_diligence_update(
+            actor=owner,
+            item=item,
+            data={"status": "done", "evidence": "Checked by the alliance office; file on record."},
+        )
 
 
 def _backdate(transitions: list[Any], today: dt.date, rng: random.Random) -> None:

@@ -7,7 +7,7 @@ from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from tests.browser.conftest import screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, complete_due_diligence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,7 @@ def test_alliance_manager_takes_a_partnership_through_its_gates(page, strategy):
     missing = page.get_by_test_id("missing").inner_text()
     assert "Missing the value for us." in missing
     assert "Not confirmed: Screening rubric completed." in missing
+    assert "Missing the due diligence: no checklist has been started." in missing
     screenshot(page, "pipeline-move-refused")
 
     # Fix: name the owner and the value, then tick the checklist.
@@ -65,6 +66,17 @@ def test_alliance_manager_takes_a_partnership_through_its_gates(page, strategy):
     page.wait_for_url("**/partnerships/*/")
     page.goto(page.url.split("?")[0] + "?tab=overview")
     screenshot(page, "partnership-overview")
+    # Due diligence: start the checklist, mark each item done with its evidence.
+    page.get_by_test_id("due-diligence-tab").click()
+    page.get_by_test_id("start-due-diligence").click()
+    for index in range(5):
+        item = page.locator("[data-testid=due-diligence] form").nth(index)
+        item.locator("select[name$=status]").select_option("done")
+        item.locator("textarea[name$=evidence]").fill("Checked with the partner's CFO.")
+        item.get_by_role("button", name="Save").click()
+        page.wait_for_load_state()
+    assert "complete" in page.get_by_test_id("due-diligence-progress").inner_text()
+    screenshot(page, "due-diligence")
     page.goto("/partnerships/board/")
     page.get_by_test_id("card").get_by_role("button", name="Move ▸").click()
     page.wait_for_url("**/move/**")
@@ -116,6 +128,7 @@ def test_a_prepared_partnership_goes_through_every_later_stage_and_out(page, str
         gaps=[strategy["gap"]],
     )
     Partnership.objects.filter(pk=partnership.pk).update(stage="engaging")
+    complete_due_diligence(admin_user, partnership)
     sign_in(page, "cfo", PASSWORD)
     detail = f"/partnerships/{partnership.pk}/"
     for stage, label in [

@@ -1,0 +1,1 @@
+"""Screening: rubrics, multi-reviewer assessments, MCDA ranking and due diligence."""

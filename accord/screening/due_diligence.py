@@ -1,0 +1,108 @@
+"""Due diligence: the checklist a candidate passes before engagement (the engaging gate asks
+for it complete). Each item has an owner, a status and its evidence; every change is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accord.core import audit, policy
+from accord.core.models import AuditEvent
+from accord.partnerships.models import Partnership
+from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
+
+ITEM_FIELDS = ("title", "kind", "owner", "status", "evidence")
+
+
+def may_edit(actor: Any, item_or_partnership: DueDiligenceItem | Partnership) -> bool:
+    """Whoever may change the partnership keeps its checklist; an item's owner is accountable
+    for getting it done, and reports through them."""
+    if isinstance(item_or_partnership, DueDiligenceItem):
+        return policy.can_change_partnership(actor, item_or_partnership.partnership)
+    return policy.can_change_partnership(actor, item_or_partnership)
+
+
+def _require(actor: Any, target: DueDiligenceItem | Partnership) -> None:
+    if not may_edit(actor, target):
+        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
+
+
+@transaction.atomic
+def due_diligence_start(*, actor: Any, partnership: Partnership) -> list[DueDiligenceItem]:
+    """Copy the checklist template onto the partnership; items already there are kept."""
+    _require(actor, partnership)
+    existing = set(partnership.due_diligence.values_list("title", flat=True))
+    created = []
+    for template in DueDiligenceTemplateItem.objects.all():
+        if template.title in existing:
+            continue
+        item = DueDiligenceItem.objects.create(
+            partnership=partnership,
+            kind=template.kind,
+            title=template.title,
+            position=template.position,
+            owner=partnership.owner,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            instance=item,
+            changes=audit.diff({}, {"partnership": partnership.pk, "title": item.title}),
+        )
+        created.append(item)
+    return created
+
+
+@transaction.atomic
+def due_diligence_add(
+    *, actor: Any, partnership: Partnership, data: Mapping[str, Any]
+) -> DueDiligenceItem:
+    _require(actor, partnership)
+    position = partnership.due_diligence.count()
+    item = DueDiligenceItem(partnership=partnership, position=position)
+    return _save(actor, item, data, action=AuditEvent.Action.CREATE)
+
+
+@transaction.atomic
+def due_diligence_update(
+    *, actor: Any, item: DueDiligenceItem, data: Mapping[str, Any]
+) -> DueDiligenceItem:
+    _require(actor, item)
+    return _save(actor, item, data, action=AuditEvent.Action.UPDATE)
+
+
+def _save(
+    actor: Any, item: DueDiligenceItem, data: Mapping[str, Any], *, action: str
+) -> DueDiligenceItem:
+    before = audit.snapshot(item, ITEM_FIELDS) if item.pk else {}
+    for name in ITEM_FIELDS:
+        if name in data:
+            setattr(item, name, data[name])
+    if item.status == DueDiligenceItem.Status.DONE and not (item.evidence or "").strip():
+        raise ValidationError({"evidence": "Say what was checked before marking it done."})
+    item.full_clean()
+    item.save()
+    changes = audit.diff(before, audit.snapshot(item, ITEM_FIELDS))
+    if changes:
+        audit.record(actor=actor, action=action, instance=item, changes=changes)
+    return item
+
+
+@transaction.atomic
+def due_diligence_delete(*, actor: Any, item: DueDiligenceItem) -> None:
+    _require(actor, item)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        instance=item,
+        changes={"title": [item.title, None]},
+    )
+    item.delete()
+
+
+def is_complete(partnership: Partnership) -> bool:
+    items = list(partnership.due_diligence.all())
+    return bool(items) and all(item.status in item.DONE_STATUSES for item in items)
