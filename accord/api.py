@@ -128,12 +128,14 @@ def _register_routers() -> None:
     from accord.accounts.api import router as accounts_router
     from accord.directory.api import router as directory_router
     from accord.partnerships.api import router as partnerships_router
+    from accord.screening.api import router as screening_router
     from accord.strategy.api import router as strategy_router
 
     api.add_router("/", directory_router)
     api.add_router("/", accounts_router)
     api.add_router("/", strategy_router)
     api.add_router("/", partnerships_router)
+    api.add_router("/", screening_router)
 
 
 _register_routers()

@@ -34,8 +34,18 @@ from accord.partnerships.models import (
     PartnershipParty,
     StageGate,
 )
+from accord.screening import rounds, rubrics
 from accord.screening.due_diligence import due_diligence_start
-from accord.screening.models import DueDiligenceItem
+from accord.screening.models import (
+    Assessment,
+    Criterion,
+    DueDiligenceItem,
+    ReviewAssignment,
+    Rubric,
+    RubricVersion,
+    Screening,
+    ScreeningCandidate,
+)
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 ROLES = ("admin", "executive", "manager", "contributor", "viewer", "partner_a", "partner_b",
@@ -169,6 +179,8 @@ def world(db) -> dict[str, Any]:
         ApiToken: token,
     }
     samples.update(_lifecycle_samples(admin, users["manager"], org_b))  # fmt: skip
+    reviewers = [users[role] for role in ("admin", "executive", "manager", "contributor")]
+    samples.update(_screening_samples(users["manager"], org_b, reviewers))
     return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b}
 
 
@@ -198,6 +210,29 @@ def _lifecycle_samples(admin: User, manager: User, org_b: Organization) -> dict:
         Document: document, StageGate: StageGate.objects.order_by("pk").first(),
         NoteComment: partnerships.comment_create(actor=admin, note=note, body="Matrix comment"),
         DueDiligenceItem: due_diligence_start(actor=admin, partnership=partnership)[0],
+    }  # fmt: skip
+
+
+def _screening_samples(manager: User, org_b: Organization, reviewers: list) -> dict:
+    """A rubric and a round with one candidate (B) that every assessing role reviews."""
+    change = rubrics.rubric_from_template(actor=manager, template="Standard partner screening")
+    screening = rounds.screening_create(
+        actor=manager, rubric=change.version.rubric, data={"title": "Matrix round"}
+    )
+    candidate = rounds.candidate_add(actor=manager, screening=screening, organization=org_b)
+    assignments = rounds.reviewers_assign(
+        actor=manager, candidates=[candidate], reviewers=reviewers
+    )
+    criteria = list(change.version.criteria.all())
+    rounds.scores_save(
+        actor=manager,
+        assignment=assignments[reviewers.index(manager)],
+        scores={c.pk: {"score": 3, "evidence": "Matrix evidence"} for c in criteria},
+    )
+    return {
+        Rubric: change.version.rubric, RubricVersion: change.version, Criterion: criteria[0],
+        Screening: screening, ScreeningCandidate: candidate, ReviewAssignment: assignments[0],
+        Assessment: Assessment.objects.first(),
     }  # fmt: skip
 
 

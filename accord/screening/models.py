@@ -73,11 +73,12 @@ class Criterion(models.Model):
     weight = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     direction = models.CharField(max_length=10, choices=Direction.choices, default="benefit")
     levels = models.JSONField(default=list, blank=True, help_text="What each score 1-5 means.")
-    knockout_below = models.PositiveSmallIntegerField(
+    knockout_threshold = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(2), MaxValueValidator(5)],
-        help_text="A must-have: an aggregated score below this excludes the candidate.",
+        validators=[MinValueValidator(SCALE[0]), MaxValueValidator(SCALE[1])],
+        help_text="A must-have: for a benefit the lowest aggregated score accepted, for a cost "
+        "the highest; a candidate beyond it is excluded from the ranking.",
     )
 
     class Meta:
