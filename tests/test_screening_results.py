@@ -79,7 +79,7 @@ def test_scores_are_aggregated_flagged_knocked_out_and_ranked(scored, personas):
     matrix = [[row.scores[c.pk] for c in results.criteria] for row in ranked]
     expected = mcda.rank(matrix, [0.5, 0.3, 0.2], [1, 1, -1], method="topsis")
     assert [row.rank for row in ranked] == sorted(expected.ranking.tolist())
-    assert [row.candidate.organization.name for row in ranked][0] == "Ada Robotics"
+    assert ranked[0].candidate.organization.name == "Ada Robotics"
     assert results.rows[-1].candidate.organization.name == "Cato Systems"
 
 

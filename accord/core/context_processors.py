@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "partnerships": policy.can(user, policy.PARTNERSHIP_VIEW),
             "gates": policy.can(user, policy.GATES_MANAGE),
             "workspace": policy.can(user, policy.WORKSPACE_VIEW),
+            "screening": policy.can(user, policy.SCREENING_VIEW),
         },
         "role": policy.role_of(user),
     }

@@ -87,6 +87,11 @@ def can(user: Any, action: str) -> bool:
     return action in ACTIONS_BY_ROLE.get(role, frozenset())
 
 
+def roles_that(action: str) -> list[str]:
+    """The roles granted `action`, e.g. to offer only users who may review."""
+    return [role for role in ROLES if action in ACTIONS_BY_ROLE.get(role, frozenset())]
+
+
 def require(user: Any, action: str) -> None:
     if not can(user, action):
         raise PermissionDenied(f"Your role may not do this ({action}).")

@@ -25,3 +25,97 @@ class DueDiligenceItemForm(forms.ModelForm):
                 else ("form-control form-control-sm")
             )
             field.widget.attrs.setdefault("class", css)
+
+
+SAATY = [
+    ("9", "9 · extremely more"), ("7", "7 · very strongly more"), ("5", "5 · strongly more"),
+    ("3", "3 · moderately more"), ("1", "1 · equally"), ("1/3", "1/3 · moderately less"),
+    ("1/5", "1/5 · strongly less"), ("1/7", "1/7 · very strongly less"),
+    ("1/9", "1/9 · extremely less"),
+]  # fmt: skip
+
+
+class RubricFromTemplateForm(forms.Form):
+    template = forms.ChoiceField(choices=[])
+    name = forms.CharField(max_length=200, required=False, help_text="Default: the template's")
+
+    def __init__(self, *args, **kwargs) -> None:
+        from accord.screening.defaults import RUBRIC_TEMPLATES
+
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(name, name) for name in RUBRIC_TEMPLATES]
+
+
+class WeightsForm(forms.Form):
+    """One weight per criterion, any non-negative numbers (normalized to sum 1)."""
+
+    def __init__(self, *args, criteria=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"w{criterion.pk}"] = forms.FloatField(
+                label=criterion.name, initial=round(criterion.weight, 4), min_value=0
+            )
+
+
+class PairwiseForm(forms.Form):
+    """AHP: each pair of criteria once, on Saaty's 1-9 scale."""
+
+    random_index = forms.ChoiceField(
+        choices=[("saaty", "Saaty (classic)"), ("saaty-2005", "Saaty 2005"),
+                 ("donegan-dodd", "Donegan & Dodd")],
+    )  # fmt: skip
+
+    def __init__(self, *args, criteria=(), pairwise=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        self.pairs = []
+        for i, a in enumerate(self.criteria):
+            for j in range(i + 1, len(self.criteria)):
+                b = self.criteria[j]
+                name = f"p{i}_{j}"
+                initial = _saaty_label(pairwise[i][j]) if pairwise else "1"
+                self.fields[name] = forms.ChoiceField(
+                    choices=SAATY, initial=initial, label=f"{a.name} against {b.name}"
+                )
+                self.pairs.append((name, a, b))
+
+    def matrix(self) -> list[list[float]]:
+        n = len(self.criteria)
+        values = [[1.0] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                value = _saaty_value(self.cleaned_data[f"p{i}_{j}"])
+                values[i][j], values[j][i] = value, 1 / value
+        return values
+
+
+def _saaty_value(text: str) -> float:
+    if "/" in text:
+        numerator, denominator = text.split("/")
+        return float(numerator) / float(denominator)
+    return float(text)
+
+
+def _saaty_label(value: float) -> str:
+    best = min(SAATY, key=lambda choice: abs(_saaty_value(choice[0]) - value))
+    return best[0]
+
+
+class ScreeningForm(forms.ModelForm):
+    rubric = forms.ModelChoiceField(queryset=None)
+
+    class Meta:
+        from accord.screening.models import Screening
+
+        model = Screening
+        fields = ["title", "gap", "aggregation", "disagreement_threshold"]
+
+    def __init__(self, *args, rubrics=None, gaps=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rubric"].queryset = rubrics
+        self.fields["gap"].queryset = gaps
+        self.fields["gap"].required = False
+        self.order_fields(["title", "rubric", "gap", "aggregation", "disagreement_threshold"])
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

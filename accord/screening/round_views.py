@@ -1,0 +1,268 @@
+"""Screening round pages: create a round, add candidates and reviewers, score as a reviewer,
+compare the candidates (ranked table, radar chart) and test the ranking's sensitivity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accord.accounts.models import User
+from accord.core import policy
+from accord.core.forms import add_validation_errors
+from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.directory.models import Organization
+from accord.partnerships.models import Partnership, Stage
+from accord.screening import charts, rounds
+from accord.screening.forms import ScreeningForm
+from accord.screening.models import (
+    Assessment,
+    ReviewAssignment,
+    Rubric,
+    Screening,
+    ScreeningCandidate,
+)
+from accord.screening.results import screening_results, weight_sweep
+from accord.strategy.models import CapabilityGap
+
+SECTION = {"section": "screening"}
+SAMPLE_CHOICES = (0, 1000, 5000)
+
+
+def _form(request: HttpRequest, data: Any = None) -> ScreeningForm:
+    return ScreeningForm(
+        data,
+        rubrics=visible_to(request.user, Rubric).filter(status=Rubric.Status.ACTIVE),
+        gaps=visible_to(request.user, CapabilityGap).exclude(status="archived"),
+    )
+
+
+@access(policy.SCREENING_MANAGE)
+def screening_create(request: HttpRequest) -> HttpResponse:
+    form = _form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "rubric"}
+        try:
+            screening = rounds.screening_create(
+                actor=request.user, rubric=form.cleaned_data["rubric"], data=data
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return redirect("screening:screening_detail", screening.pk)
+    status = 422 if form.errors else 200
+    return render(
+        request, "screening/screening_form.html", {**SECTION, "form": form}, status=status
+    )
+
+
+def _int(value: str | None, default: int, allowed: tuple[int, ...] | None = None) -> int:
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        return default
+    return number if allowed is None or number in allowed else default
+
+
+@access(policy.SCREENING_VIEW)
+@require_GET
+def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = get_visible_or_404(request.user, Screening, pk=pk)
+    method = (
+        request.GET.get("method") if request.GET.get("method") in ("topsis", "wsm") else "topsis"
+    )
+    samples = _int(request.GET.get("samples"), 0, SAMPLE_CHOICES)
+    results = screening_results(request.user, screening, method=method, samples=samples)
+    criteria = results.criteria
+    sweep_id = _int(request.GET.get("sweep"), criteria[0].pk if criteria else 0)
+    sweep_criterion = next((c for c in criteria if c.pk == sweep_id), None)
+    sweep = (
+        weight_sweep(request.user, screening, sweep_criterion, method=method)
+        if samples and sweep_criterion and len(results.ranked) > 1
+        else None
+    )
+    candidates = list(
+        visible_to(request.user, ScreeningCandidate)
+        .filter(screening=screening)
+        .select_related("organization", "partnership")
+        .prefetch_related("assignments__reviewer")
+    )
+    mine = {
+        a.candidate_id: a
+        for a in ReviewAssignment.objects.filter(
+            candidate__screening=screening, reviewer=request.user
+        )
+    }
+    can_manage = policy.can(request.user, policy.SCREENING_MANAGE)
+    return render(
+        request,
+        "screening/screening_detail.html",
+        {
+            **SECTION,
+            "screening": screening,
+            "results": results,
+            "rows": [(row, [row.scores.get(c.pk) for c in criteria]) for row in results.rows],
+            "method": method,
+            "samples": samples,
+            "sample_choices": SAMPLE_CHOICES[1:],
+            "candidates": candidates,
+            "mine": mine,
+            "can_manage": can_manage and screening.status == Screening.Status.OPEN,
+            "radar": charts.radar(results) if results.ranked else "",
+            "sensitivity": charts.sensitivity_bars(results) if results.stability else "",
+            "sweep": charts.sweep_lines(sweep) if sweep else "",
+            "sweep_data": sweep,
+            "sweep_criterion": sweep_criterion,
+            "organizations": (
+                visible_to(request.user, Organization).filter(is_self=False).order_by("name")
+                if can_manage
+                else []
+            ),
+            "screening_partnerships": (
+                visible_to(request.user, Partnership).filter(stage=Stage.SCREENING)
+                if can_manage
+                else []
+            ),
+            "reviewer_choices": _reviewers() if can_manage else [],
+        },
+    )
+
+
+def _reviewers() -> Any:
+    roles = policy.roles_that(policy.SCREENING_ASSESS)
+    return User.objects.filter(is_active=True, role__in=roles).order_by("username")
+
+
+@access(policy.SCREENING_MANAGE)
+@require_POST
+def screening_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = get_visible_or_404(request.user, Screening, pk=pk)
+    organization = partnership = None
+    if request.POST.get("partnership"):
+        partnership = (
+            visible_to(request.user, Partnership).filter(pk=request.POST["partnership"]).first()
+        )
+    name = (request.POST.get("organization") or "").strip()
+    if name and partnership is None:
+        organization = visible_to(request.user, Organization).filter(name__iexact=name).first()
+        if organization is None:
+            messages.error(request, f"No organization named “{name}” in the directory.")
+            return redirect("screening:screening_detail", pk)
+    try:
+        candidate = rounds.candidate_add(
+            actor=request.user,
+            screening=screening,
+            organization=organization,
+            partnership=partnership,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{candidate.organization.name} added.")
+    return redirect("screening:screening_detail", pk)
+
+
+@access(policy.SCREENING_MANAGE)
+@require_POST
+def screening_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = get_visible_or_404(request.user, Screening, pk=pk)
+    reviewers = list(User.objects.filter(pk__in=request.POST.getlist("reviewers"), is_active=True))
+    if not reviewers:
+        messages.error(request, "Choose at least one reviewer.")
+        return redirect("screening:screening_detail", pk)
+    try:
+        created = rounds.reviewers_assign(
+            actor=request.user, candidates=list(screening.candidates.all()), reviewers=reviewers
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{len(created)} review(s) assigned.")
+    return redirect("screening:screening_detail", pk)
+
+
+@access(policy.SCREENING_ASSESS)
+def screeningcandidate_score(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_visible_or_404(request.user, ScreeningCandidate, pk=pk)
+    assignment = ReviewAssignment.objects.filter(candidate=candidate, reviewer=request.user).first()
+    if assignment is None:
+        raise PermissionDenied("You are not a reviewer of this candidate.")
+    screening = candidate.screening
+    criteria = list(screening.rubric_version.criteria.all())
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        scores = {
+            c.pk: {
+                "score": request.POST.get(f"score-{c.pk}"),
+                "evidence": request.POST.get(f"evidence-{c.pk}", ""),
+                "confidence": request.POST.get(f"confidence-{c.pk}", "medium"),
+            }
+            for c in criteria
+            if request.POST.get(f"score-{c.pk}")
+        }
+        try:
+            rounds.scores_save(
+                actor=request.user,
+                assignment=assignment,
+                scores=scores,
+                submit="submit" in request.POST,
+            )
+        except ValidationError as error:
+            errors, status = error.messages, 422
+        else:
+            done = "submitted" if "submit" in request.POST else "saved"
+            messages.success(request, f"Your scores of {candidate.organization.name} are {done}.")
+            return redirect("screening:screeningcandidate_score", candidate.pk)
+    own = {a.criterion_id: a for a in assignment.assessments.all()}
+    others = (
+        visible_to(request.user, Assessment)
+        .filter(assignment__candidate=candidate)
+        .exclude(assignment=assignment)
+        .select_related("assignment__reviewer")
+    )
+    by_criterion: dict[int, list[Assessment]] = {}
+    for assessment in others:
+        by_criterion.setdefault(assessment.criterion_id, []).append(assessment)
+    posted = request.POST if status == 422 else None
+    rows = []
+    for c in criteria:
+        mine = own.get(c.pk)
+        if posted is not None:
+            values = {
+                "score": posted.get(f"score-{c.pk}", ""),
+                "evidence": posted.get(f"evidence-{c.pk}", ""),
+                "confidence": posted.get(f"confidence-{c.pk}", "medium"),
+            }
+        else:
+            values = {
+                "score": str(mine.score) if mine else "",
+                "evidence": mine.evidence if mine else "",
+                "confidence": mine.confidence if mine else "medium",
+            }
+        rows.append(
+            {
+                "criterion": c,
+                "levels": [(str(n), text) for n, text in enumerate(c.levels, start=1)],
+                "others": by_criterion.get(c.pk, []),
+                **values,
+            }
+        )
+    return render(
+        request,
+        "screening/score.html",
+        {
+            **SECTION,
+            "candidate": candidate,
+            "screening": screening,
+            "assignment": assignment,
+            "rows": rows,
+            "errors": errors,
+            "open": screening.status == Screening.Status.OPEN,
+        },
+        status=status,
+    )

@@ -1,0 +1,146 @@
+"""Rubric pages: the list of rubrics and rounds, a rubric with its criteria and versions, and
+its weights set directly or by AHP pairwise comparison."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accord.core import policy
+from accord.core.forms import add_validation_errors
+from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.screening import rubrics
+from accord.screening.forms import PairwiseForm, RubricFromTemplateForm, WeightsForm
+from accord.screening.models import Rubric, Screening
+
+SECTION = {"section": "screening"}
+
+
+@access(policy.SCREENING_VIEW)
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    screenings = (
+        visible_to(request.user, Screening)
+        .select_related("rubric_version__rubric", "gap")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "screening/index.html",
+        {
+            **SECTION,
+            "screenings": screenings,
+            "rubrics": visible_to(request.user, Rubric),
+            "can_manage": policy.can(request.user, policy.SCREENING_MANAGE),
+        },
+    )
+
+
+@access(policy.SCREENING_MANAGE)
+def rubric_create(request: HttpRequest) -> HttpResponse:
+    form = RubricFromTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = rubrics.rubric_from_template(
+                actor=request.user,
+                template=form.cleaned_data["template"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return redirect("screening:rubric_detail", change.version.rubric_id)
+    status = 422 if form.errors else 200
+    return render(request, "screening/rubric_form.html", {**SECTION, "form": form}, status=status)
+
+
+def _detail(
+    request: HttpRequest,
+    rubric: Rubric,
+    *,
+    weights: WeightsForm | None = None,
+    pairwise: PairwiseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    version = rubrics.current_version(rubric)
+    criteria = list(version.criteria.all())
+    return render(
+        request,
+        "screening/rubric_detail.html",
+        {
+            **SECTION,
+            "rubric": rubric,
+            "version": version,
+            "criteria": criteria,
+            "versions": rubric.versions.all(),
+            "can_manage": policy.can(request.user, policy.SCREENING_MANAGE),
+            "weights_form": weights or WeightsForm(criteria=criteria),
+            "pairwise_form": pairwise or PairwiseForm(criteria=criteria, pairwise=version.pairwise),
+        },
+        status=status,
+    )
+
+
+@access(policy.SCREENING_VIEW)
+@require_GET
+def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, get_visible_or_404(request.user, Rubric, pk=pk))
+
+
+def _criteria_with(rubric: Rubric, weights: dict[int, float]) -> list[dict]:
+    return [
+        {name: getattr(c, name) for name in rubrics.CRITERION_FIELDS} | {"weight": weights[c.pk]}
+        for c in rubrics.current_version(rubric).criteria.all()
+    ]
+
+
+@access(policy.SCREENING_MANAGE)
+@require_POST
+def rubric_weights(request: HttpRequest, pk: int) -> HttpResponse:
+    rubric = get_visible_or_404(request.user, Rubric, pk=pk)
+    criteria = list(rubrics.current_version(rubric).criteria.all())
+    form = WeightsForm(request.POST, criteria=criteria)
+    if form.is_valid():
+        weights = {c.pk: form.cleaned_data[f"w{c.pk}"] for c in criteria}
+        try:
+            change = rubrics.rubric_update(
+                actor=request.user, rubric=rubric, criteria=_criteria_with(rubric, weights)
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            for notice in change.notices:
+                messages.info(request, notice)
+            return redirect("screening:rubric_detail", rubric.pk)
+    return _detail(request, rubric, weights=form, status=422)
+
+
+@access(policy.SCREENING_MANAGE)
+@require_POST
+def rubric_ahp(request: HttpRequest, pk: int) -> HttpResponse:
+    rubric = get_visible_or_404(request.user, Rubric, pk=pk)
+    criteria = list(rubrics.current_version(rubric).criteria.all())
+    form = PairwiseForm(request.POST, criteria=criteria)
+    if form.is_valid():
+        try:
+            change, result = rubrics.rubric_weights_from_ahp(
+                actor=request.user,
+                rubric=rubric,
+                pairwise=form.matrix(),
+                random_index=form.cleaned_data["random_index"],
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            summary = (
+                f"Weights from AHP: λmax {result.lambda_max:.3f}, CI {result.ci:.3f}, "
+                f"CR {result.cr:.3f}."
+            )
+            messages.success(request, summary)
+            for notice in change.notices:
+                messages.warning(request, notice)
+            return redirect("screening:rubric_detail", rubric.pk)
+    return _detail(request, rubric, pairwise=form, status=422)

@@ -1,0 +1,119 @@
+"""Screening pages: rubrics and their weights, a round, scoring, access."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.screening import rounds, rubrics
+from accord.screening.models import Assessment, Rubric
+from tests.conftest import client_for
+
+
+@pytest.fixture
+def rubric(personas) -> Rubric:
+    change = rubrics.rubric_from_template(
+        actor=personas["manager"], template="Technology partner screening"
+    )
+    return change.version.rubric
+
+
+@pytest.fixture
+def candidate(personas, rubric, org_a):
+    manager = personas["manager"]
+    screening = rounds.screening_create(actor=manager, rubric=rubric, data={"title": "Round"})
+    candidate = rounds.candidate_add(actor=manager, screening=screening, organization=org_a)
+    rounds.reviewers_assign(
+        actor=manager, candidates=[candidate], reviewers=[manager, personas["contributor"]]
+    )
+    return candidate
+
+
+def test_a_rubric_is_created_from_a_template(personas):
+    client = client_for(personas["manager"])
+    response = client.post("/screening/rubrics/new/", {"template": "Standard partner screening"})
+    assert response.status_code == 302
+    assert Rubric.objects.filter(name="Standard partner screening").exists()
+    body = client.get(response["Location"]).content.decode()
+    assert "Strategic fit" in body and "Derive weights" in body
+
+
+def test_direct_weights_are_normalized_with_a_notice(personas, rubric):
+    client = client_for(personas["manager"])
+    criteria = list(rubrics.current_version(rubric).criteria.all())
+    data = {f"w{c.pk}": 2 for c in criteria}
+    response = client.post(f"/screening/rubrics/{rubric.pk}/weights/", data, follow=True)
+    assert "normalized to 1" in response.content.decode()
+    weights = [c.weight for c in rubrics.current_version(rubric).criteria.all()]
+    assert weights == pytest.approx([0.2] * 5)
+    data[f"w{criteria[0].pk}"] = -1
+    refused = client.post(f"/screening/rubrics/{rubric.pk}/weights/", data)
+    assert refused.status_code == 422
+
+
+def test_an_inconsistent_pairwise_comparison_is_flagged_on_the_page(personas, rubric):
+    client = client_for(personas["manager"])
+    n = rubrics.current_version(rubric).criteria.count()
+    data = {"random_index": "saaty"}
+    for i in range(n):
+        for j in range(i + 1, n):
+            data[f"p{i}_{j}"] = "9" if (i + j) % 2 else "1/9"
+    body = client.post(f"/screening/rubrics/{rubric.pk}/ahp/", data, follow=True)
+    text = body.content.decode()
+    assert "Weights from AHP" in text and "is above 0.10" in text
+    assert rubrics.current_version(rubric).weighting == "ahp"
+
+
+def test_a_reviewer_cannot_submit_an_incomplete_scoring(personas, candidate):
+    client = client_for(personas["manager"])
+    first = candidate.screening.rubric_version.criteria.first()
+    response = client.post(
+        f"/screening/candidates/{candidate.pk}/score/", {f"score-{first.pk}": "4", "submit": "1"}
+    )
+    assert response.status_code == 422
+    assert "Score every criterion first" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_others_scores_show_on_the_page_only_after_submitting(personas, candidate):
+    criteria = list(candidate.screening.rubric_version.criteria.all())
+    theirs = candidate.assignments.get(reviewer=personas["contributor"])
+    rounds.scores_save(
+        actor=personas["contributor"],
+        assignment=theirs,
+        scores={c.pk: {"score": 2, "evidence": "Their private view"} for c in criteria},
+        submit=True,
+    )
+    client = client_for(personas["manager"])
+    url = f"/screening/candidates/{candidate.pk}/score/"
+    assert "Their private view" not in client.get(url).content.decode()
+    data = {f"score-{c.pk}": "4" for c in criteria} | {"submit": "1"}
+    assert client.post(url, data).status_code == 302
+    assert "Their private view" in client.get(url).content.decode()
+
+
+def test_only_assigned_reviewers_score_and_partners_see_no_screening(personas, candidate):
+    url = f"/screening/candidates/{candidate.pk}/score/"
+    assert client_for(personas["executive"]).get(url).status_code == 403
+    partner = client_for(personas["partner_a"])
+    assert partner.get("/screening/").status_code == 403
+    assert partner.get(f"/screening/rounds/{candidate.screening_id}/").status_code == 403
+
+
+def test_the_round_page_ranks_submitted_candidates(personas, candidate, org_b):
+    manager = personas["manager"]
+    screening = candidate.screening
+    second = rounds.candidate_add(actor=manager, screening=screening, organization=org_b)
+    rounds.reviewers_assign(actor=manager, candidates=[second], reviewers=[manager])
+    criteria = list(screening.rubric_version.criteria.all())
+    for target, value in ((candidate, 5), (second, 3)):
+        assignment = target.assignments.get(reviewer=manager)
+        rounds.scores_save(
+            actor=manager,
+            assignment=assignment,
+            scores={c.pk: {"score": value} for c in criteria},
+            submit=True,
+        )
+    body = client_for(personas["viewer"]).get(f"/screening/rounds/{screening.pk}/?samples=1000")
+    text = body.content.decode()
+    assert text.index(candidate.organization.name) < text.index(second.organization.name)
+    assert 'data-testid="radar"' in text and 'id="sensitivity-chart"' in text
