@@ -90,3 +90,14 @@ def test_demo_is_loaded_once_and_every_persona_finds_something():
     detail = client_for(partner).get(f"/workspace/{shared.first().pk}/").content.decode()
     assert "Steering committee agenda" in detail
     assert "do not concede" not in detail
+
+
+def test_demo_has_a_scored_screening_round_that_ranks(db):
+    from accord.screening.models import Screening
+    from accord.screening.results import screening_results
+
+    load_demo()
+    screening = Screening.objects.get()
+    results = screening_results(User.objects.get(username=DEMO_USERNAME), screening, samples=200)
+    assert len(results.rows) >= 3
+    assert len(results.ranked) >= 2 and results.stability is not None

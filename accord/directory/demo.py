@@ -313,6 +313,7 @@ def load_demo(
     if Organization.objects.filter(is_self=True).exists():
         # A database loaded before the pipeline existed gets it now; otherwise nothing changes.
         pipeline = _load_pipeline(random.Random(seed + 1))
+        _load_screening(random.Random(seed + 2))
         return {
             "organizations": Organization.objects.count(),
             "created": 0,
@@ -390,6 +391,7 @@ def load_demo(
         organization=partner_org,
     )
     pipeline = _load_pipeline(random.Random(seed + 1)) or {}
+    pipeline.update(_load_screening(random.Random(seed + 2)))
     return {
         "organizations": Organization.objects.count(),
         "people": people,
@@ -413,3 +415,11 @@ def _load_pipeline(rng: random.Random) -> dict[str, int] | None:
         partner_organization=partner.organization,
         rng=rng,
     )
+
+
+def _load_screening(rng: random.Random) -> dict[str, int]:
+    """Rubrics and a scored screening round, once."""
+    from accord.screening.demo import load_screening_demo
+
+    admin = User.objects.filter(username=DEMO_USERNAME).first()
+    return load_screening_demo(admin=admin, rng=rng) if admin is not None else {}
