@@ -117,3 +117,54 @@ def test_the_round_page_ranks_submitted_candidates(personas, candidate, org_b):
     text = body.content.decode()
     assert text.index(candidate.organization.name) < text.index(second.organization.name)
     assert 'data-testid="radar"' in text and 'id="sensitivity-chart"' in text
+
+
+def _criteria_post(rubric: Rubric, changes: dict[int, dict] | None = None, extra=None) -> dict:
+    criteria = list(rubrics.current_version(rubric).criteria.all())
+    rows = [
+        {
+            "name": c.name,
+            "description": c.description,
+            "weight": c.weight,
+            "direction": c.direction,
+            "knockout_threshold": c.knockout_threshold or "",
+            "levels": "\n".join(c.levels),
+        }
+        | (changes or {}).get(i, {})
+        for i, c in enumerate(criteria)
+    ] + ([extra] if extra else [])
+    data = {
+        "criteria-TOTAL_FORMS": len(rows),
+        "criteria-INITIAL_FORMS": len(criteria),
+        "criteria-MIN_NUM_FORMS": 1,
+        "criteria-MAX_NUM_FORMS": 1000,
+    }
+    for i, row in enumerate(rows):
+        data |= {f"criteria-{i}-{k}": v for k, v in row.items()}
+    return data
+
+
+def test_criteria_are_edited_and_a_scored_rubric_gets_a_new_version(personas, rubric, candidate):
+    client = client_for(personas["manager"])
+    url = f"/screening/rubrics/{rubric.pk}/edit/"
+    assert "Complementary IP" in client.get(url).content.decode()
+    bad = _criteria_post(rubric, {0: {"levels": "only\ntwo"}})
+    response = client.post(url, bad)
+    assert response.status_code == 422 and "5 levels" in response.content.decode()
+    manager = personas["manager"]
+    criteria = list(candidate.screening.rubric_version.criteria.all())
+    rounds.scores_save(
+        actor=manager,
+        assignment=candidate.assignments.get(reviewer=manager),
+        scores={c.pk: {"score": 4} for c in criteria},
+    )
+    extra = {"name": "Security posture", "weight": 1, "direction": "benefit",
+             "levels": "1\n2\n3\n4\n5", "knockout_threshold": "2"}  # fmt: skip
+    response = client.post(url, _criteria_post(rubric, extra=extra), follow=True)
+    assert "version 2" in response.content.decode()
+    version = rubrics.current_version(rubric)
+    assert (
+        version.number == 2
+        and version.criteria.get(name="Security posture").knockout_threshold == 2
+    )
+    assert candidate.screening.rubric_version.number == 1

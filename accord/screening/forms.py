@@ -119,3 +119,32 @@ class ScreeningForm(forms.ModelForm):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    weight = forms.FloatField(min_value=0)
+    direction = forms.ChoiceField(choices=[("benefit", "benefit"), ("cost", "cost")])
+    knockout_threshold = forms.TypedChoiceField(
+        choices=[("", "—"), *[(str(n), str(n)) for n in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Must-have",
+    )
+    levels = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One line per score, 1 to 5.",
+    )
+
+    def clean_levels(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["levels"].splitlines() if line.strip()]
+        if len(lines) != 5:
+            raise forms.ValidationError(
+                f"Describe each of the 5 levels, one per line ({len(lines)} given)."
+            )
+        return lines
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True, min_num=1)

@@ -21,8 +21,8 @@ Conventions, shared by every function here:
 - TOPSIS closeness is C = D- / (D+ + D-) on the weighted normalized matrix; when every
   alternative is identical (D+ = D- = 0) every closeness is 0.5.
 - Ranks: 1 = best, one rank per alternative in input order. Alternatives whose scores are
-  equal (to within TIE_TOLERANCE relative to the score) share the better rank and the next
-  rank is skipped (1, 2, 2, 4: "competition" ranking). The leader of a set of scores is the
+  equal (to within TIE_TOLERANCE, relative for scores above 1) share the better rank and the
+  next rank is skipped (1, 2, 2, 4: "competition" ranking). The leader of a set of scores is the
   first alternative, in input order, of those ranked 1.
 - Sensitivity: weights are drawn from a Dirichlet distribution centred on the chosen weights
   (alpha = concentration * weights; a weight of 0 stays 0). The result is labelled by the
@@ -39,14 +39,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-Method = Literal["topsis", "wsm"]
 Normalization = Literal["vector", "minmax"]
 
 BENEFIT = 1
@@ -61,9 +60,10 @@ STABLE_AT = 0.8
 FRAGILE_BELOW = 0.5
 DEFAULT_SAMPLES = 1000
 DEFAULT_CONCENTRATION = 100.0
-# Scores of one chunk of samples are held as chunk x alternatives floats; 2 million (16 MB per
-# array) keeps 10,000 alternatives x 1,000 samples well under 100 MB and BLAS still busy.
-CHUNK_ELEMENTS = 2_000_000
+# Samples are scored a chunk at a time, chunk x alternatives floats per array: half a million
+# (4 MB) bounds memory whatever the size, and measured faster than larger chunks (the arrays
+# stay nearer the cache) while each matrix product is still big enough for BLAS.
+CHUNK_ELEMENTS = 500_000
 
 # AHP: the consistency threshold, the scale and the random index tables.
 CONSISTENCY_THRESHOLD = 0.10
@@ -317,7 +317,7 @@ def _check_method(method: str, normalization: str | None) -> Normalization:
         raise ValueError(
             f"normalization must be one of {', '.join(NORMALIZATIONS)}, not {normalization!r}"
         )
-    return normalization  # type: ignore[return-value]
+    return cast(Normalization, normalization)
 
 
 # --- Normalization and scoring ---------------------------------------------------------------
@@ -335,9 +335,12 @@ def normalize_matrix(
 def _normalized(values: FloatArray, kinds: IntArray, normalization: str) -> FloatArray:
     cost = kinds == COST
     if normalization == "vector":
-        norms = np.sqrt((values**2).sum(axis=0))
-        usable = norms > 0
-        scaled = np.divide(values, norms, out=np.zeros_like(values), where=usable)
+        # Divided by the column's largest magnitude first, so squaring cannot overflow.
+        peak = np.abs(values).max(axis=0)
+        usable = peak > 0
+        shrunk = np.divide(values, peak, out=np.zeros_like(values), where=usable)
+        norms = np.sqrt((shrunk**2).sum(axis=0))
+        scaled = np.divide(shrunk, norms, out=np.zeros_like(values), where=usable)
         turned = np.where(cost, 1.0 - scaled, scaled)
     elif normalization == "minmax":
         low, high = values.min(axis=0), values.max(axis=0)
@@ -354,37 +357,45 @@ def _normalized(values: FloatArray, kinds: IntArray, normalization: str) -> Floa
 class _Scorer:
     """Scores for many weight vectors at once: one matrix product per chunk of samples.
 
-    TOPSIS with weights w: D+_i^2 = sum_j w_j^2 (r_ij - max_i r_ij)^2 since w >= 0, so the
-    squared gaps are computed once and every sample costs a product with w^2."""
+    TOPSIS with weights w: D+_i^2 = sum_j w_j^2 (r_ij - max_i r_ij)^2 since w >= 0 (and D-
+    likewise with the minimum), so the squared gaps to both ideals are computed once, side by
+    side, and a chunk of samples costs one product of w^2 with them."""
 
     method: str
     normalized: FloatArray  # (alternatives, criteria)
-    gap_best: FloatArray  # TOPSIS: (criteria, alternatives) squared gaps to the ideal
-    gap_worst: FloatArray  # TOPSIS: (criteria, alternatives) squared gaps to the anti-ideal
+    gaps: FloatArray  # TOPSIS: (criteria, 2 * alternatives): squared gaps to ideal, anti-ideal
 
     @classmethod
     def build(cls, values: FloatArray, kinds: IntArray, method: str, normalization: str) -> _Scorer:
         normalized = _normalized(values, kinds, normalization)
         if method == "wsm":
-            empty = np.empty((0, 0))
-            return cls(method, normalized, empty, empty)
-        best = (normalized - normalized.max(axis=0)) ** 2
-        worst = (normalized - normalized.min(axis=0)) ** 2
-        return cls(method, normalized, np.ascontiguousarray(best.T), np.ascontiguousarray(worst.T))
+            return cls(method, normalized, np.empty((0, 0)))
+        to_best = (normalized - normalized.max(axis=0)) ** 2
+        to_worst = (normalized - normalized.min(axis=0)) ** 2
+        return cls(method, normalized, np.ascontiguousarray(np.vstack([to_best, to_worst]).T))
+
+    def _squared_distances(self, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+        both = (weights**2) @ self.gaps
+        alternatives = self.normalized.shape[0]
+        return both[:, :alternatives], both[:, alternatives:]
 
     def scores(self, weights: FloatArray) -> FloatArray:
         """(samples, alternatives) scores for (samples, criteria) weights."""
         if self.method == "wsm":
             return weights @ self.normalized.T
-        squared = weights**2
-        # In place: at 10,000 alternatives a chunk's arrays are tens of megabytes each.
-        total = np.sqrt(squared @ self.gap_best)
-        to_worst = np.sqrt(squared @ self.gap_worst, out=squared @ self.gap_worst)
+        to_best, to_worst = self._squared_distances(weights)
+        # In place: a chunk's memory stays at the product's own output.
+        total = np.sqrt(to_best, out=to_best)
+        to_worst = np.sqrt(to_worst, out=to_worst)
         total += to_worst
         apart = total > 0
-        closeness = np.divide(to_worst, total, out=to_worst, where=apart)
-        closeness[~apart] = 0.5  # every alternative alike: ideal and anti-ideal coincide
-        return closeness
+        closeness = np.divide(to_worst, total, out=np.full_like(total, 0.5), where=apart)
+        return closeness  # 0.5 where every alternative is alike: ideal and anti-ideal coincide
+
+    def score(self, weights: FloatArray) -> FloatArray:
+        """(alternatives,) scores for one (criteria,) weight vector."""
+        scores: FloatArray = self.scores(weights[np.newaxis, :])[0]
+        return scores
 
     def order_keys(self, weights: FloatArray) -> FloatArray:
         """Like `scores` (larger is better, same order and ties) but cheaper, for sampling.
@@ -393,10 +404,9 @@ class _Scorer:
         alternatives as C does with one division and no square roots, about half the work."""
         if self.method == "wsm":
             return self.scores(weights)
-        squared = weights**2
-        to_best = squared @ self.gap_best
+        to_best, to_worst = self._squared_distances(weights)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.divide(to_best, squared @ self.gap_worst, out=to_best)
+            ratio = np.divide(to_best, to_worst)
         ratio[np.isnan(ratio)] = 1.0  # 0/0: on both ideals at once, C = 0.5 as in `scores`
         return np.negative(ratio, out=ratio)
 
@@ -416,7 +426,7 @@ def topsis(
 ) -> FloatArray:
     """TOPSIS closeness C = D- / (D+ + D-) per alternative, in input order."""
     scorer, normalized_weights, _, _ = _prepare(matrix, weights, types, "topsis", normalization)
-    return scorer.scores(normalized_weights[np.newaxis, :])[0]
+    return scorer.score(normalized_weights)
 
 
 def wsm(
@@ -424,7 +434,7 @@ def wsm(
 ) -> FloatArray:
     """Weighted sum of the normalized matrix per alternative, in input order."""
     scorer, normalized_weights, _, _ = _prepare(matrix, weights, types, "wsm", normalization)
-    return scorer.scores(normalized_weights[np.newaxis, :])[0]
+    return scorer.score(normalized_weights)
 
 
 def _tolerance(best: FloatArray | float) -> FloatArray | float:
@@ -460,7 +470,7 @@ def rank(
     scorer, normalized_weights, chosen, notice = _prepare(
         matrix, weights, types, method, normalization
     )
-    scores = scorer.scores(normalized_weights[np.newaxis, :])[0]
+    scores = scorer.score(normalized_weights)
     return Ranking(
         scores=scores,
         ranking=rank_scores(scores),
@@ -554,10 +564,12 @@ def sample_weights(
 def _leaders(scores: FloatArray) -> IntArray:
     """Per row of scores, the first column within the tie tolerance of the row's best."""
     best = scores.max(axis=1, keepdims=True)
-    return np.argmax(scores >= best - _tolerance(best), axis=1)
+    leaders: IntArray = np.argmax(scores >= best - _tolerance(best), axis=1)
+    return leaders
 
 
 def stability_label(leader_p_first: float) -> str:
+    """The label of a sensitivity run: stable, contested or fragile (see the module notes)."""
     if leader_p_first >= STABLE_AT:
         return "stable"
     if leader_p_first < FRAGILE_BELOW:
@@ -598,7 +610,7 @@ def sensitivity(
         first += (keys >= best - _tolerance(best)).sum(axis=0)
         kth = np.partition(keys, alternatives - k, axis=1)[:, alternatives - k, np.newaxis]
         top += (keys >= kth - _tolerance(kth)).sum(axis=0)
-    leader = int(_leaders(scorer.scores(base[np.newaxis, :]))[0])
+    leader = int(_leaders(scorer.score(base)[np.newaxis, :])[0])
     p_first = first / samples
     return Sensitivity(
         p_first=p_first,

@@ -13,7 +13,12 @@ from accord.core import policy
 from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.screening import rubrics
-from accord.screening.forms import PairwiseForm, RubricFromTemplateForm, WeightsForm
+from accord.screening.forms import (
+    CriterionFormSet,
+    PairwiseForm,
+    RubricFromTemplateForm,
+    WeightsForm,
+)
 from accord.screening.models import Rubric, Screening
 
 SECTION = {"section": "screening"}
@@ -144,3 +149,44 @@ def rubric_ahp(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, notice)
             return redirect("screening:rubric_detail", rubric.pk)
     return _detail(request, rubric, pairwise=form, status=422)
+
+
+@access(policy.SCREENING_MANAGE)
+def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the criteria; on a rubric with scores this makes a new version."""
+    rubric = get_visible_or_404(request.user, Rubric, pk=pk)
+    version = rubrics.current_version(rubric)
+    initial = [
+        {
+            "name": c.name,
+            "description": c.description,
+            "weight": round(c.weight, 4),
+            "direction": c.direction,
+            "knockout_threshold": c.knockout_threshold,
+            "levels": "\n".join(c.levels),
+        }
+        for c in version.criteria.all()
+    ]
+    formset = CriterionFormSet(request.POST or None, initial=initial, prefix="criteria")
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        criteria = [
+            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            change = rubrics.rubric_update(actor=request.user, rubric=rubric, criteria=criteria)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            for notice in change.notices:
+                messages.info(request, notice)
+            return redirect("screening:rubric_detail", rubric.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "screening/rubric_edit.html",
+        {**SECTION, "rubric": rubric, "version": version, "formset": formset, "errors": errors},
+        status=status,
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", rubric_views.index, name="index"),
     path("rubrics/new/", rubric_views.rubric_create, name="rubric_create"),
     path("rubrics/<int:pk>/", rubric_views.rubric_detail, name="rubric_detail"),
+    path("rubrics/<int:pk>/edit/", rubric_views.rubric_edit, name="rubric_edit"),
     path("rubrics/<int:pk>/weights/", rubric_views.rubric_weights, name="rubric_weights"),
     path("rubrics/<int:pk>/ahp/", rubric_views.rubric_ahp, name="rubric_ahp"),
     path("rounds/new/", round_views.screening_create, name="screening_create"),
@@ -19,9 +20,7 @@ urlpatterns = [
         round_views.screening_candidates,
         name="screening_candidates",
     ),
-    path(
-        "rounds/<int:pk>/reviewers/", round_views.screening_reviewers, name="screening_reviewers"
-    ),
+    path("rounds/<int:pk>/reviewers/", round_views.screening_reviewers, name="screening_reviewers"),
     path(
         "candidates/<int:pk>/score/",
         round_views.screeningcandidate_score,
@@ -42,7 +41,5 @@ urlpatterns = [
         views.partnership_due_diligence_add,
         name="partnership_due_diligence_add",
     ),
-    path(
-        "due-diligence/<int:pk>/", views.duediligenceitem_update, name="duediligenceitem_update"
-    ),
+    path("due-diligence/<int:pk>/", views.duediligenceitem_update, name="duediligenceitem_update"),
 ]
