@@ -107,3 +107,17 @@ def test_an_item_is_added_and_removed(personas, partnership):
     client.post(f"/screening/due-diligence/{item.pk}/", {"delete": "1"})
     assert not partnership.due_diligence.exists()
     assert AuditEvent.objects.filter(model="screening.duediligenceitem", action="delete").exists()
+
+
+def test_the_template_is_configurable_and_new_checklists_follow_it(personas, partnership):
+    client = client_for(personas["manager"])
+    url = "/screening/due-diligence/template/"
+    assert client.post(url, {"kind": "other", "title": ""}).status_code == 422
+    assert client.post(url, {"kind": "security", "title": "Export control"}).status_code == 302
+    references = DueDiligenceTemplateItem.objects.get(kind="references")
+    client.post(f"{url}{references.pk}/delete/")
+    titles = [
+        i.title for i in due_diligence_start(actor=personas["manager"], partnership=partnership)
+    ]
+    assert "Export control" in titles and references.title not in titles
+    assert client_for(personas["viewer"]).get(url).status_code == 403

@@ -40,6 +40,7 @@ from accord.screening.models import (
     Assessment,
     Criterion,
     DueDiligenceItem,
+    DueDiligenceTemplateItem,
     ReviewAssignment,
     Rubric,
     RubricVersion,
@@ -233,6 +234,9 @@ def _screening_samples(manager: User, org_b: Organization, reviewers: list) -> d
         Rubric: change.version.rubric, RubricVersion: change.version, Criterion: criteria[0],
         Screening: screening, ScreeningCandidate: candidate, ReviewAssignment: assignments[0],
         Assessment: Assessment.objects.first(),
+        DueDiligenceTemplateItem: DueDiligenceTemplateItem.objects.get_or_create(
+            title="Matrix check", defaults={"kind": "other"}
+        )[0],
     }  # fmt: skip
 
 

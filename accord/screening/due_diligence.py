@@ -106,3 +106,40 @@ def due_diligence_delete(*, actor: Any, item: DueDiligenceItem) -> None:
 def is_complete(partnership: Partnership) -> bool:
     items = list(partnership.due_diligence.all())
     return bool(items) and all(item.status in item.DONE_STATUSES for item in items)
+
+
+def _require_manager(actor: Any) -> None:
+    if not policy.can(actor, policy.SCREENING_MANAGE):
+        raise PermissionDenied("Only administrators and alliance managers keep the template.")
+
+
+@transaction.atomic
+def template_item_add(*, actor: Any, data: Mapping[str, Any]) -> DueDiligenceTemplateItem:
+    """Add an item to the checklist new due diligence starts from (existing ones keep theirs)."""
+    _require_manager(actor)
+    item = DueDiligenceTemplateItem(
+        kind=data.get("kind") or "other",
+        title=str(data.get("title") or "").strip(),
+        position=DueDiligenceTemplateItem.objects.count(),
+    )
+    item.full_clean()
+    item.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=item,
+        changes={"title": [None, item.title], "kind": [None, item.kind]},
+    )
+    return item
+
+
+@transaction.atomic
+def template_item_delete(*, actor: Any, item: DueDiligenceTemplateItem) -> None:
+    _require_manager(actor)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        instance=item,
+        changes={"title": [item.title, None]},
+    )
+    item.delete()

@@ -2,7 +2,7 @@ from django import forms
 
 from accord.accounts.models import User
 from accord.core import policy
-from accord.screening.models import DueDiligenceItem
+from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
 
 
 class DueDiligenceItemForm(forms.ModelForm):
@@ -148,3 +148,13 @@ class CriterionForm(forms.Form):
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True, min_num=1)
+
+
+class DueDiligenceTemplateForm(forms.ModelForm):
+    class Meta:
+        model = DueDiligenceTemplateItem
+        fields = ["kind", "title"]
+        widgets = {
+            "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        }

@@ -41,5 +41,15 @@ urlpatterns = [
         views.partnership_due_diligence_add,
         name="partnership_due_diligence_add",
     ),
+    path(
+        "due-diligence/template/",
+        views.duediligencetemplateitem_list,
+        name="duediligencetemplateitem_list",
+    ),
+    path(
+        "due-diligence/template/<int:pk>/delete/",
+        views.duediligencetemplateitem_delete,
+        name="duediligencetemplateitem_delete",
+    ),
     path("due-diligence/<int:pk>/", views.duediligenceitem_update, name="duediligenceitem_update"),
 ]

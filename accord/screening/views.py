@@ -16,8 +16,8 @@ from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.partnerships.models import Partnership
 from accord.screening import due_diligence
-from accord.screening.forms import DueDiligenceItemForm
-from accord.screening.models import DueDiligenceItem
+from accord.screening.forms import DueDiligenceItemForm, DueDiligenceTemplateForm
+from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
 
 
 def _page(
@@ -128,3 +128,37 @@ def duediligenceitem_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _url(partnership: Partnership) -> str:
     return reverse("screening:partnership_due_diligence", args=[partnership.pk])
+
+
+# The checklist template every partnership's due diligence starts from.
+
+
+@access(policy.SCREENING_MANAGE)
+def duediligencetemplateitem_list(request: HttpRequest) -> HttpResponse:
+    form = DueDiligenceTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            due_diligence.template_item_add(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return redirect("screening:duediligencetemplateitem_list")
+    return render(
+        request,
+        "screening/due_diligence_template.html",
+        {
+            "section": "screening",
+            "items": DueDiligenceTemplateItem.objects.all(),
+            "form": form,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@access(policy.SCREENING_MANAGE)
+@require_POST
+def duediligencetemplateitem_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(request.user, DueDiligenceTemplateItem, pk=pk)
+    due_diligence.template_item_delete(actor=request.user, item=item)
+    messages.success(request, f"“{item.title}” removed from the checklist template.")
+    return redirect("screening:duediligencetemplateitem_list")
