@@ -607,6 +607,9 @@ def mcda_ahp(
 
 
 def main() -> None:
+    # The ranking and sensitivity maths are small matrix products: OpenBLAS's worker threads
+    # only spin against the web workers for the cores, measured slower (benchmarks/screening.py).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     app()
 
 
