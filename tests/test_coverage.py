@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from accord.partnerships.models import Partnership
 from accord.partnerships.services import partnership_create
@@ -68,6 +68,19 @@ def test_matrix_shows_each_gap_with_counts_per_stage_and_status(admin_client, co
     assert 'data-status="covered"' in page
     assert f"gap={covered[2].pk}&amp;stage=active" in page
     assert "rgba(25, 135, 84" in page  # the heat colour of a covered cell
+
+
+def test_matrix_rows_link_to_their_gap_and_say_what_each_count_is(
+    admin_user, admin_client, covered
+):
+    strategy.gap_update(actor=admin_user, gap=covered[2], data={"title": "Vision <fast> & cheap"})
+    page = admin_client.get(URL).content.decode()
+    gap_url = reverse("strategy:gap_detail", args=[covered[2].pk])
+    assert f'<a class="text-reset" href="{gap_url}">Vision &lt;fast&gt; &amp; cheap</a>' in page
+    assert 'title="2 partnerships at active">2</a>' in page
+    assert 'title="1 partnership at candidate">1</a>' in page
+    assert '<span class="badge text-bg-danger" data-coverage="uncovered">uncovered</span>' in page
+    assert '<div class="progress-bar bg-success" style="width: 100%">' in page
 
 
 def test_uncovered_and_thin_gaps_come_before_covered_ones(admin_client, covered):

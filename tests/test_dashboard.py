@@ -84,6 +84,21 @@ def test_renewals_use_the_notice_period_and_ndas_expire_within_60_days(admin_cli
     ]
 
 
+def test_renewals_keep_the_ten_soonest_of_many_and_the_last_day_of_notice(admin_client, admin_user):
+    for i in range(12):
+        add(admin_user, f"Ends {i:02d}", "active", end_date=days(30 + i))
+    add(admin_user, "Both due", "active", end_date=days(20), nda_expires_on=days(5))
+    add(admin_user, "Last day", "active", end_date=days(10), renewal_notice_days=10)
+    add(admin_user, "A day too far", "active", end_date=days(11), renewal_notice_days=10)
+    items = admin_client.get("/").context["renewals"]
+    assert [(i["partnership"].title, i["what"], i["days"]) for i in items] == [
+        ("Both due", "NDA expires", 5),
+        ("Last day", "agreement ends", 10),
+        ("Both due", "agreement ends", 20),
+        *[(f"Ends {i:02d}", "agreement ends", 30 + i) for i in range(7)],
+    ]
+
+
 def test_my_partnerships_are_those_i_own_sponsor_or_work_on(personas):
     admin, manager, executive = personas["admin"], personas["manager"], personas["executive"]
     add(admin, "Owned", owner=manager)

@@ -35,7 +35,7 @@ from accord.partnerships.models import (
     StageGate,
 )
 from accord.screening import rounds, rubrics
-from accord.screening.due_diligence import due_diligence_start
+from accord.screening.due_diligence import due_diligence_start, template_install_defaults
 from accord.screening.models import (
     Assessment,
     Criterion,
@@ -188,6 +188,7 @@ def world(db) -> dict[str, Any]:
 def _lifecycle_samples(admin: User, manager: User, org_b: Organization) -> dict:
     """A priority, gap, play and a partnership of organization B with shared items."""
     partnerships.gates_install_defaults()  # a flushing test may have removed them
+    template_install_defaults()
     priority = StrategicPriority.objects.create(title="Matrix priority", horizon_year=2030)
     gap = CapabilityGap.objects.create(priority=priority, title="Matrix gap")
     play = PartnershipPlay.objects.create(title="Matrix play", type="rd_alliance")

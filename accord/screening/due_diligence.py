@@ -143,3 +143,13 @@ def template_item_delete(*, actor: Any, item: DueDiligenceTemplateItem) -> None:
         changes={"title": [item.title, None]},
     )
     item.delete()
+
+
+def template_install_defaults() -> None:
+    """Put the standard checklist back (what the data migration installs on a new database)."""
+    from accord.screening.defaults import DUE_DILIGENCE_ITEMS
+
+    for position, (kind, title) in enumerate(DUE_DILIGENCE_ITEMS):
+        DueDiligenceTemplateItem.objects.get_or_create(
+            title=title, defaults={"kind": kind, "position": position}
+        )

@@ -5,6 +5,7 @@ import pytest
 from accord.directory import services as directory
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
+from accord.screening.due_diligence import template_install_defaults
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD, complete_due_diligence
@@ -18,6 +19,7 @@ def strategy(admin_user):
     # The default gates come from a data migration; an earlier transactional test's flush
     # removed them.
     partnerships.gates_install_defaults()
+    template_install_defaults()
     priority = StrategicPriority.objects.create(title="Autonomous factories", horizon_year=2030)
     gap = CapabilityGap.objects.create(priority=priority, title="Machine vision for inspection")
     play = PartnershipPlay.objects.create(title="Vision R&D alliance", type="rd_alliance")
