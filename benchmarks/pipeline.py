@@ -665,18 +665,32 @@ def _api(count: int, first_title: str) -> Callable[[Any], str | None]:
 
 def probes(gap_id: int) -> dict[str, Probe]:
     """Every timed request with what it must show, read from the database at this size."""
-    from django.db.models import Q
+    from django.db.models import Count, F, Q
     from django.urls import reverse
     from django.utils import timezone
 
     from accord.core.models import AuditEvent
-    from accord.partnerships.models import EXITS, Partnership, PartnershipParty
+    from accord.partnerships.models import EXITS, PIPELINE, Partnership, PartnershipParty
+    from accord.partnerships.selectors import BOARD_CARDS_PER_COLUMN
     from accord.strategy.models import CapabilityGap
 
     everything = Partnership.objects.order_by("title", "id")
     total = everything.count()
     first = everything.first()
-    newest = Partnership.objects.order_by("-pk").first()
+    # The board: each stage's total, the first cards of each pipeline stage, the most urgent
+    # review (first in its column) among them.
+    by_stage = dict(everything.order_by().values_list("stage").annotate(n=Count("id")))
+    board_counts = {
+        'data-testid="card"': sum(min(by_stage.get(s, 0), BOARD_CARDS_PER_COLUMN) for s in PIPELINE)
+    }
+    board_counts.update(
+        {f'data-stage="{s}" data-total="{by_stage.get(s, 0)}"': 1 for s in by_stage}
+    )
+    most_urgent = (
+        everything.exclude(stage__in=EXITS)
+        .order_by(F("next_review_date").asc(nulls_last=True), "title", "id")
+        .first()
+    )
     active = everything.filter(stage="active").first()
     by_gap = everything.filter(gaps=gap_id).first()
     by_party = PartnershipParty.objects.filter(organization__name__icontains=SEARCH)
@@ -692,13 +706,12 @@ def probes(gap_id: int) -> dict[str, Probe]:
     )
     latest = AuditEvent.objects.order_by("-at", "-id").first()
     gaps = CapabilityGap.objects.exclude(status="archived")
-    if None in (first, newest, active, by_gap, found, review, latest):
+    if None in (first, most_urgent, active, by_gap, found, review, latest):
         raise AssertionError("the seed lacks a partnership, review or audit event a page needs")
     list_url = reverse("partnerships:partnership_list")
     return {
         "board": Probe(
-            reverse("partnerships:partnership_board"),
-            _html(newest.title, counts={'data-testid="card"': total}),
+            reverse("partnerships:partnership_board"), _html(most_urgent.title, counts=board_counts)
         ),
         "list": Probe(list_url, _html(first.title, counts={'data-testid="partnerships"': 1})),
         "list_stage": Probe(f"{list_url}?stage=active", _html(active.title)),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, DateField, Func, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 
 from accord.core import policy
@@ -70,29 +71,56 @@ def upcoming_reviews(actor: Any, today: dt.date) -> list[Any]:
     return list(rows)
 
 
+class PlusDays(Func):
+    """A date plus a whole number of days, in SQL: SQLite and PostgreSQL spell it differently
+    (and Django's duration arithmetic runs a Python function per row on SQLite)."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # date('2026-01-31', '+' || 90 || ' days')
+        template = "date(%(expressions)s || ' days')"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=", '+' || ")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # CAST('2026-01-31' AS date) + 90
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ")
+
+
 def upcoming_renewals(actor: Any, today: dt.date) -> list[dict[str, Any]]:
     """Agreements ending within their notice period (90 days when none is set) and NDAs
-    expiring within 60 days, soonest first. One query; the per-row notice period is applied
-    here rather than in SQL because date arithmetic differs between SQLite and PostgreSQL."""
+    expiring within 60 days, soonest first. One query of at most LIST_LIMIT rows: both windows
+    are applied in SQL, and a row is ranked by the earlier of its due dates, so the rows
+    holding the LIST_LIMIT soonest items are all fetched."""
     from accord.partnerships.models import EXITS, Partnership
 
+    notice = Coalesce("renewal_notice_days", RENEWAL_NOTICE_DEFAULT_DAYS)
+    notice_ends = PlusDays(Cast(Value(today), DateField()), notice)
+    agreement_due = Q(end_date__gte=today, end_date__lte=notice_ends)
     nda_horizon = today + dt.timedelta(days=NDA_WINDOW_DAYS)
-    candidates = (
+    nda_due = Q(nda_expires_on__gte=today, nda_expires_on__lte=nda_horizon)
+    rows = (
         visible_to(actor, Partnership)
         .exclude(stage__in=EXITS)
-        .filter(
-            Q(end_date__gte=today) | Q(nda_expires_on__gte=today, nda_expires_on__lte=nda_horizon)
+        .filter(agreement_due | nda_due)
+        .annotate(
+            agreement_on=Case(When(agreement_due, then="end_date")),
+            nda_on=Case(When(nda_due, then="nda_expires_on")),
         )
-        .only("pk", "title", "stage", "end_date", "renewal_notice_days", "nda_expires_on")
+        # SQLite's MIN() of a NULL is NULL, so each side falls back to the other.
+        .alias(
+            first_on=Least(Coalesce("agreement_on", "nda_on"), Coalesce("nda_on", "agreement_on"))
+        )
+        .only("pk", "title", "stage")
+        .order_by("first_on", "pk")[:LIST_LIMIT]
     )
     due = []
-    for p in candidates:
-        if p.end_date and p.end_date >= today:
-            notice = p.renewal_notice_days or RENEWAL_NOTICE_DEFAULT_DAYS
-            if p.end_date <= today + dt.timedelta(days=notice):
-                due.append({"partnership": p, "what": "agreement ends", "on": p.end_date})
-        if p.nda_expires_on and today <= p.nda_expires_on <= nda_horizon:
-            due.append({"partnership": p, "what": "NDA expires", "on": p.nda_expires_on})
+    for p in rows:
+        if p.agreement_on:
+            due.append({"partnership": p, "what": "agreement ends", "on": p.agreement_on})
+        if p.nda_on:
+            due.append({"partnership": p, "what": "NDA expires", "on": p.nda_on})
     for item in due:
         item["days"] = (item["on"] - today).days
     return sorted(due, key=lambda i: (i["on"], i["partnership"].pk))[:LIST_LIMIT]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accord.accounts.models import User
@@ -28,7 +29,7 @@ from accord.partnerships.models import (
     StageGate,
     StageTransition,
 )
-from accord.strategy.models import CapabilityGap
+from accord.strategy.models import CapabilityGap, PartnershipType
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -50,25 +51,100 @@ def partnership_list(actor: Any, params: Mapping[str, Any] | None = None) -> Par
     return PartnershipFilter(filter_params(params), queryset=queryset)
 
 
+BOARD_CARDS_PER_COLUMN = 20
+TYPE_LABELS = dict(PartnershipType.choices)
+
+
+@dataclass
+class BoardCard:
+    """What a card of the board shows: read as plain values, as the board has many."""
+
+    pk: int
+    stage: str
+    title: str
+    type_label: str
+    owner: str  # the username, "" if none
+    next_review_date: dt.date | None
+    is_confidential: bool
+    overdue: bool
+    partners: list[str] = field(default_factory=list)  # organization names
+
+
 @dataclass
 class BoardColumn:
     stage: str
     label: str
-    cards: list[Partnership]
-    is_exit: bool = False
+    total: int
+    cards: list[BoardCard] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        """How many of the column's partnerships the board leaves to the list."""
+        return self.total - len(self.cards)
 
 
-def partnership_board(actor: Any, params: Mapping[str, Any] | None = None) -> list[BoardColumn]:
-    """One column per pipeline stage, then one of the exits; one query for cards and one for
-    their parties, whatever their number."""
+@dataclass
+class Board:
+    filter: PartnershipFilter
+    columns: list[BoardColumn]  # one per pipeline stage, with its first cards
+    exits: list[BoardColumn]  # declined and exited: totals only
+
+
+def partnership_board(actor: Any, params: Mapping[str, Any] | None = None) -> Board:
+    """Each pipeline stage with its total and its first BOARD_CARDS_PER_COLUMN cards, overdue
+    reviews first, then by next review; the exits as totals. Three queries (totals, cards,
+    their partners' names) besides the filter's, whatever the number of partnerships."""
     filterset = partnership_list(actor, params)
     queryset = filterset.qs if filterset.is_valid() else Partnership.objects.none()
-    by_stage: dict[str, list[Partnership]] = {stage: [] for stage in [*PIPELINE, *EXITS]}
-    for partnership in queryset.order_by("next_review_date", "title", "id"):
-        by_stage[partnership.stage].append(partnership)
-    columns = [BoardColumn(stage, Stage(stage).label, by_stage[stage]) for stage in PIPELINE]
-    exits = [card for stage in EXITS for card in by_stage[stage]]
-    return [*columns, BoardColumn("exits", "declined / exited", exits, is_exit=True)]
+    queryset = queryset.prefetch_related(None)  # the list's partners; the cards read names only
+    totals = dict(
+        queryset.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    cards: dict[str, list[BoardCard]] = {stage: [] for stage in PIPELINE}
+    for card in _board_cards(actor, queryset):
+        cards[card.stage].append(card)
+
+    def column(stage: str) -> BoardColumn:
+        return BoardColumn(stage, Stage(stage).label, totals.get(stage, 0), cards.get(stage, []))
+
+    return Board(filterset, [column(s) for s in PIPELINE], [column(s) for s in EXITS])
+
+
+def _board_cards(actor: Any, queryset: QuerySet[Partnership]) -> list[BoardCard]:
+    """The first cards of each pipeline stage, in the order of the board."""
+    order = (F("next_review_date").asc(nulls_last=True), F("title").asc(), F("pk").asc())
+    rows = (
+        queryset.exclude(stage__in=EXITS)
+        .annotate(place=Window(RowNumber(), partition_by=F("stage"), order_by=order))
+        .filter(place__lte=BOARD_CARDS_PER_COLUMN)
+        .order_by(*order)
+        .values_list(
+            "pk", "stage", "title", "type", "owner__username", "next_review_date", "is_confidential"
+        )
+    )
+    today = timezone.localdate()
+    cards = {
+        pk: BoardCard(
+            pk=pk,
+            stage=stage,
+            title=title,
+            type_label=TYPE_LABELS.get(type_, type_),
+            owner=owner or "",
+            next_review_date=review,
+            is_confidential=confidential,
+            overdue=review is not None and review < today,
+        )
+        for pk, stage, title, type_, owner, review, confidential in rows
+    }
+    partners = (
+        visible_to(actor, PartnershipParty)
+        .filter(partnership_id__in=list(cards))
+        .order_by("id")
+        .values_list("partnership_id", "organization__name")
+    )
+    for partnership_id, name in partners:
+        cards[partnership_id].partners.append(name)
+    return list(cards.values())
 
 
 def partnership_detail(actor: Any, pk: int) -> Partnership:

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_tables2 import RequestConfig
 
@@ -21,6 +20,7 @@ from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.exporting import export_response
 from accord.directory.models import Organization
+from accord.directory.selectors import filter_params
 from accord.partnerships import selectors, services
 from accord.partnerships.downloads import document_response
 from accord.partnerships.forms import (
@@ -86,16 +86,19 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 @access(policy.PARTNERSHIP_VIEW)
 def partnership_board(request: HttpRequest) -> HttpResponse:
-    columns = selectors.partnership_board(request.user, request.GET)
+    board = selectors.partnership_board(request.user, request.GET)
+    # The list links of a column ("N more", an exit's total) keep the board's filters.
+    filters = filter_params(request.GET)
+    filters.pop("stage", None)
     return render(
         request,
         "partnerships/partnership_board.html",
         {
             **SECTION,
-            "columns": columns,
-            "filter": selectors.partnership_list(request.user, request.GET),
-            "targets": {stage: allowed_targets(stage) for stage in Stage.values},
-            "today": timezone.localdate(),
+            "board": board,
+            "filter": board.filter,
+            "filters": filters.urlencode(),
+            "here": request.get_full_path(),
             "can_move": policy.can(request.user, policy.PARTNERSHIP_MOVE),
             "can_create": policy.can(request.user, policy.PARTNERSHIP_CHANGE),
         },

@@ -1,26 +1,38 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
+from accord.partnerships.gates import allowed_targets
 from accord.partnerships.models import Stage
-from accord.partnerships.tables import STAGE_BADGE
+from accord.partnerships.tables import STAGE_LABELS, stage_badge_html
 
 register = template.Library()
+
+# The <option>s of the move menu from each stage: pure rules, built once per process, as the
+# board shows the same menu on every card of a column.
+MOVE_OPTIONS: dict[str, SafeString] = {
+    stage: format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        ((to, STAGE_LABELS[to]) for to in allowed_targets(stage)),
+    )
+    for stage in Stage.values
+}
 
 
 @register.simple_tag
 def stage_badge(stage: str) -> str:
-    label = Stage(stage).label if stage in Stage.values else stage
-    return format_html(
-        '<span class="badge {}" data-stage="{}">{}</span>',
-        STAGE_BADGE.get(stage, "text-bg-light"),
-        stage,
-        label,
-    )
+    return stage_badge_html(stage)
 
 
 @register.filter
 def stage_label(stage: str) -> str:
-    return Stage(stage).label if stage in Stage.values else stage
+    return STAGE_LABELS.get(stage, stage)
+
+
+@register.filter
+def move_options(stage: str) -> SafeString:
+    return MOVE_OPTIONS.get(stage, SafeString())
 
 
 @register.filter
