@@ -128,6 +128,7 @@ def _register_routers() -> None:
     from accord.accounts.api import router as accounts_router
     from accord.directory.api import router as directory_router
     from accord.partnerships.api import router as partnerships_router
+    from accord.scouting.api import router as scouting_router
     from accord.screening.api import router as screening_router
     from accord.strategy.api import router as strategy_router
 
@@ -136,6 +137,7 @@ def _register_routers() -> None:
     api.add_router("/", strategy_router)
     api.add_router("/", partnerships_router)
     api.add_router("/", screening_router)
+    api.add_router("/", scouting_router)
 
 
 _register_routers()

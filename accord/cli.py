@@ -16,6 +16,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from accord.scouting.cli import index_app, scout_app
+
 app = typer.Typer(
     help="Accord: run strategic partnerships from strategy to scale-up or exit.",
     no_args_is_help=True,
@@ -34,6 +36,8 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(partnerships_app, name="partnerships")
 app.add_typer(gaps_app, name="gaps")
 app.add_typer(mcda_app, name="mcda")
+app.add_typer(scout_app, name="scout")
+app.add_typer(index_app, name="index")
 
 err = Console(stderr=True)
 
@@ -107,6 +111,7 @@ def demo(
     migrate()
     with audit_channel("cli"):
         summary = load_demo(seed=seed, progress=True)
+        summary.update(_scouting_demo())
     err.print(f"Demo data: {summary}")
     url = f"http://127.0.0.1:{port}/"
     err.print(
@@ -117,20 +122,67 @@ def demo(
         run_server("127.0.0.1", port, workers=2)
 
 
+def _scouting_demo() -> dict[str, Any]:
+    """Index the demo directory when the model is installed, then save two demo scans."""
+    from accord.scouting import embeddings
+    from accord.scouting.demo import load_scouting_demo
+    from accord.scouting.indexing import refresh
+
+    if embeddings.available():
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("Indexing organizations for scouting", total=None)
+            refresh(progress=lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        err.print(embeddings.unavailable_reason())
+    return load_scouting_demo()
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    background: Annotated[
+        bool,
+        typer.Option(
+            "--background/--no-background",
+            help="Also run the background worker (see `accord worker`).",
+        ),
+    ] = True,
 ) -> None:
     """Serve an existing database (migrations are applied first)."""
     setup_django()
     migrate()
     err.print(f"Serving on http://{host}:{port}/")
-    run_server(host, port, workers=workers)
+    run_server(host, port, workers=workers, background=background)
 
 
-def run_server(host: str, port: int, *, workers: int) -> None:
+@app.command()
+def worker(
+    batch: Annotated[bool, typer.Option("--batch", help="Run what is queued, then stop.")] = False,
+) -> None:
+    """Run background work (the scouting index refresh after directory changes)."""
+    setup_django()
+    from django.core.management import call_command
+
+    migrate()
+    call_command("db_worker", batch=batch, reload=False, interval=2, startup_delay=not batch)
+
+
+def _warm_up_in_background(worker: Any) -> None:
+    import threading
+
+    from accord.scouting.matching import warm_up
+
+    threading.Thread(target=warm_up, name="scouting-warm-up", daemon=True).start()
+
+
+def run_server(host: str, port: int, *, workers: int, background: bool = True) -> None:
+    import atexit
+    import subprocess
+
     from gunicorn.app.base import BaseApplication
 
     from accord.wsgi import application
@@ -141,10 +193,14 @@ def run_server(host: str, port: int, *, workers: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("post_worker_init", _warm_up_in_background)
 
         def load(self) -> Any:
             return application
 
+    if background:
+        helper = subprocess.Popen([sys.executable, "-m", "accord.cli", "worker"])
+        atexit.register(helper.terminate)
     Server().run()
 
 

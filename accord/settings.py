@@ -83,12 +83,15 @@ INSTALLED_APPS = [
     "django_filters",
     "bootstrap",
     "heroicons",
+    "django_tasks",
+    "django_tasks_db",
     "accord.core",
     "accord.accounts",
     "accord.directory",
     "accord.strategy",
     "accord.partnerships",
     "accord.screening",
+    "accord.scouting",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +184,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Background work (the scouting index refresh) is queued in the database and run by
+# `accord worker`, which `accord serve` starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Scouting: the sentence-embedding model (from the `accord[ai]` extra; "none" turns meaning
+# search off) and where the vector index files live.
+SCOUTING_MODEL = env("ACCORD_SCOUTING_MODEL", "all-MiniLM-L6-v2")
+SCOUTING_INDEX_DIR = DATA_DIR / "index"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

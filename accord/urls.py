@@ -9,6 +9,7 @@ urlpatterns = [
     path("strategy/", include("accord.strategy.urls")),
     path("partnerships/", include("accord.partnerships.urls")),
     path("coverage/", include("accord.strategy.coverage_urls")),
+    path("scouting/", include("accord.scouting.urls")),
     path("screening/", include("accord.screening.urls")),
     path("workspace/", include("accord.partnerships.workspace_urls")),
     path("api/v1/", api.urls),

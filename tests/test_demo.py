@@ -101,3 +101,17 @@ def test_demo_has_a_scored_screening_round_that_ranks(db):
     results = screening_results(User.objects.get(username=DEMO_USERNAME), screening, samples=200)
     assert len(results.rows) >= 3
     assert len(results.ranked) >= 2 and results.stability is not None
+
+
+def test_demo_has_scans_with_decisions_for_the_most_important_open_gaps(db):
+    from accord.scouting.demo import REJECTION, load_scouting_demo
+    from accord.scouting.models import Scan, ScanCandidate
+
+    load_demo()
+    summary = load_scouting_demo()
+    assert summary["scans"] == 2 == Scan.objects.count()
+    for scan in Scan.objects.all():
+        assert scan.gap is not None and scan.run_count == 1 and scan.candidates.count() >= 3
+        assert scan.candidates.filter(status="shortlisted").count() == 2
+    assert ScanCandidate.objects.filter(status="rejected", reject_reason=REJECTION).exists()
+    assert load_scouting_demo() == {}  # loaded once

@@ -34,6 +34,8 @@ from accord.partnerships.models import (
     PartnershipParty,
     StageGate,
 )
+from accord.scouting import services as scouting
+from accord.scouting.models import Scan, ScanCandidate
 from accord.screening import rounds, rubrics
 from accord.screening.due_diligence import due_diligence_start, template_install_defaults
 from accord.screening.models import (
@@ -72,6 +74,8 @@ DESIGN: dict[str, set[str]] = {
     "screening.view": INTERNAL,
     "screening.manage": {"admin", "manager"},
     "screening.assess": {"admin", "executive", "manager", "contributor"},
+    "scouting.view": INTERNAL,
+    "scouting.manage": {"admin", "manager"},
 }
 # Object pages of the partner workspace: only the party's own users (organization B).
 WORKSPACE_OBJECT = {"partner_b"}
@@ -182,6 +186,7 @@ def world(db) -> dict[str, Any]:
     samples.update(_lifecycle_samples(admin, users["manager"], org_b))  # fmt: skip
     reviewers = [users[role] for role in ("admin", "executive", "manager", "contributor")]
     samples.update(_screening_samples(users["manager"], org_b, reviewers))
+    samples.update(_scouting_samples(users["manager"], org_b, samples[CapabilityGap]))
     return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b}
 
 
@@ -239,6 +244,15 @@ def _screening_samples(manager: User, org_b: Organization, reviewers: list) -> d
             title="Matrix check", defaults={"kind": "other"}
         )[0],
     }  # fmt: skip
+
+
+def _scouting_samples(manager: User, org_b: Organization, gap: CapabilityGap) -> dict:
+    """A scan for the sample gap with organization B as its candidate."""
+    scan = scouting.scan_create(actor=manager, data={"text": "Matrix materials", "gap": gap})
+    candidate = ScanCandidate.objects.create(
+        scan=scan, organization=org_b, rank=1, score=1.0, first_run=1, last_run=1
+    )
+    return {Scan: scan, ScanCandidate: candidate}
 
 
 def _fill(route: str, endpoint: Endpoint, samples: dict, user: User | None) -> str:

@@ -178,12 +178,15 @@ def test_move_without_a_direction_changes_nothing(chain, admin_client):
     assert admin_client.get(reverse("strategy:gap_move", args=[chain["gap"].pk])).status_code == 405
 
 
-def test_gap_detail_shows_plays_partnerships_and_a_disabled_scout_button(chain, admin_client):
-    page = admin_client.get(chain["gap"].get_absolute_url()).content.decode()
+def test_gap_detail_shows_plays_partnerships_and_a_scout_button(chain, admin_client, personas):
+    gap = chain["gap"]
+    page = admin_client.get(gap.get_absolute_url()).content.decode()
     assert "Find a distributor" in page
     assert "Alpha distribution deal" in page and "Tokyo channel pilot" in page
-    assert 'title="Scouting arrives with the scouting module"' in page
-    assert "disabled" in page
+    assert f'href="/scouting/scans/new/?gap={gap.pk}" data-testid="scout"' in page
+    # Who may not save scans still searches with the gap's words.
+    viewer_page = client_for(personas["viewer"]).get(gap.get_absolute_url()).content.decode()
+    assert 'href="/scouting/search/?text=' in viewer_page
 
 
 def test_traceability_shows_the_chain_with_stage_badges(chain, admin_client):

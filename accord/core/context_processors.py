@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "gates": policy.can(user, policy.GATES_MANAGE),
             "workspace": policy.can(user, policy.WORKSPACE_VIEW),
             "screening": policy.can(user, policy.SCREENING_VIEW),
+            "scouting": policy.can(user, policy.SCOUTING_VIEW),
         },
         "role": policy.role_of(user),
     }

@@ -48,21 +48,24 @@ SCREENING_VIEW = "screening.view"
 # Rubrics, rounds, candidates and reviewers; due diligence follows can_change_partnership.
 SCREENING_MANAGE = "screening.manage"
 SCREENING_ASSESS = "screening.assess"  # score where assigned
+SCOUTING_VIEW = "scouting.view"  # search for partners, read scans
+# Save and run scans, shortlist and reject; promoting also needs PARTNERSHIP_CHANGE.
+SCOUTING_MANAGE = "scouting.manage"
 
-_READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW}
+_READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW, SCOUTING_VIEW}
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
-        | {SCREENING_MANAGE, SCREENING_ASSESS}
+        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE}
     ),
     EXECUTIVE: frozenset(_READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS}),
     MANAGER: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, STRATEGY_CHANGE}
         | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE}
-        | {SCREENING_MANAGE, SCREENING_ASSESS}
+        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE}
     ),
     CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS}),
     VIEWER: frozenset(_READ_ALL),
@@ -195,6 +198,10 @@ def _screening_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs if can(user, SCREENING_VIEW) else qs.none()
 
 
+def _scouting_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    return qs if can(user, SCOUTING_VIEW) else qs.none()
+
+
 def _assessment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     """Scores are internal; a reviewer sees others' scores of a candidate once it submitted."""
     if not can(user, SCREENING_VIEW):
@@ -262,6 +269,8 @@ _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "screening.assessment": _assessment_rows,
     "screening.duediligencetemplateitem": _screening_rows,
     "screening.duediligenceitem": _partnership_child_rows(shared_only_for_partner=False),
+    "scouting.scan": _scouting_rows,
+    "scouting.scancandidate": _scouting_rows,
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

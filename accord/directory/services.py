@@ -13,6 +13,7 @@ from accord.core import audit
 from accord.core.models import AuditEvent
 from accord.directory.models import ExternalId, Organization, Person, Tag
 from accord.directory.normalize import normalize_domain, normalize_name, normalize_website
+from accord.directory.signals import organizations_changed
 
 ORGANIZATION_FIELDS = (
     "name",
@@ -92,6 +93,7 @@ def organization_create(
         instance=organization,
         changes=audit.diff({}, after),
     )
+    organizations_changed.send(sender=Organization)
     return organization
 
 
@@ -116,6 +118,7 @@ def organization_update(
         audit.record(
             actor=actor, action=AuditEvent.Action.UPDATE, instance=organization, changes=changes
         )
+        organizations_changed.send(sender=Organization)
     return organization
 
 
@@ -185,6 +188,7 @@ def organization_merge(*, actor: Any, keep: Organization, duplicate: Organizatio
         changes={"merged_into": [None, f"{keep.pk}: {keep.name}"]},
     )
     duplicate.delete()
+    organizations_changed.send(sender=Organization)
     return keep
 
 
@@ -277,7 +281,8 @@ def tag_update(*, actor: Any, tag: Tag, data: Mapping[str, Any]) -> Tag:
             for organization in tag.organizations.prefetch_related("tags"):
                 names = sorted(t.name for t in organization.tags.all())
                 organization.tag_names = " ".join(names)[:1000]
-                organization.save(update_fields=["tag_names"])
+                organization.save(update_fields=["tag_names", "updated_at"])
+            organizations_changed.send(sender=Organization)
     return tag
 
 
@@ -294,7 +299,9 @@ def tag_delete(*, actor: Any, tag: Tag) -> None:
     for organization in organizations:
         names = sorted(t.name for t in organization.tags.all())
         organization.tag_names = " ".join(names)[:1000]
-        organization.save(update_fields=["tag_names"])
+        organization.save(update_fields=["tag_names", "updated_at"])
+    if organizations:
+        organizations_changed.send(sender=Organization)
 
 
 def tags_get_or_create(*, actor: Any, names: Iterable[str]) -> list[Tag]:

@@ -26,6 +26,7 @@ from accord.core.policy import (
 )
 from accord.directory.models import Organization
 from accord.partnerships.models import Partnership
+from accord.scouting.models import ScanCandidate
 from accord.screening import due_diligence, rounds, rubrics
 from accord.screening.models import (
     Assessment,
@@ -273,8 +274,16 @@ def candidate_list(request: HttpRequest, screening_id: int):
 def candidate_add(request: HttpRequest, screening_id: int, payload: CandidateIn):
     """Add an organization, or a partnership at the screening stage."""
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
-    organization = partnership = None
-    if payload.partnership is not None:
+    organization = partnership = scan_candidate = None
+    if payload.scan_candidate is not None:
+        scan_candidate = (
+            visible_to(request.auth, ScanCandidate).filter(pk=payload.scan_candidate).first()
+        )
+        if scan_candidate is None:
+            raise ValidationError(
+                {"scan_candidate": f"No scan candidate {payload.scan_candidate}."}
+            )
+    elif payload.partnership is not None:
         partnership = visible_to(request.auth, Partnership).filter(pk=payload.partnership).first()
         if partnership is None:
             raise ValidationError({"partnership": f"No partnership {payload.partnership}."})
@@ -285,7 +294,11 @@ def candidate_add(request: HttpRequest, screening_id: int, payload: CandidateIn)
         if organization is None:
             raise ValidationError({"organization": f"No organization {payload.organization}."})
     candidate = rounds.candidate_add(
-        actor=request.auth, screening=screening, organization=organization, partnership=partnership
+        actor=request.auth,
+        screening=screening,
+        organization=organization,
+        partnership=partnership,
+        scan_candidate=scan_candidate,
     )
     return Status(201, candidate)
 

@@ -145,6 +145,14 @@ class ScreeningCandidate(models.Model):
         on_delete=models.SET_NULL,
         related_name="screening_candidates",
     )
+    scan_candidate = models.ForeignKey(
+        "scouting.ScanCandidate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="screening_candidates",
+        help_text="The scouting shortlist entry it came from.",
+    )
 
     class Meta:
         ordering = ["screening", "id"]

@@ -17,6 +17,7 @@ from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization
 from accord.partnerships.models import Partnership, Stage
+from accord.scouting.models import ScanCandidate
 from accord.screening import charts, rounds
 from accord.screening.forms import ScreeningForm
 from accord.screening.models import (
@@ -127,6 +128,15 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if can_manage
                 else []
             ),
+            "shortlisted": (
+                visible_to(request.user, ScanCandidate)
+                .filter(status=ScanCandidate.Status.SHORTLISTED)
+                .exclude(organization__screenings__screening=screening)
+                .select_related("organization", "scan")
+                .order_by("scan__title", "rank")[:200]
+                if can_manage
+                else []
+            ),
             "reviewer_choices": _reviewers() if can_manage else [],
         },
     )
@@ -141,13 +151,19 @@ def _reviewers() -> Any:
 @require_POST
 def screening_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     screening = get_visible_or_404(request.user, Screening, pk=pk)
-    organization = partnership = None
+    organization = partnership = scan_candidate = None
+    if request.POST.get("scan_candidate", "").isdigit():
+        scan_candidate = (
+            visible_to(request.user, ScanCandidate)
+            .filter(pk=request.POST["scan_candidate"])
+            .first()
+        )
     if request.POST.get("partnership"):
         partnership = (
             visible_to(request.user, Partnership).filter(pk=request.POST["partnership"]).first()
         )
     name = (request.POST.get("organization") or "").strip()
-    if name and partnership is None:
+    if name and partnership is None and scan_candidate is None:
         organization = visible_to(request.user, Organization).filter(name__iexact=name).first()
         if organization is None:
             messages.error(request, f"No organization named “{name}” in the directory.")
@@ -158,6 +174,7 @@ def screening_candidates(request: HttpRequest, pk: int) -> HttpResponse:
             screening=screening,
             organization=organization,
             partnership=partnership,
+            scan_candidate=scan_candidate,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

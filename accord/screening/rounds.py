@@ -18,6 +18,7 @@ from accord.core import audit, policy
 from accord.core.models import AuditEvent
 from accord.directory.models import Organization
 from accord.partnerships.models import Partnership, Stage
+from accord.scouting.models import ScanCandidate
 from accord.screening.models import (
     SCALE,
     Assessment,
@@ -86,10 +87,19 @@ def candidate_add(
     screening: Screening,
     organization: Organization | None = None,
     partnership: Partnership | None = None,
+    scan_candidate: ScanCandidate | None = None,
 ) -> ScreeningCandidate:
-    """Add an organization, or a partnership at the screening stage (its first partner)."""
+    """Add an organization, a partnership at the screening stage (its first partner), or a
+    scouting candidate that was shortlisted."""
     _require(actor)
     _require_open(screening)
+    if scan_candidate is not None:
+        if scan_candidate.status != ScanCandidate.Status.SHORTLISTED:
+            raise ValidationError(
+                {"scan_candidate": f"{scan_candidate.organization.name} is "
+                 f"{scan_candidate.get_status_display()} in its scan; shortlist it first."}
+            )  # fmt: skip
+        organization = scan_candidate.organization
     if partnership is not None:
         if partnership.stage != Stage.SCREENING:
             raise ValidationError(
@@ -107,14 +117,15 @@ def candidate_add(
     if screening.candidates.filter(organization=organization).exists():
         raise ValidationError({"organization": f"{organization.name} is already a candidate."})
     candidate = ScreeningCandidate.objects.create(
-        screening=screening, organization=organization, partnership=partnership
+        screening=screening,
+        organization=organization,
+        partnership=partnership,
+        scan_candidate=scan_candidate,
     )
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        instance=candidate,
-        changes={"screening": [None, screening.pk], "organization": [None, organization.name]},
-    )
+    changes = {"screening": [None, screening.pk], "organization": [None, organization.name]}
+    if scan_candidate is not None:
+        changes["scan_candidate"] = [None, scan_candidate.pk]
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, instance=candidate, changes=changes)
     return candidate
 
 

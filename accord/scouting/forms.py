@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accord.directory.models import Organization
+from accord.directory.normalize import country_choices
+from accord.scouting.models import Scan
+from accord.strategy.models import PartnershipType
+
+
+class ScanForm(forms.Form):
+    text = forms.CharField(
+        label="What are we looking for?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In plain words, as you would brief a colleague. A gap's text to begin with.",
+    )
+    title = forms.CharField(max_length=200, required=False, help_text="The gap's title if empty.")
+    mode = forms.ChoiceField(choices=Scan.Mode.choices, initial=Scan.Mode.HYBRID)
+    kinds = forms.MultipleChoiceField(
+        choices=Organization.Kind.choices, required=False, label="Kinds"
+    )
+    countries = forms.MultipleChoiceField(
+        choices=country_choices, required=False, label="Countries"
+    )
+    stages = forms.MultipleChoiceField(
+        choices=Organization.Stage.choices, required=False, label="Stages"
+    )
+    tags = forms.CharField(required=False, help_text="Tag slugs, comma-separated; all must match.")
+    founded_from = forms.IntegerField(required=False, min_value=1000, max_value=2100)
+    founded_to = forms.IntegerField(required=False, min_value=1000, max_value=2100)
+    top = forms.IntegerField(min_value=1, max_value=200, initial=30, label="How many results")
+
+    FILTERS = ("kinds", "countries", "stages", "tags", "founded_from", "founded_to")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.SelectMultiple):
+                css = "form-select"
+                field.widget.attrs["size"] = 4
+            field.widget.attrs.setdefault("class", css)
+
+    def scan_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        filters = {
+            name: data[name] for name in self.FILTERS if data.get(name) not in (None, "", [])
+        }
+        return {
+            "text": data["text"],
+            "title": data["title"],
+            "mode": data["mode"],
+            "top": data["top"],
+            "filters": filters,
+        }
+
+    @classmethod
+    def initial_for(cls, scan: Scan) -> dict[str, Any]:
+        filters = dict(scan.filters)
+        if "tags" in filters:
+            filters["tags"] = ", ".join(filters["tags"])
+        return {
+            "text": scan.text,
+            "title": scan.title,
+            "mode": scan.mode,
+            "top": scan.top,
+            **filters,
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": "Why not?"}
+        ),
+    )
+
+
+class PromoteForm(forms.Form):
+    play = forms.ModelChoiceField(queryset=None, required=False, empty_label="No play")
+    type = forms.ChoiceField(
+        choices=[("", "The play's type"), *PartnershipType.choices], required=False
+    )
+    title = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, plays: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["play"].queryset = plays
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )

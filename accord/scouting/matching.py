@@ -1,0 +1,314 @@
+"""The matching engine: from a need in plain words to a ranked, explained list of organizations.
+
+Two retrievers — BM25 over stemmed words (`lexical`) and cosine over sentence embeddings
+(`vectors`) — each return a pool of candidates; hybrid mode fuses their ranks by reciprocal
+rank fusion, which needs no score calibration between the two. Filters apply inside each
+retriever (SQL for words; for meaning, the pool is filtered and, if a selective filter leaves
+too few, searched again exactly within the allowed organizations). Without the model or the
+index, matching falls back to words and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from accord.core.policy import visible_to
+from accord.directory.models import ExternalId, Organization
+from accord.scouting import embeddings, lexical, vectors
+from accord.scouting.reasons import explain
+from accord.scouting.text import MAX_QUERY_CHARS, query_terms
+
+MODES = ("hybrid", "lexical", "semantic")
+MAX_TOP = 200
+RRF_K = 60
+# Weight of each retriever's ranks in the fusion (tuned on the dev set only).
+RRF_WEIGHTS = {"lexical": 1.0, "semantic": 1.0}
+POOL = 150
+FILTERED_POOL = 2_000
+EXACT_WITHIN_LIMIT = 200_000
+# Below this cosine similarity a text is unrelated for all-MiniLM-L6-v2 (measured: 0.05-0.15
+# between unrelated descriptions); such hits would only pad a small directory's results.
+SEMANTIC_FLOOR = 0.2
+
+
+@dataclass
+class Filters:
+    kinds: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    founded_from: int | None = None
+    founded_to: int | None = None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> Filters:
+        """Checked filters; a ValidationError names each bad one."""
+        data = data or {}
+        errors: dict[str, list[str]] = {}
+        kinds = _strings(data.get("kinds") or data.get("kind"))
+        bad = [k for k in kinds if k not in Organization.Kind.values]
+        if bad:
+            errors["kind"] = [
+                f"Unknown kind {', '.join(map(repr, bad))}; "
+                f"one of {', '.join(Organization.Kind.values)}."
+            ]
+        stages = _strings(data.get("stages") or data.get("stage"))
+        bad = [s for s in stages if s not in Organization.Stage.values]
+        if bad:
+            errors["stage"] = [
+                f"Unknown stage {', '.join(map(repr, bad))}; "
+                f"one of {', '.join(Organization.Stage.values)}."
+            ]
+        countries = [c.upper() for c in _strings(data.get("countries") or data.get("country"))]
+        bad = [c for c in countries if len(c) != 2 or not c.isalpha()]
+        if bad:
+            errors["country"] = [f"{', '.join(map(repr, bad))}: give two-letter ISO codes."]
+        years = {}
+        for name in ("founded_from", "founded_to"):
+            value = data.get(name)
+            if value in (None, ""):
+                years[name] = None
+                continue
+            try:
+                years[name] = int(value)
+            except (TypeError, ValueError):
+                errors[name] = [f"{value!r} is not a year."]
+                continue
+            if not 1000 <= years[name] <= 2100:
+                errors[name] = [f"{value} is not a plausible founding year (1000-2100)."]
+        if errors:
+            raise ValidationError(errors)
+        return cls(
+            kinds=kinds,
+            countries=countries,
+            stages=stages,
+            tags=[t.lower() for t in _strings(data.get("tags") or data.get("tag"))],
+            founded_from=years.get("founded_from"),
+            founded_to=years.get("founded_to"),
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kinds": self.kinds,
+            "countries": self.countries,
+            "stages": self.stages,
+            "tags": self.tags,
+            "founded_from": self.founded_from,
+            "founded_to": self.founded_to,
+        }
+        return {k: v for k, v in data.items() if v not in (None, [])}
+
+    def __bool__(self) -> bool:
+        return bool(self.as_data())
+
+    def apply(self, organizations: QuerySet) -> QuerySet:
+        if self.kinds:
+            organizations = organizations.filter(kind__in=self.kinds)
+        if self.countries:
+            organizations = organizations.filter(country__in=self.countries)
+        if self.stages:
+            organizations = organizations.filter(stage__in=self.stages)
+        if self.founded_from is not None:
+            organizations = organizations.filter(founded_year__gte=self.founded_from)
+        if self.founded_to is not None:
+            organizations = organizations.filter(founded_year__lte=self.founded_to)
+        for tag in self.tags:
+            organizations = organizations.filter(tags__slug=tag)
+        return organizations
+
+
+def _strings(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+@dataclass
+class Match:
+    organization: Organization
+    score: float
+    reasons: dict[str, Any]
+    source: str | None = None
+    external_id: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.organization.pk,
+            "source": self.source,
+            "external_id": self.external_id,
+            "name": self.organization.name,
+            "score": round(self.score, 6),
+            "reasons": self.reasons,
+        }
+
+
+@dataclass
+class ScoutResult:
+    mode: str  # the mode that actually ran
+    items: list[Match]
+    notices: list[str]
+
+
+def clean_query(text: str | None) -> tuple[str, list[str]]:
+    """The query to run and what the user should know about it."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValidationError({"query": ["Say what you are looking for: the query is empty."]})
+    notices = []
+    if len(text) > MAX_QUERY_CHARS:
+        notices.append(
+            f"The query is {len(text):,} characters long; only its first "
+            f"{MAX_QUERY_CHARS:,} were used."
+        )
+        text = text[:MAX_QUERY_CHARS]
+    return text, notices
+
+
+def scout(
+    text: str | None,
+    *,
+    user: Any,
+    mode: str = "hybrid",
+    top: int = 20,
+    filters: Filters | None = None,
+    exclude: Iterable[int] = (),
+    explain_by_meaning: bool = True,
+) -> ScoutResult:
+    """The `top` organizations best matching `text`, each with its reasons."""
+    if mode not in MODES:
+        raise ValidationError({"mode": [f"Unknown mode {mode!r}; one of {', '.join(MODES)}."]})
+    if not 1 <= top <= MAX_TOP:
+        raise ValidationError({"top": [f"Ask for 1 to {MAX_TOP} results, not {top}."]})
+    text, notices = clean_query(text)
+    filters = filters or Filters()
+    terms = query_terms(text)
+    index, why_not = _semantic_index()
+    if mode in ("hybrid", "semantic") and index is None:
+        notices.append(why_not or "")
+        mode = "lexical"
+    elif index is not None and mode != "lexical":
+        missing = _organizations_count() - index.size
+        if missing > 0:
+            notices.append(
+                f"{missing:,} organizations are not in the meaning index yet "
+                "(the background refresh or `accord index build` adds them); "
+                "they can still be found by words."
+            )
+    if mode == "lexical" and not terms:
+        notices.append("The query has no searchable words (only common ones such as 'the').")
+
+    organizations = filters.apply(visible_to(user, Organization).filter(is_self=False))
+    excluded = set(exclude)
+    wanted = top + len(excluded) if len(excluded) < 1000 else top
+    pools: dict[str, list[int]] = {}
+    query_vector = None
+    if mode in ("hybrid", "lexical"):
+        pools["lexical"] = _lexical_pool(terms, max(POOL, wanted * 2), filters, organizations)
+    if mode in ("hybrid", "semantic") and index is not None:
+        query_vector = embeddings.encode_query(text)
+        pools["semantic"] = _semantic_pool(
+            index, query_vector, max(POOL, wanted * 2), filters, organizations
+        )
+    ranked = fuse(pools)
+    ranked = [(pk, score) for pk, score in ranked if pk not in excluded]
+    items = _load(ranked, organizations, top)
+    explain(
+        items,
+        terms=terms,
+        pools=pools,
+        query=text if explain_by_meaning and query_vector is not None else None,
+    )
+    return ScoutResult(mode=mode, items=items, notices=[n for n in notices if n])
+
+
+def warm_up() -> None:
+    """Load the model and the vectors now, so the first search of a new server process does
+    not wait for them (several seconds)."""
+    if embeddings.available():
+        embeddings.encode_query("warm up")
+        vectors.current(embeddings.model_name())
+
+
+def fuse(pools: dict[str, list[int]]) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion, scaled so that first in every pool scores 1."""
+    if not pools:
+        return []
+    best = sum(RRF_WEIGHTS[name] / (RRF_K + 1) for name in pools)
+    scores: dict[int, float] = {}
+    for name, ids in pools.items():
+        weight = RRF_WEIGHTS[name]
+        for rank, pk in enumerate(ids, start=1):
+            scores[pk] = scores.get(pk, 0.0) + weight / (RRF_K + rank)
+    return sorted(((pk, s / best) for pk, s in scores.items()), key=lambda p: (-p[1], p[0]))
+
+
+def _semantic_index() -> tuple[vectors.VectorIndex | None, str | None]:
+    reason = embeddings.unavailable_reason()
+    if reason:
+        return None, reason
+    index = vectors.current(embeddings.model_name())
+    if index is None or index.size == 0:
+        return None, (
+            "The meaning index is not built yet: run `accord index build` "
+            "(or wait for the background refresh); matching by words only."
+        )
+    return index, None
+
+
+def _organizations_count() -> int:
+    return Organization.objects.count()
+
+
+def _lexical_pool(terms: list[str], k: int, filters: Filters, organizations: QuerySet) -> list[int]:
+    within = organizations.values("pk").query.sql_with_params() if filters else None
+    return [pk for pk, _ in lexical.search(terms, k, within=within)]
+
+
+def _semantic_pool(
+    index: vectors.VectorIndex,
+    query: np.ndarray,
+    k: int,
+    filters: Filters,
+    organizations: QuerySet,
+) -> list[int]:
+    if not filters:
+        return [pk for pk, score in index.search(query, k) if score >= SEMANTIC_FLOOR]
+    hits = [hit for hit in index.search(query, max(k, FILTERED_POOL)) if hit[1] >= SEMANTIC_FLOOR]
+    allowed = set(organizations.filter(pk__in=[pk for pk, _ in hits]).values_list("pk", flat=True))
+    kept = [pk for pk, _ in hits if pk in allowed]
+    if len(kept) >= k:
+        return kept[:k]
+    # A selective filter: search exactly among the organizations it allows.
+    allowed_ids = list(organizations.values_list("pk", flat=True)[: EXACT_WITHIN_LIMIT + 1])
+    if len(allowed_ids) > EXACT_WITHIN_LIMIT:
+        return kept
+    within = np.array(sorted(allowed_ids))
+    return [pk for pk, score in index.search(query, k, within=within) if score >= SEMANTIC_FLOOR]
+
+
+def _load(ranked: list[tuple[int, float]], organizations: QuerySet, top: int) -> list[Match]:
+    """The first `top` ranked organizations that still exist and pass the filters."""
+    candidates = ranked[: top * 2 + 20]
+    found = {
+        o.pk: o
+        for o in organizations.filter(pk__in=[pk for pk, _ in candidates]).only(
+            "id", "name", "one_liner", "description", "tag_names", "kind", "country", "city"
+        )
+    }
+    items = [Match(found[pk], score, {}) for pk, score in candidates if pk in found][:top]
+    external = {}
+    for organization_id, source, value in ExternalId.objects.filter(
+        organization_id__in=[m.organization.pk for m in items]
+    ).values_list("organization_id", "source", "value"):
+        external.setdefault(organization_id, (source, value))
+    for match in items:
+        match.source, match.external_id = external.get(match.organization.pk, (None, None))
+    return items

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from accord.scouting.models import Scan, ScanCandidate
+
+
+class Reasons(Schema):
+    found_by: list[str] = Field(..., description="Which retrievers found it: words, meaning")
+    terms: list[str] = Field(..., description="Query words the organization's text contains")
+    sentence: str = Field(..., description="The sentence of its description that matches best")
+    lexical_rank: int | None = None
+    semantic_rank: int | None = None
+
+
+class ScoutItem(Schema):
+    id: int
+    source: str | None
+    external_id: str | None
+    name: str
+    score: float
+    reasons: Reasons
+
+
+class ScoutOut(Schema):
+    mode: str = Field(..., description="The mode that ran (words only when meaning is off)")
+    notices: list[str]
+    count: int
+    items: list[ScoutItem]
+
+
+class ScoutQuery(Schema):
+    q: str = Field("", description="What you are looking for, in plain words")
+    top: int = Field(20, ge=1, le=200)
+    mode: Scan.Mode = Scan.Mode.HYBRID
+    kind: list[str] = Field(default_factory=list)
+    country: list[str] = Field(default_factory=list)
+    stage: list[str] = Field(default_factory=list)
+    tag: list[str] = Field(default_factory=list)
+    founded_from: int | None = None
+    founded_to: int | None = None
+
+
+class Filters(Schema):
+    kinds: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    founded_from: int | None = None
+    founded_to: int | None = None
+
+
+class ScanIn(Schema):
+    text: str | None = Field(None, description="The need; the gap's own text when omitted")
+    gap: int | None = Field(None, description="Id of the capability gap scouted for")
+    title: str = Field("", max_length=200)
+    mode: Scan.Mode = Scan.Mode.HYBRID
+    filters: Filters = Field(default_factory=Filters)
+    top: int = Field(30, ge=1, le=200)
+
+
+class ScanPatch(Schema):
+    text: str | None = None
+    title: str | None = Field(None, max_length=200)
+    mode: Scan.Mode | None = None
+    filters: Filters | None = None
+    top: int | None = Field(None, ge=1, le=200)
+
+
+class ScanOut(Schema):
+    id: int
+    title: str
+    gap: int | None = Field(..., alias="gap_id")
+    text: str
+    mode: str
+    filters: dict[str, Any]
+    top: int
+    run_count: int
+    last_run_at: dt.datetime | None
+    notices: list[str]
+    created_at: dt.datetime
+
+
+class CandidateOut(Schema):
+    id: int
+    scan: int = Field(..., alias="scan_id")
+    organization: int = Field(..., alias="organization_id")
+    name: str
+    rank: int
+    score: float
+    reasons: dict[str, Any]
+    status: str
+    reject_reason: str
+    partnership: int | None = Field(..., alias="partnership_id")
+    is_new: bool
+    in_latest_run: bool
+
+    @staticmethod
+    def resolve_name(obj: ScanCandidate) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_in_latest_run(obj: ScanCandidate) -> bool:
+        return obj.last_run == obj.scan.run_count
+
+
+class CandidateQuery(Schema):
+    status: ScanCandidate.Status | None = None
+    new: bool | None = Field(None, description="Only those found first by the latest run")
+
+
+class RejectIn(Schema):
+    reason: str = Field("", description="Why; required")
+
+
+class PromoteIn(Schema):
+    play: int | None = Field(None, description="Id of the play; the gap's only play by default")
+    type: str | None = Field(None, description="Partnership type; the play's by default")
+    title: str = Field("", max_length=200)
+
+
+class PromoteOut(Schema):
+    candidate: CandidateOut
+    partnership: int
+
+
+class IndexStatusOut(Schema):
+    model: str
+    available: bool
+    reason: str | None
+    built: bool
+    embedded: int
+    organizations: int
+    built_at: dt.datetime | None
