@@ -120,7 +120,7 @@ PROOF = [
 
 
 def _unique_name(rng: random.Random, country: str, used: set[str]) -> str:
-    while True:
+    for _ in range(50):
         name = (rng.choice(HEADS) + rng.choice(MIDDLES) + rng.choice(TAILS)).capitalize()
         if rng.random() < 0.4:
             name = f"{name} {LEGAL.get(country, 'Ltd')}"
@@ -129,6 +129,10 @@ def _unique_name(rng: random.Random, country: str, used: set[str]) -> str:
         if name not in used:
             used.add(name)
             return name
+    # Beyond a few hundred thousand the combinations run out: number the name.
+    name = f"{name} {len(used)}"
+    used.add(name)
+    return name
 
 
 def generated_organizations(seed: int, used: set[str]) -> Iterator[dict[str, Any]]:

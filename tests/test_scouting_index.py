@@ -103,6 +103,45 @@ def test_beyond_the_exact_limit_an_hnsw_graph_answers_like_exact_search(corpus, 
     assert graph == exact
 
 
+def test_the_graph_takes_new_organizations_and_rebuilds_when_rows_went_stale(
+    corpus, admin_user, monkeypatch
+):
+    monkeypatch.setattr(vectors, "EXACT_LIMIT", 4)
+    indexing.refresh(rebuild=True)
+    late = directory.organization_create(
+        actor=admin_user,
+        data={"name": "Tidal Turbines Ltd", "description": "Turbines that turn tides into power."},
+    )
+    indexing.refresh()
+    index = vectors.current(MODEL)
+    assert index.graph.ntotal == index.size == len(corpus) + 1
+    query = embeddings.encode_query("ocean energy from tides")
+    assert index.search(query, 1)[0][0] == late.pk
+
+    monkeypatch.setattr(vectors, "STALE_LIMIT", 0.5)
+    directory.organization_update(
+        actor=admin_user,
+        organization=corpus["Haulbot"],
+        data={"description": "Tidal power stations on the coast."},
+    )
+    indexing.refresh()
+    index = vectors.current(MODEL)
+    assert index.stale == 1 and index.graph.ntotal == index.size
+    # The changed row is scored by its new vector even before the graph is rebuilt.
+    scores = dict(index.search(query, 3))
+    assert scores[corpus["Haulbot"].pk] == pytest.approx(
+        float(stored_vector(corpus["Haulbot"]) @ query), abs=1e-5
+    )
+    monkeypatch.setattr(vectors, "STALE_LIMIT", 0.0)
+    directory.organization_update(
+        actor=admin_user,
+        organization=corpus["SightLine"],
+        data={"description": "Wave energy converters."},
+    )
+    indexing.refresh()
+    assert vectors.current(MODEL).stale == 0  # rebuilt
+
+
 def test_changing_the_model_rebuilds_everything(corpus, settings):
     indexing.refresh()
     OrganizationEmbedding.objects.update(model="an-older-model")

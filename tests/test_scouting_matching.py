@@ -185,3 +185,20 @@ def test_bad_mode_or_size_is_refused(indexed, admin_user, mode, top):
     with pytest.raises(ValidationError) as refused:
         scout("batteries", user=admin_user, mode=mode, top=top)
     assert set(refused.value.message_dict) <= {"mode", "top"}
+
+
+def test_words_in_most_organizations_are_left_out_of_the_word_query(corpus, monkeypatch):
+    from django.db import connection
+
+    from accord.scouting import lexical
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the vocabulary table is SQLite's fts5vocab")
+    monkeypatch.setattr(lexical, "COMMON_FLOOR", 0)
+    monkeypatch.setattr(lexical, "COMMON_SHARE", 0.15)
+    lexical._document_count.clear()
+    # "energy" is in 2 of the 10 organizations (VoltCell, GridStore), "fleets" in 1.
+    assert lexical.informative_terms(["energy", "fleets"]) == ["fleets"]
+    assert lexical.informative_terms(["energy"]) == ["energy"]  # nothing rarer: kept
+    monkeypatch.setattr(lexical, "COMMON_SHARE", 0.5)
+    assert lexical.informative_terms(["energy", "fleets"]) == ["energy", "fleets"]

@@ -138,6 +138,7 @@ def organization_delete(*, actor: Any, organization: Organization) -> None:
         changes=audit.diff(before, dict.fromkeys(before)),
     )
     organization.delete()
+    organizations_changed.send(sender=Organization)
 
 
 @transaction.atomic

@@ -2,5 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent after organizations were created, changed, merged or imported (inside the transaction).
+# Sent after organizations were created, changed, merged, deleted or imported (inside the
+# transaction that made the change).
 organizations_changed = Signal()

@@ -41,6 +41,7 @@ class ScanForm(forms.Form):
             if isinstance(field.widget, forms.SelectMultiple):
                 css = "form-select"
                 field.widget.attrs["size"] = 4
+                field.help_text = "None: any. Ctrl- or ⌘-click to choose several."
             field.widget.attrs.setdefault("class", css)
 
     def scan_data(self) -> dict[str, Any]:

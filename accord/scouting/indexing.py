@@ -101,9 +101,12 @@ def refresh(*, rebuild: bool = False, progress: Progress | None = None) -> Refre
     changed_vectors: list[np.ndarray] = []
     if progress:
         progress(0, len(pending))
+    all_texts = {row[0]: organization_text(*row[1:5]) for row in pending}
+    # Batches of similar length: the model pads each batch to its longest text.
+    pending.sort(key=lambda row: len(all_texts[row[0]]))
     for start in range(0, len(pending), BATCH):
         batch = pending[start : start + BATCH]
-        texts = {row[0]: organization_text(*row[1:5]) for row in batch}
+        texts = {row[0]: all_texts[row[0]] for row in batch}
         hashes = {pk: text_hash(text) for pk, text in texts.items()}
         same = [row for row in batch if known.get(row[0]) == hashes[row[0]]]
         fresh = [row for row in batch if known.get(row[0]) != hashes[row[0]]]

@@ -190,7 +190,7 @@ def scout(
     text, notices = clean_query(text)
     filters = filters or Filters()
     terms = query_terms(text)
-    index, why_not = _semantic_index()
+    index, why_not = _semantic_index() if mode != "lexical" else (None, None)
     if mode in ("hybrid", "semantic") and index is None:
         notices.append(why_not or "")
         mode = "lexical"
@@ -210,10 +210,14 @@ def scout(
     wanted = top + len(excluded) if len(excluded) < 1000 else top
     pools: dict[str, list[int]] = {}
     query_vector = None
+    # The model encodes the query on the other core while the database matches the words.
+    encoding = (
+        embeddings.encode_query_async(text) if index is not None and mode != "lexical" else None
+    )
     if mode in ("hybrid", "lexical"):
         pools["lexical"] = _lexical_pool(terms, max(POOL, wanted * 2), filters, organizations)
-    if mode in ("hybrid", "semantic") and index is not None:
-        query_vector = embeddings.encode_query(text)
+    if encoding is not None:
+        query_vector = encoding.result()
         pools["semantic"] = _semantic_pool(
             index, query_vector, max(POOL, wanted * 2), filters, organizations
         )
@@ -264,7 +268,7 @@ def _semantic_index() -> tuple[vectors.VectorIndex | None, str | None]:
 
 
 def _organizations_count() -> int:
-    return Organization.objects.count()
+    return lexical.document_count()
 
 
 def _lexical_pool(terms: list[str], k: int, filters: Filters, organizations: QuerySet) -> list[int]:

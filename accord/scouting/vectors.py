@@ -4,8 +4,14 @@ The database holds the embeddings; this module keeps a copy per process, reloade
 database's `IndexState.token` changes. The copy is also written to files (one folder per
 database and model) so a new process starts without reading every row, and so the
 approximate graph is built once, not per process. Up to `EXACT_LIMIT` vectors the search is
-an exact matrix product — as fast as a graph at that size and never wrong; beyond it, an HNSW
-graph (usearch) answers with measured recall (see benchmarks/scouting.py).
+an exact matrix product — measured as fast as a graph at that size, and never wrong; beyond
+it, an HNSW graph (faiss, chosen by measurement over hnswlib and usearch for recall per
+millisecond) proposes candidates that are re-scored exactly (see benchmarks/scouting.py).
+
+The graph knows rows by position. New organizations (higher ids) are appended to it; a
+changed organization's row is updated in the matrix, so its score is right, but the graph
+keeps routing by its old vector until the graph is rebuilt, which happens once such stale
+rows pass `STALE_LIMIT` of the index.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +30,11 @@ from django.db import connection
 
 from accord.scouting.embeddings import DIMENSIONS
 
-EXACT_LIMIT = 200_000
-GRAPH_CONNECTIVITY = 16
-GRAPH_EXPANSION_ADD = 128
-GRAPH_EXPANSION_SEARCH = 96
+EXACT_LIMIT = 5_000
+GRAPH_NEIGHBOURS = 32  # HNSW M
+GRAPH_EF_CONSTRUCTION = 80
+GRAPH_EF_SEARCH = 256
+STALE_LIMIT = 0.05
 _lock = threading.Lock()
 _loaded: dict[str, VectorIndex] = {}
 
@@ -38,8 +45,8 @@ class VectorIndex:
     token: str
     ids: np.ndarray  # organization ids, ascending
     matrix: np.ndarray  # one unit vector per id
-    graph: Any = None  # usearch Index when approximate
-    extra: dict[str, Any] = field(default_factory=dict)
+    graph: Any = None  # faiss IndexHNSWFlat over the rows, when approximate
+    stale: int = 0  # rows changed since the graph was built
 
     @property
     def size(self) -> int:
@@ -83,18 +90,18 @@ class VectorIndex:
         return [(int(i), float(s)) for i, s in zip(ids, scores[top], strict=True)]
 
     def _graph(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        matches = self.graph.search(query.astype(np.float32), k)
-        # usearch's inner-product distance is 1 - dot.
-        return [
-            (int(key), float(1.0 - distance))
-            for key, distance in zip(matches.keys, matches.distances, strict=True)
-        ]
+        query = query.astype(np.float32)
+        _, found = self.graph.search(query[None, :], min(2 * k + 10, self.size))
+        rows = found[0][found[0] >= 0]
+        return self._exact(query, k, rows=np.sort(rows))
 
 
 def folder(model: str) -> Path:
     """Files of the index of `model` for this database (tests run several databases)."""
     db = connection.settings_dict
     where = f"{connection.vendor}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{db['NAME']}"
+    if "memory" in str(db["NAME"]):
+        where += f"|{os.getpid()}"  # an in-memory database is this process's alone
     key = hashlib.blake2b(where.encode(), digest_size=6).hexdigest()
     safe_model = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
     return Path(settings.SCOUTING_INDEX_DIR) / f"{connection.vendor}-{key}" / safe_model
@@ -134,12 +141,10 @@ def _load_files(model: str, token: str) -> VectorIndex | None:
         return None
     ids = np.load(where / "ids.npy")
     matrix = np.load(where / "vectors.npy", mmap_mode="r")
-    graph = None
-    if meta.get("graph"):
-        graph = _graph_class()(ndim=DIMENSIONS, metric="ip", dtype="f32")
-        graph.load(str(where / "graph.usearch"))
-        graph.expansion_search = GRAPH_EXPANSION_SEARCH
-    return VectorIndex(model=model, token=token, ids=ids, matrix=matrix, graph=graph)
+    graph = _read_graph(where / "graph.faiss") if meta.get("graph") else None
+    return VectorIndex(
+        model=model, token=token, ids=ids, matrix=matrix, graph=graph, stale=meta.get("stale", 0)
+    )
 
 
 def read_database(model: str) -> tuple[np.ndarray, np.ndarray]:
@@ -165,39 +170,64 @@ def read_database(model: str) -> tuple[np.ndarray, np.ndarray]:
 def write_files(model: str, token: str, *, progress: Any = None) -> VectorIndex:
     """Read the database's vectors, build the graph if the index is large, write the files."""
     ids, matrix = read_database(model)
-    graph = build_graph(ids, matrix, progress=progress) if len(ids) > EXACT_LIMIT else None
-    where = folder(model)
+    graph = build_graph(matrix, progress=progress) if len(ids) > EXACT_LIMIT else None
+    index = VectorIndex(model=model, token=token, ids=ids, matrix=matrix, graph=graph)
+    _save(index, graph_changed=True)
+    return index
+
+
+def _save(index: VectorIndex, *, graph_changed: bool) -> None:
+    where = folder(index.model)
     where.mkdir(parents=True, exist_ok=True)
-    _save_atomically(where / "ids.npy", lambda path: np.save(path, ids))
-    _save_atomically(where / "vectors.npy", lambda path: np.save(path, matrix))
-    if graph is not None:
-        _save_atomically(where / "graph.usearch", lambda path: graph.save(str(path)))
-    meta = {"model": model, "token": token, "count": len(ids), "graph": graph is not None}
+    _save_atomically(where / "ids.npy", lambda path: np.save(path, index.ids))
+    _save_atomically(where / "vectors.npy", lambda path: np.save(path, index.matrix))
+    if index.graph is not None and graph_changed:
+        _save_atomically(where / "graph.faiss", lambda path: _write_graph(index.graph, path))
+    meta = {
+        "model": index.model,
+        "token": index.token,
+        "count": index.size,
+        "graph": index.graph is not None,
+        "stale": index.stale,
+    }
     _save_atomically(where / "meta.json", lambda path: path.write_text(json.dumps(meta)))
-    return VectorIndex(model=model, token=token, ids=ids, matrix=matrix, graph=graph)
 
 
-def build_graph(ids: np.ndarray, matrix: np.ndarray, *, progress: Any = None) -> Any:
-    graph = _graph_class()(
-        ndim=DIMENSIONS,
-        metric="ip",
-        dtype="f32",
-        connectivity=GRAPH_CONNECTIVITY,
-        expansion_add=GRAPH_EXPANSION_ADD,
-        expansion_search=GRAPH_EXPANSION_SEARCH,
-    )
+def build_graph(matrix: np.ndarray, *, progress: Any = None) -> Any:
+    import faiss
+
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    graph = faiss.IndexHNSWFlat(DIMENSIONS, GRAPH_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+    graph.hnsw.efConstruction = GRAPH_EF_CONSTRUCTION
     step = 50_000
-    for start in range(0, len(ids), step):
-        graph.add(ids[start : start + step], matrix[start : start + step], threads=os.cpu_count())
+    for start in range(0, len(matrix), step):
+        graph.add(np.ascontiguousarray(matrix[start : start + step], dtype=np.float32))
         if progress:
-            progress(min(start + step, len(ids)), len(ids))
+            progress(min(start + step, len(matrix)), len(matrix))
+    _for_queries(graph)
     return graph
 
 
-def _graph_class() -> Any:
-    from usearch.index import Index
+def _for_queries(graph: Any) -> None:
+    import faiss
 
-    return Index
+    # One query at a time: threads only contend with the web workers for the cores.
+    faiss.omp_set_num_threads(1)
+    graph.hnsw.efSearch = GRAPH_EF_SEARCH
+
+
+def _read_graph(path: Path) -> Any:
+    import faiss
+
+    graph = faiss.read_index(str(path))
+    _for_queries(graph)
+    return graph
+
+
+def _write_graph(graph: Any, path: Path) -> None:
+    import faiss
+
+    faiss.write_index(graph, str(path))
 
 
 def _save_atomically(path: Path, write: Any) -> None:
@@ -221,22 +251,29 @@ def patch_files(
     known = np.isin(ids, held.ids)
     matrix = np.array(held.matrix)  # out of the memory map: the file is about to be replaced
     matrix[held.rows_of(ids[known])] = vectors[known]
-    all_ids = np.concatenate([held.ids, ids[~known]])
-    matrix = np.concatenate([matrix, vectors[~known]])
-    order = np.argsort(all_ids, kind="stable")
-    all_ids, matrix = all_ids[order], matrix[order]
-    graph = held.graph
-    if graph is None and len(all_ids) > EXACT_LIMIT:
-        graph = build_graph(all_ids, matrix)
-    elif graph is not None:
-        if known.any():
-            graph.remove(ids[known])
-        graph.add(ids, vectors)
-    where = folder(model)
-    _save_atomically(where / "ids.npy", lambda path: np.save(path, all_ids))
-    _save_atomically(where / "vectors.npy", lambda path: np.save(path, matrix))
-    if graph is not None:
-        _save_atomically(where / "graph.usearch", lambda path: graph.save(str(path)))
-    meta = {"model": model, "token": new_token, "count": len(all_ids), "graph": graph is not None}
-    _save_atomically(where / "meta.json", lambda path: path.write_text(json.dumps(meta)))
-    return VectorIndex(model=model, token=new_token, ids=all_ids, matrix=matrix, graph=graph)
+    new_ids, new_vectors = ids[~known], vectors[~known]
+    appended = held.size == 0 or not len(new_ids) or new_ids[0] > held.ids[-1]
+    all_ids = np.concatenate([held.ids, new_ids])
+    matrix = np.concatenate([matrix, new_vectors])
+    if not appended:
+        order = np.argsort(all_ids, kind="stable")
+        all_ids, matrix = all_ids[order], matrix[order]
+    index = VectorIndex(
+        model=model,
+        token=new_token,
+        ids=all_ids,
+        matrix=matrix,
+        graph=held.graph,
+        stale=held.stale + int(known.sum()),
+    )
+    rebuild = len(all_ids) > EXACT_LIMIT and (
+        index.graph is None or not appended or index.stale > STALE_LIMIT * len(all_ids)
+    )
+    if rebuild:
+        index.graph, index.stale = build_graph(matrix), 0
+    elif index.graph is not None and len(new_ids):
+        index.graph.add(np.ascontiguousarray(new_vectors, dtype=np.float32))
+    elif len(all_ids) <= EXACT_LIMIT:
+        index.graph = None
+    _save(index, graph_changed=rebuild or len(new_ids) > 0)
+    return index
