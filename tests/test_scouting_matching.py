@@ -202,3 +202,8 @@ def test_words_in_most_organizations_are_left_out_of_the_word_query(corpus, monk
     assert lexical.informative_terms(["energy"]) == ["energy"]  # nothing rarer: kept
     monkeypatch.setattr(lexical, "COMMON_SHARE", 0.5)
     assert lexical.informative_terms(["energy", "fleets"]) == ["energy", "fleets"]
+
+
+def test_words_with_the_same_stem_in_one_query(indexed, admin_user):
+    result = scout("Battery storage: batteries that store energy", user=admin_user, mode="lexical")
+    assert names(result)[0] == "VoltCell"

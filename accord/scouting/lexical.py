@@ -54,11 +54,12 @@ def informative_terms(terms: list[str]) -> list[str]:
     """`terms` without those in more than COMMON_SHARE of the organizations (and more than
     COMMON_FLOOR), unless nothing rarer would remain."""
     stems = {term: _porter().stemWord(term) for term in terms}
+    distinct = sorted(set(stems.values()))
     with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(stems))
+        marks = ", ".join(["%s"] * len(distinct))
         cursor.execute(
             f"SELECT term, doc FROM scouting_organization_vocab WHERE term IN ({marks})",  # noqa: S608
-            list(set(stems.values())),
+            distinct,
         )
         frequency = dict(cursor.fetchall())
     limit = max(COMMON_SHARE * document_count(), COMMON_FLOOR)

@@ -34,7 +34,10 @@ def test_admin_sets_out_a_priority_gap_and_play_and_traces_them(page, admin_user
     page.fill("#id_target_date", target.isoformat())
     page.click("button:has-text('Save')")
     page.wait_for_url("**/strategy/gaps/*/")
-    assert page.get_by_test_id("scout").is_disabled()
+    gap_id = page.url.rstrip("/").split("/")[-1]
+    assert (
+        page.get_by_test_id("scout").get_attribute("href") == f"/scouting/scans/new/?gap={gap_id}"
+    )
     screenshot(page, "strategy-gap")
 
     page.get_by_role("link", name="Add a play").click()
