@@ -152,6 +152,8 @@ def test_changing_the_model_rebuilds_everything(corpus, settings):
     assert list(IndexState.objects.values_list("model", flat=True)) == [MODEL]
 
 
+# Transactional: the worker closes the database connection between tasks, as it should.
+@pytest.mark.django_db(transaction=True)
 def test_a_change_in_the_directory_queues_one_refresh_that_the_worker_runs(
     admin_user, django_capture_on_commit_callbacks
 ):
