@@ -1,15 +1,32 @@
 """Word matching for scouting: BM25 over the stemmed full-text index (migration 0002).
 
 Any query word may match (OR): a gap is written in sentences, and requiring every word would
-find nothing. Name and one-liner/tags weigh more than the description. On SQLite, words found
-in more than `COMMON_SHARE` of the organizations are left out of the query when rarer ones
-remain: BM25 gives them little weight, yet scoring their postings is most of the query's cost
-(measured: benchmarks/scouting.py).
+find nothing. Name and one-liner/tags weigh more than the description.
+
+On SQLite two things keep a query's cost down as the directory grows (measured:
+benchmarks/scouting.py). FTS5's bm25() costs about 1 µs per matching row (it looks up each
+row's length), while walking the postings costs about 0.05 µs, so:
+
+- words found in more than `COMMON_SHARE` of the organizations are left out when rarer ones
+  remain: BM25 gives them little weight, yet they would match most rows;
+- when the words match more than `SCORED_ROWS_BUDGET` rows, the rows that can rank are
+  scored first (the "max-score" idea of search engines): rows with one of the rarest words or
+  with at least L of the others, for the smallest L whose rows fit the budget. A row left out
+  can score at most the ceilings of its L - 1 best words (IDF x (k1 + 1)); when the k-th
+  score found is at least that, the result is exactly the full query's;
+- otherwise every row is scored, up to `EXACT_ROWS_LIMIT` matching rows. Beyond it the
+  result is approximate: the nominated rows and those with a query word in the name,
+  one-liner or tags are scored (bounded by the budget), while rows with only common words in
+  their description are not. Scores are always exact BM25 over every query word.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
+import math
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,8 +37,14 @@ from django.db import connection
 SQLITE_WEIGHTS = (2.0, 1.5, 1.5, 1.0)
 COMMON_SHARE = 0.05
 COMMON_FLOOR = 5_000  # below this many organizations a word is never "common": all is cheap
+SCORED_ROWS_BUDGET = 5_000
+EXACT_ROWS_LIMIT = 25_000  # beyond this, if pruning cannot prove the result, it approximates
+RARE_SHARE_OF_BUDGET = 0.3  # the rarest words nominate rows alone, up to this share
+MAX_GROUPS = 64  # AND groups of the commoner words in one nominating expression
 _COUNT_TTL_SECONDS = 300.0
+_STEMS_REMEMBERED = 50_000
 _document_count: dict[str, tuple[float, int]] = {}
+_documents_with_stem: dict[tuple[str, str], tuple[float, int]] = {}
 # Must stay identical to migration 0002's expression for the GIN index to be used.
 PG_DOCUMENT = (
     "(setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
@@ -29,6 +52,19 @@ PG_DOCUMENT = (
     "coalesce(tag_names, '')), 'B') || "
     "setweight(to_tsvector('english', coalesce(description, '')), 'C'))"
 )
+_FTS = "scouting_organization_fts"
+_VOCABULARY = "scouting_organization_vocab"  # fts5vocab over _FTS (migration 0003)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    stem: str  # as FTS5's porter tokenizer indexes it
+    documents: int  # organizations containing it
+
+    @property
+    def phrase(self) -> str:
+        return f'"{self.text}"'  # query words are letters and digits only
 
 
 def search(
@@ -47,24 +83,51 @@ def search(
 
 @lru_cache(maxsize=1)
 def _porter() -> Any:
-    return snowballstemmer.stemmer("porter")  # the algorithm of FTS5's porter tokenizer
+    return snowballstemmer.stemmer("porter")
+
+
+def fts5_stem(word: str) -> str:
+    """The stem FTS5's porter tokenizer gives `word`: Snowball's original Porter algorithm plus
+    the two rules of Porter's later revision that SQLite applies ('-logi' to '-log', '-bli' to
+    '-ble', whose final 'e' then goes)."""
+    stem = _porter().stemWord(word)
+    return stem[:-1] if stem.endswith(("logi", "bli")) else stem
+
+
+def vocabulary(terms: list[str]) -> list[Word]:
+    """The distinct words of `terms` (one per stem, first kept) with their document counts."""
+    by_stem: dict[str, str] = {}
+    for term in terms:
+        by_stem.setdefault(fts5_stem(term), term)
+    return [Word(text, stem, _documents_with(stem)) for stem, text in by_stem.items()]
+
+
+def _documents_with(stem: str) -> int:
+    """How many organizations contain `stem`, remembered like document_count(): fts5vocab
+    counts them by walking the word's postings (about 3 ms for a word in 50,000 rows)."""
+    key = (connection.settings_dict["NAME"], stem)
+    counted_at, count = _documents_with_stem.get(key, (0.0, 0))
+    if time.monotonic() - counted_at > _COUNT_TTL_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT doc FROM {_VOCABULARY} WHERE term = %s", [stem])  # noqa: S608
+            row = cursor.fetchone()
+        count = row[0] if row else 0
+        if len(_documents_with_stem) >= _STEMS_REMEMBERED:
+            _documents_with_stem.clear()
+        _documents_with_stem[key] = (time.monotonic(), count)
+    return count
+
+
+def informative(words: list[Word]) -> list[Word]:
+    """`words` without those in more than COMMON_SHARE of the organizations (and more than
+    COMMON_FLOOR), unless nothing rarer would remain."""
+    limit = max(COMMON_SHARE * document_count(), COMMON_FLOOR)
+    kept = [w for w in words if w.documents <= limit]
+    return kept or words
 
 
 def informative_terms(terms: list[str]) -> list[str]:
-    """`terms` without those in more than COMMON_SHARE of the organizations (and more than
-    COMMON_FLOOR), unless nothing rarer would remain."""
-    stems = {term: _porter().stemWord(term) for term in terms}
-    distinct = sorted(set(stems.values()))
-    with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(distinct))
-        cursor.execute(
-            f"SELECT term, doc FROM scouting_organization_vocab WHERE term IN ({marks})",  # noqa: S608
-            distinct,
-        )
-        frequency = dict(cursor.fetchall())
-    limit = max(COMMON_SHARE * document_count(), COMMON_FLOOR)
-    kept = [t for t in terms if frequency.get(stems[t], 0) <= limit]
-    return kept or terms
+    return [w.text for w in informative(vocabulary(terms))]
 
 
 def document_count() -> int:
@@ -82,16 +145,45 @@ def document_count() -> int:
 
 def forget_document_count() -> None:
     _document_count.clear()
+    _documents_with_stem.clear()
 
 
 def _sqlite(terms: list[str], k: int, within: tuple[str, list] | None) -> list[tuple[int, float]]:
-    match = " OR ".join(f'"{term}"' for term in informative_terms(terms))
+    words = informative(vocabulary(terms))
+    matching = sum(w.documents for w in words)  # at most: a row with two words counts twice
+    if matching <= SCORED_ROWS_BUDGET:
+        return _bm25(words, k, within)
+    nominated = nominate(words)
+    ids = list(nominated.ids) if nominated else []
+    if matching > EXACT_ROWS_LIMIT:
+        # Should the nominated rows not prove the result, add the rows with a query word in
+        # the name, one-liner or tags (where it weighs more), as many as the budget allows.
+        # One bm25() call: each costs a pass over every word's postings (for the IDF).
+        phrases = " OR ".join(w.phrase for w in words)
+        seen = set(ids)
+        heavy = _matching_ids(f"{{name one_liner tag_names}} : ({phrases})")
+        ids += [pk for pk in heavy if pk not in seen][:SCORED_ROWS_BUDGET]
+    found = _bm25(words, k, within, only=ids) if ids else []
+    if nominated and len(found) == k and found[-1][1] >= nominated.bound:
+        return found  # exact: no row left out could have ranked
+    if matching <= EXACT_ROWS_LIMIT:
+        return _bm25(words, k, within)
+    return found  # approximate (see the module's docstring)
+
+
+def _bm25(
+    words: list[Word], k: int, within: tuple[str, list] | None, *, only: list[int] | None = None
+) -> list[tuple[int, float]]:
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
     sql = (
-        f"SELECT rowid, bm25(scouting_organization_fts, {weights}) AS rank "  # noqa: S608 - constants
-        "FROM scouting_organization_fts WHERE scouting_organization_fts MATCH %s"
+        f"SELECT rowid, bm25({_FTS}, {weights}) AS rank "  # noqa: S608 - constants
+        f"FROM {_FTS} WHERE {_FTS} MATCH %s"
     )
-    params: list = [match]
+    params: list = [" OR ".join(w.phrase for w in words)]
+    if only is not None:
+        # The unary + keeps FTS5 from seeking each id (slow): the ids only filter its rows.
+        sql += " AND +rowid IN (SELECT value FROM json_each(%s))"
+        params.append(json.dumps(only))
     if within is not None:
         sql += f" AND rowid IN ({within[0]})"
         params += list(within[1])
@@ -100,6 +192,61 @@ def _sqlite(terms: list[str], k: int, within: tuple[str, list] | None) -> list[t
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+
+
+@dataclass
+class Nominated:
+    ids: list[int]  # the rows to score
+    bound: float  # no other row can score above this
+
+
+def nominate(words: list[Word]) -> Nominated | None:
+    """The rows worth scoring first, or None when no level fits SCORED_ROWS_BUDGET (see the
+    module's docstring)."""
+    ordered = sorted(words, key=lambda w: w.documents)
+    rare: list[Word] = []
+    for word in ordered:
+        if sum(w.documents for w in [*rare, word]) > RARE_SHARE_OF_BUDGET * SCORED_ROWS_BUDGET:
+            break
+        rare.append(word)
+    common = ordered[len(rare) :]
+    ceilings = [_ceiling(w) for w in common]  # highest first: common is by rising count
+    # From rows with all the common words down to rows with two: each level holds the one
+    # above it, and the highest levels are the cheapest to find.
+    fitting = None
+    for level in range(max(len(common), 2), 1, -1):
+        if not common or math.comb(len(common), level) > MAX_GROUPS:
+            break
+        groups = [
+            "(" + " AND ".join(w.phrase for w in group) + ")"
+            for group in itertools.combinations(common, level)
+        ]
+        if not rare and not groups:
+            break
+        ids = _matching_ids(" OR ".join([w.phrase for w in rare] + groups))
+        if len(ids) > SCORED_ROWS_BUDGET:
+            break
+        # A row left out has no rare word and fewer than `level` of the others.
+        fitting = Nominated(ids, bound=sum(ceilings[: level - 1]))
+    return fitting
+
+
+def _ceiling(word: Word) -> float:
+    """The most `word` can add to a row's bm25() score, whatever the row: FTS5's IDF times
+    (k1 + 1), k1 = 1.2, with a margin for the row count read at another moment."""
+    rows = document_count()
+    idf = max(math.log((rows - word.documents + 0.5) / (word.documents + 0.5)), 1e-6)
+    return idf * 2.2 * 1.01
+
+
+def _matching_ids(expression: str) -> list[int]:
+    """Up to SCORED_ROWS_BUDGET + 1 ids of rows matching `expression` (no scoring: cheap)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH %s LIMIT %s",  # noqa: S608
+            [expression, SCORED_ROWS_BUDGET + 1],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _postgres(terms: list[str], k: int, within: tuple[str, list] | None) -> list[tuple[int, float]]:
