@@ -13,8 +13,8 @@ padded with generated ones (benchmarks/directory.py's generator). Then:
    target >= 0.90).
 2. At each size: the rest of the directory gets vectors synthesized from those real embeddings
    (mixtures of two plus noise: encoding a million descriptions here would take days), stored
-   and published as `refresh()` does, so the index files and, beyond `EXACT_LIMIT`, the HNSW
-   graph are built by the product's own code (timed).
+   and published as `refresh()` does, so the index files and, beyond `EXACT_LIMIT`, the
+   approximate (IVF) index are built by the product's own code (timed).
 3. Latency of `scout()` (top 20, reasons included, model loaded) per mode over realistic needs,
    against raw FTS5 running the same BM25 query over every matching row
    (`lexical_ratio_vs_raw_fts5`, target <= 2; and how much of raw FTS5's top 20 the pruned
@@ -296,7 +296,7 @@ def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[s
         recall.append(len(truth & {pk for pk, _ in index.search(query, 10)}) / 10)
     figures["vector_exact"] = summary(exact)
     figures["vector_index"] = summary(searched)
-    figures["vector_index_kind"] = "hnsw (faiss)" if index.approximate else "exact (numpy)"
+    figures["vector_index_kind"] = "ivf-flat (faiss)" if index.approximate else "exact (numpy)"
     figures["recall_at_10"] = round(float(np.mean(recall)), 4)
     figures["vector_ratio_vs_exact"] = round(
         figures["vector_exact"]["p50_ms"] / max(figures["vector_index"]["p50_ms"], 1e-6), 2

@@ -1,5 +1,5 @@
 """The meaning index: incremental refresh, its files, the background task, the approximate
-graph beyond the exact limit, and the `accord index` commands."""
+(IVF) index beyond the exact limit, and the `accord index` commands."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def test_the_index_files_follow_incremental_changes(corpus, admin_user):
     assert best.items[0].organization == late
 
 
-def test_beyond_the_exact_limit_an_hnsw_graph_answers_like_exact_search(corpus, monkeypatch):
+def test_beyond_the_exact_limit_an_ivf_index_answers_like_exact_search(corpus, monkeypatch):
     monkeypatch.setattr(vectors, "EXACT_LIMIT", 4)
     indexing.refresh(rebuild=True)
     vectors.forget()
@@ -103,7 +103,7 @@ def test_beyond_the_exact_limit_an_hnsw_graph_answers_like_exact_search(corpus, 
     assert graph == exact
 
 
-def test_the_graph_takes_new_organizations_and_rebuilds_when_rows_went_stale(
+def test_the_ivf_index_takes_new_organizations_and_rebuilds_when_rows_went_stale(
     corpus, admin_user, monkeypatch
 ):
     monkeypatch.setattr(vectors, "EXACT_LIMIT", 4)
@@ -114,7 +114,7 @@ def test_the_graph_takes_new_organizations_and_rebuilds_when_rows_went_stale(
     )
     indexing.refresh()
     index = vectors.current(MODEL)
-    assert index.graph.ntotal == index.size == len(corpus) + 1
+    assert index.ivf.ntotal == index.size == len(corpus) + 1
     query = embeddings.encode_query("ocean energy from tides")
     assert index.search(query, 1)[0][0] == late.pk
 
@@ -126,8 +126,8 @@ def test_the_graph_takes_new_organizations_and_rebuilds_when_rows_went_stale(
     )
     indexing.refresh()
     index = vectors.current(MODEL)
-    assert index.stale == 1 and index.graph.ntotal == index.size
-    # The changed row is scored by its new vector even before the graph is rebuilt.
+    assert index.stale == 1 and index.ivf.ntotal == index.size
+    # The changed row is scored by its new vector even before the index is rebuilt.
     scores = dict(index.search(query, 3))
     assert scores[corpus["Haulbot"].pk] == pytest.approx(
         float(stored_vector(corpus["Haulbot"]) @ query), abs=1e-5
@@ -140,6 +140,19 @@ def test_the_graph_takes_new_organizations_and_rebuilds_when_rows_went_stale(
     )
     indexing.refresh()
     assert vectors.current(MODEL).stale == 0  # rebuilt
+
+
+def test_the_ivf_index_is_trained_again_once_it_has_outgrown_its_clusters(
+    corpus, admin_user, monkeypatch
+):
+    monkeypatch.setattr(vectors, "EXACT_LIMIT", 4)
+    indexing.refresh(rebuild=True)
+    assert vectors.current(MODEL).trained_on == len(corpus)
+    monkeypatch.setattr(vectors, "REGROW_FACTOR", 1.05)  # one more organization outgrows it
+    directory.organization_create(actor=admin_user, data={"name": "Newcomer Robotics"})
+    indexing.refresh()
+    index = vectors.current(MODEL)
+    assert index.trained_on == index.size == len(corpus) + 1
 
 
 def test_changing_the_model_rebuilds_everything(corpus, settings):
