@@ -36,7 +36,7 @@ from django.db import connection
 from accord.scouting.embeddings import DIMENSIONS
 
 EXACT_LIMIT = 5_000
-PROBES = 64  # clusters scanned per query
+PROBES = 128  # clusters scanned per query
 TRAINING_POINTS_PER_CLUSTER = 40
 STALE_LIMIT = 0.05
 REGROW_FACTOR = 2.0
