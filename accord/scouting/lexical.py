@@ -153,9 +153,10 @@ def _sqlite(terms: list[str], k: int, within: tuple[str, list] | None) -> list[t
     matching = sum(w.documents for w in words)  # at most: a row with two words counts twice
     if matching <= SCORED_ROWS_BUDGET:
         return _bm25(words, k, within)
-    nominated = nominate(words)
+    approximate = matching > EXACT_ROWS_LIMIT
+    nominated = nominate(words, enough=k if approximate else None)
     ids = list(nominated.ids) if nominated else []
-    if matching > EXACT_ROWS_LIMIT:
+    if approximate:
         # Should the nominated rows not prove the result, add the rows with a query word in
         # the name, one-liner or tags (where it weighs more), as many as the budget allows.
         # One bm25() call: each costs a pass over every word's postings (for the IDF).
@@ -200,9 +201,11 @@ class Nominated:
     bound: float  # no other row can score above this
 
 
-def nominate(words: list[Word]) -> Nominated | None:
+def nominate(words: list[Word], *, enough: int | None = None) -> Nominated | None:
     """The rows worth scoring first, or None when no level fits SCORED_ROWS_BUDGET (see the
-    module's docstring)."""
+    module's docstring). With `enough`, a level with that many rows ends the search for a
+    wider one (a lower bound would be likelier to prove the result, but each level costs a
+    walk through the postings)."""
     ordered = sorted(words, key=lambda w: w.documents)
     rare: list[Word] = []
     for word in ordered:
@@ -228,6 +231,8 @@ def nominate(words: list[Word]) -> Nominated | None:
             break
         # A row left out has no rare word and fewer than `level` of the others.
         fitting = Nominated(ids, bound=sum(ceilings[: level - 1]))
+        if enough is not None and len(ids) >= enough:
+            break
     return fitting
 
 
