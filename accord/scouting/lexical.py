@@ -11,7 +11,8 @@ row's length), while walking the postings costs about 0.05 µs, so:
   remain: BM25 gives them little weight, yet they would match most rows;
 - when the words match more than `SCORED_ROWS_BUDGET` rows, the rows that can rank are
   scored first (the "max-score" idea of search engines): rows with one of the rarest words or
-  with at least L of the others, for the smallest L whose rows fit the budget. A row left out
+  with at least L of the others, for the smallest L whose rows fit the budget (beyond
+  `EXACT_ROWS_LIMIT`, the first L from the top that fills the pool). A row left out
   can score at most the ceilings of its L - 1 best words (IDF x (k1 + 1)); when the k-th
   score found is at least that, the result is exactly the full query's;
 - otherwise every row is scored, up to `EXACT_ROWS_LIMIT` matching rows. Beyond it the
@@ -26,6 +27,7 @@ import itertools
 import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -105,17 +107,31 @@ def vocabulary(terms: list[str]) -> list[Word]:
 def _documents_with(stem: str) -> int:
     """How many organizations contain `stem`, remembered like document_count(): fts5vocab
     counts them by walking the word's postings (about 3 ms for a word in 50,000 rows)."""
-    key = (connection.settings_dict["NAME"], stem)
-    counted_at, count = _documents_with_stem.get(key, (0.0, 0))
-    if time.monotonic() - counted_at > _COUNT_TTL_SECONDS:
+
+    def count() -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT doc FROM {_VOCABULARY} WHERE term = %s", [stem])  # noqa: S608
             row = cursor.fetchone()
-        count = row[0] if row else 0
-        if len(_documents_with_stem) >= _STEMS_REMEMBERED:
-            _documents_with_stem.clear()
-        _documents_with_stem[key] = (time.monotonic(), count)
-    return count
+        return row[0] if row else 0
+
+    if len(_documents_with_stem) >= _STEMS_REMEMBERED:
+        _documents_with_stem.clear()
+    return _remembered(_documents_with_stem, (connection.settings_dict["NAME"], stem), count)
+
+
+def _remembered(
+    cache: dict[Any, tuple[float, int]],
+    key: Any,
+    count: Callable[[], int],
+    *,
+    recount_zero: bool = False,
+) -> int:
+    """`count()`, kept in `cache` for _COUNT_TTL_SECONDS (and until forget_document_count())."""
+    counted_at, value = cache.get(key, (0.0, 0))
+    if time.monotonic() - counted_at > _COUNT_TTL_SECONDS or (recount_zero and value == 0):
+        value = count()
+        cache[key] = (time.monotonic(), value)
+    return value
 
 
 def informative(words: list[Word]) -> list[Word]:
@@ -133,14 +149,14 @@ def informative_terms(terms: list[str]) -> list[str]:
 def document_count() -> int:
     """Organizations in the directory, counted again after a change or every few minutes
     (a count scans the table: ~10 ms at a million)."""
-    key = connection.settings_dict["NAME"]
-    counted_at, count = _document_count.get(key, (0.0, 0))
-    if time.monotonic() - counted_at > _COUNT_TTL_SECONDS or count == 0:
+
+    def count() -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM directory_organization")
-            count = cursor.fetchone()[0]
-        _document_count[key] = (time.monotonic(), count)
-    return count
+            return cursor.fetchone()[0]
+
+    # An empty directory is counted again at once: another process may be importing into it.
+    return _remembered(_document_count, connection.settings_dict["NAME"], count, recount_zero=True)
 
 
 def forget_document_count() -> None:

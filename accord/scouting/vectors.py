@@ -9,7 +9,7 @@ it, an inverted-file index (faiss IVF-Flat: the vectors clustered around about 4
 centroids, a query scanning the `PROBES` nearest clusters) proposes candidates that are
 re-scored exactly. At a million vectors it was measured against faiss HNSW (M 32/48,
 efConstruction 60-200, efSearch up to 1024): HNSW reached recall@10 0.74-0.95 of exact after
-3-10 minutes of building, IVF 0.99 after one minute, at about 1 ms a query either way
+3-10 minutes of building, IVF 0.99-1.00 after one minute, at 1-3 ms a query
 (benchmarks/scouting.py measures it in every run).
 
 The approximate index knows rows by position. New organizations (higher ids) are appended
@@ -198,6 +198,7 @@ def _save(index: VectorIndex, *, ivf_changed: bool) -> None:
     _save_atomically(where / "vectors.npy", lambda path: np.save(path, index.matrix))
     if index.ivf is not None and ivf_changed:
         _save_atomically(where / "ivf.faiss", lambda path: _write_ivf(index.ivf, path))
+    (where / "graph.faiss").unlink(missing_ok=True)  # the HNSW graph of format 1
     meta = {
         "format": FORMAT,
         "model": index.model,
@@ -215,7 +216,9 @@ def build_ivf(matrix: np.ndarray, *, progress: Any = None) -> Any:
     import faiss
 
     faiss.omp_set_num_threads(os.cpu_count() or 1)
-    clusters = max(1, min(round(4 * np.sqrt(len(matrix))), len(matrix) // 39))
+    clusters = max(
+        1, min(round(4 * np.sqrt(len(matrix))), len(matrix) // TRAINING_POINTS_PER_CLUSTER)
+    )
     quantizer = faiss.IndexFlatIP(DIMENSIONS)
     ivf = faiss.IndexIVFFlat(quantizer, DIMENSIONS, clusters, faiss.METRIC_INNER_PRODUCT)
     sample_size = min(len(matrix), TRAINING_POINTS_PER_CLUSTER * clusters)
