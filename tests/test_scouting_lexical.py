@@ -86,8 +86,8 @@ def test_rare_words_prove_the_result_without_scoring_every_row(directory_of_400,
     words = lexical.vocabulary(query_terms("perovskite lidar hydrogel sensor"))
     matching = sum(w.documents for w in words)
     nominated = lexical.nominate(words)
-    assert nominated is not None and len(nominated.ids) < matching
-    found = lexical._bm25(words, 5, None, only=nominated.ids)
+    assert nominated is not None and nominated.rows < matching
+    found = lexical._bm25(words, 5, None, only=[nominated.expression])
     assert found[-1][1] >= nominated.bound  # the proof holds: no other row could rank
     assert found == full_query(["perovskite", "lidar", "hydrogel", "sensor"], 5)
 
