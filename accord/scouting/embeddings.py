@@ -11,13 +11,15 @@ import importlib.util
 import logging
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 DIMENSIONS = 384
@@ -105,12 +107,12 @@ _QUERIES = ThreadPoolExecutor(
 
 
 def encode_query(text: str) -> np.ndarray:
-    return encode_query_async(text).result()
+    return on_query_thread(lambda: encode([text], batch_size=1)[0]).result()
 
 
-def encode_query_async(text: str) -> Future:
-    """Start encoding `text` on the query thread; the caller may work meanwhile."""
-    return _QUERIES.submit(lambda: encode([text], batch_size=1)[0])
+def on_query_thread(work: Callable[[], T]) -> Future[T]:
+    """Run `work` (which may encode queries) on the query thread."""
+    return _QUERIES.submit(work)
 
 
 @lru_cache(maxsize=1)

@@ -210,16 +210,19 @@ def scout(
     wanted = top + len(excluded) if len(excluded) < 1000 else top
     pools: dict[str, list[int]] = {}
     query_vector = None
-    # The model encodes the query on the other core while the database matches the words.
-    encoding = (
-        embeddings.encode_query_async(text) if index is not None and mode != "lexical" else None
+    pool = max(POOL, wanted * 2)
+    # The meaning side runs on the other core while the database matches the words.
+    by_meaning = (
+        embeddings.on_query_thread(lambda: _nearest(index, text, pool, bool(filters)))
+        if index is not None and mode != "lexical"
+        else None
     )
     if mode in ("hybrid", "lexical"):
-        pools["lexical"] = _lexical_pool(terms, max(POOL, wanted * 2), filters, organizations)
-    if encoding is not None:
-        query_vector = encoding.result()
+        pools["lexical"] = _lexical_pool(terms, pool, filters, organizations)
+    if by_meaning is not None:
+        query_vector, nearest = by_meaning.result()
         pools["semantic"] = _semantic_pool(
-            index, query_vector, max(POOL, wanted * 2), filters, organizations
+            index, query_vector, nearest, pool, filters, organizations
         )
     ranked = fuse(pools)
     ranked = [(pk, score) for pk, score in ranked if pk not in excluded]
@@ -276,18 +279,31 @@ def _lexical_pool(terms: list[str], k: int, filters: Filters, organizations: Que
     return [pk for pk, _ in lexical.search(terms, k, within=within)]
 
 
+def _nearest(
+    index: vectors.VectorIndex, text: str, k: int, filtered: bool
+) -> tuple[np.ndarray, list[tuple[int, float]]]:
+    """The query's vector and its nearest organizations above the floor, more of them when a
+    filter will drop some. Runs on the query thread, so it touches no database (connections
+    belong to threads)."""
+    query = embeddings.encode([text], batch_size=1)[0]
+    hits = index.search(query, max(k, FILTERED_POOL) if filtered else k)
+    return query, [hit for hit in hits if hit[1] >= SEMANTIC_FLOOR]
+
+
 def _semantic_pool(
     index: vectors.VectorIndex,
     query: np.ndarray,
+    nearest: list[tuple[int, float]],
     k: int,
     filters: Filters,
     organizations: QuerySet,
 ) -> list[int]:
     if not filters:
-        return [pk for pk, score in index.search(query, k) if score >= SEMANTIC_FLOOR]
-    hits = [hit for hit in index.search(query, max(k, FILTERED_POOL)) if hit[1] >= SEMANTIC_FLOOR]
-    allowed = set(organizations.filter(pk__in=[pk for pk, _ in hits]).values_list("pk", flat=True))
-    kept = [pk for pk, _ in hits if pk in allowed]
+        return [pk for pk, _ in nearest]
+    allowed = set(
+        organizations.filter(pk__in=[pk for pk, _ in nearest]).values_list("pk", flat=True)
+    )
+    kept = [pk for pk, _ in nearest if pk in allowed]
     if len(kept) >= k:
         return kept[:k]
     # A selective filter: search exactly among the organizations it allows.
