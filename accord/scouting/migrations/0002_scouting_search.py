@@ -30,7 +30,7 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS scouting_organization_fts_insert",
     "DROP TABLE IF EXISTS scouting_organization_fts",
 ]
-# Must stay identical to accord.scouting.lexical.PG_DOCUMENT for the index to be used.
+# The expression of the index; 0004 moves it into a stored column.
 PG_DOCUMENT = (
     "(setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(one_liner, '') || ' ' || "
