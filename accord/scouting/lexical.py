@@ -45,8 +45,8 @@ RARE_SHARE_OF_BUDGET = 0.3  # the rarest words nominate rows alone, up to this s
 MAX_GROUPS = 64  # AND groups of the commoner words in one nominating expression
 _COUNT_TTL_SECONDS = 300.0
 _STEMS_REMEMBERED = 50_000
-_document_count: dict[str, tuple[float, int]] = {}
-_documents_with_stem: dict[tuple[str, str], tuple[float, int]] = {}
+_document_count: dict[str, tuple[Any, int]] = {}
+_documents_with_stem: dict[tuple[str, str], tuple[Any, int]] = {}
 _FTS = "scouting_organization_fts"
 _VOCABULARY = "scouting_organization_vocab"  # fts5vocab over _FTS (migration 0003)
 
@@ -94,10 +94,13 @@ def vocabulary(terms: list[str]) -> list[Word]:
     by_stem: dict[str, str] = {}
     for term in terms:
         by_stem.setdefault(fts5_stem(term), term)
-    return [Word(text, stem, _documents_with(stem, text)) for stem, text in by_stem.items()]
+    version = _index_version()
+    return [
+        Word(text, stem, _documents_with(stem, text, version)) for stem, text in by_stem.items()
+    ]
 
 
-def _documents_with(stem: str, text: str) -> int:
+def _documents_with(stem: str, text: str, version: Any) -> int:
     """How many organizations contain the word, remembered like document_count(): fts5vocab
     counts them by walking the word's postings (about 3 ms for a word in 50,000 rows).
     PostgreSQL has no such count short of the same walk (20 ms for a word in 20,000 rows);
@@ -121,21 +124,38 @@ def _documents_with(stem: str, text: str) -> int:
 
     if len(_documents_with_stem) >= _STEMS_REMEMBERED:
         _documents_with_stem.clear()
-    return _remembered(_documents_with_stem, (connection.settings_dict["NAME"], stem), count)
+    key = (connection.settings_dict["NAME"], stem)
+    return _remembered(_documents_with_stem, key, count, version)
+
+
+def _index_version() -> Any:
+    """What remembered counts were read at. On SQLite, FTS5's structure record, which every
+    committed change to the index rewrites (so another process's import is seen at once;
+    changes in this process are forgotten through forget_document_count(), even before they
+    are committed). On PostgreSQL, whose word counts are the planner's estimates, the
+    current _COUNT_TTL_SECONDS period."""
+    if connection.vendor != "sqlite":
+        return int(time.monotonic() // _COUNT_TTL_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT block FROM {_FTS}_data WHERE id = 10")  # noqa: S608 - constant
+        row = cursor.fetchone()
+    return bytes(row[0]) if row else b""
 
 
 def _remembered(
-    cache: dict[Any, tuple[float, int]],
+    cache: dict[Any, tuple[Any, int]],
     key: Any,
     count: Callable[[], int],
+    version: Any,
     *,
     recount_zero: bool = False,
 ) -> int:
-    """`count()`, kept in `cache` for _COUNT_TTL_SECONDS (and until forget_document_count())."""
-    counted_at, value = cache.get(key, (0.0, 0))
-    if time.monotonic() - counted_at > _COUNT_TTL_SECONDS or (recount_zero and value == 0):
+    """`count()`, kept in `cache` while the index stays at `version` (and until
+    forget_document_count())."""
+    counted_at, value = cache.get(key, (None, 0))
+    if counted_at != version or (recount_zero and value == 0):
         value = count()
-        cache[key] = (time.monotonic(), value)
+        cache[key] = (version, value)
     return value
 
 
@@ -152,8 +172,8 @@ def informative_terms(terms: list[str]) -> list[str]:
 
 
 def document_count() -> int:
-    """Organizations in the directory, counted again after a change or every few minutes
-    (a count scans the table: ~10 ms at a million)."""
+    """Organizations in the directory, counted again after a change (see _index_version();
+    a count scans the table: ~10 ms at a million)."""
 
     def count() -> int:
         with connection.cursor() as cursor:
@@ -161,7 +181,13 @@ def document_count() -> int:
             return cursor.fetchone()[0]
 
     # An empty directory is counted again at once: another process may be importing into it.
-    return _remembered(_document_count, connection.settings_dict["NAME"], count, recount_zero=True)
+    return _remembered(
+        _document_count,
+        connection.settings_dict["NAME"],
+        count,
+        _index_version(),
+        recount_zero=True,
+    )
 
 
 def forget_document_count() -> None:
