@@ -639,7 +639,9 @@ def take_screenshots(session_cookie: str, organization_id: int, report: Report) 
 # Main ---------------------------------------------------------------------------------------
 
 
-def setup_django(workdir: Path) -> None:
+def setup_django(workdir: Path, database_url: str | None = None) -> None:
+    """Django on a fresh SQLite database in `workdir`, or on the (empty) PostgreSQL database
+    at `database_url`."""
     # STATIC_ROOT lives there; WhiteNoise warns when it is missing.
     (workdir / "static").mkdir(parents=True, exist_ok=True)
     os.environ["ACCORD_DATA_DIR"] = str(workdir)
@@ -647,7 +649,10 @@ def setup_django(workdir: Path) -> None:
     os.environ["ACCORD_SECRET_KEY"] = "benchmark-only-secret-key-not-used-elsewhere-0123456789"
     os.environ["ACCORD_DEBUG"] = "false"
     os.environ["ACCORD_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     # Playwright's sync API runs an event loop in this thread while the server thread uses the ORM.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sys.path.insert(0, str(ROOT))

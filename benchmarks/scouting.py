@@ -2,6 +2,7 @@
 build throughput against the raw model.
 
     python benchmarks/scouting.py [--quick] [--json] [--sizes 100000,1000000]
+                                  [--database-url postgres://user@host:port/empty_db]
 
 Needs the `accord[ai]` extra (the sentence model). Seeds a fresh SQLite database in a temporary
 ACCORD_DATA_DIR with the real organizations of ../shared/data (read in place, never copied)
@@ -21,6 +22,9 @@ padded with generated ones (benchmarks/directory.py's generator). Then:
    lexical search returns, `lexical_top20_agreement_with_raw_fts5`),
    and the vector search against exact numpy brute force on the same matrix (ratio and
    recall@10, target >= 0.95). Target: hybrid p95 <= 50 ms at 1,000,000 organizations.
+   On PostgreSQL the word baselines are ts_rank_cd over every word of the need, from the
+   stored document column and by parsing each matching row's texts again (how the lexical
+   mode ranked before that column), and the FTS5 targets do not apply.
 
 Human-readable output goes to stdout (stderr with --json); with --json the last line on stdout
 is one JSON object of figures.
@@ -251,19 +255,13 @@ def raw_fts5(terms: list[str], k: int) -> list[Any]:
         return cursor.fetchall()
 
 
-def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[str, Any]:
-    from accord.scouting import embeddings, lexical, matching, vectors
+def fts5_baselines(reps: int) -> dict[str, Any]:
+    """Raw FTS5 running the lexical mode's BM25 query over every matching row, and over every
+    word of the need; how much of raw FTS5's top 20 the pruned lexical search returns."""
+    from accord.scouting import lexical, matching
     from accord.scouting.text import query_terms
 
     figures: dict[str, Any] = {}
-    index = vectors.current(embeddings.model_name())
-    for need in NEEDS[:3]:  # warm caches and the model
-        matching.scout(need, user=admin)
-    for mode in ("lexical", "semantic", "hybrid"):
-        samples = []
-        for need in NEEDS:
-            samples += timed(lambda n=need, m=mode: matching.scout(n, user=admin, mode=m), reps)
-        figures[mode] = summary(samples)
     raw, raw_all = [], []
     for need in NEEDS:
         terms = query_terms(need)
@@ -283,6 +281,71 @@ def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[s
         found = {pk for pk, _ in lexical.search(terms, 20)}
         agreement.append(len(truth & found) / max(len(truth), 1))
     figures["lexical_top20_agreement_with_raw_fts5"] = round(float(np.mean(agreement)), 4)
+    return figures
+
+
+# The document expression the stored column holds (scouting migration 0004).
+PG_DOCUMENT = (
+    "(setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(one_liner, '') || ' ' || "
+    "coalesce(tag_names, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(description, '')), 'C'))"
+)
+
+
+def raw_postgres(terms: list[str], k: int, *, document: str = "scouting_document") -> list[Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, ts_rank_cd({document}, q) AS r "  # noqa: S608 - constants
+            "FROM directory_organization, to_tsquery('english', %s) q "
+            "WHERE scouting_document @@ q ORDER BY r DESC, id LIMIT %s",
+            [" | ".join(terms), k],
+        )
+        return cursor.fetchall()
+
+
+def postgres_baselines(reps: int) -> dict[str, Any]:
+    """Every word of the need ranked from the stored document column, and ranked by parsing
+    each matching row's texts again (how the lexical mode ranked before the column); how
+    much of the every-word top 20 the lexical mode (common words left out) returns."""
+    from accord.scouting import lexical, matching
+    from accord.scouting.text import query_terms
+
+    stored, parsed, agreement = [], [], []
+    for need in NEEDS:
+        terms = query_terms(need)
+        stored += timed(lambda t=terms: raw_postgres(t, matching.POOL), reps)
+        parsed += timed(lambda t=terms: raw_postgres(t, matching.POOL, document=PG_DOCUMENT), 1)
+        truth = {pk for pk, _ in raw_postgres(terms, 20)}
+        found = {pk for pk, _ in lexical.search(terms, 20)}
+        agreement.append(len(truth & found) / max(len(truth), 1))
+    return {
+        "ts_rank_cd_every_word": summary(stored),
+        "ts_rank_cd_every_word_parsing_each_row": summary(parsed),
+        "lexical_top20_agreement_with_every_word": round(float(np.mean(agreement)), 4),
+    }
+
+
+def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[str, Any]:
+    from django.db import connection
+
+    from accord.scouting import embeddings, matching, vectors
+
+    figures: dict[str, Any] = {}
+    index = vectors.current(embeddings.model_name())
+    for need in NEEDS[:3]:  # warm caches and the model
+        matching.scout(need, user=admin)
+    for mode in ("lexical", "semantic", "hybrid"):
+        samples = []
+        for need in NEEDS:
+            samples += timed(lambda n=need, m=mode: matching.scout(n, user=admin, mode=m), reps)
+        figures[mode] = summary(samples)
+    if connection.vendor == "sqlite":
+        figures.update(fts5_baselines(reps))
+    else:
+        figures.update(postgres_baselines(reps))
     encode = []
     for need in NEEDS:
         encode += timed(lambda n=need: embeddings.encode_query(n), reps)
@@ -301,9 +364,16 @@ def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[s
     figures["vector_ratio_vs_exact"] = round(
         figures["vector_exact"]["p50_ms"] / max(figures["vector_index"]["p50_ms"], 1e-6), 2
     )
-    figures["lexical_ratio_vs_raw_fts5"] = round(
-        figures["lexical"]["p95_ms"] / max(figures["raw_fts5"]["p95_ms"], 1e-6), 2
-    )
+    if "raw_fts5" in figures:
+        figures["lexical_ratio_vs_raw_fts5"] = round(
+            figures["lexical"]["p95_ms"] / max(figures["raw_fts5"]["p95_ms"], 1e-6), 2
+        )
+    else:
+        figures["lexical_ratio_vs_parsing_each_row"] = round(
+            figures["lexical"]["p95_ms"]
+            / max(figures["ts_rank_cd_every_word_parsing_each_row"]["p95_ms"], 1e-6),
+            3,
+        )
     _print(report, figures, label)
     return figures
 
@@ -320,23 +390,34 @@ def _print(report: Report, figures: dict[str, Any], label: str) -> None:
         "hybrid",
         "raw_fts5",
         "raw_fts5_every_word",
+        "ts_rank_cd_every_word",
+        "ts_rank_cd_every_word_parsing_each_row",
         "query_encoding",
         "vector_exact",
         "vector_index",
     ]
-    for name in rows:
+    for name in [row for row in rows if row in figures]:
         table.add_row(name, f"{figures[name]['p50_ms']:.2f}", f"{figures[name]['p95_ms']:.2f}")
     report.console.print(table)
+    if "raw_fts5" in figures:
+        words = (
+            f"lexical mode {figures['lexical_ratio_vs_raw_fts5']}x raw FTS5 at p95, with "
+            f"{figures['lexical_top20_agreement_with_raw_fts5']:.3f} of its top 20"
+        )
+    else:
+        words = (
+            f"lexical mode {figures['lexical_ratio_vs_parsing_each_row']}x ranking by parsing "
+            f"each row at p95, with {figures['lexical_top20_agreement_with_every_word']:.3f} "
+            "of the every-word top 20"
+        )
     report.say(
         f"  vector index: {figures['vector_index_kind']}, recall@10 {figures['recall_at_10']:.3f}"
-        f" of exact, {figures['vector_ratio_vs_exact']}x faster at p50; lexical mode "
-        f"{figures['lexical_ratio_vs_raw_fts5']}x raw FTS5 at p95, with "
-        f"{figures['lexical_top20_agreement_with_raw_fts5']:.3f} of its top 20"
+        f" of exact, {figures['vector_ratio_vs_exact']}x faster at p50; {words}"
     )
 
 
 def check_targets(report: Report, figures: dict[str, Any], size: int, largest: bool) -> None:
-    if figures["lexical_ratio_vs_raw_fts5"] > TARGETS["lexical_ratio"]:
+    if figures.get("lexical_ratio_vs_raw_fts5", 0) > TARGETS["lexical_ratio"]:
         report.fail(f"lexical {figures['lexical_ratio_vs_raw_fts5']}x raw FTS5 at {size:,}")
     if figures["recall_at_10"] < TARGETS["recall_at_10"]:
         report.fail(f"recall@10 {figures['recall_at_10']} < {TARGETS['recall_at_10']} at {size:,}")
@@ -363,6 +444,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     parser.add_argument("--json", action="store_true", help="last stdout line is JSON figures")
     parser.add_argument("--sizes", help="comma-separated directory sizes (default 100k,1M)")
+    parser.add_argument(
+        "--database-url",
+        help="an empty PostgreSQL database to run on instead of a fresh SQLite file "
+        "(postgres://user@host:port/name); the raw FTS5 baselines become PostgreSQL ones",
+    )
     args = parser.parse_args()
     plan = dict(QUICK if args.quick else FULL)
     if args.sizes:
@@ -371,7 +457,7 @@ def main() -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="accord-bench-scouting-") as tmp:
-        directory_bench.setup_django(Path(tmp))
+        directory_bench.setup_django(Path(tmp), args.database_url)
         from accord.accounts.services import user_create
         from accord.core import policy
         from accord.scouting import embeddings
