@@ -87,7 +87,7 @@ def test_rare_words_prove_the_result_without_scoring_every_row(directory_of_400,
     matching = sum(w.documents for w in words)
     nominated = lexical.nominate(words)
     assert nominated is not None and nominated.rows < matching
-    found = lexical._bm25(words, 5, None, only=[nominated.expression])
+    found = lexical._bm25(words, 5, None, only=[(nominated.expression, 100)])
     assert found[-1][1] >= nominated.bound  # the proof holds: no other row could rank
     assert found == full_query(["perovskite", "lidar", "hydrogel", "sensor"], 5)
 

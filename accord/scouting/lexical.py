@@ -11,14 +11,15 @@ row's length), while walking the postings costs about 0.05 µs, so:
   remain: BM25 gives them little weight, yet they would match most rows;
 - when the words match more than `SCORED_ROWS_BUDGET` rows, the rows that can rank are
   scored first (the "max-score" idea of search engines): rows with one of the rarest words or
-  with at least L of the others, for the smallest L whose rows fit the budget (beyond
-  `EXACT_ROWS_LIMIT`, the first L from the top that fills the pool). A row left out
+  with at least L of the others, for the smallest L whose rows fit the budget. A row left out
   can score at most the ceilings of its L - 1 best words (IDF x (k1 + 1)); when the k-th
   score found is at least that, the result is exactly the full query's;
 - otherwise every row is scored, up to `EXACT_ROWS_LIMIT` matching rows. Beyond it the
-  result is approximate: the nominated rows and those with a query word in the name,
-  one-liner or tags are scored (bounded by the budget), while rows with only common words in
-  their description are not. Scores are always exact BM25 over every query word.
+  result is approximate, and no level is counted (each count walks the postings, and the
+  proof seldom holds there): the rows with a rare word or all the others, and those with a
+  query word in the name, one-liner or tags, are scored (up to the budget each), while rows
+  with only some common words in their description are not. Scores are always exact BM25
+  over every query word.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ COMMON_FLOOR = 5_000  # below this many organizations a word is never "common": 
 SCORED_ROWS_BUDGET = 5_000
 EXACT_ROWS_LIMIT = 25_000  # beyond this, if pruning cannot prove the result, it approximates
 RARE_SHARE_OF_BUDGET = 0.3  # the rarest words nominate rows alone, up to this share
+# Beyond EXACT_ROWS_LIMIT, rows with a rare word or all the common ones scored at most.
+TOP_ROWS = 1_500
 MAX_GROUPS = 64  # AND groups of the commoner words in one nominating expression
 _COUNT_TTL_SECONDS = 300.0
 _STEMS_REMEMBERED = 50_000
@@ -200,21 +203,24 @@ def _sqlite(terms: list[str], k: int, within: tuple[str, list] | None) -> list[t
     matching = sum(w.documents for w in words)  # at most: a row with two words counts twice
     if matching <= SCORED_ROWS_BUDGET:
         return _bm25(words, k, within)
-    approximate = matching > EXACT_ROWS_LIMIT
-    nominated = nominate(words, enough=k if approximate else None)
-    scored = [nominated.expression] if nominated else []
-    if approximate:
-        # Should the nominated rows not prove the result, add the rows with a query word in
-        # the name, one-liner or tags (where it weighs more), as many as the budget allows.
-        # One bm25() call: each costs a pass over every word's postings (for the IDF).
+    if matching > EXACT_ROWS_LIMIT:
+        # Approximate (see the module's docstring). One bm25() call: each costs a pass over
+        # every word's postings (for the IDF).
         phrases = " OR ".join(w.phrase for w in words)
-        scored.append(f"{{name one_liner tag_names}} : ({phrases})")
-    found = _bm25(words, k, within, only=scored) if scored else []
-    if nominated and len(found) == k and found[-1][1] >= nominated.bound:
-        return found  # exact: no row left out could have ranked
-    if matching <= EXACT_ROWS_LIMIT:
-        return _bm25(words, k, within)
-    return found  # approximate (see the module's docstring)
+        scored = [(f"{{name one_liner tag_names}} : ({phrases})", SCORED_ROWS_BUDGET)]
+        rare, common = _rare_and_common(words)
+        top = [w.phrase for w in rare]
+        if len(common) > 1:
+            top.append("(" + " AND ".join(w.phrase for w in common) + ")")
+        if top:
+            scored.append((" OR ".join(top), TOP_ROWS))
+        return _bm25(words, k, within, only=scored)
+    nominated = nominate(words)
+    if nominated:
+        found = _bm25(words, k, within, only=[(nominated.expression, SCORED_ROWS_BUDGET)])
+        if len(found) == k and found[-1][1] >= nominated.bound:
+            return found  # exact: no row left out could have ranked
+    return _bm25(words, k, within)
 
 
 def _bm25(
@@ -222,10 +228,10 @@ def _bm25(
     k: int,
     within: tuple[str, list] | None,
     *,
-    only: list[str] | None = None,
+    only: list[tuple[str, int]] | None = None,
 ) -> list[tuple[int, float]]:
-    """The `k` best rows by bm25() over `words`; with `only`, among the first
-    SCORED_ROWS_BUDGET rows matching each of those expressions."""
+    """The `k` best rows by bm25() over `words`; with `only`, among the rows matching those
+    expressions, at most the given number of each."""
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
     sql = (
         f"SELECT rowid, bm25({_FTS}, {weights}) AS rank "  # noqa: S608 - constants
@@ -237,12 +243,11 @@ def _bm25(
         # They stay inside SQLite: fetching thousands of ids into Python takes the GIL once
         # per row, which waits on the query encoder's thread (measured: lexical 55% slower).
         chosen = " UNION ".join(
-            f"SELECT * FROM (SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH %s "  # noqa: S608
-            f"LIMIT {SCORED_ROWS_BUDGET})"
+            f"SELECT * FROM (SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH %s LIMIT %s)"  # noqa: S608
             for _ in only
         )
         sql += f" AND +rowid IN ({chosen})"
-        params += only
+        params += [value for pair in only for value in pair]
     if within is not None:
         sql += f" AND rowid IN ({within[0]})"
         params += list(within[1])
@@ -260,18 +265,22 @@ class Nominated:
     bound: float  # no other row can score above this
 
 
-def nominate(words: list[Word], *, enough: int | None = None) -> Nominated | None:
-    """The rows worth scoring first, or None when no level fits SCORED_ROWS_BUDGET (see the
-    module's docstring). With `enough`, a level with that many rows ends the search for a
-    wider one (a lower bound would be likelier to prove the result, but each level costs a
-    walk through the postings)."""
+def _rare_and_common(words: list[Word]) -> tuple[list[Word], list[Word]]:
+    """The rarest words, as many as nominate RARE_SHARE_OF_BUDGET of the budget, and the
+    others; each by rising document count."""
     ordered = sorted(words, key=lambda w: w.documents)
     rare: list[Word] = []
     for word in ordered:
         if sum(w.documents for w in [*rare, word]) > RARE_SHARE_OF_BUDGET * SCORED_ROWS_BUDGET:
             break
         rare.append(word)
-    common = ordered[len(rare) :]
+    return rare, ordered[len(rare) :]
+
+
+def nominate(words: list[Word]) -> Nominated | None:
+    """The rows worth scoring first, or None when no level fits SCORED_ROWS_BUDGET (see the
+    module's docstring)."""
+    rare, common = _rare_and_common(words)
     ceilings = [_ceiling(w) for w in common]  # highest first: common is by rising count
     # From rows with all the common words down to rows with two: each level holds the one
     # above it, and the highest levels are the cheapest to find.
@@ -291,8 +300,6 @@ def nominate(words: list[Word], *, enough: int | None = None) -> Nominated | Non
             break
         # A row left out has no rare word and fewer than `level` of the others.
         fitting = Nominated(expression, rows, bound=sum(ceilings[: level - 1]))
-        if enough is not None and rows >= enough:
-            break
     return fitting
 
 
