@@ -16,7 +16,7 @@ from accord.scouting.text import query_terms
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite",
-    reason="the pruning works on SQLite's FTS5 (PostgreSQL ranks with ts_rank_cd)",
+    reason="the pruning works on SQLite's FTS5 (PostgreSQL scores every matching row)",
 )
 
 COMMON = ["sensor", "battery", "grid", "fleet", "robot"]

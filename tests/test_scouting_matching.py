@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from accord.directory.models import Organization
 from accord.scouting import embeddings, indexing, vectors
 from accord.scouting.matching import Filters, fuse, scout
 from accord.scouting.models import OrganizationEmbedding
@@ -209,3 +210,20 @@ def test_words_in_most_organizations_are_left_out_of_the_word_query(corpus, monk
 def test_words_with_the_same_stem_in_one_query(indexed, admin_user):
     result = scout("Battery storage: batteries that store energy", user=admin_user, mode="lexical")
     assert names(result)[0] == "VoltCell"
+
+
+def test_a_rare_word_outweighs_a_common_one_repeated(db):
+    """BM25's IDF on both databases: PostgreSQL's ts_rank_cd() alone has none, and ranked a
+    description repeating a common word above the one organization with the rare word."""
+    from accord.scouting import lexical
+
+    Organization.objects.bulk_create(
+        [Organization(name=f"Maker {i}", description="A platform for makers.") for i in range(30)]
+        + [
+            Organization(name="Platformers", description="Platform, platform and platform."),
+            Organization(name="Sunfilm", description="Perovskite solar films."),
+        ]
+    )
+    lexical.forget_document_count()
+    best = lexical.search(["perovskite", "platform"], 3)
+    assert Organization.objects.get(pk=best[0][0]).name == "Sunfilm"
