@@ -189,14 +189,8 @@ def test_bad_mode_or_size_is_refused(indexed, admin_user, mode, top):
 
 
 def test_words_in_most_organizations_are_left_out_of_the_word_query(corpus, monkeypatch):
-    from django.db import connection
-
     from accord.scouting import lexical
 
-    if connection.vendor == "postgresql":
-        # Its word counts are the planner's estimates, from the statistics ANALYZE gathers.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE directory_organization")
     monkeypatch.setattr(lexical, "COMMON_FLOOR", 0)
     monkeypatch.setattr(lexical, "COMMON_SHARE", 0.15)
     lexical._document_count.clear()

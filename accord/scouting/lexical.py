@@ -38,6 +38,7 @@ from django.db import connection
 
 # bm25 weights of name, one_liner, tag_names, description (tuned on the dev set only).
 SQLITE_WEIGHTS = (2.0, 1.5, 1.5, 1.0)
+K1, B = 1.2, 0.75  # BM25's saturation and length normalization, FTS5's values
 COMMON_SHARE = 0.05
 COMMON_FLOOR = 5_000  # below this many organizations a word is never "common": all is cheap
 SCORED_ROWS_BUDGET = 5_000
@@ -115,18 +116,19 @@ def _documents_with(stem: str, text: str, version: Any) -> int:
     SCORED_ROWS_BUDGET rows keeps that estimate: close enough for a common word's IDF."""
 
     def count() -> int:
+        if connection.vendor == "postgresql":
+            estimate = _postgres_estimate(text)
+            if estimate > SCORED_ROWS_BUDGET:
+                return estimate
+            sql = (
+                "SELECT count(*) FROM directory_organization "
+                "WHERE scouting_document @@ plainto_tsquery('english', %s)"
+            )
+            params = [text]
+        else:
+            sql, params = f"SELECT doc FROM {_VOCABULARY} WHERE term = %s", [stem]  # noqa: S608
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                estimate = _postgres_estimate(text)
-                if estimate > SCORED_ROWS_BUDGET:
-                    return estimate
-                cursor.execute(
-                    "SELECT count(*) FROM directory_organization "
-                    "WHERE scouting_document @@ plainto_tsquery('english', %s)",
-                    [text],
-                )
-                return cursor.fetchone()[0]
-            cursor.execute(f"SELECT doc FROM {_VOCABULARY} WHERE term = %s", [stem])  # noqa: S608
+            cursor.execute(sql, params)
             row = cursor.fetchone()
         return row[0] if row else 0
 
@@ -140,8 +142,8 @@ def _index_version() -> Any:
     """What remembered counts were read at. On SQLite, FTS5's structure record, which every
     committed change to the index rewrites (so another process's import is seen at once;
     changes in this process are forgotten through forget_document_count(), even before they
-    are committed). On PostgreSQL, whose word counts are the planner's estimates, the
-    current _COUNT_TTL_SECONDS period."""
+    are committed). On PostgreSQL, which has no such record, the current
+    _COUNT_TTL_SECONDS period."""
     if connection.vendor != "sqlite":
         return int(time.monotonic() // _COUNT_TTL_SECONDS)
     with connection.cursor() as cursor:
@@ -311,10 +313,13 @@ def nominate(words: list[Word]) -> Nominated | None:
 
 def _ceiling(word: Word) -> float:
     """The most `word` can add to a row's bm25() score, whatever the row: FTS5's IDF times
-    (k1 + 1), k1 = 1.2, with a margin for the row count read at another moment."""
-    rows = document_count()
-    idf = max(math.log((rows - word.documents + 0.5) / (word.documents + 0.5)), 1e-6)
-    return idf * 2.2 * 1.01
+    (K1 + 1), with a margin for the row count read at another moment."""
+    return _idf(word, document_count()) * (K1 + 1) * 1.01
+
+
+def _idf(word: Word, rows: int) -> float:
+    """FTS5's IDF, kept positive as it keeps it."""
+    return max(math.log((rows - word.documents + 0.5) / (word.documents + 0.5)), 1e-6)
 
 
 def _matching_rows(expression: str) -> int:
@@ -350,9 +355,8 @@ def _postgres(terms: list[str], k: int, within: tuple[str, list] | None) -> list
     rows, average = document_count(), _average_length()
     frequencies, score, params = [], [], []
     for i, word in enumerate(words):
-        idf = max(math.log((rows - word.documents + 0.5) / (word.documents + 0.5)), 1e-6)
-        score.append(f"%s * f{i} * 2.2 / (f{i} + 1.2 * (0.25 + 0.75 * size / %s))")
-        params += [idf, average]
+        score.append(f"%s * f{i} * %s / (f{i} + %s * (1 - %s + %s * size / %s))")
+        params += [_idf(word, rows), K1 + 1, K1, B, B, average]
         frequencies.append(
             f"2 * ts_rank_cd({PG_WEIGHTS}, scouting_document, "
             f"plainto_tsquery('english', %s), 0) AS f{i}"
@@ -375,7 +379,7 @@ def _postgres(terms: list[str], k: int, within: tuple[str, list] | None) -> list
         return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
 
 
-def _average_length() -> float:
+def _average_length() -> int:
     """Distinct stems per organization on average, remembered like document_count()."""
 
     def average() -> int:
