@@ -33,6 +33,7 @@ is one JSON object of figures.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import statistics
@@ -284,15 +285,6 @@ def fts5_baselines(reps: int) -> dict[str, Any]:
     return figures
 
 
-# The document expression the stored column holds (scouting migration 0004).
-PG_DOCUMENT = (
-    "(setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(one_liner, '') || ' ' || "
-    "coalesce(tag_names, '')), 'B') || "
-    "setweight(to_tsvector('english', coalesce(description, '')), 'C'))"
-)
-
-
 def raw_postgres(terms: list[str], k: int, *, document: str = "scouting_document") -> list[Any]:
     from django.db import connection
 
@@ -307,17 +299,20 @@ def raw_postgres(terms: list[str], k: int, *, document: str = "scouting_document
 
 
 def postgres_baselines(reps: int) -> dict[str, Any]:
-    """Every word of the need ranked from the stored document column, and ranked by parsing
-    each matching row's texts again (how the lexical mode ranked before the column); how
-    much of the every-word top 20 the lexical mode (common words left out) returns."""
+    """ts_rank_cd() over every word of the need, from the stored document column and by
+    parsing each matching row's texts again (how the lexical mode ranked before both the
+    column and BM25); how much of that top 20 the lexical mode (BM25 over the informative
+    words) shares: a measure of how differently it ranks, not of results lost."""
     from accord.scouting import lexical, matching
     from accord.scouting.text import query_terms
 
+    migration = importlib.import_module("accord.scouting.migrations.0004_scouting_document")
+    parsing = migration.PG_DOCUMENT  # the expression the stored column holds
     stored, parsed, agreement = [], [], []
     for need in NEEDS:
         terms = query_terms(need)
         stored += timed(lambda t=terms: raw_postgres(t, matching.POOL), reps)
-        parsed += timed(lambda t=terms: raw_postgres(t, matching.POOL, document=PG_DOCUMENT), 1)
+        parsed += timed(lambda t=terms: raw_postgres(t, matching.POOL, document=parsing), 1)
         truth = {pk for pk, _ in raw_postgres(terms, 20)}
         found = {pk for pk, _ in lexical.search(terms, 20)}
         agreement.append(len(truth & found) / max(len(truth), 1))
