@@ -33,6 +33,15 @@ def fast_password_hashing(request, settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def nothing_remembered_from_another_test() -> None:
+    """Word counts and scores are remembered per process against FTS5's structure record,
+    which a rolled-back test can leave byte for byte as the next test writes it again."""
+    from accord.scouting import lexical
+
+    lexical.forget()
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path) -> None:
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

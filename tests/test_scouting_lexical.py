@@ -1,6 +1,5 @@
-"""Word matching at scale on SQLite: the stems FTS5 indexes, and the pruning that scores only
-the rows that can rank — exactly the full query's result when it can prove it, a bounded
-approximation beyond EXACT_ROWS_LIMIT."""
+"""Word matching at scale on SQLite: the stems FTS5 indexes, and the remembered scores of each
+word that add up to exactly what one bm25() over every matching row returns."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from accord.scouting.text import query_terms
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite",
-    reason="the pruning works on SQLite's FTS5 (PostgreSQL scores every matching row)",
+    reason="remembered scores are FTS5's (PostgreSQL scores every matching row)",
 )
 
 COMMON = ["sensor", "battery", "grid", "fleet", "robot"]
@@ -55,7 +54,7 @@ def directory_of_400(db):
             )
         )
     Organization.objects.bulk_create(rows)
-    lexical.forget_document_count()
+    lexical.forget()
     return rows
 
 
@@ -74,35 +73,51 @@ QUERIES = [
 
 @pytest.mark.parametrize("query", QUERIES)
 @pytest.mark.parametrize("k", [5, 20])
-def test_pruned_word_search_equals_scoring_every_row(directory_of_400, monkeypatch, query, k):
-    monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 60)
-    monkeypatch.setattr(lexical, "EXACT_ROWS_LIMIT", 10**9)
-    terms = query_terms(query)
-    assert lexical.search(terms, k) == full_query(terms, k)
-
-
-def test_rare_words_prove_the_result_without_scoring_every_row(directory_of_400, monkeypatch):
-    monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 100)  # the 22 rows of rare words fit
-    words = lexical.vocabulary(query_terms("perovskite lidar hydrogel sensor"))
-    matching = sum(w.documents for w in words)
-    nominated = lexical.nominate(words)
-    assert nominated is not None and nominated.rows < matching
-    found = lexical._bm25(words, 5, None, only=[(nominated.expression, 100)])
-    assert found[-1][1] >= nominated.bound  # the proof holds: no other row could rank
-    assert found == full_query(["perovskite", "lidar", "hydrogel", "sensor"], 5)
-
-
-def test_beyond_the_exact_limit_the_search_is_bounded_but_keeps_the_best(
-    directory_of_400, monkeypatch
+def test_remembered_word_scores_add_up_to_scoring_every_row(
+    directory_of_400, monkeypatch, query, k
 ):
     monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 60)
-    monkeypatch.setattr(lexical, "EXACT_ROWS_LIMIT", 0)
-    terms = query_terms("hydrogel sensor battery grid fleet robot")
-    found = lexical.search(terms, 20)
-    exact = full_query(terms, 20)
-    assert len(found) == 20
-    assert found[:3] == exact[:3]  # the rows with the rare word, then the best of the rest
-    assert all(pk in {p for p, _ in exact} or score <= exact[-1][1] for pk, score in found)
+    terms = query_terms(query)
+    assert lexical.search(terms, k) == full_query(terms, k)  # same rows, order and scores
+    assert lexical.search(terms, k) == full_query(terms, k)  # and again from memory
+
+
+@pytest.mark.parametrize("suffix", ["7", "13", "Org 399"])
+def test_remembered_scores_keep_to_a_filter_exactly(directory_of_400, monkeypatch, suffix):
+    """A filter is applied to the best rows in growing windows: a selective one ("13" allows
+    4 of 400, "Org 399" one) reaches the end of the candidates."""
+    monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 60)
+    within = Organization.objects.filter(name__endswith=suffix).values("pk").query
+    within = within.sql_with_params()
+    words = lexical.informative(lexical.vocabulary(query_terms("sensor battery grid fleet")))
+    found = lexical.search(query_terms("sensor battery grid fleet"), 10, within=within)
+    assert found == lexical._bm25(words, 10, within)
+    assert found and all(Organization.objects.get(pk=pk).name.endswith(suffix) for pk, _ in found)
+
+
+def test_remembered_scores_follow_changes_to_the_directory(
+    directory_of_400, admin_user, monkeypatch
+):
+    monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 60)
+    terms = query_terms("sensor battery grid fleet robot")
+    before = lexical.search(terms, 5)
+    best = directory.organization_create(
+        actor=admin_user,
+        data={"name": "Sensor Battery Grid", "one_liner": "fleet robot sensor battery grid"},
+    )
+    after = lexical.search(terms, 5)
+    assert after[0][0] == best.pk and after != before
+    assert after == full_query(terms, 5)  # every score moved with the new row counts
+
+
+def test_remembered_scores_are_bounded(directory_of_400, monkeypatch):
+    monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 60)
+    monkeypatch.setattr(lexical, "REMEMBERED_PAIRS", 200)  # about one common word's rows
+    for query in QUERIES:
+        terms = query_terms(query)
+        assert lexical.search(terms, 5) == full_query(terms, 5)
+    held = sum(scores.pairs for _, scores in lexical._word_scores.values())
+    assert len(lexical._word_scores) == 1 or held <= 200
 
 
 def test_query_words_are_stemmed_as_fts5_indexes_them(admin_user):
@@ -128,13 +143,17 @@ def test_word_counts_follow_changes_to_the_directory(admin_user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_word_counts_see_a_change_committed_elsewhere_at_once():
+def test_word_counts_and_scores_see_a_change_committed_elsewhere_at_once(monkeypatch):
     """Another process's import sends no signal here; its commit rewrites FTS5's structure
-    record, which the remembered counts are checked against."""
+    record, which the remembered counts and scores are checked against."""
+    monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 0)  # every search sums remembered scores
     assert lexical.vocabulary(["perovskite"])[0].documents == 0
     assert lexical.document_count() == 0
+    Organization.objects.bulk_create([Organization(name="Sunfilm", description="Perovskite.")])
+    assert len(lexical.search(["perovskite"], 10)) == 1
     Organization.objects.bulk_create(
         [Organization(name=f"Sunfilm {i}", description="Perovskite solar films.") for i in range(3)]
     )
-    assert lexical.vocabulary(["perovskite"])[0].documents == 3
-    assert lexical.document_count() == 3
+    assert lexical.vocabulary(["perovskite"])[0].documents == 4
+    assert lexical.document_count() == 4
+    assert len(lexical.search(["perovskite"], 10)) == 4

@@ -218,6 +218,6 @@ def test_a_rare_word_outweighs_a_common_one_repeated(db):
             Organization(name="Sunfilm", description="Perovskite solar films."),
         ]
     )
-    lexical.forget_document_count()
+    lexical.forget()
     best = lexical.search(["perovskite", "platform"], 3)
     assert Organization.objects.get(pk=best[0][0]).name == "Sunfilm"

@@ -13,8 +13,8 @@ from accord.directory.signals import organizations_changed
 
 @receiver(organizations_changed)
 def _queue_index_refresh(sender: Any, **kwargs: Any) -> None:
-    from accord.scouting.lexical import forget_document_count
+    from accord.scouting.lexical import forget
     from accord.scouting.tasks import queue_index_refresh
 
-    forget_document_count()
+    forget()
     transaction.on_commit(queue_index_refresh)
