@@ -15,6 +15,10 @@ benchmarks/scouting.py):
   of its words' remembered ones: exact, in 3-7 ms at a million organizations where scoring
   every row takes 50-190 ms. The first query after a change scores each word's rows once
   (80-440 ms there: every row also crosses into Python).
+
+A filter is checked on the best rows of the ranking, more of them while too few pass
+(`_first_allowed()`), rather than inside the word query, where SQLite evaluates it over the
+whole directory first.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from typing import Any
 import numpy as np
 import snowballstemmer
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 # bm25 weights of name, one_liner, tag_names, description (tuned on the dev set only).
 SQLITE_WEIGHTS = (2.0, 1.5, 1.5, 1.0)
@@ -41,6 +47,10 @@ COMMON_FLOOR = 5_000  # below this many organizations a word is never "common": 
 SCORED_ROWS_BUDGET = 5_000  # matching rows bm25() scores in the query; beyond, remembered
 # (organization id, score) pairs remembered per process: 16 bytes each, so 64 MB at most.
 REMEMBERED_PAIRS = 4_000_000
+# A filter allowing at most this many organizations is read whole once the best rows of a
+# ranking, checked against it, held too few.
+SELECTIVE_FILTER_ROWS = 20_000
+_EVERY_ROW = 2**62  # a window as large as any ranking
 _COUNT_TTL_SECONDS = 300.0
 _STEMS_REMEMBERED = 50_000
 _document_count: dict[str, tuple[Any, int]] = {}
@@ -78,12 +88,10 @@ class Word:
         return f'"{self.text}"'  # query words are letters and digits only
 
 
-def search(
-    terms: list[str], k: int, *, within: tuple[str, list] | None = None
-) -> list[tuple[int, float]]:
+def search(terms: list[str], k: int, *, within: QuerySet | None = None) -> list[tuple[int, float]]:
     """The `k` best (organization id, score) for any of `terms`, best first; higher is better.
 
-    `within` is an SQL subquery (with its parameters) selecting the organization ids allowed.
+    `within` holds the organizations allowed (a filter).
     """
     if not terms or k <= 0:
         return []
@@ -217,51 +225,63 @@ def forget() -> None:
         _word_scores.clear()
 
 
-def _sqlite(terms: list[str], k: int, within: tuple[str, list] | None) -> list[tuple[int, float]]:
+def _sqlite(terms: list[str], k: int, within: QuerySet | None) -> list[tuple[int, float]]:
     words = informative(vocabulary(terms))
     matching = sum(w.documents for w in words)  # at most: a row with two words counts twice
     if matching <= SCORED_ROWS_BUDGET:
-        return _bm25(words, k, within)
-    return _summed(words, k, within)
+        return _first_allowed(lambda n: _bm25(words, n), k, within)
+    return _first_allowed(_summed(words), k, within)
 
 
-def _bm25(words: list[Word], k: int, within: tuple[str, list] | None) -> list[tuple[int, float]]:
-    """The `k` best rows by one bm25() over `words`, scoring every matching row."""
+def _first_allowed(
+    best: Callable[[int], list[tuple[int, float]]], k: int, within: QuerySet | None
+) -> list[tuple[int, float]]:
+    """The first `k` of the ranking `best(n)` (its `n` best) that `within` allows, checked in
+    growing windows: the result is exact, and a filter costs a primary-key lookup per row
+    checked instead of evaluating it over the whole directory (a second or more at a
+    million organizations). When too few pass, the filter is selective: the organizations
+    it allows are read, if there are few, and the whole ranking kept to them."""
+    if within is None:
+        return best(k)
+    within = within.order_by()  # ordered by name, SQLite would walk the whole name index
+    window = k * 8
+    while True:
+        found = best(window)
+        ids = json.dumps([pk for pk, _ in found])
+        checked = within.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [ids]))
+        allowed = set(checked.values_list("pk", flat=True))
+        kept = [(pk, score) for pk, score in found if pk in allowed]
+        if len(kept) >= k or len(found) < window:
+            return kept[:k]
+        window *= 8
+        if window > SELECTIVE_FILTER_ROWS:
+            allowed = set(within.values_list("pk", flat=True)[: SELECTIVE_FILTER_ROWS + 1])
+            if len(allowed) <= SELECTIVE_FILTER_ROWS:
+                return [(pk, score) for pk, score in best(_EVERY_ROW) if pk in allowed][:k]
+
+
+def _bm25(words: list[Word], n: int) -> list[tuple[int, float]]:
+    """The `n` best rows by one bm25() over `words`, scoring every matching row."""
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-    sql = (
-        f"SELECT rowid, bm25({_FTS}, {weights}) AS rank "  # noqa: S608 - constants
-        f"FROM {_FTS} WHERE {_FTS} MATCH %s"
-    )
-    params: list = [" OR ".join(w.phrase for w in words)]
-    if within is not None:
-        sql += f" AND rowid IN ({within[0]})"
-        params += list(within[1])
-    sql += " ORDER BY rank LIMIT %s"
-    params.append(k)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"SELECT rowid, bm25({_FTS}, {weights}) AS rank "  # noqa: S608 - constants
+            f"FROM {_FTS} WHERE {_FTS} MATCH %s ORDER BY rank LIMIT %s",
+            [" OR ".join(w.phrase for w in words), n],
+        )
         return [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
 
 
-def _summed(words: list[Word], k: int, within: tuple[str, list] | None) -> list[tuple[int, float]]:
-    """The `k` best rows by the sum of each word's remembered bm25(), the same as one bm25()
-    over all the words (added in the same order, so equal to the last bit). With `within`,
-    the best rows are checked against it in growing windows, so the result stays exact."""
+def _summed(words: list[Word]) -> Callable[[int], list[tuple[int, float]]]:
+    """The ranking by the sum of each word's remembered bm25(), the same as one bm25() over
+    all the words (added in the same order, so equal to the last bit)."""
     version = _index_version()
     shares = [_scores_of(word, version) for word in words]
     ids, totals = _sum_by_id(
         np.concatenate([share.ids for share in shares]),
         np.concatenate([share.scores for share in shares]),
     )
-    window = k if within is None else k * 8
-    while True:
-        best = _best(ids, totals, window)
-        if within is not None:
-            allowed = _allowed([int(pk) for pk in ids[best]], within)
-            best = best[np.isin(ids[best], allowed)]
-        if len(best) >= k or window >= len(ids):
-            return [(int(ids[i]), float(totals[i])) for i in best[:k]]
-        window *= 8
+    return lambda n: [(int(ids[i]), float(totals[i])) for i in _best(ids, totals, n)]
 
 
 def _scores_of(word: Word, version: Any) -> WordScores:
@@ -314,15 +334,6 @@ def _best(ids: np.ndarray, totals: np.ndarray, n: int) -> np.ndarray:
     return chosen[np.lexsort((ids[chosen], -totals[chosen]))][:n]
 
 
-def _allowed(ids: list[int], within: tuple[str, list]) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT value FROM json_each(%s) WHERE value IN ({within[0]})",  # noqa: S608
-            [json.dumps(ids), *within[1]],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _idf(word: Word, rows: int) -> float:
     """FTS5's IDF, kept positive as it keeps it."""
     return max(math.log((rows - word.documents + 0.5) / (word.documents + 0.5)), 1e-6)
@@ -340,7 +351,7 @@ def _postgres_estimate(text: str) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def _postgres(terms: list[str], k: int, within: tuple[str, list] | None) -> list[tuple[int, float]]:
+def _postgres(terms: list[str], k: int, within: QuerySet | None) -> list[tuple[int, float]]:
     """BM25 as FTS5 computes it, in SQL: ts_rank_cd() of a single word with normalization 0
     is the sum of its occurrences' class weights (A name, B one-liner and tags, C
     description), the weighted term frequency; a document's length is its count of distinct
@@ -365,8 +376,9 @@ def _postgres(terms: list[str], k: int, within: tuple[str, list] | None) -> list
     # Query words are letters and digits only, so no tsquery syntax.
     params.append(" | ".join(w.text for w in words))
     if within is not None:
-        sql += f" AND id IN ({within[0]})"
-        params += list(within[1])
+        allowed, allowed_params = within.values("pk").query.sql_with_params()
+        sql += f" AND id IN ({allowed})"
+        params += list(allowed_params)
     sql += ") AS matched ORDER BY rank DESC, id LIMIT %s"
     params.append(k)
     with connection.cursor() as cursor:
