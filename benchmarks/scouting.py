@@ -22,7 +22,8 @@ padded with generated ones (benchmarks/directory.py's generator). Then:
    search, which sums remembered scores of each word, returns:
    `lexical_top20_agreement_with_raw_fts5`, 1 when exact). The lexical mode is measured once
    more on the first query of each need after a change of the directory, when it scores
-   each word's rows to remember them (`lexical_first_after_change`),
+   each word's rows to remember them (`lexical_first_after_change`), and hybrid mode with a
+   filter: the commonest country, and a country with few organizations (at least 20),
    and the vector search against exact numpy brute force on the same matrix (ratio and
    recall@10, target >= 0.95). Target: hybrid p95 <= 50 ms at 1,000,000 organizations.
    On PostgreSQL the word baselines are ts_rank_cd over every word of the need, from the
@@ -326,6 +327,36 @@ def postgres_baselines(reps: int) -> dict[str, Any]:
     }
 
 
+def filtered_queries(admin: Any, reps: int) -> dict[str, Any]:
+    """Hybrid mode filtered by the commonest country and by one with few organizations (at
+    least 20), which the filter's windows of best rows rarely satisfy."""
+    from django.db.models import Count
+
+    from accord.directory.models import Organization
+    from accord.scouting import matching
+
+    countries = list(
+        Organization.objects.exclude(country="")
+        .values("country")
+        .annotate(organizations=Count("id"))
+        .order_by("-organizations", "country")
+    )
+    few = [c for c in countries if c["organizations"] >= 20]
+    if not few:
+        return {}
+    figures: dict[str, Any] = {}
+    for name, country in (("hybrid_common_country", few[0]), ("hybrid_rare_country", few[-1])):
+        filters = matching.Filters(countries=[country["country"]])
+        samples = []
+        for need in NEEDS:
+            samples += timed(
+                lambda n=need, f=filters: matching.scout(n, user=admin, filters=f), reps
+            )
+        figures[name] = summary(samples)
+        figures[f"{name}_filter"] = f"{country['country']}, {country['organizations']:,}"
+    return figures
+
+
 def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[str, Any]:
     from django.db import connection
 
@@ -348,6 +379,7 @@ def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[s
         for need in NEEDS:
             samples += timed(lambda n=need, m=mode: matching.scout(n, user=admin, mode=m), reps)
         figures[mode] = summary(samples)
+    figures.update(filtered_queries(admin, reps))
     if connection.vendor == "sqlite":
         figures.update(fts5_baselines(reps))
     else:
@@ -395,6 +427,8 @@ def _print(report: Report, figures: dict[str, Any], label: str) -> None:
         "lexical_first_after_change",
         "semantic",
         "hybrid",
+        "hybrid_common_country",
+        "hybrid_rare_country",
         "raw_fts5",
         "raw_fts5_every_word",
         "ts_rank_cd_every_word",
@@ -404,7 +438,8 @@ def _print(report: Report, figures: dict[str, Any], label: str) -> None:
         "vector_index",
     ]
     for name in [row for row in rows if row in figures]:
-        table.add_row(name, f"{figures[name]['p50_ms']:.2f}", f"{figures[name]['p95_ms']:.2f}")
+        label = f"{name} ({figures[name + '_filter']})" if name + "_filter" in figures else name
+        table.add_row(label, f"{figures[name]['p50_ms']:.2f}", f"{figures[name]['p95_ms']:.2f}")
     report.console.print(table)
     if "raw_fts5" in figures:
         words = (
