@@ -113,6 +113,16 @@ def test_excluded_organizations_are_left_out(indexed, admin_user):
     assert "VoltCell" not in names(result) and names(result)
 
 
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+@pytest.mark.parametrize("data", [{}, {"countries": ["de"]}])
+def test_your_own_organization_is_never_a_candidate(indexed, admin_user, mode, data):
+    own = indexed["GridStore"]
+    Organization.objects.filter(pk=own.pk).update(is_self=True)
+    filters = Filters.from_data(data)
+    result = scout("grid storage, Batterieforschung", user=admin_user, mode=mode, filters=filters)
+    assert names(result) and "GridStore" not in names(result)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_an_empty_query_is_refused_with_a_message(indexed, admin_user, text):
     with pytest.raises(ValidationError) as refused:
