@@ -7,6 +7,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accord.directory import services as directory
 from accord.directory.models import Organization
@@ -101,6 +102,20 @@ def test_a_filter_keeps_the_best_rows_it_allows(
         lexical.search(terms, 10, within=within)
         == [(pk, score) for pk, score in everything if pk in allowed][:10]
     )
+
+
+def test_a_filter_is_read_whole_at_most_once(directory_of_400, monkeypatch):
+    """A filter allowing 20 rows ranked 100th to 119th, with at most 5 read whole: windows of
+    8 and 64 best rows hold none, the filter is read once and found too large, and the window
+    of 512 finds the best of them."""
+    monkeypatch.setattr(lexical, "SELECTIVE_FILTER_ROWS", 5)
+    terms = query_terms("sensor battery grid fleet")
+    ranking = full_query(terms, 400)
+    within = Organization.objects.filter(pk__in=[pk for pk, _ in ranking[100:120]])
+    with CaptureQueriesContext(connection) as queries:
+        assert lexical.search(terms, 1, within=within) == ranking[100:101]
+    reads = [q["sql"] for q in queries if "directory_organization" in q["sql"]]
+    assert sum("json_each" not in sql for sql in reads) == 1
 
 
 def test_remembered_scores_follow_changes_to_the_directory(

@@ -203,7 +203,7 @@ def test_words_in_most_organizations_are_left_out_of_the_word_query(corpus, monk
 
     monkeypatch.setattr(lexical, "COMMON_FLOOR", 0)
     monkeypatch.setattr(lexical, "COMMON_SHARE", 0.15)
-    lexical._document_count.clear()
+    lexical.forget()
     # "energy" is in 2 of the 10 organizations (VoltCell, GridStore), "fleets" in 1.
     assert lexical.informative_terms(["energy", "fleets"]) == ["fleets"]
     assert lexical.informative_terms(["energy"]) == ["energy"]  # nothing rarer: kept

@@ -91,7 +91,8 @@ class Word:
 def search(terms: list[str], k: int, *, within: QuerySet | None = None) -> list[tuple[int, float]]:
     """The `k` best (organization id, score) for any of `terms`, best first; higher is better.
 
-    `within` holds the organizations allowed (a filter).
+    `within` holds the organizations allowed (a filter), unordered: ordered by name, SQLite
+    would walk the whole name index rather than use the filter's.
     """
     if not terms or k <= 0:
         return []
@@ -243,8 +244,7 @@ def _first_allowed(
     it allows are read, if there are few, and the whole ranking kept to them."""
     if within is None:
         return best(k)
-    within = within.order_by()  # ordered by name, SQLite would walk the whole name index
-    window = k * 8
+    window, read_whole = k * 8, False
     while True:
         found = best(window)
         ids = json.dumps([pk for pk, _ in found])
@@ -254,7 +254,8 @@ def _first_allowed(
         if len(kept) >= k or len(found) < window:
             return kept[:k]
         window *= 8
-        if window > SELECTIVE_FILTER_ROWS:
+        if window > SELECTIVE_FILTER_ROWS and not read_whole:
+            read_whole = True
             allowed = set(within.values_list("pk", flat=True)[: SELECTIVE_FILTER_ROWS + 1])
             if len(allowed) <= SELECTIVE_FILTER_ROWS:
                 return [(pk, score) for pk, score in best(_EVERY_ROW) if pk in allowed][:k]
