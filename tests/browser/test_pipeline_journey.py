@@ -143,6 +143,8 @@ def test_a_prepared_partnership_goes_through_every_later_stage_and_out(page, str
     ]:
         page.goto(detail)
         page.get_by_test_id("targets").get_by_role("link", name=label, exact=True).click()
+        # locator.all() does not wait: collect the boxes only once the move form is shown.
+        page.wait_for_url(f"**/move/?to={stage}")
         for box in page.locator("input[name=confirmed]").all():
             box.check()
         page.fill("#id_reason", f"On to {label}.")
