@@ -481,11 +481,31 @@ def page_latency(admin: Any, reps: int) -> dict[str, float]:
     return summary(samples)
 
 
+def directory_sizes(text: str) -> list[int]:
+    """'100000,1M' or '100k' as numbers of organizations."""
+    return [directory_size(size) for size in text.split(",")]
+
+
+def directory_size(text: str) -> int:
+    text = text.strip().lower()
+    multiplier = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    digits = text[:-1] if multiplier > 1 else text
+    try:
+        size = int(float(digits) * multiplier)
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 100000, 100k or 1M")
+    return size
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     parser.add_argument("--json", action="store_true", help="last stdout line is JSON figures")
-    parser.add_argument("--sizes", help="comma-separated directory sizes (default 100k,1M)")
+    parser.add_argument(
+        "--sizes", type=directory_sizes, help="comma-separated directory sizes (default 100k,1M)"
+    )
     parser.add_argument(
         "--database-url",
         help="an empty PostgreSQL database to run on instead of a fresh SQLite file "
@@ -494,7 +514,7 @@ def main() -> int:
     args = parser.parse_args()
     plan = dict(QUICK if args.quick else FULL)
     if args.sizes:
-        plan["sizes"] = [int(s) for s in args.sizes.split(",")]
+        plan["sizes"] = args.sizes
     report = Report(args.json)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     started = time.perf_counter()
