@@ -55,4 +55,5 @@ def sign_in(page, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    # "**/" would match the login page itself; wait until the sign-in has led elsewhere.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

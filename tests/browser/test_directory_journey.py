@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from accord.directory import services as directory
@@ -39,6 +41,7 @@ def test_user_searches_filters_and_opens_an_organizations_history(page, ecosyste
 
     page.fill("#id_q", "vision")
     page.click("text=Apply filters")
+    page.wait_for_url(re.compile(r"[?&]q=vision"))
     table = page.get_by_test_id("organizations")
     assert "Lumen Vision" in table.inner_text()
     assert "University of Kyroford" in table.inner_text()
@@ -48,6 +51,7 @@ def test_user_searches_filters_and_opens_an_organizations_history(page, ecosyste
     page.select_option("#id_kind", ["startup"])
     page.select_option("#id_country", ["DE"])
     page.click("text=Apply filters")
+    page.wait_for_url(re.compile(r"[?&]country=DE"))
     assert "1 found" in page.get_by_test_id("result-count").inner_text()
     assert "University of Kyroford" not in page.get_by_test_id("organizations").inner_text()
     screenshot(page, "directory-filtered")

@@ -2,6 +2,7 @@
 a rejection with its reason, a promotion into the pipeline, and what is new on a re-run."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accord.accounts.services import user_create
 from accord.directory import services as directory
@@ -51,17 +52,18 @@ def test_scout_a_gap_shortlist_reject_promote_and_rerun(page, gap, admin_user):
 
     row = page.locator("[data-organization='GridStore']")
     row.get_by_test_id("shortlist").click()
-    page.wait_for_load_state()
+    expect(page.locator(".alert-success")).to_contain_text("GridStore is on the shortlist")
     row = page.locator("[data-organization='Institut für Batterieforschung']")
     row.locator("input[name=reason]").fill("Research only, no product")
     row.get_by_test_id("reject").click()
-    page.wait_for_load_state()
-    assert "rejected" in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert-success")).to_contain_text("Batterieforschung rejected")
 
     page.get_by_test_id("tab-shortlisted").click()
+    page.wait_for_url("**?tab=shortlisted")
     assert page.get_by_test_id("candidate").count() == 1
     screenshot(page, "scouting-shortlist")
     page.get_by_test_id("tab-rejected").click()
+    page.wait_for_url("**?tab=rejected")
     assert "Research only, no product" in page.get_by_test_id("candidates").inner_text()
 
     page.get_by_test_id("tab-results").click()
@@ -79,8 +81,8 @@ def test_scout_a_gap_shortlist_reject_promote_and_rerun(page, gap, admin_user):
     indexing.refresh()
     page.goto(f"/scouting/scans/{gap.scans.get().pk}/")
     page.get_by_test_id("rerun").click()
-    page.wait_for_load_state()
+    expect(page.locator(".alert-success")).to_contain_text("Run 2 done")
     new = page.locator("[data-organization='FleetCharge']").get_by_test_id("new-badge")
-    assert new.is_visible()
-    assert page.locator("[data-organization='VoltCell']").count() == 0  # in the pipeline now
+    expect(new).to_be_visible()
+    expect(page.locator("[data-organization='VoltCell']")).to_have_count(0)  # in the pipeline
     screenshot(page, "scouting-rerun")
