@@ -3,18 +3,19 @@
 Any query word may match (OR): a gap is written in sentences, and requiring every word would
 find nothing. Name and one-liner/tags weigh more than the description.
 
-On SQLite two things keep a query's cost down as the directory grows (measured:
+Two things keep a query's cost down as the directory grows (measured:
 benchmarks/scouting.py):
 
 - words found in more than `COMMON_SHARE` of the organizations are left out when rarer ones
   remain: BM25 gives them little weight, yet they would match most rows;
-- FTS5's bm25() costs about 1 µs per matching row (it looks up each row's length), so beyond
-  `SCORED_ROWS_BUDGET` matching rows each word's bm25() in every row it appears in is
-  remembered in this process until the index changes. FTS5's BM25 is a sum over the query's
-  words, each term depending only on that word and the row, so a query's scores are the sums
-  of its words' remembered ones: exact, in 3-7 ms at a million organizations where scoring
-  every row takes 50-190 ms. The first query after a change scores each word's rows once
-  (80-440 ms there: every row also crosses into Python).
+- scoring a matching row costs about 1 µs in FTS5's bm25() (it looks up each row's length)
+  and about 5 µs in PostgreSQL (it reads the row's stored document), so beyond
+  `SCORED_ROWS_BUDGET` matching rows what each word contributes in every row it appears in
+  is remembered in this process until the directory changes (`_index_version()`). BM25 is a
+  sum over the query's words, each term depending only on that word and the row, so a
+  query's scores are the sums of its words' remembered ones: exact, at a million
+  organizations in 3-7 ms on SQLite (scoring every row: 50-190 ms) and 5-26 ms on
+  PostgreSQL (0.3-1.8 s). The first query after a change reads each word's rows once.
 
 A filter is checked on the best rows of the ranking, more of them while too few pass
 (`_first_allowed()`), rather than inside the word query, where SQLite evaluates it over the
@@ -26,7 +27,6 @@ from __future__ import annotations
 import json
 import math
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,19 +44,21 @@ SQLITE_WEIGHTS = (2.0, 1.5, 1.5, 1.0)
 K1, B = 1.2, 0.75  # BM25's saturation and length normalization, FTS5's values
 COMMON_SHARE = 0.05
 COMMON_FLOOR = 5_000  # below this many organizations a word is never "common": all is cheap
-SCORED_ROWS_BUDGET = 5_000  # matching rows bm25() scores in the query; beyond, remembered
-# (organization id, score) pairs remembered per process: 16 bytes each, so 64 MB at most.
+SCORED_ROWS_BUDGET = 5_000  # matching rows scored in the query; beyond, remembered
+COUNTED_ROWS_LIMIT = 5_000  # on PostgreSQL, a word estimated in more rows keeps the estimate
+# (organization id, score) pairs remembered per process: 16 bytes each on SQLite, so 64 MB at
+# most; 24 on PostgreSQL (id, weighted frequency, length), 96 MB.
 REMEMBERED_PAIRS = 4_000_000
 # A filter allowing at most this many organizations is read whole once the best rows of a
 # ranking, checked against it, held too few.
 SELECTIVE_FILTER_ROWS = 20_000
 _EVERY_ROW = 2**62  # a window as large as any ranking
-_COUNT_TTL_SECONDS = 300.0
+_CHANGES = "scouting_directory_changes"  # PostgreSQL's change marker (migration 0005)
 _STEMS_REMEMBERED = 50_000
 _document_count: dict[str, tuple[Any, int]] = {}
 _documents_with_stem: dict[tuple[str, str], tuple[Any, int]] = {}
 _average_lengths: dict[str, tuple[Any, int]] = {}
-_word_scores: OrderedDict[tuple[str, str], tuple[Any, WordScores]] = OrderedDict()
+_word_scores: OrderedDict[tuple[str, str], tuple[Any, WordScores | WordRows]] = OrderedDict()
 _word_scores_lock = threading.Lock()
 # ts_rank_cd's weights of classes D, C, B, A: SQLITE_WEIGHTS halved (it takes at most 1), its
 # frequencies doubled back.
@@ -71,6 +73,20 @@ class WordScores:
 
     ids: np.ndarray  # int64 organization ids
     scores: np.ndarray  # float64, as bm25() computes them
+
+    @property
+    def pairs(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class WordRows:
+    """On PostgreSQL, a word's weighted frequency in each row it appears in and the row's
+    length: its BM25 term follows from them and the current counts."""
+
+    ids: np.ndarray  # int64 organization ids
+    frequencies: np.ndarray  # float64, holding ts_rank_cd()'s float4 exactly
+    sizes: np.ndarray  # int64, distinct stems in the row
 
     @property
     def pairs(self) -> int:
@@ -130,12 +146,12 @@ def _documents_with(stem: str, text: str, version: Any) -> int:
     counts them by walking the word's postings (about 3 ms for a word in 50,000 rows).
     PostgreSQL counts by the same walk (20 ms for a word in 20,000 rows at 100,000), so a word
     its planner estimates (from ANALYZE's statistics of the commonest words) in more than
-    SCORED_ROWS_BUDGET rows keeps that estimate: close enough for a common word's IDF."""
+    COUNTED_ROWS_LIMIT rows keeps that estimate: close enough for a common word's IDF."""
 
     def count() -> int:
         if connection.vendor == "postgresql":
             estimate = _postgres_estimate(text)
-            if estimate > SCORED_ROWS_BUDGET:
+            if estimate > COUNTED_ROWS_LIMIT:
                 return estimate
             sql = (
                 "SELECT count(*) FROM directory_organization "
@@ -156,13 +172,18 @@ def _documents_with(stem: str, text: str, version: Any) -> int:
 
 
 def _index_version() -> Any:
-    """What remembered counts and scores were read at. On SQLite, FTS5's structure record,
-    which every committed change to the index rewrites (so another process's import is seen
-    at once; changes in this process are forgotten through forget(), even before they are
-    committed). On PostgreSQL, which has no such record, the current _COUNT_TTL_SECONDS
-    period."""
-    if connection.vendor != "sqlite":
-        return int(time.monotonic() // _COUNT_TTL_SECONDS)
+    """What remembered counts and scores were read at, so another process's committed change
+    is seen at once (changes in this process are forgotten through forget(), even before
+    they are committed). On SQLite, FTS5's structure record, which every committed change to
+    the index rewrites. On PostgreSQL, the sequence directory_changed() advances, with the
+    table's row estimate, which ANALYZE moves with the word estimates of _documents_with()."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT last_value, is_called, (SELECT reltuples FROM pg_class "  # noqa: S608
+                f"WHERE oid = 'directory_organization'::regclass) FROM {_CHANGES}"
+            )
+            return cursor.fetchone()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT block FROM {_FTS}_data WHERE id = 10")  # noqa: S608 - constant
         row = cursor.fetchone()
@@ -217,6 +238,15 @@ def document_count() -> int:
     )
 
 
+def directory_changed() -> None:
+    """Tell every process that organizations changed, once the change is committed: a process
+    reading the new marker then reads the new rows too. SQLite needs nothing: FTS5 rewrites
+    its structure record in the same commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [_CHANGES])
+
+
 def forget() -> None:
     """Forget every remembered count and score: the directory changed in this process."""
     _document_count.clear()
@@ -247,8 +277,7 @@ def _first_allowed(
     window, read_whole = k * 8, False
     while True:
         found = best(window)
-        ids = json.dumps([pk for pk, _ in found])
-        checked = within.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [ids]))
+        checked = within.filter(pk__in=_listed([pk for pk, _ in found]))
         allowed = set(checked.values_list("pk", flat=True))
         kept = [(pk, score) for pk, score in found if pk in allowed]
         if len(kept) >= k or len(found) < window:
@@ -259,6 +288,13 @@ def _first_allowed(
             allowed = set(within.values_list("pk", flat=True)[: SELECTIVE_FILTER_ROWS + 1])
             if len(allowed) <= SELECTIVE_FILTER_ROWS:
                 return [(pk, score) for pk, score in best(_EVERY_ROW) if pk in allowed][:k]
+
+
+def _listed(ids: list[int]) -> RawSQL:
+    """A subquery of `ids` in one parameter, however many there are."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
 def _bm25(words: list[Word], n: int) -> list[tuple[int, float]]:
@@ -277,23 +313,42 @@ def _summed(words: list[Word]) -> Callable[[int], list[tuple[int, float]]]:
     """The ranking by the sum of each word's remembered bm25(), the same as one bm25() over
     all the words (added in the same order, so equal to the last bit)."""
     version = _index_version()
-    shares = [_scores_of(word, version) for word in words]
-    ids, totals = _sum_by_id(
-        np.concatenate([share.ids for share in shares]),
-        np.concatenate([share.scores for share in shares]),
-    )
-    return lambda n: [(int(ids[i]), float(totals[i])) for i in _best(ids, totals, n)]
+    shares = [_remembered_rows(word, version, _fts5_scores) for word in words]
+    return _ranking([share.ids for share in shares], [share.scores for share in shares])
 
 
-def _scores_of(word: Word, version: Any) -> WordScores:
-    """`word`'s bm25() in every row it appears in, remembered while the index stays at
-    `version` (costs about what scoring each of those rows does, the first time)."""
+def _ranking(
+    ids: list[np.ndarray], scores: list[np.ndarray]
+) -> Callable[[int], list[tuple[int, float]]]:
+    """The ranking by each id's summed scores, the words' arrays added in the order given."""
+    distinct, totals = _sum_by_id(np.concatenate(ids), np.concatenate(scores))
+    return lambda n: [(int(distinct[i]), float(totals[i])) for i in _best(distinct, totals, n)]
+
+
+def _remembered_rows(
+    word: Word, version: Any, read: Callable[[Word], WordScores | WordRows]
+) -> Any:
+    """`read(word)`, remembered while the directory stays at `version`, the least recently
+    used words forgotten beyond REMEMBERED_PAIRS (reading costs about what scoring each of
+    the word's rows does)."""
     key = (connection.settings_dict["NAME"], word.stem)
     with _word_scores_lock:
         counted_at, remembered = _word_scores.get(key, (None, None))
         if remembered is not None and counted_at == version:
             _word_scores.move_to_end(key)
             return remembered
+    rows = read(word)
+    with _word_scores_lock:
+        _word_scores[key] = (version, rows)
+        _word_scores.move_to_end(key)
+        held = sum(share.pairs for _, share in _word_scores.values())
+        while held > REMEMBERED_PAIRS and len(_word_scores) > 1:
+            held -= _word_scores.popitem(last=False)[1][1].pairs
+    return rows
+
+
+def _fts5_scores(word: Word) -> WordScores:
+    """`word`'s bm25() in every row it appears in."""
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -301,14 +356,7 @@ def _scores_of(word: Word, version: Any) -> WordScores:
             [word.phrase],
         )
         rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 2)
-    scores = WordScores(ids=rows[:, 0].astype(np.int64), scores=rows[:, 1].copy())
-    with _word_scores_lock:
-        _word_scores[key] = (version, scores)
-        _word_scores.move_to_end(key)
-        held = sum(share.pairs for _, share in _word_scores.values())
-        while held > REMEMBERED_PAIRS and len(_word_scores) > 1:
-            held -= _word_scores.popitem(last=False)[1][1].pairs
-    return scores
+    return WordScores(ids=rows[:, 0].astype(np.int64), scores=rows[:, 1].copy())
 
 
 def _sum_by_id(ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -319,7 +367,7 @@ def _sum_by_id(ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndar
         return ids, scores
     if int(ids.max()) < 8 * len(ids):
         totals = np.bincount(ids, weights=scores)
-        present = np.flatnonzero(totals)  # every word's bm25() share is above zero
+        present = np.flatnonzero(totals)  # every word's share is above zero
         return present, totals[present]
     distinct, position = np.unique(ids, return_inverse=True)
     return distinct, np.bincount(position, weights=scores)
@@ -353,16 +401,61 @@ def _postgres_estimate(text: str) -> int:
 
 
 def _postgres(terms: list[str], k: int, within: QuerySet | None) -> list[tuple[int, float]]:
-    """BM25 as FTS5 computes it, in SQL: ts_rank_cd() of a single word with normalization 0
-    is the sum of its occurrences' class weights (A name, B one-liner and tags, C
-    description), the weighted term frequency; a document's length is its count of distinct
-    stems. ts_rank_cd() over all the words alone has no IDF, so common words outweighed rare
-    ones (measured on the dev set: nDCG@10 0.554 against FTS5's 0.837)."""
+    """BM25 as FTS5 computes it: ts_rank_cd() of a single word with normalization 0 is the sum
+    of its occurrences' class weights (A name, B one-liner and tags, C description), the
+    weighted term frequency; a document's length is its count of distinct stems. ts_rank_cd()
+    over all the words alone has no IDF, so common words outweighed rare ones (measured on
+    the dev set: nDCG@10 0.554 against FTS5's 0.837)."""
     words = informative(vocabulary(terms))
+    if sum(w.documents for w in words) <= SCORED_ROWS_BUDGET:
+        return _postgres_bm25(words, k, within)
+    return _first_allowed(_postgres_summed(words), k, within)
+
+
+def _bm25_term(idf: Any, frequency: Any, size: Any, average: int) -> Any:
+    """One word's BM25 term, in the order of _postgres_bm25()'s SQL so that both round alike."""
+    return idf * frequency * (K1 + 1) / (frequency + K1 * (1 - B + B * size / average))
+
+
+def _postgres_summed(words: list[Word]) -> Callable[[int], list[tuple[int, float]]]:
+    """The ranking by the sum of each word's BM25 term from its remembered rows: the same
+    floating-point operations, in the same order, as _postgres_bm25()'s SQL."""
+    version = _index_version()
+    rows, average = document_count(), _average_length()
+    shares = [_remembered_rows(word, version, _postgres_rows) for word in words]
+    terms = [
+        _bm25_term(_idf(word, rows), share.frequencies, share.sizes, average)
+        for word, share in zip(words, shares, strict=True)
+    ]
+    return _ranking([share.ids for share in shares], terms)
+
+
+def _postgres_rows(word: Word) -> WordRows:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, length(scouting_document), 2 * ts_rank_cd({PG_WEIGHTS}, "  # noqa: S608
+            "scouting_document, plainto_tsquery('english', %s), 0) FROM directory_organization "
+            "WHERE scouting_document @@ plainto_tsquery('english', %s)",
+            [word.text, word.text],
+        )
+        found = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
+    return WordRows(
+        ids=found[:, 0].astype(np.int64),
+        frequencies=found[:, 2].copy(),
+        sizes=found[:, 1].astype(np.int64),
+    )
+
+
+def _postgres_bm25(words: list[Word], k: int, within: QuerySet | None) -> list[tuple[int, float]]:
+    """The `k` best rows by BM25 over `words` in one query, scoring every matching row."""
     rows, average = document_count(), _average_length()
     frequencies, score, params = [], [], []
     for i, word in enumerate(words):
-        score.append(f"%s * f{i} * %s / (f{i} + %s * (1 - %s + %s * size / %s))")
+        # float8 parameters: Django binds them as literals, which PostgreSQL reads as numeric.
+        score.append(
+            f"%s::float8 * f{i} * %s::float8 / "
+            f"(f{i} + %s::float8 * (1 - %s::float8 + %s::float8 * size / %s::float8))"
+        )
         params += [_idf(word, rows), K1 + 1, K1, B, B, average]
         frequencies.append(
             f"2 * ts_rank_cd({PG_WEIGHTS}, scouting_document, "

@@ -1,5 +1,6 @@
 """Keep the scouting index in step with the directory: any change of organizations queues one
-refresh, run in the background by the worker."""
+refresh, run in the background by the worker, and word search's remembered counts and scores
+are forgotten here and, once the change is committed, in every other process."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from accord.directory.signals import organizations_changed
 
 @receiver(organizations_changed)
 def _queue_index_refresh(sender: Any, **kwargs: Any) -> None:
-    from accord.scouting.lexical import forget
+    from accord.scouting.lexical import directory_changed, forget
     from accord.scouting.tasks import queue_index_refresh
 
     forget()
+    transaction.on_commit(directory_changed)
     transaction.on_commit(queue_index_refresh)
