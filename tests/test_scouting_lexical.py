@@ -94,6 +94,7 @@ def test_a_filter_keeps_the_best_rows_it_allows(
     few enough organizations, is read whole."""
     monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", budget)
     monkeypatch.setattr(lexical, "SELECTIVE_FILTER_ROWS", selective)
+    monkeypatch.setattr(lexical, "NARROW_FILTER_SHARE", 0)  # PostgreSQL checks windows too
     terms = query_terms("sensor battery grid fleet")
     within = Organization.objects.filter(name__endswith=suffix)
     allowed = set(within.values_list("pk", flat=True))
@@ -110,15 +111,40 @@ def test_a_filter_is_read_whole_at_most_once(directory_of_400, monkeypatch):
     of 512 finds the best of them."""
     monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 60)
     monkeypatch.setattr(lexical, "SELECTIVE_FILTER_ROWS", 5)
+    monkeypatch.setattr(lexical, "NARROW_FILTER_SHARE", 0)
     terms = query_terms("sensor battery grid fleet")
     ranking = full_query(terms, 400)
     within = Organization.objects.filter(pk__in=[pk for pk, _ in ranking[100:120]])
     lexical.search(terms, 1)  # the words' rows, remembered
     with CaptureQueriesContext(connection) as queries:
         assert lexical.search(terms, 1, within=within) == ranking[100:101]
-    filtered = [q["sql"] for q in queries if '"directory_organization"' in q["sql"]]
+    filtered = [
+        q["sql"]
+        for q in queries
+        if '"directory_organization"' in q["sql"] and not q["sql"].startswith("EXPLAIN")
+    ]
     listed = ("json_each", "unnest")  # a window's ids, checked against the filter
     assert sum(not any(marker in sql for marker in listed) for sql in filtered) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner decides")
+@pytest.mark.parametrize(("allowed", "windows"), [(4, False), (40, False), (400, True)])
+def test_postgresql_scores_a_filter_its_planner_expects_to_be_narrow_in_one_query(
+    directory_of_400, monkeypatch, allowed, windows
+):
+    """A filter allowing 4 or 40 of 400 organizations, at most 15%: one query; all of them:
+    the best rows of the remembered ranking, checked in windows."""
+    monkeypatch.setattr(lexical, "SCORED_ROWS_BUDGET", 60)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_organization")
+    terms = query_terms("sensor battery grid fleet")
+    within = Organization.objects.filter(pk__lt=directory_of_400[0].pk + allowed)
+    allowed = set(within.values_list("pk", flat=True))
+    expected = [(pk, score) for pk, score in full_query(terms, 400) if pk in allowed][:10]
+    with CaptureQueriesContext(connection) as queries:
+        assert lexical.search(terms, 10, within=within) == expected
+    checked = [q["sql"] for q in queries if "unnest" in q["sql"]]
+    assert bool(checked) == windows
 
 
 def test_remembered_scores_follow_changes_to_the_directory(
