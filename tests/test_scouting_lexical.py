@@ -128,9 +128,9 @@ def test_a_filter_is_read_whole_at_most_once(directory_of_400, monkeypatch):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner decides")
-@pytest.mark.parametrize(("allowed", "windows"), [(4, False), (40, False), (400, True)])
+@pytest.mark.parametrize(("allowing", "windows"), [(4, False), (40, False), (400, True)])
 def test_postgresql_scores_a_filter_its_planner_expects_to_be_narrow_in_one_query(
-    directory_of_400, monkeypatch, allowed, windows
+    directory_of_400, monkeypatch, allowing, windows
 ):
     """A filter allowing 4 or 40 of 400 organizations, at most 15%: one query; all of them:
     the best rows of the remembered ranking, checked in windows."""
@@ -138,7 +138,7 @@ def test_postgresql_scores_a_filter_its_planner_expects_to_be_narrow_in_one_quer
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE directory_organization")
     terms = query_terms("sensor battery grid fleet")
-    within = Organization.objects.filter(pk__lt=directory_of_400[0].pk + allowed)
+    within = Organization.objects.filter(pk__lt=directory_of_400[0].pk + allowing)
     allowed = set(within.values_list("pk", flat=True))
     expected = [(pk, score) for pk, score in full_query(terms, 400) if pk in allowed][:10]
     with CaptureQueriesContext(connection) as queries:
