@@ -33,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import snowballstemmer
@@ -94,6 +94,9 @@ class WordRows:
     @property
     def pairs(self) -> int:
         return len(self.ids)
+
+
+Remembered = TypeVar("Remembered", WordScores, WordRows)
 
 
 @dataclass(frozen=True)
@@ -328,9 +331,7 @@ def _ranking(
     return lambda n: [(int(distinct[i]), float(totals[i])) for i in _best(distinct, totals, n)]
 
 
-def _remembered_rows(
-    word: Word, version: Any, read: Callable[[Word], WordScores | WordRows]
-) -> Any:
+def _remembered_rows(word: Word, version: Any, read: Callable[[Word], Remembered]) -> Remembered:
     """`read(word)`, remembered while the directory stays at `version`, the least recently
     used words forgotten beyond REMEMBERED_PAIRS (reading costs about what scoring each of
     the word's rows does)."""
