@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from accord.scouting.cli import index_app, scout_app
 
@@ -50,7 +51,7 @@ def setup_django() -> None:
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -135,7 +136,7 @@ def _scouting_demo() -> dict[str, Any]:
             task = bar.add_task("Indexing organizations for scouting", total=None)
             refresh(progress=lambda done, total: bar.update(task, completed=done, total=total))
     else:
-        err.print(embeddings.unavailable_reason())
+        err.print(embeddings.unavailable_reason(), markup=False)
     return load_scouting_demo()
 
 

@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
-# Install Accord into a virtual environment and run the demo (migrate, demo data, serve).
+# Install Accord with matching by meaning (the `ai` extra) into .venv from the lock file, then
+# run the demo: migrate, load generated demo data, serve http://127.0.0.1:8000/.
 # Extra arguments go to `accord demo` (for example --port 8001 or --no-serve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[ai]"
+./scripts/install.sh .venv requirements/ai.txt
 exec .venv/bin/accord demo "$@"

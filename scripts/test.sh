@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install what the tests need (virtual environment, Python packages, Debian's chromium and
-# postgresql when missing), then run the whole suite on SQLite and on a PostgreSQL server
-# started on loopback for the run. Extra arguments go to pytest.
+# Install what the tests need (virtual environments from the lock files, Debian's chromium and
+# postgresql when missing), then: ruff; the package without extras in a brand-new virtual
+# environment (the commands a newcomer runs, then the tests that need no extra); the whole
+# suite on SQLite and on a PostgreSQL server started on loopback for the run.
+# Extra arguments go to pytest. apt needs root or sudo when chromium or postgresql is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-python3}"
+unset DATABASE_URL
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -17,19 +19,35 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test,ai]"
+./scripts/install.sh .venv requirements/dev.txt
+WORKERS="${ACCORD_TEST_WORKERS:-2}"
 
 echo "== ruff" >&2
 .venv/bin/ruff check accord tests benchmarks
 .venv/bin/ruff format --check accord tests benchmarks
 
 mkdir -p artifacts
+echo "== the base install: no extras, a brand-new virtual environment" >&2
+rm -rf .venv-base
+./scripts/install.sh .venv-base requirements/base.txt
+BASE_DATA="$(mktemp -d)"
+trap 'rm -rf "$BASE_DATA"' EXIT
+(
+  export ACCORD_DATA_DIR="$BASE_DATA"
+  .venv-base/bin/accord --help >/dev/null
+  .venv-base/bin/accord demo --no-serve 2>/dev/null
+  printf 'name,kind,country,description\nQuillvolt,startup,DE,%s\n' \
+    "Recovers lithium and cobalt from spent battery cells." >"$BASE_DATA/new.csv"
+  .venv-base/bin/accord import organizations "$BASE_DATA/new.csv" --json >/dev/null
+  .venv-base/bin/accord scout "lithium recovery from spent batteries" --mode lexical --top 3 \
+    --json 2>/dev/null | .venv-base/bin/python -c \
+    'import json, sys; found = [m["name"] for m in json.load(sys.stdin)]; assert found[:1] == ["Quillvolt"], found'
+)
+.venv-base/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
+.venv-base/bin/python -m pytest -n "$WORKERS" -p no:cacheprovider -q "$@"
+
 echo "== pytest on SQLite" >&2
-.venv/bin/python -m pytest -n "${ACCORD_TEST_WORKERS:-2}" "$@"
+.venv/bin/python -m pytest -n "$WORKERS" "$@"
 
 echo "== pytest on PostgreSQL" >&2
 PGBIN="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
@@ -43,6 +61,9 @@ fi
 "${RUN[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U accord --auth=trust -E UTF8 >/dev/null
 "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-stop_pg() { "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDIR"; }
+stop_pg() {
+  "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$PGDIR" "$BASE_DATA"
+}
 trap stop_pg EXIT
-DATABASE_URL="postgres://accord@127.0.0.1:$PGPORT/accord" .venv/bin/python -m pytest -n "${ACCORD_TEST_WORKERS:-2}" "$@"
+DATABASE_URL="postgres://accord@127.0.0.1:$PGPORT/accord" .venv/bin/python -m pytest -n "$WORKERS" "$@"

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 
 class _QueryByDefault(TyperGroup):
     """`accord scout "TEXT"` runs `accord scout query "TEXT"`; `evaluate` stays a command."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["query", *args]
         return super().parse_args(ctx, args)
@@ -79,7 +79,7 @@ def scout_query(
     except ValidationError as error:
         fail(_messages(error))
     for notice in result.notices:
-        err.print(f"[yellow]note:[/yellow] {notice}", markup=True, highlight=False)
+        err.print(f"[yellow]note:[/yellow] {escape(notice)}", highlight=False)
     items = [match.as_json() for match in result.items]
     if as_json:
         print(json.dumps(items, ensure_ascii=False))
