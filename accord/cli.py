@@ -163,13 +163,28 @@ def serve(
 @app.command()
 def worker(
     batch: Annotated[bool, typer.Option("--batch", help="Run what is queued, then stop.")] = False,
+    child: Annotated[bool, typer.Option("--child", hidden=True)] = False,
+    parent: Annotated[int | None, typer.Option("--parent", hidden=True)] = None,
 ) -> None:
-    """Run background work (the scouting index refresh after directory changes)."""
+    """Run background work (the scouting index refresh), started again if it stops.
+
+    `accord serve` runs it beside the web server."""
     setup_django()
     from django.core.management import call_command
 
-    migrate()
-    call_command("db_worker", batch=batch, reload=False, interval=2, startup_delay=not batch)
+    from accord.core import worker as background
+
+    if batch:
+        migrate()
+        call_command("db_worker", batch=True, reload=False, interval=0, startup_delay=False)
+    elif child:
+        background.run_child()
+    else:
+        migrate()
+        from django.db import connections
+
+        connections.close_all()  # the supervisor keeps no connection while its children run
+        background.supervise(background.child_command(), watch_parent=parent)
 
 
 def _warm_up_in_background(worker: Any) -> None:
@@ -200,7 +215,9 @@ def run_server(host: str, port: int, *, workers: int, background: bool = True) -
             return application
 
     if background:
-        helper = subprocess.Popen([sys.executable, "-m", "accord.cli", "worker"])
+        helper = subprocess.Popen(
+            [sys.executable, "-m", "accord.cli", "worker", "--parent", str(os.getpid())]
+        )
         atexit.register(helper.terminate)
     Server().run()
 
@@ -579,8 +596,6 @@ comparison that departs most from the weights. A bad file exits with 2.
 
 def _mcda_refuse(message: str) -> None:
     """Like fail(), kept on one line however long: these messages name keys, rows, columns."""
-    from rich.markup import escape
-
     err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     raise typer.Exit(2)
 

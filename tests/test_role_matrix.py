@@ -18,11 +18,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accord.accounts.models import ApiToken, User
 from accord.accounts.services import token_create, user_create
 from accord.api import api
-from accord.core.models import AuditEvent
+from accord.core.models import AuditEvent, WorkerHeartbeat
 from accord.directory import services as directory
 from accord.directory.models import Organization, Person, Tag
 from accord.partnerships import services as partnerships
@@ -61,6 +62,7 @@ DESIGN: dict[str, set[str]] = {
     "directory.change": {"admin", "manager"},
     "directory.import": {"admin", "manager"},
     "audit.view": {"admin"},
+    "system.view": {"admin"},
     "users.manage": {"admin"},
     "strategy.view": INTERNAL,
     "strategy.change": {"admin", "executive", "manager"},
@@ -187,6 +189,10 @@ def world(db) -> dict[str, Any]:
     reviewers = [users[role] for role in ("admin", "executive", "manager", "contributor")]
     samples.update(_screening_samples(users["manager"], org_b, reviewers))
     samples.update(_scouting_samples(users["manager"], org_b, samples[CapabilityGap]))
+    now = timezone.now()  # a live worker, so /healthz answers 200 and the status page has a row
+    WorkerHeartbeat.objects.create(
+        worker_id="matrix", hostname="matrix", pid=1, started_at=now, beat_at=now
+    )
     return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b}
 
 

@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "import": policy.can(user, policy.DIRECTORY_IMPORT),
             "audit": policy.can(user, policy.AUDIT_VIEW),
             "users": policy.can(user, policy.USERS_MANAGE),
+            "system": policy.can(user, policy.SYSTEM_VIEW),
             "strategy": policy.can(user, policy.STRATEGY_VIEW),
             "partnerships": policy.can(user, policy.PARTNERSHIP_VIEW),
             "gates": policy.can(user, policy.GATES_MANAGE),

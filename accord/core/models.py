@@ -40,3 +40,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_action_display()} {self.model} {self.object_repr}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The background worker's latest sign of life, one row per supervised worker."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    restarts = models.PositiveIntegerField(default=0)
+    last_exit = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} (pid {self.pid}) at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -35,6 +35,7 @@ DIRECTORY_VIEW = "directory.view"
 DIRECTORY_CHANGE = "directory.change"
 DIRECTORY_IMPORT = "directory.import"
 AUDIT_VIEW = "audit.view"
+SYSTEM_VIEW = "system.view"  # the background worker's heartbeat, queue and failed tasks
 USERS_MANAGE = "users.manage"
 STRATEGY_VIEW = "strategy.view"
 STRATEGY_CHANGE = "strategy.change"
@@ -57,7 +58,7 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
-        | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
+        | {SYSTEM_VIEW, PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
         | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE}
     ),
     EXECUTIVE: frozenset(_READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS}),
@@ -228,6 +229,10 @@ def _audit_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs.none()
 
 
+def _system_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    return qs if can(user, SYSTEM_VIEW) else qs.none()
+
+
 def _user_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     if can(user, USERS_MANAGE):
         return qs
@@ -248,6 +253,8 @@ _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "directory.tag": _directory_rows,
     "directory.externalid": _directory_rows,
     "core.auditevent": _audit_rows,
+    "core.workerheartbeat": _system_rows,
+    "django_tasks_database.dbtaskresult": _system_rows,
     "accounts.user": _user_rows,
     "accounts.apitoken": _token_rows,
     "strategy.strategicpriority": _strategy_rows,

@@ -1,9 +1,10 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from accord.core import policy
+from accord.core import policy, worker
 from accord.core.models import AuditEvent
 from accord.core.policy import access, visible_to
 from accord.core.selectors import dashboard_for
@@ -45,6 +46,41 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(policy.SYSTEM_VIEW)
+def system_status(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/system.html",
+        {
+            "section": "admin",
+            "worker": worker.worker_status(request.user),
+            "failures": worker.recent_failures(request.user),
+            "stale_after": int(worker.STALE_AFTER.total_seconds()),
+        },
+    )
+
+
+@access(policy.PUBLIC)
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers and the background worker has beaten lately, else 503;
+    for load balancers and monitors, so it says which check failed and nothing more."""
+    checks = {"database": _database_answers(), "worker": False}
+    if checks["database"]:
+        checks["worker"] = worker.heartbeat_is_fresh()
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "failing", "checks": checks}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     reason = str(exception) if exception else ""
     if request.path.startswith("/api/"):
@@ -65,6 +101,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _api_error(status: int, code: str, message: str) -> HttpResponse:
-    from django.http import JsonResponse
-
     return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)

@@ -229,21 +229,37 @@ def index_build(
 def index_status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Whether meaning search is available and how much of the directory is indexed."""
-    from accord.cli import migrate, setup_django
+    """Whether meaning search is available, how much of the directory is indexed, and whether
+    the background worker that refreshes it is running."""
+    from accord.cli import migrate, reading_actor, setup_django
 
     setup_django()
+    from accord.core.worker import worker_status
     from accord.scouting.indexing import status
 
     migrate()
     figures = status()
+    worker = worker_status(reading_actor(None))
     if as_json:
         figures["built_at"] = figures["built_at"].isoformat() if figures["built_at"] else None
-        print(json.dumps(figures))
+        print(json.dumps({**figures, "worker": worker.as_json()}))
         return
     if figures["reason"]:
         print(figures["reason"])
     print(
         f"Model {figures['model']}: {figures['embedded']:,} of {figures['organizations']:,} "
         f"organizations embedded" + ("" if figures["built"] else " (never built)") + "."
+    )
+    print(_describe_worker(worker))
+
+
+def _describe_worker(worker: Any) -> str:
+    queue = f"{worker.due} task(s) due, {worker.queued} waiting"
+    if worker.heartbeat is None:
+        return f"Background worker: never started (accord worker); {queue}."
+    state = "running" if worker.alive else "NOT RESPONDING"
+    restarts = f", {worker.heartbeat.restarts} restart(s)" if worker.heartbeat.restarts else ""
+    return (
+        f"Background worker: {state}, last heartbeat {worker.seconds_since_beat} s ago"
+        f" (pid {worker.heartbeat.pid}{restarts}); {queue}."
     )
