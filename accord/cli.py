@@ -41,6 +41,7 @@ app.add_typer(scout_app, name="scout")
 app.add_typer(index_app, name="index")
 
 err = Console(stderr=True)
+MIGRATION_LOCK_KEY = 0x61636364  # any fixed number; PostgreSQL advisory locks are per database
 
 
 def setup_django() -> None:
@@ -56,9 +57,33 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def migrate(verbosity: int = 0) -> None:
+    """Apply migrations; two commands started at once on a new install (the server and its
+    worker, say) take turns instead of both creating the same tables."""
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=verbosity)
+    with _migration_lock():
+        call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+@contextmanager
+def _migration_lock() -> Iterator[None]:
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK_KEY])
+            try:
+                yield
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK_KEY])
+        return
+    import fcntl
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    with (Path(settings.DATA_DIR) / "migrate.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def cli_actor(username: str | None) -> Any:
@@ -120,7 +145,15 @@ def demo(
         f"[bold]{DEMO_PASSWORD}[/bold] (other roles: see README)."
     )
     if serve_after:
-        run_server("127.0.0.1", port, workers=2)
+        # A fresh process serves: this one loaded the model and ran its threads, and a server
+        # forked from it would inherit them half-made (a query encoder with no thread).
+        from django.db import connections
+
+        connections.close_all()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        serve_command = [sys.executable, "-m", "accord.cli", "serve", "--port", str(port)]
+        os.execv(sys.executable, serve_command)  # noqa: S606 (this interpreter, fixed arguments)
 
 
 def _scouting_demo() -> dict[str, Any]:
@@ -219,6 +252,9 @@ def run_server(host: str, port: int, *, workers: int, background: bool = True) -
             [sys.executable, "-m", "accord.cli", "worker", "--parent", str(os.getpid())]
         )
         atexit.register(helper.terminate)
+    from django.db import connections
+
+    connections.close_all()  # no connection is inherited by the forked workers
     Server().run()
 
 

@@ -100,10 +100,30 @@ def _one_thread() -> None:
 
 # Queries are encoded on one thread that torch keeps for them, with one intra-op thread:
 # measured here, a 2-thread pool shared by several calling threads had p95 outliers of 0.5 s
-# against a steady ~19 ms (benchmarks/scouting.py).
-_QUERIES = ThreadPoolExecutor(
-    max_workers=1, thread_name_prefix="scouting-query-encoder", initializer=_one_thread
-)
+# against a steady ~19 ms (benchmarks/scouting.py). The thread is made on first use in each
+# process: a pool made before a fork (a server's workers) would have no thread in the child,
+# and its work would wait forever.
+_query_thread: ThreadPoolExecutor | None = None
+_query_thread_lock = threading.Lock()
+
+
+def _forget_threads_after_fork() -> None:
+    global _lock, _query_thread, _query_thread_lock
+    _lock, _query_thread_lock = threading.Lock(), threading.Lock()
+    _query_thread = None
+
+
+os.register_at_fork(after_in_child=_forget_threads_after_fork)
+
+
+def _query_executor() -> ThreadPoolExecutor:
+    global _query_thread
+    with _query_thread_lock:
+        if _query_thread is None:
+            _query_thread = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="scouting-query-encoder", initializer=_one_thread
+            )
+        return _query_thread
 
 
 def encode_query(text: str) -> np.ndarray:
@@ -111,8 +131,8 @@ def encode_query(text: str) -> np.ndarray:
 
 
 def on_query_thread(work: Callable[[], T]) -> Future[T]:
-    """Run `work` (which may encode queries) on the query thread."""
-    return _QUERIES.submit(work)
+    """Run `work` (which may encode queries) on this process's query thread."""
+    return _query_executor().submit(work)
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -63,6 +64,15 @@ _documents_with_stem: dict[tuple[str, str], tuple[Any, int]] = {}
 _average_lengths: dict[str, tuple[Any, int]] = {}
 _word_scores: OrderedDict[tuple[str, str], tuple[Any, WordScores | WordRows]] = OrderedDict()
 _word_scores_lock = threading.Lock()
+
+
+def _new_lock_after_fork() -> None:
+    global _word_scores_lock  # one held by another thread at a fork stays held in the child
+    _word_scores_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
+
 # ts_rank_cd's weights of classes D, C, B, A: SQLITE_WEIGHTS halved (it takes at most 1), its
 # frequencies doubled back.
 PG_WEIGHTS = "'{0.05, 0.5, 0.75, 1.0}'"

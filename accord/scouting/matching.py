@@ -10,6 +10,7 @@ index, matching falls back to words and says so.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ from accord.scouting import embeddings, lexical, vectors
 from accord.scouting.reasons import explain
 from accord.scouting.text import MAX_QUERY_CHARS, query_terms
 
+logger = logging.getLogger(__name__)
+
 MODES = ("hybrid", "lexical", "semantic")
 MAX_TOP = 200
 RRF_K = 60
@@ -35,6 +38,11 @@ EXACT_WITHIN_LIMIT = 200_000
 # Below this cosine similarity a text is unrelated for all-MiniLM-L6-v2 (measured: 0.05-0.15
 # between unrelated descriptions); such hits would only pad a small directory's results.
 SEMANTIC_FLOOR = 0.2
+# How long a search waits for the meaning side (encoding the query, searching the vectors)
+# before answering by words alone: a query takes milliseconds once the model is loaded, and
+# loading it takes a few seconds; anything longer is a fault, never a reason to hang.
+MEANING_TIMEOUT_SECONDS = 15.0
+MEANING_TIMED_OUT = "Matching by meaning did not answer in time; these results match by words only."
 
 
 @dataclass
@@ -226,10 +234,20 @@ def scout(
     if mode in ("hybrid", "lexical"):
         pools["lexical"] = _lexical_pool(terms, pool, filters, organizations)
     if by_meaning is not None:
-        query_vector, nearest = by_meaning.result()
-        pools["semantic"] = _semantic_pool(
-            index, query_vector, nearest, pool, filters, organizations
-        )
+        try:
+            query_vector, nearest = by_meaning.result(timeout=MEANING_TIMEOUT_SECONDS)
+        except TimeoutError:
+            logger.error(
+                "scouting: the query encoder did not answer within %ss", MEANING_TIMEOUT_SECONDS
+            )
+            notices.append(MEANING_TIMED_OUT)
+            mode = "lexical"
+            if "lexical" not in pools:
+                pools["lexical"] = _lexical_pool(terms, pool, filters, organizations)
+        else:
+            pools["semantic"] = _semantic_pool(
+                index, query_vector, nearest, pool, filters, organizations
+            )
     ranked = fuse(pools)
     ranked = [(pk, score) for pk, score in ranked if pk not in excluded]
     items = _load(ranked, organizations, top)

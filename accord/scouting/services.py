@@ -17,7 +17,7 @@ from accord.core import audit, policy
 from accord.core.models import AuditEvent
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import PIPELINE, Partnership, PartnershipParty
-from accord.scouting.matching import MAX_TOP, MODES, Filters, clean_query, scout
+from accord.scouting.matching import MAX_TOP, MODES, Filters, ScoutResult, clean_query, scout
 from accord.scouting.models import Scan, ScanCandidate
 from accord.strategy.models import CapabilityGap, PartnershipPlay, PartnershipType
 
@@ -92,11 +92,13 @@ def excluded_organizations(scan: Scan) -> set[int]:
     return in_pipeline | set(rejected.values_list("organization_id", flat=True))
 
 
-@transaction.atomic
 def scan_run(*, actor: Any, scan: Scan) -> Scan:
-    """Search again; candidates found for the first time are marked new."""
+    """Search again; candidates found for the first time are marked new.
+
+    The search runs before the transaction: it may take seconds (encoding the query, loading
+    the model in a new process), and on SQLite a transaction holds the one write lock, which
+    would make every other writer wait for it."""
     policy.require(actor, policy.SCOUTING_MANAGE)
-    scan = Scan.objects.select_for_update().get(pk=scan.pk)
     result = scout(
         scan.text,
         user=actor,
@@ -105,6 +107,11 @@ def scan_run(*, actor: Any, scan: Scan) -> Scan:
         filters=Filters.from_data(scan.filters),
         exclude=excluded_organizations(scan),
     )
+    with transaction.atomic():
+        return _record_run(actor, Scan.objects.select_for_update().get(pk=scan.pk), result)
+
+
+def _record_run(actor: Any, scan: Scan, result: ScoutResult) -> Scan:
     scan.run_count += 1
     scan.last_run_at = timezone.now()
     scan.notices = result.notices

@@ -45,6 +45,14 @@ _lock = threading.Lock()
 _loaded: dict[str, VectorIndex] = {}
 
 
+def _new_lock_after_fork() -> None:
+    global _lock  # one held by another thread at the fork would never be released in the child
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
+
+
 @dataclass
 class VectorIndex:
     model: str

@@ -2,9 +2,10 @@
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-busy")) return;
-  const button = form.querySelector("button[type=submit]");
+  const button = event.submitter || form.querySelector("button[type=submit]");
   if (button) {
-    button.disabled = true;
+    // Disabled after the browser has read the form: a disabled submitter's value is not sent.
+    setTimeout(() => { button.disabled = true; }, 0);
     button.insertAdjacentHTML("afterbegin", '<span class="spinner-border spinner-border-sm me-2" aria-hidden="true"></span>');
   }
   const note = form.querySelector("[data-busy-note]");
