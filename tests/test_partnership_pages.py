@@ -537,7 +537,7 @@ def test_an_upload_over_the_limit_is_refused(settings, partnership, manager_clie
         url("partnership_document", partnership.pk), {"visibility": "internal", "file": upload}
     )
     assert response.status_code == 400
-    assert "big.pdf is 1.2 MB; the limit is 1 MB." in response.content.decode()
+    assert "big.pdf is 1.1 MB; the limit is 1 MB." in response.content.decode()
     assert not Document.objects.exists()
     assert not list((settings.MEDIA_ROOT).rglob("big*"))
 

@@ -280,7 +280,7 @@ def check_upload(upload: UploadedFile) -> str:
     """The content type of an acceptable upload, or a ValidationError naming the problem."""
     limit = settings.UPLOAD_LIMIT_BYTES
     if upload.size > limit:
-        size, most = upload.size / 1e6, limit / 1e6
+        size, most = upload.size / 1048576, limit / 1048576
         message = f"{upload.name} is {size:.1f} MB; the limit is {most:.0f} MB."
         raise ValidationError({"file": message})
     suffix = Path(upload.name or "").suffix.lower()

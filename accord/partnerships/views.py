@@ -155,7 +155,7 @@ def _detail(
     elif tab == "documents":
         context["documents"] = selectors.partnership_documents(actor, partnership)[:200]
         context["document_form"] = document_form or DocumentForm()
-        context["limit_mb"] = settings.UPLOAD_LIMIT_BYTES / 1e6
+        context["limit_mb"] = settings.UPLOAD_LIMIT_MB
         context["types"] = ", ".join(sorted(services.DOCUMENT_TYPES))
     else:
         context["events"] = history_of(partnership)[:200]

@@ -188,7 +188,7 @@ def _detail(
         "documents": selectors.partnership_documents(actor, partnership),
         "note_form": note_form or SharedNoteForm(),
         "document_form": document_form or SharedDocumentForm(),
-        "limit_mb": settings.UPLOAD_LIMIT_BYTES / 1e6,
+        "limit_mb": settings.UPLOAD_LIMIT_MB,
         "types": ", ".join(sorted(DOCUMENT_TYPES)),
         **SECTION,
     }
