@@ -4,7 +4,7 @@
 
 Seeds a fresh SQLite database in a temporary ACCORD_DATA_DIR with generated organizations
 (names, one-liners, descriptions, countries, kinds, tags) and people, padded with the real
-rows of ../shared/data/*.csv beside the repository when present (never copied). Then:
+rows of the reference data sets (ACCORD_REFERENCE_DATA) when present (never copied). Then:
 
 - the import path (validation, duplicate detection, audit) against a raw `bulk_create` of the
   same rows, measured in the same run (`import_ratio_vs_bulk_insert`, target >= 0.25);
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("ACCORD_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("ACCORD_REFERENCE_DATA", ROOT.parent / "shared" / "data"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
 P95_TARGET_MS = 150.0

@@ -5,7 +5,7 @@ build throughput against the raw model.
                                   [--database-url postgres://user@host:port/empty_db]
 
 Needs the `accord[ai]` extra (the sentence model). Seeds a fresh SQLite database in a temporary
-ACCORD_DATA_DIR with the real organizations of ../shared/data (read in place, never copied)
+ACCORD_DATA_DIR with the real organizations of the reference data sets (read in place, never copied)
 padded with generated ones (benchmarks/directory.py's generator). Then:
 
 1. Build throughput: the first organizations (real ones, with descriptions) are indexed by
@@ -528,7 +528,7 @@ def main() -> int:
             report.say(f"Skipped: {embeddings.unavailable_reason()}")
             return 0
         if not (directory_bench.DATA / "yc_companies_2024-05-11.csv").exists():
-            report.say("note: ../shared/data is absent; every organization is generated")
+            report.say(f"note: {directory_bench.DATA} is absent; every organization is generated")
         admin = user_create(actor=None, username="bench-admin", role=policy.ADMIN)
         seeder = directory_bench.Seeder(report, people_per_org=0)
         seeder.rows = real_first(seeder.used)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from accord.core import policy
 from accord.directory import services as directory
 from accord.directory.models import Organization
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The reference data sets (see the README): shared/data beside the repository by default.
+SHARED_DATA = Path(
+    os.environ.get(
+        "ACCORD_REFERENCE_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
+)
 PASSWORD = "correct-horse-battery-staple"
 
 
