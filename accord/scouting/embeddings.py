@@ -93,8 +93,10 @@ def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
 
 
 def _one_thread() -> None:
-    import torch
-
+    try:
+        import torch
+    except ImportError:  # without the ai extra the thread only matches words
+        return
     torch.set_num_threads(1)
 
 
