@@ -4,6 +4,7 @@ Every setting is listed in `.env.example`. A secret can also be read from a file
 `NAME_FILE` (for container secrets).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -41,6 +42,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (CIDR)."""
+    entries = [e.strip() for e in env(name, "").split(",") if e.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {entry!r} is not an IP address or network (such as 10.0.0.0/8)"
+            ) from None
+    return entries
 
 
 DATA_DIR = Path(env("ACCORD_DATA_DIR", "var")).resolve()
@@ -159,10 +173,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: after this many failures for one username or address within the window,
-# further attempts are refused until the window passes.
+# Sign-in throttling (accord/accounts/signin.py): free failures for one account at one address,
+# and for an account from anywhere or an address against any account; after them each
+# failure doubles the wait before the next attempt, from 1 s up to the cap. Failures are
+# forgotten after the window passes without one.
 LOGIN_FAILURE_LIMIT = env_int("ACCORD_LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("ACCORD_LOGIN_FAILURE_WINDOW_SECONDS", 900)
+LOGIN_SHARED_FAILURE_LIMIT = env_int("ACCORD_LOGIN_SHARED_FAILURE_LIMIT", 20)
+LOGIN_DELAY_MAX_SECONDS = env_int("ACCORD_LOGIN_DELAY_MAX_SECONDS", 900)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("ACCORD_LOGIN_FAILURE_WINDOW_SECONDS", 86400)
+
+# Behind a reverse proxy: the proxies (addresses or networks) whose header naming the client
+# (such as X-Forwarded-For) is believed. Without them the connecting address is the client.
+TRUSTED_PROXIES = env_networks("ACCORD_TRUSTED_PROXIES")
+TRUSTED_PROXY_HEADER = env("ACCORD_TRUSTED_PROXY_HEADER", "X-Forwarded-For").strip()
 
 # One limit for every upload and import, in megabytes of 1,048,576 bytes, shown as set.
 UPLOAD_LIMIT_MB = env_int("ACCORD_UPLOAD_LIMIT_MB", 50)

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from accord.accounts.models import ApiToken, LoginFailure, User, hash_token
+from accord.accounts.models import ApiToken, SignInEvent, SignInThrottle, User, hash_token
 from accord.accounts.services import token_create, token_user, user_create
 from accord.core import policy
 from accord.core.models import AuditEvent
@@ -40,7 +40,7 @@ def test_wrong_password_is_refused_with_a_message_and_the_failure_is_counted(adm
     response = sign_in(client, "admin", "not-the-password")
     assert response.status_code == 200
     assert WRONG_LOGIN in response.content.decode()
-    assert LoginFailure.objects.filter(username="admin").count() == 1
+    assert SignInEvent.objects.filter(username="admin", outcome="failed").count() == 1
     assert client.get("/").status_code == 302  # still anonymous: sent to sign in
 
 
@@ -102,7 +102,7 @@ def test_a_successful_sign_in_clears_the_failures_counted_so_far(admin_user):
     for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         sign_in(client, "admin", "guess")
     assert sign_in(client, "admin", PASSWORD).status_code == 302
-    assert not LoginFailure.objects.filter(username="admin").exists()
+    assert SignInThrottle.objects.get(scope="pair", username="admin").failures == 0
     client.post("/accounts/logout/")
     for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         sign_in(client, "admin", "guess")

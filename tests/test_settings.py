@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from accord.settings import env, env_bool, env_int
+from accord.settings import env, env_bool, env_int, env_networks
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -52,6 +52,14 @@ def test_an_integer_setting_that_is_not_an_integer_is_refused_naming_it(monkeypa
     monkeypatch.setenv("ACCORD_LOGIN_FAILURE_LIMIT", "five")
     with pytest.raises(ImproperlyConfigured, match="ACCORD_LOGIN_FAILURE_LIMIT='five'"):
         env_int("ACCORD_LOGIN_FAILURE_LIMIT", 5)
+
+
+def test_trusted_proxies_that_are_not_addresses_are_refused_naming_them(monkeypatch):
+    monkeypatch.setenv("ACCORD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal")
+    with pytest.raises(ImproperlyConfigured, match=r"ACCORD_TRUSTED_PROXIES: 'proxy\.internal'"):
+        env_networks("ACCORD_TRUSTED_PROXIES")
+    monkeypatch.setenv("ACCORD_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1")
+    assert env_networks("ACCORD_TRUSTED_PROXIES") == ["10.0.0.0/8", "192.0.2.1"]
 
 
 def test_a_secret_can_be_read_from_a_file_named_by_NAME_FILE(monkeypatch, tmp_path):

@@ -2,37 +2,41 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from accord.accounts import signin
 from accord.accounts.models import User
-from accord.accounts.services import (
-    check_partner_organization,
-    login_failure_record,
-    login_is_throttled,
-)
+from accord.accounts.services import check_partner_organization
+from accord.core.client_address import client_address
 from accord.directory.models import Organization
 
 
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses sign-in after repeated failures for one username or address."""
+    """Sign-in that waits longer after each failure past the free ones (see signin)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": "Too many failed sign-in attempts. Wait a few minutes and try again.",
+        "throttled": "Too many failed sign-in attempts: try again in %(wait)d s.",
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request) if self.request else None
-        if login_is_throttled(username=username, address=address):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
+        username = self.cleaned_data.get("username")
+        if not username or not self.cleaned_data.get("password"):
             return super().clean()
+        address = client_address(self.request) if self.request else None
+        try:
+            attempt = signin.attempt_begin(username=username, address=address)
+        except signin.SignInThrottled as refused:
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"wait": refused.wait_seconds},
+            ) from None
+        try:
+            cleaned = super().clean()
         except forms.ValidationError:
-            login_failure_record(username=username, address=address)
+            signin.attempt_failed(attempt)
             raise
+        signin.attempt_succeeded(attempt, user=self.get_user())
+        return cleaned
 
 
 class UserForm(forms.ModelForm):

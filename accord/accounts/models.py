@@ -69,12 +69,61 @@ class ApiToken(models.Model):
         return cls.PREFIX + secrets.token_urlsafe(32)
 
 
-class LoginFailure(models.Model):
-    """A failed sign-in, kept for throttling by username and by address."""
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted for one key: an account, a client address, or the two together.
 
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    `blocked_until` is when the key may try again. A pair row marked `known` is an address the
+    account has signed in from before.
+    """
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", "account"
+        ADDRESS = "address", "address"
+        PAIR = "pair", "account at address"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    username = models.CharField(max_length=150, blank=True)
+    address = models.CharField(max_length=45, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    known = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "username", "address"],
+                name="sign_in_throttle_key",
+                violation_error_message="A throttle key is counted once.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {self.username}@{self.address}: {self.failures} failures"
+
+
+class SignInEvent(models.Model):
+    """A sign-in that failed, was refused while waiting, or succeeded after failures."""
+
+    class Outcome(models.TextChoices):
+        FAILED = "failed", "failed"
+        THROTTLED = "throttled", "throttled"
+        SUCCEEDED = "succeeded", "succeeded after failures"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=45, blank=True, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failures = models.PositiveIntegerField(
+        default=0, help_text="Failures counted for this account at this address so far."
+    )
+    wait_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address or 'unknown'}: {self.outcome}"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accord.accounts.models import ApiToken, LoginFailure, User, hash_token
+from accord.accounts.models import ApiToken, User, hash_token
 from accord.core import audit, policy
 from accord.core.models import AuditEvent
 
@@ -139,20 +138,3 @@ def token_user(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-def login_is_throttled(*, username: str, address: str | None) -> bool:
-    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    by_name = recent.filter(username=username.lower()).count()
-    by_address = recent.filter(address=address).count() if address else 0
-    return by_name >= limit or by_address >= limit * 4
-
-
-def login_failure_record(*, username: str, address: str | None) -> None:
-    LoginFailure.objects.create(username=username.lower()[:150], address=address)
-
-
-def login_failures_clear(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("password/", views.password_change_view, name="password_change"),
     path("profile/", views.profile, name="profile"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("sign-ins/", views.signinevent_list, name="signinevent_list"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),

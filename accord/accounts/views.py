@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accord.accounts import services
 from accord.accounts.forms import ThrottledAuthenticationForm, TokenForm, UserForm
-from accord.accounts.models import ApiToken, User
+from accord.accounts.models import ApiToken, SignInEvent, User
 from accord.core import policy
 from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
@@ -19,10 +20,6 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        services.login_failures_clear(username=form.get_user().get_username())
-        return super().form_valid(form)
 
 
 login_view = LoginView.as_view()
@@ -107,4 +104,28 @@ def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
             return redirect("accounts:user_list")
     return render(
         request, "accounts/user_form.html", {"form": form, "object": user, "section": "admin"}
+    )
+
+
+@access(policy.AUDIT_VIEW)
+def signinevent_list(request: HttpRequest) -> HttpResponse:
+    """Failed, refused and late-successful sign-ins, newest first."""
+    events = visible_to(request.user, SignInEvent)
+    filters = {key: request.GET.get(key, "").strip() for key in ("username", "address", "outcome")}
+    if filters["username"]:
+        events = events.filter(username=filters["username"].lower())
+    if filters["address"]:
+        events = events.filter(address=filters["address"])
+    if filters["outcome"]:
+        events = events.filter(outcome=filters["outcome"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/signinevent_list.html",
+        {
+            "section": "admin",
+            "page": page,
+            "filters": filters,
+            "outcomes": SignInEvent.Outcome.choices,
+        },
     )

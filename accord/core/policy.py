@@ -229,6 +229,10 @@ def _audit_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs.none()
 
 
+def _admin_audit_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    return qs if can(user, AUDIT_VIEW) else qs.none()
+
+
 def _system_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs if can(user, SYSTEM_VIEW) else qs.none()
 
@@ -257,6 +261,7 @@ _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "django_tasks_database.dbtaskresult": _system_rows,
     "accounts.user": _user_rows,
     "accounts.apitoken": _token_rows,
+    "accounts.signinevent": _admin_audit_rows,
     "strategy.strategicpriority": _strategy_rows,
     "strategy.capabilitygap": _strategy_rows,
     "strategy.partnershipplay": _strategy_rows,
