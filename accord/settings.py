@@ -58,6 +58,38 @@ def env_networks(name: str) -> list[str]:
 
 
 DATA_DIR = Path(env("ACCORD_DATA_DIR", "var")).resolve()
+
+
+def private_data_dir() -> None:
+    """The data folder, created readable by its owner only (it holds the key and database)."""
+    if not DATA_DIR.exists():
+        DATA_DIR.mkdir(mode=0o700, parents=True)
+        DATA_DIR.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened
+
+
+def private_file(path: Path) -> bool:
+    """Create an empty file readable by its owner only; False when it already exists."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+def publish_private_file(path: Path, text: str) -> None:
+    """Write `path` readable by its owner only, whole or not at all; the first writer wins."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(text)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+
+
 DEBUG = env_bool("ACCORD_DEBUG", False)
 SECRET_KEY = env("ACCORD_SECRET_KEY")
 if not SECRET_KEY:
@@ -65,17 +97,21 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("ACCORD_SECRET_KEY must be set")
     # A local install without a configured key gets a stable one kept in the data folder.
     key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
+    try:
+        private_data_dir()
+        if not key_file.exists():
+            import secrets
+
+            publish_private_file(key_file, secrets.token_urlsafe(50))
+        elif key_file.stat().st_mode & 0o077:
+            key_file.chmod(0o600)  # generated readable by all before this was fixed
         SECRET_KEY = key_file.read_text().strip()
-    else:
+    except OSError:
+        pass
+    if not SECRET_KEY:  # a read-only data folder: a key for this process only
         import secrets
 
         SECRET_KEY = secrets.token_urlsafe(50)
-        try:
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(SECRET_KEY)
-        except OSError:
-            pass
 
 ALLOWED_HOSTS = [h.strip() for h in env("ACCORD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 ALLOWED_HOSTS = [h for h in ALLOWED_HOSTS if h]
@@ -153,6 +189,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": env("ACCORD_TEST_SQLITE_NAME", "") or None}
+    # Created here, before SQLite would create it world-readable; its -wal and -shm files
+    # take the database file's mode.
+    sqlite_file = str(DATABASES["default"]["NAME"] or "")
+    if sqlite_file and sqlite_file != ":memory:" and not sqlite_file.startswith("file:"):
+        try:
+            if Path(sqlite_file).parent == DATA_DIR:
+                private_data_dir()
+            private_file(Path(sqlite_file))
+        except OSError:
+            pass
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("ACCORD_DB_CONN_MAX_AGE", 60)
 
@@ -217,6 +263,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # search off) and where the vector index files live.
 SCOUTING_MODEL = env("ACCORD_SCOUTING_MODEL", "all-MiniLM-L6-v2")
 SCOUTING_INDEX_DIR = DATA_DIR / "index"
+
+# HTTPS. Behind a proxy that ends TLS, ACCORD_SECURE_PROXY_SSL_HEADER names the header in which
+# it says "https" (such as X-Forwarded-Proto); set it only when the proxy always sets or strips
+# that header. /healthz stays reachable over plain HTTP for load balancers.
+SECURE_SSL_REDIRECT = env_bool("ACCORD_SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("ACCORD_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ACCORD_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("ACCORD_SECURE_HSTS_PRELOAD", False)
+_proxy_ssl_header = env("ACCORD_SECURE_PROXY_SSL_HEADER").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
