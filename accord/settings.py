@@ -145,6 +145,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "accord.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -239,6 +240,9 @@ UPLOAD_LIMIT_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
+# A request body may exceed the upload limit by this much (form fields, multipart framing);
+# anything larger is refused with 413 before it is read (core.middleware.RequestBodyLimit).
+REQUEST_BODY_MARGIN_BYTES = 1024 * 1024
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("ACCORD_TIME_ZONE", "UTC")

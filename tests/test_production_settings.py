@@ -9,6 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.test import Client
+
+from tests.conftest import client_for
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -76,3 +81,56 @@ def test_a_secret_key_generated_readable_by_all_is_made_private(tmp_path):
     done = run_python("import accord.settings as s; print(s.SECRET_KEY)", tmp_path)
     assert done.stdout.strip() == "an-older-key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+@pytest.fixture
+def exploding_body():
+    class Unreadable:
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = read
+
+    return Unreadable()
+
+
+def test_an_oversized_upload_is_refused_with_413_before_anything_reads_it(
+    admin_user, settings, exploding_body
+):
+    settings.UPLOAD_LIMIT_MB, settings.UPLOAD_LIMIT_BYTES = 1, 1024 * 1024
+    too_big = settings.UPLOAD_LIMIT_BYTES + settings.REQUEST_BODY_MARGIN_BYTES + 1
+    response = client_for(admin_user).post(
+        "/directory/import/",
+        content_type="multipart/form-data; boundary=x",
+        **{"wsgi.input": exploding_body, "CONTENT_LENGTH": str(too_big)},
+    )
+    assert response.status_code == 413
+    assert "the upload limit is 1 MB" in response.content.decode()
+
+
+def test_an_oversized_api_request_is_refused_with_a_json_413(admin_user, settings, exploding_body):
+    settings.UPLOAD_LIMIT_MB, settings.UPLOAD_LIMIT_BYTES = 1, 1024 * 1024
+    response = Client().post(
+        "/api/v1/organizations",
+        content_type="application/json",
+        **{"wsgi.input": exploding_body, "CONTENT_LENGTH": str(50 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert "is 50.0 MB; the upload limit is 1 MB" in response.json()["error"]["message"]
+
+
+def test_a_chunked_body_without_a_length_is_refused_rather_than_silently_dropped(
+    admin_user, exploding_body
+):
+    response = client_for(admin_user).post(
+        "/directory/import/",
+        content_type="text/csv",
+        **{"wsgi.input": exploding_body, "CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked"},
+    )
+    assert response.status_code == 411
+
+
+def test_a_request_within_the_limit_reaches_the_view(admin_user):
+    response = client_for(admin_user).post("/api/v1/organizations", {}, content_type="text/plain")
+    assert response.status_code not in (411, 413)

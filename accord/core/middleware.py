@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 from accord.core.audit import audit_channel
 
@@ -15,3 +17,50 @@ class WebChannelMiddleware:
         channel = "api" if request.path.startswith("/api/") else "web"
         with audit_channel(channel):
             return self.get_response(request)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request body larger than the upload limit allows, before anything reads it.
+
+    Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) leaves out uploaded files, which are
+    streamed to disk whatever their size. A body of unknown length (chunked, no
+    Content-Length) is refused too: Django would read none of it and the form would arrive
+    silently empty.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.UPLOAD_LIMIT_BYTES + settings.REQUEST_BODY_MARGIN_BYTES
+        raw_length = request.META.get("CONTENT_LENGTH") or ""
+        try:
+            length = int(raw_length) if raw_length else None
+        except ValueError:
+            length = None
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if length is None and chunked:
+            return _refusal(
+                request,
+                411,
+                "length_required",
+                "The request has no Content-Length; send the body with its length.",
+            )
+        if length is not None and length > limit:
+            return _refusal(
+                request,
+                413,
+                "too_large",
+                f"The request body is {length / (1024 * 1024):,.1f} MB; the upload limit is"
+                f" {settings.UPLOAD_LIMIT_MB} MB (ACCORD_UPLOAD_LIMIT_MB).",
+            )
+        return self.get_response(request)
+
+
+def _refusal(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": code, "message": message, "details": []}}
+        return JsonResponse(body, status=status)
+    return HttpResponse(
+        render_to_string("errors/request_refused.html", {"message": message}), status=status
+    )
