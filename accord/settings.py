@@ -291,9 +291,43 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# One line per record on stderr. A refused request (403, 404, 413, a suspicious operation)
+# is one line naming it, not a traceback; errors (500) keep theirs.
+_ONE_LINE = {"filters": ["denials_in_one_line"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"denials_in_one_line": {"()": "accord.core.log_filters.DenialsInOneLine"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["denials_in_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("ACCORD_LOG_LEVEL", "WARNING")},
+    # Filters run where a record is made, so each logger that reports refusals gets one.
+    "loggers": {
+        name: _ONE_LINE
+        for name in (
+            "django.request",
+            "django.security",
+            "django.security.csrf",
+            *(
+                f"django.security.{kind}"
+                for kind in (
+                    "DisallowedHost",
+                    "DisallowedRedirect",
+                    "RequestDataTooBig",
+                    "SuspiciousFileOperation",
+                    "SuspiciousMultipartForm",
+                    "SuspiciousOperation",
+                    "SuspiciousSession",
+                    "TooManyFieldsSent",
+                    "TooManyFilesSent",
+                )
+            ),
+        )
+    },
 }

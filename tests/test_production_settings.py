@@ -3,6 +3,7 @@ cap applied before anything reads the body, and one-line records of denied reque
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import subprocess
@@ -134,3 +135,51 @@ def test_a_chunked_body_without_a_length_is_refused_rather_than_silently_dropped
 def test_a_request_within_the_limit_reaches_the_view(admin_user):
     response = client_for(admin_user).post("/api/v1/organizations", {}, content_type="text/plain")
     assert response.status_code not in (411, 413)
+
+
+def django_records(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name.startswith("django")]
+
+
+def test_a_denied_request_is_logged_in_one_line_without_a_traceback(personas, caplog):
+    caplog.set_level(logging.WARNING)
+    response = client_for(personas["viewer"]).get("/accounts/users/")
+    assert response.status_code == 403
+    [record] = django_records(caplog)
+    assert record.exc_info is None and not record.exc_text
+    line = logging.Formatter().format(record)
+    assert "\n" not in line
+    assert "/accounts/users/" in line and "users.manage" in line
+
+
+def test_a_suspicious_request_is_logged_in_one_line_without_a_traceback(db, caplog):
+    caplog.set_level(logging.WARNING)
+    assert Client().get("/", HTTP_HOST="evil.example").status_code == 400
+    [record] = django_records(caplog)
+    assert record.name == "django.security.DisallowedHost"
+    assert "\n" not in logging.Formatter().format(record)
+
+
+def test_an_oversized_request_is_logged_in_one_line(admin_user, settings, caplog, exploding_body):
+    caplog.set_level(logging.WARNING)
+    client_for(admin_user).post(
+        "/directory/import/",
+        content_type="text/csv",
+        **{"wsgi.input": exploding_body, "CONTENT_LENGTH": str(10**12)},
+    )
+    [record] = django_records(caplog)
+    assert "\n" not in logging.Formatter().format(record)
+
+
+def test_a_server_error_keeps_its_traceback():
+    from accord.core.log_filters import DenialsInOneLine
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.getLogger("django.request").makeRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error: /", (),
+            sys.exc_info(), extra={"status_code": 500},
+        )  # fmt: skip
+    DenialsInOneLine().filter(record)
+    assert "Traceback" in logging.Formatter().format(record)
