@@ -194,3 +194,20 @@ def test_sign_in_events_are_recorded_and_shown_to_administrators_only(personas):
     assert ATTACKER in text and "throttled" in text
     for role in ("executive", "manager", "viewer", "partner_a"):
         assert client_for(personas[role]).get("/accounts/sign-ins/").status_code == 403
+
+
+def test_guessing_the_current_password_on_the_change_form_is_throttled_too(admin_user):
+    client = client_for(admin_user)
+    new = "a-much-longer-passphrase-2026"
+
+    def change(old: str):
+        form = {"old_password": old, "new_password1": new, "new_password2": new}
+        return client.post("/accounts/password/", form)
+
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert "old password was entered incorrectly" in change("guess").content.decode()
+    assert "Too many wrong passwords: try again in 1 s" in change(PASSWORD).content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(PASSWORD)
+    wait_out()
+    assert change(PASSWORD).status_code == 302

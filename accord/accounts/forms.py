@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 
 from accord.accounts import signin
@@ -37,6 +37,33 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         signin.attempt_succeeded(attempt, user=self.get_user())
         return cleaned
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The current password is checked under the same throttle as signing in, so a borrowed
+    session cannot be used to guess it."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        address = client_address(self.request) if self.request else None
+        try:
+            attempt = signin.attempt_begin(username=self.user.get_username(), address=address)
+        except signin.SignInThrottled as refused:
+            raise forms.ValidationError(
+                "Too many wrong passwords: try again in %(wait)d s.",
+                code="throttled",
+                params={"wait": refused.wait_seconds},
+            ) from None
+        try:
+            old_password = super().clean_old_password()
+        except forms.ValidationError:
+            signin.attempt_failed(attempt)
+            raise
+        signin.attempt_succeeded(attempt, user=self.user)
+        return old_password
 
 
 class UserForm(forms.ModelForm):

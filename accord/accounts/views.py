@@ -8,7 +8,12 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from accord.accounts import services
-from accord.accounts.forms import ThrottledAuthenticationForm, TokenForm, UserForm
+from accord.accounts.forms import (
+    ThrottledAuthenticationForm,
+    ThrottledPasswordChangeForm,
+    TokenForm,
+    UserForm,
+)
 from accord.accounts.models import ApiToken, SignInEvent, User
 from accord.core import policy
 from accord.core.forms import add_validation_errors
@@ -29,7 +34,11 @@ logout_view = access(policy.PUBLIC)(auth_views.LogoutView.as_view())
 @method_decorator(access(policy.SIGNED_IN), name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = ThrottledPasswordChangeForm
     success_url = "/accounts/profile/"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)
