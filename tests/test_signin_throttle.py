@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection, connections
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from accord.accounts.models import SignInEvent, SignInThrottle
 from accord.core.client_address import client_address
@@ -21,6 +22,13 @@ THROTTLED = "Too many failed sign-in attempts"
 WRONG_LOGIN = "Please enter a correct username and password"
 ATTACKER, OWNER, ELSEWHERE = "203.0.113.9", "198.51.100.7", "192.0.2.44"
 PROXY = "10.0.0.5"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch) -> None:
+    """Waits of a second must not pass while a slow machine runs the test."""
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
 
 
 def sign_in(client: Client, username: str, password: str):
@@ -211,3 +219,15 @@ def test_guessing_the_current_password_on_the_change_form_is_throttled_too(admin
     assert admin_user.check_password(PASSWORD)
     wait_out()
     assert change(PASSWORD).status_code == 302
+
+
+def test_hammering_during_a_wait_neither_lengthens_it_nor_fills_the_tables(personas):
+    client = Client(REMOTE_ADDR=ATTACKER)
+    for i in range(settings.LOGIN_SHARED_FAILURE_LIMIT):
+        sign_in(client, f"guess{i}", "guess")
+    rows, events = SignInThrottle.objects.count(), SignInEvent.objects.count()
+    for i in range(30):
+        response = sign_in(client, f"other{i}", "guess")
+        assert wait_seconds(response) == 1
+    assert SignInThrottle.objects.count() == rows
+    assert SignInEvent.objects.count() == events + 1  # one "throttled" per wait, not per attempt

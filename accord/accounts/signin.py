@@ -78,15 +78,19 @@ def _keys(username: str, address: str) -> list[tuple[str, str, str]]:
 
 def _locked_rows(username: str, address: str) -> dict[str, SignInThrottle]:
     keys = _keys(username, address)
-    SignInThrottle.objects.bulk_create(
-        [SignInThrottle(scope=s, username=u, address=a) for s, u, a in keys],
-        ignore_conflicts=True,
-    )
     match = Q()
     for scope, name, addr in keys:
         match |= Q(scope=scope, username=name, address=addr)
-    rows = SignInThrottle.objects.select_for_update().filter(match)
-    return {row.scope: row for row in rows.order_by("scope", "username", "address")}
+    rows: dict[str, SignInThrottle] = {}
+    # A row deleted as stale between the insert and the lock is inserted again.
+    while len(rows) < len(keys):
+        SignInThrottle.objects.bulk_create(
+            [SignInThrottle(scope=s, username=u, address=a) for s, u, a in keys],
+            ignore_conflicts=True,
+        )
+        locked = SignInThrottle.objects.select_for_update().filter(match)
+        rows = {row.scope: row for row in locked.order_by("scope", "username", "address")}
+    return rows
 
 
 def _forget_if_quiet(row: SignInThrottle, now: dt.datetime) -> None:
@@ -119,19 +123,41 @@ def attempt_begin(*, username: str, address: str | None) -> Attempt:
         keys = [pair] if pair.known else list(rows.values())
         for row in keys:
             _forget_if_quiet(row, now)
-        wait = max(_wait_of(row, now) for row in keys)
-        if not wait:
+        blocking = max(keys, key=lambda row: _wait_of(row, now))
+        wait = _wait_of(blocking, now)
+        if wait:
+            # A refused attempt leaves nothing behind: no rows for keys never failed on.
+            SignInThrottle.objects.filter(
+                pk__in=[row.pk for row in rows.values()],
+                last_failure_at__isnull=True,
+                known=False,
+            ).delete()
+        else:
             for row in keys:
                 _count_failure(row, now)
     if wait:
-        _record(SignInEvent.Outcome.THROTTLED, username, address, pair.failures, wait)
+        if not _refusal_recorded_since(blocking):
+            _record(SignInEvent.Outcome.THROTTLED, username, address, pair.failures, wait)
         raise SignInThrottled(wait)
     return Attempt(username, address, tuple(row.pk for row in keys), pair.failures)
+
+
+def _refusal_recorded_since(blocking: SignInThrottle) -> bool:
+    """Whether this wait has already been recorded, so hammering adds one event, not many."""
+    events = SignInEvent.objects.filter(
+        outcome=SignInEvent.Outcome.THROTTLED, at__gte=blocking.last_failure_at
+    )
+    if blocking.scope != Scope.ADDRESS:
+        events = events.filter(username=blocking.username)
+    if blocking.scope != Scope.ACCOUNT:
+        events = events.filter(address=blocking.address)
+    return events.exists()
 
 
 def attempt_failed(attempt: Attempt) -> None:
     """The password was wrong: the attempt stays counted."""
     _record(SignInEvent.Outcome.FAILED, attempt.username, attempt.address, attempt.pair_failures)
+    forget_stale()
 
 
 def attempt_succeeded(attempt: Attempt, *, user: User) -> None:
