@@ -18,3 +18,18 @@ def test_wrong_password_is_refused_with_a_message(page, admin_user):
     page.fill("#id_password", "not-the-password")
     page.click("button[type=submit]")
     assert "correct username and password" in page.locator(".alert-danger").inner_text()
+
+
+def test_administrator_reads_failed_and_refused_sign_ins(page, admin_user, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT + 1):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "mallory")
+        page.fill("#id_password", "guess")
+        page.click("button[type=submit]")
+    assert "try again in" in page.locator(".alert-danger").inner_text()
+    sign_in(page, "admin", PASSWORD)
+    page.goto("/accounts/sign-ins/")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == settings.LOGIN_FAILURE_LIMIT + 1
+    assert "throttled" in rows.first.inner_text()
+    screenshot(page, "sign_ins")
