@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from accord.accounts.services import token_user
 from accord.core.api_access import authorize
-from accord.core.errors import ConflictError, GateRefused
+from accord.core.errors import ConflictError, EditConflict, GateRefused
 
 
 class BearerToken(HttpBearer):
@@ -117,6 +117,19 @@ def _gate_refused(request: HttpRequest, exc: GateRefused) -> HttpResponse:
 @api.exception_handler(ConflictError)
 def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
     return error_response(request, 409, "conflict", str(exc) or "Changed by someone else.")
+
+
+@api.exception_handler(EditConflict)
+def _edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    """412 when the caller sent If-Match, else 409; `details` gives each field's two values."""
+    if "If-Match" in request.headers:
+        status, code = 412, "precondition_failed"
+    else:
+        status, code = 409, "conflict"
+    details = [c.as_detail() for c in exc.conflicts]
+    response = error_response(request, status, code, str(exc), details)
+    response["ETag"] = f'W/"{exc.version}"'
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -71,6 +71,36 @@ ERRORS = {
     422: "The request or the data is not valid; `details` names each field.",
 }
 
+# An edit that carries the version it was made from (see accord/core/versions.py).
+_CONFLICT_BODY = {
+    "content": {"application/json": {"schema": ERROR_BODY}},
+    "headers": {"ETag": {"description": "The stored version", "schema": {"type": "string"}}},
+}
+EDIT_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": 'The ETag of a GET, such as W/"3": the edit is refused (412) if the '
+            "object was edited since.",
+        }
+    ],
+    "responses": {
+        409: {
+            "description": "Edited by someone else since `version`; nothing was written. Each "
+            "of `details` names a field with `yours` (sent) and `theirs` (stored now).",
+            **_CONFLICT_BODY,
+        },
+        412: {
+            "description": "Edited by someone else since the ETag sent in If-Match; nothing "
+            "was written. `details` as for 409.",
+            **_CONFLICT_BODY,
+        },
+    },
+}
+
 
 @dataclass(frozen=True)
 class Declared:

@@ -11,3 +11,20 @@ class GateRefused(Exception):
     def __init__(self, missing: list[str]) -> None:
         super().__init__(" ".join(missing))
         self.missing = missing
+
+
+class EditConflict(ConflictError):
+    """An edit made from a version someone else has since changed; nothing was written.
+
+    `conflicts` names, per field, the value submitted and the value stored now; `version` is the
+    stored one, so that a second, deliberate save from it overwrites.
+    """
+
+    def __init__(self, subject: str, conflicts: list, version: int) -> None:
+        super().__init__(
+            f"{subject} was changed by someone else since you loaded it; nothing was saved. "
+            "Compare the values and save again to keep yours."
+        )
+        self.subject = subject
+        self.conflicts = conflicts
+        self.version = version

@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accord.core.errors import EditConflict
+
 
 def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field where the form has one."""
@@ -9,3 +11,22 @@ def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def add_version_field(form: forms.BaseForm, instance: object | None) -> None:
+    """A hidden `version`: the one the edited object had when the form was loaded."""
+    form.fields["version"] = forms.IntegerField(
+        required=False, min_value=0, widget=forms.HiddenInput
+    )
+    if instance is not None and getattr(instance, "pk", None) is not None:
+        form.initial.setdefault("version", instance.version)  # type: ignore[attr-defined]
+
+
+def show_conflict(form: forms.BaseForm, conflict: EditConflict) -> None:
+    """Keep what the user typed, show theirs beside it, and carry the stored version, so that
+    saving again overwrites on purpose."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(conflict.version)
+    form.data = data
+    form.conflict = conflict  # type: ignore[attr-defined]
+    form.add_error(None, str(conflict))

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from accord.core import policy
-from accord.core.api_access import api_access
+from accord.core import policy, versions
+from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page, filter_params, filtered
 from accord.core.errors import ConflictError
 from accord.core.policy import (
@@ -38,6 +38,7 @@ from accord.partnerships.schemas import (
     GapCoverageOut,
     NoteIn,
     NoteOut,
+    PartnershipFields,
     PartnershipFilters,
     PartnershipIn,
     PartnershipOut,
@@ -120,9 +121,9 @@ def _gaps(actor: Any, ids: list[int] | None) -> list[CapabilityGap] | None:
     return found
 
 
-def _data(request: HttpRequest, payload: PartnershipPatch) -> dict[str, Any]:
+def _data(request: HttpRequest, payload: PartnershipFields) -> dict[str, Any]:
     """Only the fields the caller sent, with ids and usernames resolved to objects."""
-    data = payload.model_dump(exclude_unset=True, exclude={"parties", "gaps", "team"})
+    data = payload.model_dump(exclude_unset=True, exclude={"parties", "gaps", "team", "version"})
     for field in ("owner", "executive_sponsor"):
         if data.get(field) is not None:
             data[field] = _user(field, data[field])
@@ -142,7 +143,7 @@ def _check_dates(data: dict[str, Any], partnership: Partnership | None = None) -
         raise ValidationError({"end_date": END_BEFORE_START})
 
 
-def _team(payload: PartnershipPatch) -> list[Any] | None:
+def _team(payload: PartnershipFields) -> list[Any] | None:
     return None if payload.team is None else [_user("team", ref) for ref in payload.team]
 
 
@@ -174,8 +175,11 @@ def partnership_list(request: HttpRequest, filters: Query[PartnershipFilters]):
 
 @router.get("/partnerships/{partnership_id}", response=PartnershipOut)
 @api_access(PARTNERSHIP_VIEW, model=Partnership)
-def partnership_get(request: HttpRequest, partnership_id: int):
-    return _partnership_out(request, partnership_id)
+def partnership_get(request: HttpRequest, partnership_id: int, response: HttpResponse):
+    """The partnership, with its version as the ETag (send it in If-Match to edit safely)."""
+    partnership = _partnership_out(request, partnership_id)
+    versions.tag_response(response, partnership)
+    return partnership
 
 
 @router.post("/partnerships", response={201: PartnershipOut})
@@ -195,12 +199,21 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn):
     return Status(201, _partnership_out(request, partnership.pk))
 
 
-@router.patch("/partnerships/{partnership_id}", response=PartnershipOut)
+@router.patch(
+    "/partnerships/{partnership_id}",
+    response=PartnershipOut,
+    openapi_extra=EDIT_OPENAPI,
+)
 @api_access(PARTNERSHIP_CHANGE, model=Partnership)
-def partnership_update(request: HttpRequest, partnership_id: int, payload: PartnershipPatch):
-    """Change the fields sent; `parties`, `gaps` and `team`, when sent, replace the old ones."""
+def partnership_update(
+    request: HttpRequest, partnership_id: int, payload: PartnershipPatch, response: HttpResponse
+):
+    """Change the fields sent, never the stage; `parties`, `gaps` and `team`, when sent, replace
+    the old ones. Send the version read (If-Match or `version`) so an edit made meanwhile is
+    refused rather than overwritten."""
     actor = request.auth
     partnership = _changeable(request, partnership_id)
+    expected = versions.expected_version(request, payload.version)
     data = _data(request, payload)
     _check_dates(data, partnership)
     services.partnership_update(
@@ -210,8 +223,11 @@ def partnership_update(request: HttpRequest, partnership_id: int, payload: Partn
         parties=_parties(actor, payload.parties),
         gaps=_gaps(actor, payload.gaps),
         team=_team(payload),
+        expected_version=expected,
     )
-    return _partnership_out(request, partnership_id)
+    saved = _partnership_out(request, partnership_id)
+    versions.tag_response(response, saved)
+    return saved
 
 
 # Stage transitions

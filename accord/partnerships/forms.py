@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from accord.core import policy
+from accord.core.forms import add_version_field
 from accord.directory.models import Organization
 from accord.partnerships.gates import REQUIRABLE_FIELDS
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
@@ -100,6 +101,7 @@ class PartnershipForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("gaps", list(self.instance.gaps.values_list("pk", flat=True)))
             self.initial.setdefault("team", list(self.instance.team.values_list("pk", flat=True)))
+        add_version_field(self, self.instance)
         _style(self)
 
     def clean(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from accord.core.versions import Versioned
 from accord.strategy.models import CapabilityGap, PartnershipPlay, PartnershipType
 
 
@@ -29,11 +30,12 @@ class Visibility(models.TextChoices):
     SHARED = "shared", "shared with the partner"
 
 
-class Partnership(models.Model):
+class Partnership(Versioned):
     title = models.CharField(max_length=200)
     type = models.CharField(max_length=30, choices=PartnershipType.choices)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.CANDIDATE)
-    # Bumped by every change of stage so a second, concurrent move is refused, not lost.
+    # Bumped by every change of stage so a second, concurrent move is refused, not lost; edits
+    # have their own `version` and never write the stage.
     stage_version = models.PositiveIntegerField(default=0)
     organizations = models.ManyToManyField(
         "directory.Organization", through="PartnershipParty", related_name="partnerships"

@@ -17,6 +17,10 @@ from accord.partnerships.models import PartnershipParty, Stage, Visibility
 from accord.strategy.models import PartnershipType
 
 UserRef = int | str  # a user's id or username
+VERSION_IN = (
+    "The version read (or send its ETag in If-Match); an edit made since answers 409 (412 with "
+    "If-Match) naming each field's two values. Without either, the fields sent overwrite."
+)
 
 
 def _username(user: Any) -> str | None:
@@ -58,6 +62,11 @@ class PartnershipOut(Schema):
     type: str
     stage: str
     stage_version: int
+    version: int = Field(
+        ...,
+        description="Bumped by every edit; send it back (or the ETag in "
+        "If-Match) so that an edit made meanwhile is refused, not overwritten",
+    )
     parties: list[PartyOut]
     gaps: list[GapRef]
     play: PlayRef | None
@@ -188,7 +197,7 @@ class PartyIn(Schema):
     role: PartnershipParty.Role = PartnershipParty.Role.PARTNER
 
 
-class PartnershipPatch(Schema):
+class PartnershipFields(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     type: PartnershipType | None = None
     parties: list[PartyIn] | None = Field(None, description="Replaces the parties when given")
@@ -218,7 +227,11 @@ class PartnershipPatch(Schema):
     notes: str | None = None
 
 
-class PartnershipIn(PartnershipPatch):
+class PartnershipPatch(PartnershipFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class PartnershipIn(PartnershipFields):
     title: str = Field(..., min_length=1, max_length=200)
     type: PartnershipType
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accord.core import audit, policy
+from accord.core import audit, policy, versions
 from accord.core.errors import ConflictError, GateRefused
 from accord.core.models import AuditEvent
 from accord.partnerships.gates import DEFAULT_GATES, missing_for_move
@@ -133,22 +133,43 @@ def partnership_update(
     parties: Iterable[tuple[Any, str]] | None = None,
     gaps: Iterable[Any] | None = None,
     team: Iterable[Any] | None = None,
+    expected_version: int | None = None,
 ) -> Partnership:
+    """Change the fields in `data` (and the related rows given), never the stage: a move made
+    meanwhile stands. Raises EditConflict when edited since `expected_version` was read."""
     if not policy.can_change_partnership(actor, partnership):
         raise PermissionDenied("Your role may not change this partnership.")
     before = _values(partnership)
+    loaded = versions.loaded(partnership)
+    parties = None if parties is None else list(parties)
+    submitted = {name: data[name] for name in PARTNERSHIP_FIELDS if name in data}
+    wanted = {"gaps": gaps, "team": team}
+    submitted.update({name: list(rows) for name, rows in wanted.items() if rows is not None})
+    if parties is not None:
+        _check_not_self(parties)
+        submitted["parties"] = _party_names(parties)
     for name in PARTNERSHIP_FIELDS:
         if name in data:
             setattr(partnership, name, data[name])
     partnership.full_clean()
-    partnership.save()
+    related_changed = any(
+        _pks(submitted[name]) != _pks(getattr(partnership, name).all())
+        for name in ("gaps", "team")
+        if name in submitted
+    ) or (parties is not None and submitted["parties"] != before["parties"])
+    versions.save_changes(
+        partnership,
+        loaded,
+        submitted=submitted,
+        expected_version=expected_version,
+        related_changed=related_changed,
+        related=lambda stored: {"parties": _values(stored)["parties"]},
+    )
     if gaps is not None:
-        partnership.gaps.set(gaps)
+        partnership.gaps.set(submitted["gaps"])
     if team is not None:
-        partnership.team.set(team)
+        partnership.team.set(submitted["team"])
     if parties is not None:
-        parties = list(parties)
-        _check_not_self(parties)
         _set_parties(partnership, parties)
     changes = audit.diff(before, _values(partnership))
     if changes:
@@ -156,6 +177,15 @@ def partnership_update(
             actor=actor, action=AuditEvent.Action.UPDATE, instance=partnership, changes=changes
         )
     return partnership
+
+
+def _pks(rows: Iterable[Any]) -> set[Any]:
+    return {row.pk for row in rows}
+
+
+def _party_names(parties: Iterable[tuple[Any, str]]) -> list[str]:
+    """As `str(PartnershipParty)`, so submitted parties compare with stored ones."""
+    return sorted(f"{org} ({PartnershipParty.Role(role).label})" for org, role in parties)
 
 
 def gate_for(stage: str) -> StageGate | None:

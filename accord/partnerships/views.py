@@ -15,8 +15,8 @@ from django_tables2 import RequestConfig
 
 from accord.core import policy
 from accord.core.audit import history_of
-from accord.core.errors import ConflictError, GateRefused
-from accord.core.forms import add_validation_errors
+from accord.core.errors import ConflictError, EditConflict, GateRefused
+from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.exporting import export_response
 from accord.directory.models import Organization
@@ -192,6 +192,7 @@ def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> 
     )
     organizations = visible_to(actor, Organization)
     parties = party_formset(data, organizations=organizations, partnership=partnership)
+    status = 200
     if data is not None and form.is_valid() & parties.is_valid():
         kwargs = {
             "data": form.partnership_data(),
@@ -205,9 +206,17 @@ def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> 
             else:
                 # The form was bound to the instance; reload so the audit sees stored values.
                 stored = Partnership.objects.get(pk=partnership.pk)
-                partnership = services.partnership_update(actor=actor, partnership=stored, **kwargs)
+                partnership = services.partnership_update(
+                    actor=actor,
+                    partnership=stored,
+                    expected_version=form.cleaned_data["version"],
+                    **kwargs,
+                )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            status = 409
         else:
             messages.success(request, f"{partnership.title} was saved.")
             return redirect(_detail_url(partnership))
@@ -215,6 +224,7 @@ def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> 
         request,
         "partnerships/partnership_form.html",
         {**SECTION, "form": form, "parties": parties, "object": partnership},
+        status=status,
     )
 
 

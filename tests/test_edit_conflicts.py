@@ -1,0 +1,229 @@
+"""Edits never lose another person's work: only changed fields are written, a stage move made
+meanwhile stands, and an edit of an older version is refused with both values shown."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accord.core.errors import EditConflict
+from accord.partnerships import services
+from accord.partnerships.models import Partnership
+from accord.strategy.models import CapabilityGap, StrategicPriority
+from tests.conftest import client_for
+
+API = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def default_gates(db) -> None:
+    services.gates_install_defaults()
+
+
+@pytest.fixture
+def gap(db) -> CapabilityGap:
+    priority = StrategicPriority.objects.create(title="Grow in robotics", horizon_year=2030)
+    return CapabilityGap.objects.create(priority=priority, title="Machine vision")
+
+
+@pytest.fixture
+def partnership(personas, org_a, gap) -> Partnership:
+    return services.partnership_create(
+        actor=personas["manager"],
+        data={"title": "Vision alliance", "type": "rd_alliance", "value_for_us": "Inspection"},
+        parties=[(org_a, "partner")],
+        gaps=[gap],
+    )
+    return partnership
+
+
+def send(client: Client, method: str, path: str, body: Any, **headers: str):
+    content = json.dumps(body)
+    return client.generic(method, path, content, content_type="application/json", **headers)
+
+
+def form_values(page) -> dict[str, Any]:
+    """What a browser would post back from the edit page as it was rendered."""
+    form = page.context["form"]
+    if form.is_bound:  # re-shown after a refusal: what the user typed, with the new version
+        return {key: form.data.getlist(key) for key in form.data}
+    values = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        values[name] = [str(v) for v in value] if isinstance(value, list) else value
+    parties = page.context["parties"]
+    values.update({k: v for k, v in parties.management_form.initial.items()})
+    values = {f"parties-{k}" if k.isupper() else k: v for k, v in values.items()}
+    for index, party in enumerate(parties.forms):
+        for name in ("organization", "role"):
+            values[f"parties-{index}-{name}"] = party[name].value() or ""
+    return values
+
+
+def edit_url(partnership: Partnership) -> str:
+    return reverse("partnerships:partnership_edit", args=[partnership.pk])
+
+
+# Writes ------------------------------------------------------------------------------------
+
+
+def test_an_edit_writes_only_the_fields_it_changes(personas, partnership):
+    stored = Partnership.objects.get(pk=partnership.pk)
+    with CaptureQueriesContext(connection) as queries:
+        services.partnership_update(
+            actor=personas["manager"], partnership=stored, data={"title": "Vision alliance II"}
+        )
+    table = 'UPDATE "partnerships_partnership"'
+    updates = [q["sql"] for q in queries if q["sql"].startswith(table)]
+    assert len(updates) == 1, updates
+    assert '"title"' in updates[0] and '"version"' in updates[0]
+    for untouched in ('"stage"', '"stage_version"', '"value_for_us"', '"owner_id"'):
+        assert untouched not in updates[0], updates[0]
+
+
+def test_an_edit_racing_a_move_keeps_the_new_stage(personas, partnership):
+    editing = Partnership.objects.get(pk=partnership.pk)  # loaded at candidate
+    services.partnership_move(
+        actor=personas["manager"],
+        partnership=Partnership.objects.get(pk=partnership.pk),
+        to_stage="screening",
+        reason="Fits the strategy",
+    )
+    services.partnership_update(
+        actor=personas["manager"], partnership=editing, data={"title": "Vision alliance II"}
+    )
+    partnership.refresh_from_db()
+    assert (partnership.stage, partnership.stage_version) == ("screening", 1)
+    assert (partnership.title, partnership.version) == ("Vision alliance II", 1)
+
+
+def test_the_edit_page_loaded_before_a_move_saves_without_undoing_it(personas, partnership):
+    client = client_for(personas["manager"])
+    page = client.get(edit_url(partnership))
+    services.partnership_move(
+        actor=personas["executive"], partnership=partnership, to_stage="screening", reason="Go"
+    )
+    response = client.post(edit_url(partnership), {**form_values(page), "notes": "Met twice"})
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert (partnership.stage, partnership.notes) == ("screening", "Met twice")
+
+
+def test_a_second_edit_from_the_same_version_is_refused_with_both_values(personas, partnership):
+    first, second = client_for(personas["manager"]), client_for(personas["admin"])
+    first_page, second_page = first.get(edit_url(partnership)), second.get(edit_url(partnership))
+    assert 'name="version" value="0"' in second_page.content.decode()
+
+    saved = first.post(edit_url(partnership), {**form_values(first_page), "title": "Alpha"})
+    assert saved.status_code == 302
+    refused = second.post(
+        edit_url(partnership), {**form_values(second_page), "title": "Beta", "fees": "2%"}
+    )
+
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert "changed by someone else" in text
+    conflict = re.search(r'data-testid="conflict-title">(.*?)</tr>', text, re.S).group(1)
+    assert "Beta" in conflict and "Alpha" in conflict
+    assert 'value="Beta"' in text and 'value="2%"' in text  # nothing typed is lost
+    assert 'name="version" value="1"' in text
+    partnership.refresh_from_db()
+    assert (partnership.title, partnership.fees, partnership.version) == ("Alpha", "", 1)
+
+    # Saving the re-shown form again overwrites on purpose.
+    again = second.post(edit_url(partnership), form_values(refused))
+    assert again.status_code == 302
+    partnership.refresh_from_db()
+    assert (partnership.title, partnership.fees, partnership.version) == ("Beta", "2%", 2)
+
+
+def test_the_service_names_each_conflicting_field(personas, partnership):
+    services.partnership_update(
+        actor=personas["manager"],
+        partnership=Partnership.objects.get(pk=partnership.pk),
+        data={"title": "Alpha"},
+        expected_version=0,
+    )
+    with pytest.raises(EditConflict) as raised:
+        services.partnership_update(
+            actor=personas["manager"],
+            partnership=Partnership.objects.get(pk=partnership.pk),
+            data={"title": "Beta", "value_for_us": "Inspection"},
+            expected_version=0,
+        )
+    assert [(c.field, c.yours, c.theirs) for c in raised.value.conflicts] == [
+        ("title", "Beta", "Alpha")
+    ]
+    assert raised.value.version == 1
+
+
+# API ---------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_version_as_etag_and_refuses_a_stale_if_match(personas, partnership):
+    client = client_for(personas["manager"])
+    path = f"{API}/partnerships/{partnership.pk}"
+    read = client.get(path)
+    assert read["ETag"] == 'W/"0"' and read.json()["version"] == 0
+
+    saved = send(client, "PATCH", path, {"title": "Alpha"}, HTTP_IF_MATCH=read["ETag"])
+    assert saved.status_code == 200, saved.content
+    assert saved["ETag"] == 'W/"1"' and saved.json()["version"] == 1
+
+    stale = send(client, "PATCH", path, {"title": "Beta"}, HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412
+    assert stale["ETag"] == 'W/"1"'
+    error = stale.json()["error"]
+    assert error["code"] == "precondition_failed"
+    assert error["details"] == [
+        {
+            "field": "title",
+            "message": "You sent Beta; it is now Alpha.",
+            "yours": "Beta",
+            "theirs": "Alpha",
+        }
+    ]
+    partnership.refresh_from_db()
+    assert partnership.title == "Alpha"
+
+
+def test_the_api_refuses_a_stale_version_in_the_body(personas, partnership):
+    client = client_for(personas["manager"])
+    path = f"{API}/partnerships/{partnership.pk}"
+    assert send(client, "PATCH", path, {"title": "Alpha", "version": 0}).status_code == 200
+    stale = send(client, "PATCH", path, {"budget": "10.00", "version": 0})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    assert [d["field"] for d in stale.json()["error"]["details"]] == ["budget"]
+    partnership.refresh_from_db()
+    assert partnership.budget is None
+
+
+def test_the_api_without_a_version_overwrites_only_the_fields_sent(personas, partnership):
+    client = client_for(personas["manager"])
+    path = f"{API}/partnerships/{partnership.pk}"
+    services.partnership_move(
+        actor=personas["manager"], partnership=partnership, to_stage="screening", reason="Go"
+    )
+    assert send(client, "PATCH", path, {"notes": "Met"}).status_code == 200
+    assert send(client, "PATCH", path, {"fees": "2%"}).status_code == 200
+    partnership.refresh_from_db()
+    assert (partnership.stage, partnership.notes, partnership.fees) == ("screening", "Met", "2%")
+
+
+def test_a_malformed_if_match_is_named(personas, partnership):
+    client = client_for(personas["manager"])
+    path = f"{API}/partnerships/{partnership.pk}"
+    response = send(client, "PATCH", path, {"title": "Alpha"}, HTTP_IF_MATCH="yesterday")
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "If-Match"
+    partnership.refresh_from_db()
+    assert partnership.title == "Vision alliance"
