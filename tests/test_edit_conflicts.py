@@ -16,7 +16,8 @@ from django.urls import reverse
 from accord.core.errors import EditConflict
 from accord.partnerships import services
 from accord.partnerships.models import Partnership
-from accord.strategy.models import CapabilityGap, StrategicPriority
+from accord.strategy import services as strategy
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from tests.conftest import client_for
 
 API = "/api/v1"
@@ -60,7 +61,9 @@ def form_values(page) -> dict[str, Any]:
         if value is None:
             continue
         values[name] = [str(v) for v in value] if isinstance(value, list) else value
-    parties = page.context["parties"]
+    parties = page.context.get("parties")
+    if parties is None:
+        return values
     values.update({k: v for k, v in parties.management_form.initial.items()})
     values = {f"parties-{k}" if k.isupper() else k: v for k, v in values.items()}
     for index, party in enumerate(parties.forms):
@@ -227,3 +230,52 @@ def test_a_malformed_if_match_is_named(personas, partnership):
     assert response.json()["error"]["details"][0]["field"] == "If-Match"
     partnership.refresh_from_db()
     assert partnership.title == "Vision alliance"
+
+
+# Strategy ----------------------------------------------------------------------------------
+
+
+def test_two_edits_of_a_priority_from_the_same_version(personas, gap):
+    priority = gap.priority
+    path = reverse("strategy:priority_edit", args=[priority.pk])
+    first, second = client_for(personas["admin"]), client_for(personas["executive"])
+    first_page, second_page = first.get(path), second.get(path)
+    assert first.post(path, {**form_values(first_page), "weight": "40"}).status_code == 302
+    refused = second.post(path, {**form_values(second_page), "weight": "60"})
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    conflict = re.search(r'data-testid="conflict-weight">(.*?)</tr>', text, re.S).group(1)
+    assert ">60<" in conflict and ">40<" in conflict
+    priority.refresh_from_db()
+    assert (priority.weight, priority.version) == (40, 1)
+
+
+def test_a_stale_gap_edit_through_the_api_is_refused(personas, gap):
+    client = client_for(personas["admin"])
+    path = f"{API}/gaps/{gap.pk}"
+    etag = client.get(path)["ETag"]
+    assert send(client, "PATCH", path, {"importance": 5}, HTTP_IF_MATCH=etag).status_code == 200
+    stale = send(client, "PATCH", path, {"importance": 2}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    [detail] = stale.json()["error"]["details"]
+    assert (detail["field"], detail["yours"], detail["theirs"]) == ("importance", 2, 5)
+    gap.refresh_from_db()
+    assert gap.importance == 5
+
+
+def test_a_play_edit_of_its_gaps_only_is_a_new_version(personas, gap):
+    play = strategy.play_create(
+        actor=personas["admin"], data={"title": "Vision R&D", "type": "rd_alliance"}
+    )
+    strategy.play_update(actor=personas["admin"], play=play, data={}, gaps=[gap])
+    with pytest.raises(EditConflict) as raised:
+        strategy.play_update(
+            actor=personas["admin"],
+            play=PartnershipPlay.objects.get(pk=play.pk),
+            data={"objective": "Find a partner"},
+            gaps=[],
+            expected_version=0,
+        )
+    fields = {c.field: (c.yours, c.theirs) for c in raised.value.conflicts}
+    assert fields == {"objective": ("Find a partner", ""), "gaps": ([], [gap])}
+    assert list(PartnershipPlay.objects.get(pk=play.pk).gaps.all()) == [gap]

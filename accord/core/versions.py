@@ -27,6 +27,11 @@ from accord.core.audit import json_value
 from accord.core.errors import EditConflict
 
 ETAG = re.compile(r'^(?:W/)?"(\d{1,18})"$')
+VERSION_IN = (
+    "The version read (or send its ETag in If-Match); an edit made since answers 409 (412 with "
+    "If-Match) naming each field's two values. Without either, the fields sent overwrite."
+)
+VERSION_OUT = "Bumped by every edit; the ETag of a GET. Send it back to edit safely."
 
 
 class Versioned(models.Model):

@@ -13,14 +13,11 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.partnerships.models import PartnershipParty, Stage, Visibility
 from accord.strategy.models import PartnershipType
 
 UserRef = int | str  # a user's id or username
-VERSION_IN = (
-    "The version read (or send its ETag in If-Match); an edit made since answers 409 (412 with "
-    "If-Match) naming each field's two values. Without either, the fields sent overwrite."
-)
 
 
 def _username(user: Any) -> str | None:
@@ -62,11 +59,7 @@ class PartnershipOut(Schema):
     type: str
     stage: str
     stage_version: int
-    version: int = Field(
-        ...,
-        description="Bumped by every edit; send it back (or the ETag in "
-        "If-Match) so that an edit made meanwhile is refused, not overwritten",
-    )
+    version: int = Field(..., description=VERSION_OUT)
     parties: list[PartyOut]
     gaps: list[GapRef]
     play: PlayRef | None

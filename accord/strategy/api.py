@@ -5,12 +5,13 @@ Nothing is deleted: `POST …/{id}/archive` archives."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from accord.core.api_access import api_access
+from accord.core import versions
+from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
 from accord.core.policy import STRATEGY_CHANGE, STRATEGY_VIEW
 from accord.strategy import selectors, services
@@ -35,7 +36,7 @@ router = Router(tags=["strategy"])
 
 def _data(request: HttpRequest, payload: Any) -> dict[str, Any]:
     """Only the fields the caller sent, with ids of users and priorities resolved."""
-    data = payload.model_dump(exclude_unset=True, exclude={"gaps"})
+    data = payload.model_dump(exclude_unset=True, exclude={"gaps", "version"})
     if data.get("owner") is not None:
         owner_id = data["owner"]
         data["owner"] = selectors.owner_choices(request.auth).filter(pk=owner_id).first()
@@ -60,6 +61,11 @@ def _gaps(request: HttpRequest, ids: list[int] | None) -> list[CapabilityGap] | 
     return found
 
 
+def _tagged(response: HttpResponse, found: Any) -> Any:
+    versions.tag_response(response, found)
+    return found
+
+
 # Priorities
 
 
@@ -77,8 +83,9 @@ def priority_list(request: HttpRequest, filters: Query[PriorityFilters]):
 
 @router.get("/priorities/{priority_id}", response=PriorityOut)
 @api_access(STRATEGY_VIEW, model=StrategicPriority)
-def priority_get(request: HttpRequest, priority_id: int):
-    return _priority_out(request, priority_id)
+def priority_get(request: HttpRequest, priority_id: int, response: HttpResponse):
+    """With its version as the ETag: send it in If-Match to edit safely."""
+    return _tagged(response, _priority_out(request, priority_id))
 
 
 @router.post("/priorities", response={201: PriorityOut})
@@ -88,12 +95,20 @@ def priority_create(request: HttpRequest, payload: PriorityIn):
     return Status(201, _priority_out(request, priority.pk))
 
 
-@router.patch("/priorities/{priority_id}", response=PriorityOut)
+@router.patch("/priorities/{priority_id}", response=PriorityOut, openapi_extra=EDIT_OPENAPI)
 @api_access(STRATEGY_CHANGE, model=StrategicPriority)
-def priority_update(request: HttpRequest, priority_id: int, payload: PriorityPatch):
+def priority_update(
+    request: HttpRequest, priority_id: int, payload: PriorityPatch, response: HttpResponse
+):
     priority = selectors.priority_detail(request.auth, priority_id)
-    services.priority_update(actor=request.auth, priority=priority, data=_data(request, payload))
-    return _priority_out(request, priority_id)
+    expected = versions.expected_version(request, payload.version)
+    services.priority_update(
+        actor=request.auth,
+        priority=priority,
+        data=_data(request, payload),
+        expected_version=expected,
+    )
+    return _tagged(response, _priority_out(request, priority_id))
 
 
 @router.post("/priorities/{priority_id}/archive", response=PriorityOut)
@@ -128,8 +143,9 @@ def gap_list(request: HttpRequest, filters: Query[GapFilters]):
 
 @router.get("/gaps/{gap_id}", response=GapOut)
 @api_access(STRATEGY_VIEW, model=CapabilityGap)
-def gap_get(request: HttpRequest, gap_id: int):
-    return _gap_out(request, gap_id)
+def gap_get(request: HttpRequest, gap_id: int, response: HttpResponse):
+    """With its version as the ETag: send it in If-Match to edit safely."""
+    return _tagged(response, _gap_out(request, gap_id))
 
 
 @router.post("/gaps", response={201: GapOut})
@@ -139,14 +155,16 @@ def gap_create(request: HttpRequest, payload: GapIn):
     return Status(201, _gap_out(request, gap.pk))
 
 
-@router.patch("/gaps/{gap_id}", response=GapOut)
+@router.patch("/gaps/{gap_id}", response=GapOut, openapi_extra=EDIT_OPENAPI)
 @api_access(STRATEGY_CHANGE, model=CapabilityGap)
-def gap_update(request: HttpRequest, gap_id: int, payload: GapPatch):
+def gap_update(request: HttpRequest, gap_id: int, payload: GapPatch, response: HttpResponse):
     gap = selectors.gap_detail(request.auth, gap_id)
     if payload.model_dump(exclude_unset=True).get("priority", 0) is None:
         raise ValidationError({"priority": "A gap always belongs to a priority."})
-    services.gap_update(actor=request.auth, gap=gap, data=_data(request, payload))
-    return _gap_out(request, gap_id)
+    expected = versions.expected_version(request, payload.version)
+    data = _data(request, payload)
+    services.gap_update(actor=request.auth, gap=gap, data=data, expected_version=expected)
+    return _tagged(response, _gap_out(request, gap_id))
 
 
 @router.post("/gaps/{gap_id}/archive", response=GapOut)
@@ -177,8 +195,9 @@ def play_list(request: HttpRequest, filters: Query[PlayFilters]):
 
 @router.get("/plays/{play_id}", response=PlayOut)
 @api_access(STRATEGY_VIEW, model=PartnershipPlay)
-def play_get(request: HttpRequest, play_id: int):
-    return _play_out(request, play_id)
+def play_get(request: HttpRequest, play_id: int, response: HttpResponse):
+    """With its version as the ETag: send it in If-Match to edit safely."""
+    return _tagged(response, _play_out(request, play_id))
 
 
 @router.post("/plays", response={201: PlayOut})
@@ -190,15 +209,20 @@ def play_create(request: HttpRequest, payload: PlayIn):
     return Status(201, _play_out(request, play.pk))
 
 
-@router.patch("/plays/{play_id}", response=PlayOut)
+@router.patch("/plays/{play_id}", response=PlayOut, openapi_extra=EDIT_OPENAPI)
 @api_access(STRATEGY_CHANGE, model=PartnershipPlay)
-def play_update(request: HttpRequest, play_id: int, payload: PlayPatch):
+def play_update(request: HttpRequest, play_id: int, payload: PlayPatch, response: HttpResponse):
     play = selectors.play_detail(request.auth, play_id)
+    expected = versions.expected_version(request, payload.version)
     data = _data(request, payload)
     services.play_update(
-        actor=request.auth, play=play, data=data, gaps=_gaps(request, payload.gaps)
+        actor=request.auth,
+        play=play,
+        data=data,
+        gaps=_gaps(request, payload.gaps),
+        expected_version=expected,
     )
-    return _play_out(request, play_id)
+    return _tagged(response, _play_out(request, play_id))
 
 
 @router.post("/plays/{play_id}/archive", response=PlayOut)

@@ -1,5 +1,6 @@
 from django import forms
 
+from accord.core.forms import add_version_field
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 
@@ -22,6 +23,7 @@ class PriorityForm(forms.ModelForm):
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance)
         self.fields["owner"].queryset = owners
         _style(self)
 
@@ -38,6 +40,7 @@ class GapForm(forms.ModelForm):
 
     def __init__(self, *args, priorities=None, **kwargs):
         super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance)
         self.fields["priority"].queryset = priorities
         _style(self)
 
@@ -51,6 +54,7 @@ class PlayForm(forms.ModelForm):
 
     def __init__(self, *args, gaps=None, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance)
         self.fields["gaps"].queryset = gaps
         self.fields["gaps"].widget.attrs["size"] = 8
         self.fields["gaps"].label_from_instance = lambda gap: f"{gap.priority}: {gap}"

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from accord.core.versions import Versioned
+
 
 class PartnershipType(models.TextChoices):
     """The kinds of partnership the seeds name (DESIGN §2); shared by plays and partnerships."""
@@ -23,7 +25,7 @@ class PartnershipType(models.TextChoices):
     CHANNEL = "channel", "channel / reseller"
 
 
-class StrategicPriority(models.Model):
+class StrategicPriority(Versioned):
     """A 3-5-year strategic pillar the partnerships serve."""
 
     class Status(models.TextChoices):
@@ -62,7 +64,7 @@ class StrategicPriority(models.Model):
         return reverse("strategy:priority_detail", args=[self.pk])
 
 
-class CapabilityGap(models.Model):
+class CapabilityGap(Versioned):
     """A capability we lack that a partner could fill; its text is what scouting searches."""
 
     class Kind(models.TextChoices):
@@ -112,7 +114,7 @@ class CapabilityGap(models.Model):
         return reverse("strategy:gap_detail", args=[self.pk])
 
 
-class PartnershipPlay(models.Model):
+class PartnershipPlay(Versioned):
     """A planned move against one or more gaps: a type of partnership, an objective, a budget."""
 
     class Status(models.TextChoices):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.strategy.models import (
     CapabilityGap,
     PartnershipPlay,
@@ -36,6 +37,7 @@ class PriorityOut(Schema):
     weight: int
     status: str
     position: int
+    version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -50,6 +52,7 @@ class GapOut(Schema):
     target_date: dt.date | None
     status: str
     position: int
+    version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -64,6 +67,7 @@ class PlayOut(Schema):
     owner: UserRef | None
     status: str
     position: int
+    version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -75,7 +79,7 @@ class PlayOut(Schema):
 # Input. Every field of a PATCH schema is optional; only the fields sent are changed.
 
 
-class PriorityPatch(Schema):
+class PriorityFields(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     horizon_year: int | None = Field(None, description="This year to 15 years ahead, on create")
@@ -84,12 +88,16 @@ class PriorityPatch(Schema):
     status: StrategicPriority.Status | None = None
 
 
-class PriorityIn(PriorityPatch):
+class PriorityPatch(PriorityFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class PriorityIn(PriorityFields):
     title: str = Field(..., min_length=1, max_length=200)
     horizon_year: int = Field(..., description="This year to 15 years ahead")
 
 
-class GapPatch(Schema):
+class GapFields(Schema):
     priority: int | None = Field(None, description="Id of the strategic priority")
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: CapabilityGap.Kind | None = None
@@ -99,12 +107,16 @@ class GapPatch(Schema):
     status: CapabilityGap.Status | None = None
 
 
-class GapIn(GapPatch):
+class GapPatch(GapFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class GapIn(GapFields):
     priority: int = Field(..., description="Id of the strategic priority")
     title: str = Field(..., min_length=1, max_length=200)
 
 
-class PlayPatch(Schema):
+class PlayFields(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     type: PartnershipType | None = None
     gaps: list[int] | None = Field(None, description="Ids of the capability gaps it addresses")
@@ -116,7 +128,11 @@ class PlayPatch(Schema):
     status: PartnershipPlay.Status | None = None
 
 
-class PlayIn(PlayPatch):
+class PlayPatch(PlayFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class PlayIn(PlayFields):
     title: str = Field(..., min_length=1, max_length=200)
     type: PartnershipType
 

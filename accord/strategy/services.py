@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accord.core import audit
+from accord.core import audit, versions
 from accord.core.models import AuditEvent
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
@@ -45,6 +45,10 @@ def _clean(instance: models.Model, errors: dict[str, list[str]]) -> None:
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _submitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    return {name: data[name] for name in fields if name in data}
 
 
 def _record(actor: Any, action: str, instance: models.Model, changes: Mapping[str, Any]) -> None:
@@ -93,14 +97,24 @@ def priority_create(*, actor: Any, data: Mapping[str, Any]) -> StrategicPriority
 
 @transaction.atomic
 def priority_update(
-    *, actor: Any, priority: StrategicPriority, data: Mapping[str, Any]
+    *,
+    actor: Any,
+    priority: StrategicPriority,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
 ) -> StrategicPriority:
+    """Change the fields in `data`; EditConflict if edited since `expected_version` was read."""
     _require_actor(actor)
     before = _priority_values(priority)
+    loaded = versions.loaded(priority)
     _assign(priority, data, PRIORITY_FIELDS)
     _clean(priority, {})
-    changed = [name for name in PRIORITY_FIELDS if name in data]
-    priority.save(update_fields=[*changed, "updated_at"])
+    versions.save_changes(
+        priority,
+        loaded,
+        submitted=_submitted(data, PRIORITY_FIELDS),
+        expected_version=expected_version,
+    )
     changes = audit.diff(before, _priority_values(priority))
     if changes:
         _record(actor, AuditEvent.Action.UPDATE, priority, changes)
@@ -148,17 +162,24 @@ def gap_create(*, actor: Any, data: Mapping[str, Any]) -> CapabilityGap:
 
 
 @transaction.atomic
-def gap_update(*, actor: Any, gap: CapabilityGap, data: Mapping[str, Any]) -> CapabilityGap:
+def gap_update(
+    *,
+    actor: Any,
+    gap: CapabilityGap,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> CapabilityGap:
+    """Change the fields in `data`; EditConflict if edited since `expected_version` was read."""
     _require_actor(actor)
     before = _gap_values(gap)
-    old_priority = gap.priority_id
+    loaded = versions.loaded(gap)
     _assign(gap, data, GAP_FIELDS)
-    moved = gap.priority_id != old_priority
-    if moved:  # a gap moved under another priority goes to the end of its list
+    if gap.priority_id != loaded["priority_id"]:  # moved: to the end of its new priority's list
         gap.position = _next_position(CapabilityGap.objects.filter(priority_id=gap.priority_id))
     _clean(gap, {})
-    changed = [name for name in GAP_FIELDS if name in data]
-    gap.save(update_fields=[*changed, *(["position"] if moved else []), "updated_at"])
+    versions.save_changes(
+        gap, loaded, submitted=_submitted(data, GAP_FIELDS), expected_version=expected_version
+    )
     changes = audit.diff(before, _gap_values(gap))
     if changes:
         _record(actor, AuditEvent.Action.UPDATE, gap, changes)
@@ -217,15 +238,30 @@ def play_update(
     play: PartnershipPlay,
     data: Mapping[str, Any],
     gaps: Iterable[CapabilityGap] | None = None,
+    expected_version: int | None = None,
 ) -> PartnershipPlay:
+    """Change the fields in `data` and, when given, the gaps; EditConflict if edited since
+    `expected_version` was read."""
     _require_actor(actor)
     before = _play_values(play)
+    loaded = versions.loaded(play)
     _assign(play, data, PLAY_FIELDS)
     _clean(play, _budget_errors(play))
-    changed = [name for name in PLAY_FIELDS if name in data]
-    play.save(update_fields=[*changed, "updated_at"])
+    submitted = _submitted(data, PLAY_FIELDS)
     if gaps is not None:
-        play.gaps.set(list(gaps))
+        submitted["gaps"] = list(gaps)
+    gaps_changed = gaps is not None and {g.pk for g in submitted["gaps"]} != set(
+        play.gaps.values_list("pk", flat=True)
+    )
+    versions.save_changes(
+        play,
+        loaded,
+        submitted=submitted,
+        expected_version=expected_version,
+        related_changed=gaps_changed,
+    )
+    if gaps_changed:
+        play.gaps.set(submitted["gaps"])
     changes = audit.diff(before, _play_values(play))
     if changes:
         _record(actor, AuditEvent.Action.UPDATE, play, changes)

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from accord.core import policy
 from accord.core.audit import history_of
-from accord.core.forms import add_validation_errors
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.policy import access
 from accord.partnerships.models import Partnership
 from accord.strategy import selectors, services
@@ -70,15 +71,19 @@ def _save(
     request: HttpRequest, form: Any, save: Callable[[], Any], template: str, context: dict
 ) -> HttpResponse:
     """Run the service for a valid form; show its refusal on the form, or go to the result."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = save()
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            status = 409
         else:
             messages.success(request, f"“{saved}” was saved.")
             return redirect(saved)
-    return render(request, template, {**SECTION, "form": form, **context})
+    return render(request, template, {**SECTION, "form": form, **context}, status=status)
 
 
 # Overview and traceability ---------------------------------------------------------------
@@ -152,7 +157,12 @@ def _priority_form(request: HttpRequest, priority: StrategicPriority | None) -> 
             return services.priority_create(actor=request.user, data=form.cleaned_data)
         # The form was bound to the instance; reload so the audit sees the stored values.
         stored = StrategicPriority.objects.get(pk=priority.pk)
-        return services.priority_update(actor=request.user, priority=stored, data=form.cleaned_data)
+        return services.priority_update(
+            actor=request.user,
+            priority=stored,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data["version"],
+        )
 
     context = {"object": priority, "kind": "priority", "cancel_url": _cancel(priority)}
     return _save(request, form, save, "strategy/form.html", context)
@@ -229,7 +239,12 @@ def _gap_form(request: HttpRequest, gap: CapabilityGap | None) -> HttpResponse:
         if gap is None:
             return services.gap_create(actor=request.user, data=form.cleaned_data)
         stored = CapabilityGap.objects.get(pk=gap.pk)
-        return services.gap_update(actor=request.user, gap=stored, data=form.cleaned_data)
+        return services.gap_update(
+            actor=request.user,
+            gap=stored,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data["version"],
+        )
 
     context = {"object": gap, "kind": "capability gap", "cancel_url": _cancel(gap)}
     return _save(request, form, save, "strategy/form.html", context)
@@ -327,12 +342,18 @@ def _play_form(request: HttpRequest, play: PartnershipPlay | None) -> HttpRespon
     )
 
     def save() -> PartnershipPlay:
-        data = {k: v for k, v in form.cleaned_data.items() if k != "gaps"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("gaps", "version")}
         gaps = form.cleaned_data["gaps"]
         if play is None:
             return services.play_create(actor=request.user, data=data, gaps=gaps)
         stored = PartnershipPlay.objects.get(pk=play.pk)
-        return services.play_update(actor=request.user, play=stored, data=data, gaps=gaps)
+        return services.play_update(
+            actor=request.user,
+            play=stored,
+            data=data,
+            gaps=gaps,
+            expected_version=form.cleaned_data["version"],
+        )
 
     context = {"object": play, "kind": "play", "cancel_url": _cancel(play)}
     return _save(request, form, save, "strategy/form.html", context)
