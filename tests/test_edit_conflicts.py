@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accord.core.errors import EditConflict
+from accord.directory.models import Tag
 from accord.partnerships import services
 from accord.partnerships.models import Partnership
 from accord.strategy import services as strategy
@@ -279,3 +280,46 @@ def test_a_play_edit_of_its_gaps_only_is_a_new_version(personas, gap):
     fields = {c.field: (c.yours, c.theirs) for c in raised.value.conflicts}
     assert fields == {"objective": ("Find a partner", ""), "gaps": ([], [gap])}
     assert list(PartnershipPlay.objects.get(pk=play.pk).gaps.all()) == [gap]
+
+
+# Directory ---------------------------------------------------------------------------------
+
+
+def test_two_edits_of_an_organization_keep_both_values_visible(personas, org_a):
+    path = reverse("directory:organization_edit", args=[org_a.pk])
+    first, second = client_for(personas["admin"]), client_for(personas["manager"])
+    first_page, second_page = first.get(path), second.get(path)
+    assert first.post(path, {**form_values(first_page), "city": "Munich"}).status_code == 302
+    refused = second.post(path, {**form_values(second_page), "city": "Berlin"})
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    conflict = re.search(r'data-testid="conflict-city">(.*?)</tr>', text, re.S).group(1)
+    assert ">Berlin<" in conflict and ">Munich<" in conflict
+    assert 'value="Berlin"' in text
+    org_a.refresh_from_db()
+    assert (org_a.city, org_a.version) == ("Munich", 1)
+
+
+def test_a_stale_person_edit_through_the_api_is_refused(personas, org_a):
+    client = client_for(personas["admin"])
+    created = send(client, "POST", f"{API}/people", {"full_name": "Ada Lovelace"})
+    path = f"{API}/people/{created.json()['id']}"
+    etag = client.get(path)["ETag"]
+    assert send(client, "PATCH", path, {"title": "CTO"}, HTTP_IF_MATCH=etag).status_code == 200
+    stale = send(client, "PATCH", path, {"title": "CEO", "tags": ["ai"]}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert [d["field"] for d in stale.json()["error"]["details"]] == ["title", "tags"]
+    after = client.get(path).json()
+    assert (after["title"], after["tags"], after["version"]) == ("CTO", [], 1)
+    assert not Tag.objects.filter(name="ai").exists()  # nor was the tag it named created
+
+
+def test_a_merge_is_a_new_version_of_the_organization_kept(personas, org_a, org_b):
+    from accord.directory import services as directory
+
+    editing = type(org_a).objects.get(pk=org_a.pk)
+    directory.organization_merge(actor=personas["admin"], keep=org_a, duplicate=org_b)
+    with pytest.raises(EditConflict):
+        directory.organization_update(
+            actor=personas["admin"], organization=editing, data={"city": "Munich"}
+        )

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from accord.core import policy
-from accord.core.api_access import api_access
+from accord.core import policy, versions
+from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page, filter_params, filtered
 from accord.core.policy import DIRECTORY_CHANGE, DIRECTORY_VIEW
 from accord.directory import selectors, services
@@ -64,7 +64,12 @@ def _tags(request: HttpRequest, names: list[str] | None) -> list[Tag] | None:
 
 def _data(payload: Any) -> dict[str, Any]:
     """Only the fields the caller sent (PATCH changes those; POST leaves model defaults)."""
-    return payload.model_dump(mode="json", exclude_unset=True, exclude={"tags"})
+    return payload.model_dump(mode="json", exclude_unset=True, exclude={"tags", "version"})
+
+
+def _tagged(response: HttpResponse, found: Any) -> Any:
+    versions.tag_response(response, found)
+    return found
 
 
 def _with_external_ids(request: HttpRequest, rows: QuerySet) -> QuerySet[Organization]:
@@ -94,8 +99,9 @@ def organization_list(request: HttpRequest, filters: Query[OrganizationFilters])
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut)
 @api_access(DIRECTORY_VIEW, model=Organization)
-def organization_get(request: HttpRequest, organization_id: int):
-    return _organization_out(request, organization_id)
+def organization_get(request: HttpRequest, organization_id: int, response: HttpResponse):
+    """With its version as the ETag: send it in If-Match to edit safely."""
+    return _tagged(response, _organization_out(request, organization_id))
 
 
 @router.post("/organizations", response={201: OrganizationOut})
@@ -109,16 +115,25 @@ def organization_create(request: HttpRequest, payload: OrganizationIn):
     return Status(201, _organization_out(request, organization.pk))
 
 
-@router.patch("/organizations/{organization_id}", response=OrganizationOut)
+@router.patch(
+    "/organizations/{organization_id}", response=OrganizationOut, openapi_extra=EDIT_OPENAPI
+)
 @api_access(DIRECTORY_CHANGE, model=Organization)
-def organization_update(request: HttpRequest, organization_id: int, payload: OrganizationPatch):
+def organization_update(
+    request: HttpRequest, organization_id: int, payload: OrganizationPatch, response: HttpResponse
+):
     organization = selectors.organization_detail(request.auth, organization_id)
+    expected = versions.expected_version(request, payload.version)
     with transaction.atomic():
         tags = _tags(request, payload.tags)
         services.organization_update(
-            actor=request.auth, organization=organization, data=_data(payload), tags=tags
+            actor=request.auth,
+            organization=organization,
+            data=_data(payload),
+            tags=tags,
+            expected_version=expected,
         )
-    return _organization_out(request, organization_id)
+    return _tagged(response, _organization_out(request, organization_id))
 
 
 @router.delete("/organizations/{organization_id}", response={204: None})
@@ -162,8 +177,9 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]):
 
 @router.get("/people/{person_id}", response=PersonOut)
 @api_access(DIRECTORY_VIEW, model=Person)
-def person_get(request: HttpRequest, person_id: int):
-    return get_object_or_404(_person_rows(request), pk=person_id)
+def person_get(request: HttpRequest, person_id: int, response: HttpResponse):
+    """With its version as the ETag: send it in If-Match to edit safely."""
+    return _tagged(response, get_object_or_404(_person_rows(request), pk=person_id))
 
 
 @router.post("/people", response={201: PersonOut})
@@ -176,15 +192,20 @@ def person_create(request: HttpRequest, payload: PersonIn):
     return Status(201, get_object_or_404(_person_rows(request), pk=person.pk))
 
 
-@router.patch("/people/{person_id}", response=PersonOut)
+@router.patch("/people/{person_id}", response=PersonOut, openapi_extra=EDIT_OPENAPI)
 @api_access(DIRECTORY_CHANGE, model=Person)
-def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):
+def person_update(
+    request: HttpRequest, person_id: int, payload: PersonPatch, response: HttpResponse
+):
     person = policy.get_visible_or_404(request.auth, Person, pk=person_id)
+    expected = versions.expected_version(request, payload.version)
     with transaction.atomic():
         data = _person_data(request, payload)
         tags = _tags(request, payload.tags)
-        services.person_update(actor=request.auth, person=person, data=data, tags=tags)
-    return get_object_or_404(_person_rows(request), pk=person_id)
+        services.person_update(
+            actor=request.auth, person=person, data=data, tags=tags, expected_version=expected
+        )
+    return _tagged(response, get_object_or_404(_person_rows(request), pk=person_id))
 
 
 @router.delete("/people/{person_id}", response={204: None})
@@ -212,8 +233,9 @@ def tag_list(request: HttpRequest, filters: Query[TagFilters]):
 
 @router.get("/tags/{tag_id}", response=TagOut)
 @api_access(DIRECTORY_VIEW, model=Tag)
-def tag_get(request: HttpRequest, tag_id: int):
-    return _tag_out(request, tag_id)
+def tag_get(request: HttpRequest, tag_id: int, response: HttpResponse):
+    """With its version as the ETag: send it in If-Match to edit safely."""
+    return _tagged(response, _tag_out(request, tag_id))
 
 
 @router.post("/tags", response={201: TagOut})
@@ -223,12 +245,13 @@ def tag_create(request: HttpRequest, payload: TagIn):
     return Status(201, _tag_out(request, tag.pk))
 
 
-@router.patch("/tags/{tag_id}", response=TagOut)
+@router.patch("/tags/{tag_id}", response=TagOut, openapi_extra=EDIT_OPENAPI)
 @api_access(DIRECTORY_CHANGE, model=Tag)
-def tag_update(request: HttpRequest, tag_id: int, payload: TagPatch):
+def tag_update(request: HttpRequest, tag_id: int, payload: TagPatch, response: HttpResponse):
     tag = policy.get_visible_or_404(request.auth, Tag, pk=tag_id)
-    services.tag_update(actor=request.auth, tag=tag, data=_data(payload))
-    return _tag_out(request, tag_id)
+    expected = versions.expected_version(request, payload.version)
+    services.tag_update(actor=request.auth, tag=tag, data=_data(payload), expected_version=expected)
+    return _tagged(response, _tag_out(request, tag_id))
 
 
 @router.delete("/tags/{tag_id}", response={204: None})

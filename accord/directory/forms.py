@@ -1,5 +1,6 @@
 from django import forms
 
+from accord.core.forms import add_version_field
 from accord.directory.models import Organization, Person, Tag
 from accord.directory.normalize import country_choices, country_code
 
@@ -71,6 +72,7 @@ class OrganizationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["website"] = forms.CharField(required=False, max_length=300)
         self.fields["tags"].widget.attrs["size"] = 8
+        add_version_field(self, self.instance)
         _style(self)
 
     def clean_website(self) -> str:
@@ -119,6 +121,7 @@ class PersonForm(forms.ModelForm):
         self.fields["organization"].queryset = (
             organizations if organizations is not None else Organization.objects.all()
         )
+        add_version_field(self, self.instance)
         _style(self)
 
 
@@ -129,6 +132,7 @@ class TagForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance)
         _style(self)
 
 

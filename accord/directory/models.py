@@ -3,8 +3,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from accord.core.versions import Versioned
 
-class Tag(models.Model):
+
+class Tag(Versioned):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=300, blank=True)
@@ -24,7 +26,7 @@ class Tag(models.Model):
         return reverse("directory:tag_detail", args=[self.pk])
 
 
-class Organization(models.Model):
+class Organization(Versioned):
     class Kind(models.TextChoices):
         STARTUP = "startup", "startup"
         SCALEUP = "scaleup", "scale-up"
@@ -107,7 +109,7 @@ class Organization(models.Model):
         return reverse("directory:organization_detail", args=[self.pk])
 
 
-class Person(models.Model):
+class Person(Versioned):
     class Relation(models.TextChoices):
         EMPLOYEE = "employee", "employee"
         BOARD = "board", "board member"

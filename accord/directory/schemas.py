@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.directory.models import Organization, Person
 from accord.directory.normalize import country_code
 
@@ -70,6 +71,7 @@ class OrganizationOut(Schema):
     tags: list[TagRef]
     external_ids: list[ExternalIdOut]
     is_self: bool
+    version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -88,6 +90,7 @@ class PersonOut(Schema):
     city: str
     notes: str
     tags: list[TagRef]
+    version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -97,6 +100,7 @@ class TagOut(Schema):
     name: str
     slug: str
     description: str
+    version: int = Field(..., description=VERSION_OUT)
     organization_count: int
     person_count: int
 
@@ -104,7 +108,7 @@ class TagOut(Schema):
 # Input. Every field of a PATCH schema is optional; only the fields sent are changed.
 
 
-class OrganizationPatch(Schema):
+class OrganizationFields(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: Organization.Kind | None = None
     country: str | None = Field(None, description="ISO 3166 code or country name")
@@ -121,11 +125,15 @@ class OrganizationPatch(Schema):
     _check_tags = field_validator("tags")(_tag_names)
 
 
-class OrganizationIn(OrganizationPatch):
+class OrganizationPatch(OrganizationFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class OrganizationIn(OrganizationFields):
     name: str = Field(..., min_length=1, max_length=200)
 
 
-class PersonPatch(Schema):
+class PersonFields(Schema):
     full_name: str | None = Field(None, min_length=1, max_length=200)
     organization: int | None = Field(None, description="Id of the organization")
     title: str | None = Field(None, max_length=200)
@@ -143,17 +151,25 @@ class PersonPatch(Schema):
     _check_tags = field_validator("tags")(_tag_names)
 
 
-class PersonIn(PersonPatch):
+class PersonPatch(PersonFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class PersonIn(PersonFields):
     full_name: str = Field(..., min_length=1, max_length=200)
 
 
-class TagPatch(Schema):
+class TagFields(Schema):
     name: str | None = Field(None, min_length=1, max_length=80)
     slug: str | None = Field(None, max_length=80, pattern=r"^[-a-zA-Z0-9_]*$")
     description: str | None = Field(None, max_length=300)
 
 
-class TagIn(TagPatch):
+class TagPatch(TagFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class TagIn(TagFields):
     name: str = Field(..., min_length=1, max_length=80)
 
 

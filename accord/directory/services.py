@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from accord.core import audit
+from accord.core import audit, versions
 from accord.core.models import AuditEvent
 from accord.directory.models import ExternalId, Organization, Person, Tag
 from accord.directory.normalize import normalize_domain, normalize_name, normalize_website
@@ -68,8 +68,27 @@ def _set_tags(instance: Organization | Person, tags: Iterable[Tag]) -> None:
     tags = list(tags)
     instance.tags.set(tags)
     if isinstance(instance, Organization):
-        instance.tag_names = " ".join(sorted(t.name for t in tags))[:1000]
+        instance.tag_names = _tag_names(tags)
         instance.save(update_fields=["tag_names"])
+
+
+def _tag_names(tags: Iterable[Tag]) -> str:
+    return " ".join(sorted(t.name for t in tags))[:1000]
+
+
+def _submitted(
+    data: Mapping[str, Any], fields: Iterable[str], tags: list[Tag] | None
+) -> dict[str, Any]:
+    submitted = {name: data[name] for name in fields if name in data}
+    if tags is not None:
+        submitted["tags"] = tags
+    return submitted
+
+
+def _tags_change(instance: Organization | Person, tags: list[Tag] | None) -> bool:
+    return tags is not None and {t.pk for t in tags} != set(
+        instance.tags.values_list("pk", flat=True)
+    )
 
 
 def _audited_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -104,15 +123,28 @@ def organization_update(
     organization: Organization,
     data: Mapping[str, Any],
     tags: Iterable[Tag] | None = None,
+    expected_version: int | None = None,
 ) -> Organization:
+    """Change the fields in `data` and, when given, the tags; EditConflict if edited since
+    `expected_version` was read."""
     before = _audited_values(organization, ORGANIZATION_FIELDS)
+    loaded = versions.loaded(organization)
+    tags = None if tags is None else list(tags)
     _assign(organization, data, ORGANIZATION_FIELDS)
     _prepare_organization(organization)
     organization.full_clean()
-    changed = [f for f in ORGANIZATION_FIELDS if f in data]
-    organization.save(update_fields=[*changed, "normalized_name", "domain", "updated_at"])
-    if tags is not None:
-        _set_tags(organization, tags)
+    tags_changed = _tags_change(organization, tags)
+    if tags_changed:
+        organization.tag_names = _tag_names(tags or [])
+    versions.save_changes(
+        organization,
+        loaded,
+        submitted=_submitted(data, ORGANIZATION_FIELDS, tags),
+        expected_version=expected_version,
+        related_changed=tags_changed,
+    )
+    if tags_changed:
+        organization.tags.set(tags or [])
     changes = audit.diff(before, _audited_values(organization, ORGANIZATION_FIELDS))
     if changes:
         audit.record(
@@ -151,6 +183,9 @@ def organization_merge(*, actor: Any, keep: Organization, duplicate: Organizatio
         raise ValidationError("An organization cannot be merged into itself.")
     if duplicate.is_self:
         raise ValidationError("Our own company cannot be merged away; merge the other into it.")
+    # Locked, so an edit of `keep` racing the merge waits, then finds a new version (refused).
+    keep = Organization.objects.select_for_update().get(pk=keep.pk)
+    loaded = versions.loaded(keep)
     moved: dict[str, int] = {}
     for relation in Organization._meta.related_objects:
         if relation.many_to_many or relation.one_to_one:
@@ -169,8 +204,10 @@ def organization_merge(*, actor: Any, keep: Organization, duplicate: Organizatio
     }
     _assign(keep, filled, filled)
     _prepare_organization(keep)
-    keep.save()
-    _set_tags(keep, {*keep.tags.all(), *duplicate.tags.all()})
+    tags = list({*keep.tags.all(), *duplicate.tags.all()})
+    keep.tag_names = _tag_names(tags)
+    versions.save_changes(keep, loaded, submitted=filled, related_changed=True)
+    keep.tags.set(tags)
     changes = audit.diff(before, _audited_values(keep, ORGANIZATION_FIELDS))
     audit.record(
         actor=actor,
@@ -221,15 +258,30 @@ def person_create(*, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = 
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, data: Mapping[str, Any], tags: Iterable[Tag] | None = None
+    *,
+    actor: Any,
+    person: Person,
+    data: Mapping[str, Any],
+    tags: Iterable[Tag] | None = None,
+    expected_version: int | None = None,
 ) -> Person:
+    """Change the fields in `data` and, when given, the tags; EditConflict if edited since
+    `expected_version` was read."""
     before = _audited_values(person, PERSON_FIELDS)
+    loaded = versions.loaded(person)
+    tags = None if tags is None else list(tags)
     _assign(person, data, PERSON_FIELDS)
     person.full_clean()
-    changed = [f for f in PERSON_FIELDS if f in data]
-    person.save(update_fields=[*changed, "updated_at"])
-    if tags is not None:
-        _set_tags(person, tags)
+    tags_changed = _tags_change(person, tags)
+    versions.save_changes(
+        person,
+        loaded,
+        submitted=_submitted(data, PERSON_FIELDS, tags),
+        expected_version=expected_version,
+        related_changed=tags_changed,
+    )
+    if tags_changed:
+        person.tags.set(tags or [])
     changes = audit.diff(before, _audited_values(person, PERSON_FIELDS))
     if changes:
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=person, changes=changes)
@@ -270,11 +322,17 @@ def tag_create(*, actor: Any, data: Mapping[str, Any]) -> Tag:
 
 
 @transaction.atomic
-def tag_update(*, actor: Any, tag: Tag, data: Mapping[str, Any]) -> Tag:
+def tag_update(
+    *, actor: Any, tag: Tag, data: Mapping[str, Any], expected_version: int | None = None
+) -> Tag:
+    """Change the fields in `data`; EditConflict if edited since `expected_version` was read."""
     before = _tag_values(tag)
+    loaded = versions.loaded(tag)
     _assign(tag, data, TAG_FIELDS)
     tag.full_clean()
-    tag.save()
+    versions.save_changes(
+        tag, loaded, submitted=_submitted(data, TAG_FIELDS, None), expected_version=expected_version
+    )
     changes = audit.diff(before, _tag_values(tag))
     if changes:
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=tag, changes=changes)

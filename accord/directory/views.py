@@ -10,7 +10,8 @@ from django_tables2 import RequestConfig
 
 from accord.core import policy
 from accord.core.audit import history_of
-from accord.core.forms import add_validation_errors
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory import selectors, services
 from accord.directory.exporting import ORGANIZATION_COLUMNS, PERSON_COLUMNS, export_response
@@ -78,8 +79,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _organization_form(request: HttpRequest, organization: Organization | None) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=organization)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("tags", "version")}
         tags = form.cleaned_data["tags"]
         try:
             if organization is None:
@@ -90,10 +92,17 @@ def _organization_form(request: HttpRequest, organization: Organization | None) 
                 # The form was bound to the instance; reload so the audit sees the stored values.
                 stored = Organization.objects.get(pk=organization.pk)
                 organization = services.organization_update(
-                    actor=request.user, organization=stored, data=data, tags=tags
+                    actor=request.user,
+                    organization=stored,
+                    data=data,
+                    tags=tags,
+                    expected_version=form.cleaned_data["version"],
                 )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            status = 409
         else:
             messages.success(request, f"{organization.name} was saved.")
             return redirect(organization)
@@ -106,6 +115,7 @@ def _organization_form(request: HttpRequest, organization: Organization | None) 
             "object": organization,
             "countries": OrganizationForm.country_list(),
         },
+        status=status,
     )
 
 
@@ -217,8 +227,9 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
         initial=initial,
         organizations=selectors.organizations_visible(request.user),
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "tags"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("tags", "version")}
         try:
             if person is None:
                 person = services.person_create(
@@ -227,16 +238,22 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
             else:
                 stored = Person.objects.get(pk=person.pk)
                 person = services.person_update(
-                    actor=request.user, person=stored, data=data, tags=form.cleaned_data["tags"]
+                    actor=request.user,
+                    person=stored,
+                    data=data,
+                    tags=form.cleaned_data["tags"],
+                    expected_version=form.cleaned_data["version"],
                 )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            status = 409
         else:
             messages.success(request, f"{person.full_name} was saved.")
             return redirect(person)
-    return render(
-        request, "directory/person_form.html", {**SECTION, "form": form, "object": person}
-    )
+    context = {**SECTION, "form": form, "object": person}
+    return render(request, "directory/person_form.html", context, status=status)
 
 
 @access(policy.DIRECTORY_CHANGE)
@@ -293,19 +310,29 @@ def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _tag_form(request: HttpRequest, tag: Tag | None) -> HttpResponse:
     form = TagForm(request.POST or None, instance=tag)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             if tag is None:
                 tag = services.tag_create(actor=request.user, data=form.cleaned_data)
             else:
                 stored = Tag.objects.get(pk=tag.pk)
-                tag = services.tag_update(actor=request.user, tag=stored, data=form.cleaned_data)
+                tag = services.tag_update(
+                    actor=request.user,
+                    tag=stored,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data["version"],
+                )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            status = 409
         else:
             messages.success(request, f"Tag {tag.name} was saved.")
             return redirect(tag)
-    return render(request, "directory/tag_form.html", {**SECTION, "form": form, "object": tag})
+    context = {**SECTION, "form": form, "object": tag}
+    return render(request, "directory/tag_form.html", context, status=status)
 
 
 @access(policy.DIRECTORY_CHANGE)
