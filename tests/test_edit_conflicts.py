@@ -323,3 +323,72 @@ def test_a_merge_is_a_new_version_of_the_organization_kept(personas, org_a, org_
         directory.organization_update(
             actor=personas["admin"], organization=editing, data={"city": "Munich"}
         )
+
+
+# Screening rubrics -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rubric(personas):
+    from accord.screening import rubrics
+
+    return rubrics.rubric_from_template(
+        actor=personas["manager"], template="Technology partner screening"
+    ).version.rubric
+
+
+def criteria_post(rubric, version: int, weights: dict[int, float]) -> dict[str, Any]:
+    from accord.screening import rubrics
+
+    criteria = list(rubrics.current_version(rubric).criteria.all())
+    data: dict[str, Any] = {
+        "version": version,
+        "criteria-TOTAL_FORMS": len(criteria),
+        "criteria-INITIAL_FORMS": len(criteria),
+        "criteria-MIN_NUM_FORMS": 1,
+        "criteria-MAX_NUM_FORMS": 1000,
+    }
+    for i, c in enumerate(criteria):
+        row = {
+            "name": c.name,
+            "description": c.description,
+            "weight": weights.get(i, c.weight),
+            "direction": c.direction,
+            "knockout_threshold": c.knockout_threshold or "",
+            "levels": "\n".join(c.levels),
+        }
+        data |= {f"criteria-{i}-{k}": v for k, v in row.items()}
+    return data
+
+
+def test_two_edits_of_a_rubrics_criteria_from_the_same_version(personas, rubric):
+    from accord.screening import rubrics
+
+    client = client_for(personas["manager"])
+    url = f"/screening/rubrics/{rubric.pk}/edit/"
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    first = client.post(url, criteria_post(rubric, 0, {0: 5}))
+    assert first.status_code == 302
+    saved = [c.weight for c in rubrics.current_version(rubric).criteria.all()]
+
+    refused = client.post(url, criteria_post(rubric, 0, {1: 9}))
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert "changed by someone else" in text and 'data-testid="conflict-criteria"' in text
+    assert 'name="version" value="1"' in text and 'value="9"' in text
+    assert [c.weight for c in rubrics.current_version(rubric).criteria.all()] == saved
+
+
+def test_a_stale_rubric_edit_through_the_api_is_refused(personas, rubric):
+    client = client_for(personas["manager"])
+    path = f"{API}/rubrics/{rubric.pk}"
+    read = client.get(path)
+    assert read["ETag"] == 'W/"0"' and read.json()["edit_version"] == 0
+    saved = send(client, "PATCH", path, {"description": "Ours"}, HTTP_IF_MATCH=read["ETag"])
+    assert saved.status_code == 200 and saved.json()["edit_version"] == 1
+    stale = send(client, "PATCH", path, {"description": "Theirs"}, HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412
+    [detail] = stale.json()["error"]["details"]
+    assert (detail["field"], detail["yours"], detail["theirs"]) == ("description", "Theirs", "Ours")
+    rubric.refresh_from_db()
+    assert rubric.description == "Ours"

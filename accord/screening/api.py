@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from accord.accounts.models import User
-from accord.core import policy
-from accord.core.api_access import api_access
+from accord.core import policy, versions
+from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
 from accord.core.policy import (
     PARTNERSHIP_CHANGE,
@@ -147,6 +147,7 @@ def _rubric_out(rubric: Rubric, notices: list[str] | None = None) -> dict[str, A
         "description": rubric.description,
         "status": rubric.status,
         "version": rubrics.current_version(rubric),
+        "edit_version": rubric.version,
         "notices": notices or [],
     }
 
@@ -161,8 +162,11 @@ def rubric_list(request: HttpRequest):
 
 @router.get("/rubrics/{rubric_id}", response=RubricOut)
 @api_access(SCREENING_VIEW, model=Rubric)
-def rubric_get(request: HttpRequest, rubric_id: int):
-    return _rubric_out(get_visible_or_404(request.auth, Rubric, pk=rubric_id))
+def rubric_get(request: HttpRequest, rubric_id: int, response: HttpResponse):
+    """With its `edit_version` as the ETag: send it in If-Match to edit safely."""
+    rubric = get_visible_or_404(request.auth, Rubric, pk=rubric_id)
+    versions.tag_response(response, rubric)
+    return _rubric_out(rubric)
 
 
 @router.post("/rubrics", response={201: RubricOut})
@@ -185,10 +189,13 @@ def rubric_create(request: HttpRequest, payload: RubricIn):
     return Status(201, _rubric_out(change.version.rubric, change.notices))
 
 
-@router.patch("/rubrics/{rubric_id}", response=RubricOut)
+@router.patch("/rubrics/{rubric_id}", response=RubricOut, openapi_extra=EDIT_OPENAPI)
 @api_access(SCREENING_MANAGE, model=Rubric)
-def rubric_update(request: HttpRequest, rubric_id: int, payload: RubricPatch):
-    """Change a rubric; new criteria on a scored rubric make a new version."""
+def rubric_update(
+    request: HttpRequest, rubric_id: int, payload: RubricPatch, response: HttpResponse
+):
+    """Change a rubric; new criteria on a scored rubric make a new version. Send the
+    `edit_version` read (If-Match or in the body) so an edit made meanwhile is refused."""
     rubric = get_visible_or_404(request.auth, Rubric, pk=rubric_id)
     data = payload.model_dump(exclude_unset=True)
     criteria = data.get("criteria")
@@ -198,13 +205,15 @@ def rubric_update(request: HttpRequest, rubric_id: int, payload: RubricPatch):
         name=data.get("name"),
         description=data.get("description"),
         criteria=criteria,
+        expected_version=versions.expected_version(request, payload.edit_version),
     )
+    versions.tag_response(response, rubric)
     return _rubric_out(rubric, change.notices)
 
 
-@router.post("/rubrics/{rubric_id}/ahp", response=RubricOut)
+@router.post("/rubrics/{rubric_id}/ahp", response=RubricOut, openapi_extra=EDIT_OPENAPI)
 @api_access(SCREENING_MANAGE, model=Rubric)
-def rubric_ahp(request: HttpRequest, rubric_id: int, payload: AHPIn):
+def rubric_ahp(request: HttpRequest, rubric_id: int, payload: AHPIn, response: HttpResponse):
     """Set the weights from an AHP pairwise comparison; a CR above 0.10 comes as a notice."""
     rubric = get_visible_or_404(request.auth, Rubric, pk=rubric_id)
     change, _ = rubrics.rubric_weights_from_ahp(
@@ -212,7 +221,9 @@ def rubric_ahp(request: HttpRequest, rubric_id: int, payload: AHPIn):
         rubric=rubric,
         pairwise=payload.pairwise,
         random_index=payload.random_index,
+        expected_version=versions.expected_version(request, payload.edit_version),
     )
+    versions.tag_response(response, rubric)
     return _rubric_out(rubric, change.notices)
 
 

@@ -13,10 +13,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from accord.core.versions import Versioned
+
 SCALE = (1, 5)  # every criterion is scored on 1..5, each level described
 
 
-class Rubric(models.Model):
+class Rubric(Versioned):
     class Status(models.TextChoices):
         ACTIVE = "active", "active"
         ARCHIVED = "archived", "archived"

@@ -3,6 +3,8 @@ its weights set directly or by AHP pairwise comparison."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.core import policy
-from accord.core.forms import add_validation_errors
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, add_version_field, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.screening import rubrics
 from accord.screening.forms import (
@@ -62,6 +65,11 @@ def rubric_create(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/rubric_form.html", {**SECTION, "form": form}, status=status)
 
 
+def _versioned(form: Any, rubric: Rubric) -> Any:
+    add_version_field(form, rubric)
+    return form
+
+
 def _detail(
     request: HttpRequest,
     rubric: Rubric,
@@ -82,8 +90,9 @@ def _detail(
             "criteria": criteria,
             "versions": rubric.versions.all(),
             "can_manage": policy.can(request.user, policy.SCREENING_MANAGE),
-            "weights_form": weights or WeightsForm(criteria=criteria),
-            "pairwise_form": pairwise or PairwiseForm(criteria=criteria, pairwise=version.pairwise),
+            "weights_form": weights or _versioned(WeightsForm(criteria=criteria), rubric),
+            "pairwise_form": pairwise
+            or _versioned(PairwiseForm(criteria=criteria, pairwise=version.pairwise), rubric),
         },
         status=status,
     )
@@ -107,15 +116,21 @@ def _criteria_with(rubric: Rubric, weights: dict[int, float]) -> list[dict]:
 def rubric_weights(request: HttpRequest, pk: int) -> HttpResponse:
     rubric = get_visible_or_404(request.user, Rubric, pk=pk)
     criteria = list(rubrics.current_version(rubric).criteria.all())
-    form = WeightsForm(request.POST, criteria=criteria)
+    form = _versioned(WeightsForm(request.POST, criteria=criteria), rubric)
     if form.is_valid():
         weights = {c.pk: form.cleaned_data[f"w{c.pk}"] for c in criteria}
         try:
             change = rubrics.rubric_update(
-                actor=request.user, rubric=rubric, criteria=_criteria_with(rubric, weights)
+                actor=request.user,
+                rubric=rubric,
+                criteria=_criteria_with(rubric, weights),
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            return _detail(request, rubric, weights=form, status=409)
         else:
             for notice in change.notices:
                 messages.info(request, notice)
@@ -128,7 +143,7 @@ def rubric_weights(request: HttpRequest, pk: int) -> HttpResponse:
 def rubric_ahp(request: HttpRequest, pk: int) -> HttpResponse:
     rubric = get_visible_or_404(request.user, Rubric, pk=pk)
     criteria = list(rubrics.current_version(rubric).criteria.all())
-    form = PairwiseForm(request.POST, criteria=criteria)
+    form = _versioned(PairwiseForm(request.POST, criteria=criteria), rubric)
     if form.is_valid():
         try:
             change, result = rubrics.rubric_weights_from_ahp(
@@ -136,9 +151,13 @@ def rubric_ahp(request: HttpRequest, pk: int) -> HttpResponse:
                 rubric=rubric,
                 pairwise=form.matrix(),
                 random_index=form.cleaned_data["random_index"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            return _detail(request, rubric, pairwise=form, status=409)
         else:
             summary = (
                 f"Weights from AHP: λmax {result.lambda_max:.3f}, CI {result.ci:.3f}, "
@@ -169,6 +188,9 @@ def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     formset = CriterionFormSet(request.POST or None, initial=initial, prefix="criteria")
     errors: list[str] = []
+    posted = request.POST.get("version", "")
+    context: dict[str, Any] = {"edit_version": rubric.version, "conflict": None}
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and formset.is_valid():
         criteria = [
             {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
@@ -176,17 +198,33 @@ def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         try:
-            change = rubrics.rubric_update(actor=request.user, rubric=rubric, criteria=criteria)
+            change = rubrics.rubric_update(
+                actor=request.user,
+                rubric=rubric,
+                criteria=criteria,
+                expected_version=int(posted) if posted.isdigit() and len(posted) < 10 else None,
+            )
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
+        except EditConflict as conflict:
+            # The criteria typed stay in the formset; the new version makes saving again deliberate.
+            errors.append(str(conflict))
+            context = {"edit_version": conflict.version, "conflict": {"conflict": conflict}}
+            status = 409
         else:
             for notice in change.notices:
                 messages.info(request, notice)
             return redirect("screening:rubric_detail", rubric.pk)
-    status = 422 if request.method == "POST" else 200
     return render(
         request,
         "screening/rubric_edit.html",
-        {**SECTION, "rubric": rubric, "version": version, "formset": formset, "errors": errors},
+        {
+            **SECTION,
+            **context,
+            "rubric": rubric,
+            "version": version,
+            "formset": formset,
+            "errors": errors,
+        },
         status=status,
     )

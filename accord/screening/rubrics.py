@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accord.core import audit, policy
+from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.screening import mcda
 from accord.screening.defaults import LEVELS_BENEFIT, RUBRIC_TEMPLATES
@@ -170,16 +170,30 @@ def rubric_update(
     criteria: Sequence[Mapping[str, Any]] | None = None,
     name: str | None = None,
     description: str | None = None,
+    expected_version: int | None = None,
 ) -> RubricChange:
-    """Change the name, description or criteria; criteria changes version a scored rubric."""
+    """Change the name, description or criteria; criteria changes version a scored rubric.
+
+    Raises EditConflict, changing nothing, when the rubric was edited since `expected_version`
+    (its `version`, not the number of its criteria's RubricVersion) was read.
+    """
     _require(actor)
+    loaded = versions.loaded(rubric)
+    submitted = {
+        name_: value
+        for name_, value in (("name", name), ("description", description))
+        if value is not None
+    }
+    if criteria is not None:
+        submitted["criteria"] = criteria_text(criteria)
+    if expected_version is not None and expected_version != rubric.version:
+        raise versions.conflict(rubric, submitted, _stored_criteria)
     before = {"name": rubric.name, "description": rubric.description}
     if name is not None:
         rubric.name = name.strip()
     if description is not None:
         rubric.description = description
     rubric.full_clean()
-    rubric.save()
     changes = audit.diff(before, {"name": rubric.name, "description": rubric.description})
     version, notices, new = current_version(rubric), [], False
     if criteria is not None:
@@ -196,14 +210,35 @@ def rubric_update(
                     f"Scores exist on version {version.number - 1}; the change is version "
                     f"{version.number}, and earlier assessments keep their criteria."
                 )
+    # Last, conditional on the version loaded: a concurrent edit makes this one roll back whole.
+    versions.save_changes(
+        rubric,
+        loaded,
+        submitted={k: v for k, v in submitted.items() if k != "criteria"},
+        related_changed="criteria" in changes,
+    )
     if changes:
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=rubric, changes=changes)
     return RubricChange(version, new_version=new, notices=notices)
 
 
+def criteria_text(criteria: Sequence[Mapping[str, Any]]) -> str:
+    """The criteria in a line, to show beside another person's when edits conflict."""
+    return "; ".join(f"{c.get('name')} ({float(c.get('weight') or 0):g})" for c in criteria)
+
+
+def _stored_criteria(rubric: Rubric) -> dict[str, str]:
+    return {"criteria": criteria_text(_snapshot(current_version(rubric)))}
+
+
 @transaction.atomic
 def rubric_weights_from_ahp(
-    *, actor: Any, rubric: Rubric, pairwise: Sequence[Sequence[float]], random_index: str = "saaty"
+    *,
+    actor: Any,
+    rubric: Rubric,
+    pairwise: Sequence[Sequence[float]],
+    random_index: str = "saaty",
+    expected_version: int | None = None,
 ) -> tuple[RubricChange, mcda.AhpResult]:
     """Set the weights from a pairwise comparison of the criteria (in their order)."""
     _require(actor)
@@ -221,7 +256,9 @@ def rubric_weights_from_ahp(
         {**{name: getattr(c, name) for name in CRITERION_FIELDS}, "weight": w}
         for c, w in zip(criteria, result.weights, strict=True)
     ]
-    change = rubric_update(actor=actor, rubric=rubric, criteria=data)
+    change = rubric_update(
+        actor=actor, rubric=rubric, criteria=data, expected_version=expected_version
+    )
     version = change.version
     version.weighting = RubricVersion.Weighting.AHP
     version.pairwise = [list(map(float, row)) for row in pairwise]
@@ -248,8 +285,9 @@ def ahp_warning(result: mcda.AhpResult, names: Sequence[str]) -> str:
 def rubric_archive(*, actor: Any, rubric: Rubric) -> Rubric:
     _require(actor)
     if rubric.status != Rubric.Status.ARCHIVED:
+        loaded = versions.loaded(rubric)
         rubric.status = Rubric.Status.ARCHIVED
-        rubric.save(update_fields=["status", "updated_at"])
+        versions.save_changes(rubric, loaded, submitted={"status": rubric.status})
         audit.record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.screening.models import (
     Assessment,
     Criterion,
@@ -92,6 +93,7 @@ class RubricOut(Schema):
     description: str
     status: str
     version: RubricVersionOut
+    edit_version: int = Field(..., description=VERSION_OUT)
     notices: list[str] = Field(default_factory=list)
 
 
@@ -108,6 +110,7 @@ class RubricPatch(Schema):
     criteria: list[CriterionIn] | None = Field(
         None, description="Replaces the criteria; versions the rubric if it has scores"
     )
+    edit_version: int | None = Field(None, ge=0, description=VERSION_IN)
 
 
 class AHPIn(Schema):
@@ -115,6 +118,7 @@ class AHPIn(Schema):
         ..., description="Square matrix of Saaty 1-9 comparisons, criteria in rubric order"
     )
     random_index: str = Field("saaty", description="saaty, saaty-2005 or donegan-dodd")
+    edit_version: int | None = Field(None, ge=0, description=VERSION_IN)
 
 
 # Screenings
