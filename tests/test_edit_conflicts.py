@@ -392,3 +392,28 @@ def test_a_stale_rubric_edit_through_the_api_is_refused(personas, rubric):
     assert (detail["field"], detail["yours"], detail["theirs"]) == ("description", "Theirs", "Ours")
     rubric.refresh_from_db()
     assert rubric.description == "Ours"
+
+
+# Scouting scans ----------------------------------------------------------------------------
+
+
+def test_a_stale_scan_edit_is_refused_and_a_run_is_not_undone(personas):
+    from accord.scouting import services as scouting
+
+    scan = scouting.scan_create(
+        actor=personas["admin"], data={"text": "machine vision for inspection", "top": 10}
+    )
+    client = client_for(personas["admin"])
+    path = f"{API}/scans/{scan.pk}"
+    etag = client.get(path)["ETag"]
+    editing = type(scan).objects.get(pk=scan.pk)
+    scouting.scan_run(actor=personas["admin"], scan=scan)  # a run is not an edit
+    scouting.scan_update(actor=personas["admin"], scan=editing, data={"top": 20})
+    editing.refresh_from_db()
+    assert (editing.run_count, editing.top, editing.version) == (1, 20, 1)
+
+    stale = send(client, "PATCH", path, {"top": 5}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert [d["field"] for d in stale.json()["error"]["details"]] == ["top"]
+    editing.refresh_from_db()
+    assert editing.top == 20

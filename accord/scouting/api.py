@@ -7,11 +7,12 @@ the access policy decides what is read."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from accord.core.api_access import api_access
+from accord.core import versions
+from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
 from accord.core.policy import (
     SCOUTING_MANAGE,
@@ -115,17 +116,24 @@ def scan_create(request: HttpRequest, payload: ScanIn):
 
 @router.get("/scans/{scan_id}", response=ScanOut)
 @api_access(SCOUTING_VIEW, model=Scan)
-def scan_get(request: HttpRequest, scan_id: int):
-    return get_visible_or_404(request.auth, Scan, pk=scan_id)
+def scan_get(request: HttpRequest, scan_id: int, response: HttpResponse):
+    """With its version as the ETag: send it in If-Match to edit safely."""
+    scan = get_visible_or_404(request.auth, Scan, pk=scan_id)
+    versions.tag_response(response, scan)
+    return scan
 
 
-@router.patch("/scans/{scan_id}", response=ScanOut)
+@router.patch("/scans/{scan_id}", response=ScanOut, openapi_extra=EDIT_OPENAPI)
 @api_access(SCOUTING_MANAGE, model=Scan)
-def scan_update(request: HttpRequest, scan_id: int, payload: ScanPatch):
+def scan_update(request: HttpRequest, scan_id: int, payload: ScanPatch, response: HttpResponse):
     """Change the text, mode, filters or size; run it again to see the effect."""
     scan = get_visible_or_404(request.auth, Scan, pk=scan_id)
+    expected = versions.expected_version(request, payload.version)
     data = _scan_data(payload, request=request)
-    return services.scan_update(actor=request.auth, scan=scan, data=data)
+    data.pop("version", None)
+    scan = services.scan_update(actor=request.auth, scan=scan, data=data, expected_version=expected)
+    versions.tag_response(response, scan)
+    return scan
 
 
 @router.post("/scans/{scan_id}/run", response=ScanOut)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from accord.core.versions import Versioned
+
 
 class OrganizationEmbedding(models.Model):
     """An organization's text as a unit vector of `model`; recomputed when the text changes."""
@@ -42,7 +44,7 @@ class IndexState(models.Model):
         return f"{self.model}: {self.count} vectors"
 
 
-class Scan(models.Model):
+class Scan(Versioned):
     """A saved search for partners: the text (a gap's, editable), filters, and its runs."""
 
     class Mode(models.TextChoices):

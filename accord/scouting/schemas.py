@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.scouting.models import Scan, ScanCandidate
 
 
@@ -68,6 +69,7 @@ class ScanPatch(Schema):
     mode: Scan.Mode | None = None
     filters: Filters | None = None
     top: int | None = Field(None, ge=1, le=200)
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
 
 
 class ScanOut(Schema):
@@ -81,6 +83,7 @@ class ScanOut(Schema):
     run_count: int
     last_run_at: dt.datetime | None
     notices: list[str]
+    version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
 
 

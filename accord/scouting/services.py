@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accord.core import audit, policy
+from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import PIPELINE, Partnership, PartnershipParty
@@ -68,12 +68,18 @@ def scan_create(*, actor: Any, data: Mapping[str, Any]) -> Scan:
 
 
 @transaction.atomic
-def scan_update(*, actor: Any, scan: Scan, data: Mapping[str, Any]) -> Scan:
+def scan_update(
+    *, actor: Any, scan: Scan, data: Mapping[str, Any], expected_version: int | None = None
+) -> Scan:
+    """Change the fields in `data`, never a run's results; EditConflict if edited since
+    `expected_version` was read."""
     policy.require(actor, policy.SCOUTING_MANAGE)
     before = _scan_values(scan)
+    loaded = versions.loaded(scan)
     _clean(data, scan)
     scan.full_clean(exclude=["filters"])
-    scan.save()
+    submitted = {name: data[name] for name in SCAN_FIELDS if name in data}
+    versions.save_changes(scan, loaded, submitted=submitted, expected_version=expected_version)
     changes = audit.diff(before, _scan_values(scan))
     if changes:
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=scan, changes=changes)

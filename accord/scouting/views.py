@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.core import policy
-from accord.core.forms import add_validation_errors
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, add_version_field, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.scouting import indexing, services
 from accord.scouting.forms import PromoteForm, RejectForm, ScanForm
@@ -122,15 +123,25 @@ def scan_create(request: HttpRequest) -> HttpResponse:
 def scan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scan = get_visible_or_404(request.user, Scan, pk=pk)
     form = ScanForm(request.POST or None, initial=ScanForm.initial_for(scan))
+    add_version_field(form, scan)
+    conflicted = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.scan_update(actor=request.user, scan=scan, data=form.scan_data())
+            services.scan_update(
+                actor=request.user,
+                scan=scan,
+                data=form.scan_data(),
+                expected_version=form.cleaned_data["version"],
+            )
             services.scan_run(actor=request.user, scan=scan)
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            conflicted = True
         else:
             return redirect(scan.get_absolute_url())
-    status = 422 if form.errors else 200
+    status = 409 if conflicted else 422 if form.errors else 200
     return render(
         request,
         "scouting/scan_form.html",
