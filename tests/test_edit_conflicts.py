@@ -417,3 +417,37 @@ def test_a_stale_scan_edit_is_refused_and_a_run_is_not_undone(personas):
     assert [d["field"] for d in stale.json()["error"]["details"]] == ["top"]
     editing.refresh_from_db()
     assert editing.top == 20
+
+
+# Due diligence -----------------------------------------------------------------------------
+
+
+def test_a_stale_due_diligence_edit_is_refused_on_the_page_and_the_api(personas, partnership):
+    from accord.screening.due_diligence import due_diligence_start, template_install_defaults
+
+    template_install_defaults()
+    item = due_diligence_start(actor=personas["manager"], partnership=partnership)[0]
+    client = client_for(personas["manager"])
+    path = f"{API}/due-diligence-items/{item.pk}"
+    saved = send(client, "PATCH", path, {"evidence": "Audited 2025 accounts", "version": 0})
+    assert saved.status_code == 200 and saved["ETag"] == 'W/"1"'
+
+    stale = send(client, "PATCH", path, {"evidence": "Nothing found", "version": 0})
+    assert stale.status_code == 409
+    assert [d["field"] for d in stale.json()["error"]["details"]] == ["evidence"]
+
+    page = client.post(
+        reverse("screening:duediligenceitem_update", args=[item.pk]),
+        {
+            f"item{item.pk}-title": item.title,
+            f"item{item.pk}-kind": item.kind,
+            f"item{item.pk}-status": item.status,
+            f"item{item.pk}-evidence": "Checked twice",
+            f"item{item.pk}-version": "0",
+        },
+    )
+    assert page.status_code == 409
+    text = page.content.decode()
+    assert "Checked twice" in text and "Audited 2025 accounts" in text
+    item.refresh_from_db()
+    assert (item.evidence, item.version) == ("Audited 2025 accounts", 1)

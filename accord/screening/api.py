@@ -75,7 +75,7 @@ def _user(username: str | None, field: str) -> User | None:
 
 
 def _dd_data(payload: Any) -> dict[str, Any]:
-    data = payload.model_dump(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "owner" in data:
         data["owner"] = _user(data["owner"], "owner")
     return data
@@ -120,13 +120,23 @@ def due_diligence_add(request: HttpRequest, partnership_id: int, payload: DueDil
     return Status(201, item)
 
 
-@router.patch("/due-diligence-items/{item_id}", response=DueDiligenceOut)
+@router.patch(
+    "/due-diligence-items/{item_id}", response=DueDiligenceOut, openapi_extra=EDIT_OPENAPI
+)
 @api_access(PARTNERSHIP_CHANGE, model=DueDiligenceItem)
-def due_diligence_update(request: HttpRequest, item_id: int, payload: DueDiligencePatch):
-    """Change an item; `done` needs the evidence of what was checked."""
+def due_diligence_update(
+    request: HttpRequest, item_id: int, payload: DueDiligencePatch, response: HttpResponse
+):
+    """Change an item; `done` needs the evidence of what was checked. Send the `version` read
+    (If-Match or in the body) so an edit made meanwhile is refused rather than overwritten."""
     item = get_visible_or_404(request.auth, DueDiligenceItem, pk=item_id)
+    expected = versions.expected_version(request, payload.version)
     data = _dd_data(payload)
-    return due_diligence.due_diligence_update(actor=request.auth, item=item, data=data)
+    item = due_diligence.due_diligence_update(
+        actor=request.auth, item=item, data=data, expected_version=expected
+    )
+    versions.tag_response(response, item)
+    return item
 
 
 @router.delete("/due-diligence-items/{item_id}", response={204: None})

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accord.core import audit, policy
+from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.partnerships.models import Partnership
 from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
@@ -68,23 +68,40 @@ def due_diligence_add(
 
 @transaction.atomic
 def due_diligence_update(
-    *, actor: Any, item: DueDiligenceItem, data: Mapping[str, Any]
+    *,
+    actor: Any,
+    item: DueDiligenceItem,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
 ) -> DueDiligenceItem:
+    """Change the fields in `data`; EditConflict if edited since `expected_version` was read."""
     _require(actor, item)
-    return _save(actor, item, data, action=AuditEvent.Action.UPDATE)
+    return _save(
+        actor, item, data, action=AuditEvent.Action.UPDATE, expected_version=expected_version
+    )
 
 
 def _save(
-    actor: Any, item: DueDiligenceItem, data: Mapping[str, Any], *, action: str
+    actor: Any,
+    item: DueDiligenceItem,
+    data: Mapping[str, Any],
+    *,
+    action: str,
+    expected_version: int | None = None,
 ) -> DueDiligenceItem:
     before = audit.snapshot(item, ITEM_FIELDS) if item.pk else {}
+    loaded = versions.loaded(item)
     for name in ITEM_FIELDS:
         if name in data:
             setattr(item, name, data[name])
     if item.status == DueDiligenceItem.Status.DONE and not (item.evidence or "").strip():
         raise ValidationError({"evidence": "Say what was checked before marking it done."})
     item.full_clean()
-    item.save()
+    if item.pk is None:
+        item.save()
+    else:
+        submitted = {name: data[name] for name in ITEM_FIELDS if name in data}
+        versions.save_changes(item, loaded, submitted=submitted, expected_version=expected_version)
     changes = audit.diff(before, audit.snapshot(item, ITEM_FIELDS))
     if changes:
         audit.record(actor=actor, action=action, instance=item, changes=changes)

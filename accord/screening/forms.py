@@ -2,6 +2,7 @@ from django import forms
 
 from accord.accounts.models import User
 from accord.core import policy
+from accord.core.forms import add_version_field
 from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
 
 
@@ -18,6 +19,7 @@ class DueDiligenceItemForm(forms.ModelForm):
         ).order_by("username")
         self.fields["owner"].required = False
         self.fields["evidence"].required = False
+        add_version_field(self, self.instance)
         for name, field in self.fields.items():
             css = (
                 "form-select form-select-sm"

@@ -244,7 +244,7 @@ class DueDiligenceTemplateItem(models.Model):
         return self.title
 
 
-class DueDiligenceItem(models.Model):
+class DueDiligenceItem(Versioned):
     class Status(models.TextChoices):
         OPEN = "open", "open"
         IN_PROGRESS = "in_progress", "in progress"

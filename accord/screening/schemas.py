@@ -30,6 +30,7 @@ class DueDiligenceOut(Schema):
     owner: str | None
     status: str
     evidence: str
+    version: int = Field(..., description=VERSION_OUT)
     updated_at: dt.datetime
 
     @staticmethod
@@ -37,7 +38,7 @@ class DueDiligenceOut(Schema):
         return _username(obj.owner)
 
 
-class DueDiligencePatch(Schema):
+class DueDiligenceFields(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: DueDiligenceKind | None = None
     owner: str | None = Field(None, description="Username of an internal user")
@@ -45,7 +46,11 @@ class DueDiligencePatch(Schema):
     evidence: str | None = None
 
 
-class DueDiligenceIn(DueDiligencePatch):
+class DueDiligencePatch(DueDiligenceFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class DueDiligenceIn(DueDiligenceFields):
     title: str | None = Field(None, min_length=1, max_length=200)
 
 

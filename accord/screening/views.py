@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.core import policy
-from accord.core.forms import add_validation_errors
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.partnerships.models import Partnership
 from accord.screening import due_diligence
@@ -118,9 +119,14 @@ def duediligenceitem_update(request: HttpRequest, pk: int) -> HttpResponse:
         data: dict[str, Any] = form.cleaned_data
         item.refresh_from_db()  # the form wrote into the instance; the service diffs from here
         try:
-            due_diligence.due_diligence_update(actor=request.user, item=item, data=data)
+            due_diligence.due_diligence_update(
+                actor=request.user, item=item, data=data, expected_version=data["version"]
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            return _page(request, item.partnership, forms={item.pk: form}, status=409)
         else:
             return redirect(_url(item.partnership))
     return _page(request, item.partnership, forms={item.pk: form}, status=422)
