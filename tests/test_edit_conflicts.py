@@ -451,3 +451,50 @@ def test_a_stale_due_diligence_edit_is_refused_on_the_page_and_the_api(personas,
     assert "Checked twice" in text and "Audited 2025 accounts" in text
     item.refresh_from_db()
     assert (item.evidence, item.version) == ("Audited 2025 accounts", 1)
+
+
+# Two requests at once ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_edits_of_the_same_version_one_wins_one_is_refused(personas, org_a):
+    import threading
+
+    from django.db import connections, transaction
+
+    services.gates_install_defaults()
+    partnership = services.partnership_create(
+        actor=personas["manager"], data={"title": "Vision alliance", "type": "rd_alliance"}
+    )
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def edit(title: str) -> None:
+        try:
+            with transaction.atomic():
+                loaded = Partnership.objects.get(pk=partnership.pk)
+                barrier.wait(timeout=10)  # both have read version 0 before either writes
+                services.partnership_update(
+                    actor=personas["manager"],
+                    partnership=loaded,
+                    data={"title": title},
+                    expected_version=0,
+                )
+            outcomes[title] = "saved"
+        except EditConflict as conflict:
+            outcomes[title] = conflict
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(t,)) for t in ("Alpha", "Beta")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    winner = [t for t, o in outcomes.items() if o == "saved"]
+    losers = [o for o in outcomes.values() if isinstance(o, EditConflict)]
+    assert len(winner) == 1 and len(losers) == 1, outcomes
+    partnership.refresh_from_db()
+    assert (partnership.title, partnership.version) == (winner[0], 1)
+    assert [(c.field, c.theirs) for c in losers[0].conflicts] == [("title", winner[0])]
