@@ -498,3 +498,36 @@ def test_two_concurrent_edits_of_the_same_version_one_wins_one_is_refused(person
     partnership.refresh_from_db()
     assert (partnership.title, partnership.version) == (winner[0], 1)
     assert [(c.field, c.theirs) for c in losers[0].conflicts] == [("title", winner[0])]
+
+
+# Users -------------------------------------------------------------------------------------
+
+
+def test_an_edit_of_a_user_keeps_a_password_changed_meanwhile(personas):
+    from accord.accounts import services as accounts
+    from accord.accounts.models import User
+
+    viewer = personas["viewer"]
+    editing = User.objects.get(pk=viewer.pk)
+    accounts.user_set_password(
+        actor=viewer, user=User.objects.get(pk=viewer.pk), password="a-new-long-passphrase-9"
+    )
+    accounts.user_update(actor=personas["admin"], user=editing, data={"first_name": "Vera"})
+    viewer.refresh_from_db()
+    assert viewer.check_password("a-new-long-passphrase-9") and viewer.first_name == "Vera"
+
+
+def test_two_administrators_editing_one_user(personas):
+    from accord.accounts.models import User
+
+    admin2 = User.objects.create(username="admin2", role="admin", is_staff=True)
+    path = reverse("accounts:user_edit", args=[personas["viewer"].pk])
+    first, second = client_for(personas["admin"]), client_for(admin2)
+    first_page, second_page = first.get(path), second.get(path)
+    assert first.post(path, {**form_values(first_page), "role": "contributor"}).status_code == 302
+    refused = second.post(path, {**form_values(second_page), "last_name": "Lund"})
+    assert refused.status_code == 409
+    conflict = re.search(r'data-testid="conflict-role">(.*?)</tr>', refused.content.decode(), re.S)
+    assert conflict and "contributor" in conflict.group(1)
+    viewer = User.objects.get(pk=personas["viewer"].pk)
+    assert (viewer.role, viewer.last_name, viewer.version) == ("contributor", "", 1)

@@ -6,6 +6,7 @@ from accord.accounts import signin
 from accord.accounts.models import User
 from accord.accounts.services import check_partner_organization
 from accord.core.client_address import client_address
+from accord.core.forms import add_version_field
 from accord.directory.models import Organization
 
 
@@ -92,6 +93,7 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.all()
+        add_version_field(self, self.instance)
         for field in self.fields.values():
             css = (
                 "form-check-input"

@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Q
 
 from accord.core import policy
+from accord.core.versions import Versioned
 
 
-class User(AbstractUser):
+class User(AbstractUser, Versioned):
     class Role(models.TextChoices):
         ADMIN = policy.ADMIN, "administrator"
         EXECUTIVE = policy.EXECUTIVE, "executive"

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.models import ApiToken, User, hash_token
-from accord.core import audit, policy
+from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 
 USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "organization", "is_active")
@@ -68,15 +68,22 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
+def user_update(
+    *, actor: Any, user: User, data: dict[str, Any], expected_version: int | None = None
+) -> User:
+    """Change the fields in `data`, never the password or the last sign-in (a whole-row save
+    would put back a password changed meanwhile); EditConflict if edited since
+    `expected_version` was read."""
     before = audit.snapshot(user, USER_FIELDS)
+    loaded = versions.loaded(user)
     for name in USER_FIELDS:
         if name in data:
             setattr(user, name, data[name])
     check_partner_organization(user.role, user.organization)
     user.is_staff = user.is_superuser = user.role == policy.ADMIN
     user.full_clean(exclude=["password"])
-    user.save()
+    submitted = {name: data[name] for name in USER_FIELDS if name in data}
+    versions.save_changes(user, loaded, submitted=submitted, expected_version=expected_version)
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     if changes:
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=user, changes=changes)

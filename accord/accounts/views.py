@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -16,7 +17,8 @@ from accord.accounts.forms import (
 )
 from accord.accounts.models import ApiToken, SignInEvent, User
 from accord.core import policy
-from accord.core.forms import add_validation_errors
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
 
 
@@ -93,8 +95,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
     form = UserForm(request.POST or None, instance=user)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "password"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("password", "version")}
         password = form.cleaned_data.get("password")
         try:
             if user is None:
@@ -103,17 +106,25 @@ def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
             else:
                 # The form was bound to the instance; reload so the audit sees the stored values.
                 user = User.objects.get(pk=user.pk)
-                services.user_update(actor=request.user, user=user, data=data)
-                if password:
-                    services.user_set_password(actor=request.user, user=user, password=password)
+                with transaction.atomic():  # a refused edit sets no password either
+                    services.user_update(
+                        actor=request.user,
+                        user=user,
+                        data=data,
+                        expected_version=form.cleaned_data["version"],
+                    )
+                    if password:
+                        services.user_set_password(actor=request.user, user=user, password=password)
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            status = 409
         else:
             messages.success(request, f"User {user.username} was saved.")
             return redirect("accounts:user_list")
-    return render(
-        request, "accounts/user_form.html", {"form": form, "object": user, "section": "admin"}
-    )
+    context = {"form": form, "object": user, "section": "admin"}
+    return render(request, "accounts/user_form.html", context, status=status)
 
 
 @access(policy.AUDIT_VIEW)
