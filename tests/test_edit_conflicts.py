@@ -531,3 +531,25 @@ def test_two_administrators_editing_one_user(personas):
     assert conflict and "contributor" in conflict.group(1)
     viewer = User.objects.get(pk=personas["viewer"].pk)
     assert (viewer.role, viewer.last_name, viewer.version) == ("contributor", "", 1)
+
+
+# Stage gates -------------------------------------------------------------------------------
+
+
+def test_two_administrators_editing_one_gate(personas):
+    from accord.accounts.models import User
+    from accord.partnerships.models import StageGate
+
+    gate = StageGate.objects.get(stage="engaging")
+    admin2 = User.objects.create(username="admin2", role="admin", is_staff=True)
+    path = reverse("partnerships:stagegate_edit", args=[gate.pk])
+    first, second = client_for(personas["admin"]), client_for(admin2)
+    first_page, second_page = first.get(path), second.get(path)
+    saved = first.post(path, {**form_values(first_page), "checklist": "NDA signed"})
+    assert saved.status_code == 302
+    refused = second.post(path, {**form_values(second_page), "checklist": "Budget approved"})
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert "Budget approved" in text and "NDA signed" in text
+    gate.refresh_from_db()
+    assert (gate.checklist, gate.version) == (["NDA signed"], 1)

@@ -261,6 +261,7 @@ class GateForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
+        add_version_field(self, gate)
         _style(self)
 
     def clean_checklist(self) -> list[str]:

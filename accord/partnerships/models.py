@@ -146,7 +146,7 @@ class PartnershipParty(models.Model):
         return f"{self.organization} ({self.get_role_display()})"
 
 
-class StageGate(models.Model):
+class StageGate(Versioned):
     """What a partnership needs before it may enter `stage`."""
 
     stage = models.CharField(max_length=20, choices=Stage.choices, unique=True)

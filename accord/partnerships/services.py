@@ -55,6 +55,7 @@ PARTNERSHIP_FIELDS = (
     "notes",
 )
 AUDITED = (*PARTNERSHIP_FIELDS, "stage", "gaps", "team")
+GATE_FIELDS = ("required_fields", "checklist", "approver_role")
 DOCUMENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -248,19 +249,22 @@ def partnership_move(
 
 
 @transaction.atomic
-def gate_update(*, actor: Any, stage: str, data: Mapping[str, Any]) -> StageGate:
+def gate_update(
+    *, actor: Any, stage: str, data: Mapping[str, Any], expected_version: int | None = None
+) -> StageGate:
+    """Change the gate into `stage`; EditConflict if edited since `expected_version`."""
     gate, _ = StageGate.objects.get_or_create(stage=stage)
-    before = audit.snapshot(gate, ["required_fields", "checklist", "approver_role"])
-    for name in ("required_fields", "checklist", "approver_role"):
+    before = audit.snapshot(gate, GATE_FIELDS)
+    loaded = versions.loaded(gate)
+    for name in GATE_FIELDS:
         if name in data:
             setattr(gate, name, data[name])
     if gate.approver_role and gate.approver_role not in policy.INTERNAL_ROLES:
         raise ValidationError({"approver_role": f"Unknown role {gate.approver_role!r}."})
     gate.full_clean()
-    gate.save()
-    changes = audit.diff(
-        before, audit.snapshot(gate, ["required_fields", "checklist", "approver_role"])
-    )
+    submitted = {name: data[name] for name in GATE_FIELDS if name in data}
+    versions.save_changes(gate, loaded, submitted=submitted, expected_version=expected_version)
+    changes = audit.diff(before, audit.snapshot(gate, GATE_FIELDS))
     if changes:
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=gate, changes=changes)
     return gate

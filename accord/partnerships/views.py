@@ -414,11 +414,20 @@ def stagegate_list(request: HttpRequest) -> HttpResponse:
 def stagegate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     gate = get_visible_or_404(request.user, StageGate, pk=pk)
     form = GateForm(data=request.POST if request.method == "POST" else None, gate=gate)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.gate_update(actor=request.user, stage=gate.stage, data=form.cleaned_data)
+            services.gate_update(
+                actor=request.user,
+                stage=gate.stage,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+            status = 409
         else:
             messages.success(request, f"The gate into {gate.get_stage_display()} was saved.")
             return redirect("partnerships:stagegate_list")
@@ -426,4 +435,5 @@ def stagegate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "partnerships/stagegate_form.html",
         {**SECTION, "form": form, "gate": gate, "events": history_of(gate)[:50]},
+        status=status,
     )
