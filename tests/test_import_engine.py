@@ -252,6 +252,8 @@ def test_reimport_with_a_source_updates_instead_of_duplicating(tmp_path, admin_u
     assert Organization.objects.count() == 2
     acme = Organization.objects.get(name="Acme")
     assert acme.city == "Munich"
+    # A new version only where something changed: an edit loaded before it is refused.
+    assert (acme.version, Organization.objects.get(name="Beta").version) == (1, 0)
     assert ExternalId.objects.get(organization=acme).value == "1"
     update = AuditEvent.objects.get(object_id=str(acme.pk), action="update")
     assert update.changes == {"city": ["Berlin", "Munich"]}

@@ -200,7 +200,11 @@ def _write_updates(
                 setattr(instance, attname, value)
             spec.prepare(instance, update.tags if update.tags is not None else update.old_tags)
             instance.updated_at = now
-            changed_fields |= set(update.data) | _derived_fields(spec)
+            if update.data or update.tags is not None:
+                # A new version, so that an edit form loaded before the import is refused
+                # rather than putting the imported values back.
+                instance.version += 1
+            changed_fields |= set(update.data) | _derived_fields(spec) | {"version"}
             if update.tags is not None:
                 retagged.append(instance.pk)
                 links += _through_rows(spec, instance.pk, update.tags, tags)
