@@ -5,16 +5,16 @@ version and saved by `save_changes`, which writes only the fields that differ fr
 loaded, in one `UPDATE ... SET fields, version = version + 1 WHERE pk = ... AND version = ...`.
 When the version read is no longer the stored one, nothing is written and `EditConflict` says,
 per field, what the user submitted and what is stored now. Pages carry the version in a hidden
-field; the API in `If-Match` (`W/"<version>"`, the ETag of a GET) or a `version` body field.
+field; the API in `If-Match` (`W/"<version>"`, the ETag of a GET) or a `version` body field
+(`edit_version` for rubrics, whose `version` names the criteria's version). Without either, an
+API edit still writes only the fields sent, so existing clients keep working.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -69,14 +69,13 @@ class FieldConflict:
 
 
 def shown(value: Any) -> str:
+    """A value as a person reads it beside another: related objects by name, lists joined."""
     if value is None or value == "" or value == []:
         return "(empty)"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple | set):
         return ", ".join(sorted(shown(v) for v in value))
-    if isinstance(value, dt.date | Decimal):
-        return str(value)
     return str(value)
 
 
