@@ -162,6 +162,13 @@ def organization_delete(*, actor: Any, organization: Organization) -> None:
         raise ValidationError(
             "Partner users belong to this organization; move or remove them first."
         )
+    parties = organization.partnership_parties.select_related("partnership")
+    titles = sorted({party.partnership.title for party in parties})
+    if titles:
+        raise ValidationError(
+            f"{organization.name} is a party to {len(titles)} partnership(s): "
+            f"{', '.join(titles)}; remove it from them first."
+        )
     before = _audited_values(organization, ORGANIZATION_FIELDS)
     audit.record(
         actor=actor,
