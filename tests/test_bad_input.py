@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from accord.directory import services as directory
 from accord.directory.models import Organization
@@ -57,3 +59,34 @@ def test_deleting_a_party_on_the_page_names_the_partnership(admin_client, partne
     assert response.status_code == 200
     assert "Vision alliance" in response.content.decode()
     assert Organization.objects.filter(pk=party.pk).exists()
+
+
+# Control characters: cleaned on the way in and on the way out
+
+
+def test_xlsx_export_survives_a_control_character_in_a_value(admin_client, admin_user):
+    org = directory.organization_create(actor=admin_user, data={"name": "Clean"})
+    Organization.objects.filter(pk=org.pk).update(description="bell\x07 and\x1b escape")
+    response = admin_client.get("/directory/organizations/?export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    descriptions = [row[10] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert descriptions == ["bell and escape"]
+
+
+def test_control_characters_are_dropped_from_text_on_the_way_in(manager_api):
+    body = {"name": "Tab\tand\x00null\x0b", "description": "line\nbreak\x1f kept"}
+    response = send(manager_api, "POST", f"{API}/organizations", body)
+    assert response.status_code == 201, response.content
+    org = Organization.objects.get(pk=response.json()["id"])
+    assert org.name == "Tab\tandnull"
+    assert org.description == "line\nbreak kept"
+
+
+def test_control_characters_are_dropped_from_imported_cells(tmp_path):
+    from accord.directory.importing.readers import read_table
+
+    path = tmp_path / "orgs.csv"
+    path.write_text("name,description\nBell\x07 Co,a\x1b b\n", encoding="utf-8")
+    table = read_table(path)
+    assert [row.values for row in table.rows] == [{"name": "Bell Co", "description": "a b"}]

@@ -11,6 +11,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from accord.core.text import clean_text
+
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 Column = tuple[str, Callable[[Any], Any]]
@@ -19,8 +21,10 @@ Column = tuple[str, Callable[[Any], Any]]
 def safe_cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = clean_text(value)
+        if value.startswith(_FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 from django.conf import settings
 
+from accord.core.text import clean_text
 from accord.directory.importing.errors import RowError
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
@@ -143,6 +144,7 @@ def _add_row(table: Table, number: int, cells: list[str]) -> None:
             )
         )
         return
+    cells = [clean_text(c) for c in cells]
     table.rows.append(SourceRow(number, dict(zip(headers, cells, strict=False))))
 
 
@@ -246,7 +248,7 @@ def read_jsonl(text: str, table: Table) -> Table:
                 values[str(key)] = json.dumps(cell)
             else:
                 values[str(key)] = _cell_text(cell)
-        table.rows.append(SourceRow(number, values))
+        table.rows.append(SourceRow(number, {k: clean_text(v) for k, v in values.items()}))
     if not parsed and not table.errors:
         table.fail("the file is empty")
     return table
