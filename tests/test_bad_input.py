@@ -14,6 +14,7 @@ from accord.directory import services as directory
 from accord.directory.models import Organization
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
+from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from tests.conftest import client_for
 
 API = "/api/v1"
@@ -90,3 +91,58 @@ def test_control_characters_are_dropped_from_imported_cells(tmp_path):
     path.write_text("name,description\nBell\x07 Co,a\x1b b\n", encoding="utf-8")
     table = read_table(path)
     assert [row.values for row in table.rows] == [{"name": "Bell Co", "description": "a b"}]
+
+
+# Null for a text column that is NOT NULL
+
+
+@pytest.mark.parametrize("field", ["value_for_us", "ip_terms", "notes", "fees"])
+def test_null_for_a_partnership_text_field_is_422_naming_it(manager_api, partnership, field):
+    response = send(manager_api, "PATCH", f"{API}/partnerships/{partnership.pk}", {field: None})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == [field]
+    created = send(
+        manager_api,
+        "POST",
+        f"{API}/partnerships",
+        {"title": "Other", "type": "rd_alliance", field: None},
+    )
+    assert created.status_code == 422
+    assert Partnership.objects.count() == 1
+
+
+def test_null_for_an_organization_description_is_422(manager_api, party):
+    response = send(manager_api, "PATCH", f"{API}/organizations/{party.pk}", {"description": None})
+    assert response.status_code == 422
+
+
+# A JSON body that is not an object
+
+
+@pytest.fixture
+def every_patchable(admin_user, partnership, party) -> dict[str, int]:
+    priority = StrategicPriority.objects.create(title="Grow", horizon_year=2030)
+    gap = CapabilityGap.objects.create(priority=priority, title="Vision")
+    play = PartnershipPlay.objects.create(title="Buy vision", type="rd_alliance")
+    person = directory.person_create(actor=admin_user, data={"full_name": "Ada L"})
+    tag = directory.tags_get_or_create(actor=admin_user, names=["robots"])[0]
+    return {
+        "organizations": party.pk,
+        "people": person.pk,
+        "tags": tag.pk,
+        "priorities": priority.pk,
+        "gaps": gap.pk,
+        "plays": play.pk,
+        "partnerships": partnership.pk,
+    }
+
+
+@pytest.mark.parametrize("body", [[1, 2], "text", 3, True])
+def test_a_patch_body_that_is_not_an_object_is_422(admin_user, every_patchable, body):
+    api = client_for(admin_user)
+    for resource, pk in every_patchable.items():
+        response = api.generic(
+            "PATCH", f"{API}/{resource}/{pk}", json.dumps(body), content_type="application/json"
+        )
+        assert response.status_code == 422, (resource, response.status_code)
+        assert response.json()["error"]["details"][0]["message"]

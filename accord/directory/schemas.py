@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.directory.models import Organization, Person
 from accord.directory.normalize import country_code
@@ -108,17 +109,17 @@ class TagOut(Schema):
 # Input. Every field of a PATCH schema is optional; only the fields sent are changed.
 
 
-class OrganizationFields(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
+class OrganizationFields(InputSchema):
+    name: str = Text(min_length=1, max_length=200)
     kind: Organization.Kind | None = None
-    country: str | None = Field(None, description="ISO 3166 code or country name")
-    city: str | None = Field(None, max_length=120)
-    website: str | None = Field(None, max_length=300)
+    country: str = Text(description="ISO 3166 code or country name")
+    city: str = Text(max_length=120)
+    website: str = Text(max_length=300)
     founded_year: int | None = Field(None, ge=1000, le=2100)
-    size_band: Organization.SizeBand | Literal[""] | None = None
-    stage: Organization.Stage | Literal[""] | None = None
-    one_liner: str | None = Field(None, max_length=300)
-    description: str | None = None
+    size_band: Organization.SizeBand | Literal[""] = Text()
+    stage: Organization.Stage | Literal[""] = Text()
+    one_liner: str = Text(max_length=300)
+    description: str = Text()
     tags: list[str] | None = Field(None, description="Tag names; missing tags are created")
 
     _check_country = field_validator("country")(_country)
@@ -133,18 +134,18 @@ class OrganizationIn(OrganizationFields):
     name: str = Field(..., min_length=1, max_length=200)
 
 
-class PersonFields(Schema):
-    full_name: str | None = Field(None, min_length=1, max_length=200)
+class PersonFields(InputSchema):
+    full_name: str = Text(min_length=1, max_length=200)
     organization: int | None = Field(None, description="Id of the organization")
-    title: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=50)
+    title: str = Text(max_length=200)
+    email: str = Text(max_length=254)
+    phone: str = Text(max_length=50)
     is_internal: bool | None = None
     relation: Person.Relation | None = None
-    linkedin_url: str | None = Field(None, max_length=300)
-    country: str | None = Field(None, description="ISO 3166 code or country name")
-    city: str | None = Field(None, max_length=120)
-    notes: str | None = None
+    linkedin_url: str = Text(max_length=300)
+    country: str = Text(description="ISO 3166 code or country name")
+    city: str = Text(max_length=120)
+    notes: str = Text()
     tags: list[str] | None = Field(None, description="Tag names; missing tags are created")
 
     _check_country = field_validator("country")(_country)
@@ -159,10 +160,10 @@ class PersonIn(PersonFields):
     full_name: str = Field(..., min_length=1, max_length=200)
 
 
-class TagFields(Schema):
-    name: str | None = Field(None, min_length=1, max_length=80)
-    slug: str | None = Field(None, max_length=80, pattern=r"^[-a-zA-Z0-9_]*$")
-    description: str | None = Field(None, max_length=300)
+class TagFields(InputSchema):
+    name: str = Text(min_length=1, max_length=80)
+    slug: str = Text(max_length=80, pattern=r"^[-a-zA-Z0-9_]*$")
+    description: str = Text(max_length=300)
 
 
 class TagPatch(TagFields):

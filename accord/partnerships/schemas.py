@@ -13,6 +13,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.partnerships.models import PartnershipParty, Stage, Visibility
 from accord.strategy.models import PartnershipType
@@ -185,13 +186,13 @@ class WorkspacePartnershipOut(WorkspacePartnershipRef):
 # Input. Every field of a PATCH schema is optional; only the fields sent are changed.
 
 
-class PartyIn(Schema):
+class PartyIn(InputSchema):
     organization: int | str = Field(..., description="Organization id or SOURCE:EXTERNAL_ID")
     role: PartnershipParty.Role = PartnershipParty.Role.PARTNER
 
 
-class PartnershipFields(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
+class PartnershipFields(InputSchema):
+    title: str = Text(min_length=1, max_length=200)
     type: PartnershipType | None = None
     parties: list[PartyIn] | None = Field(None, description="Replaces the parties when given")
     gaps: list[int] | None = Field(None, description="Ids of capability gaps")
@@ -199,25 +200,25 @@ class PartnershipFields(Schema):
     owner: UserRef | None = Field(None, description="Username or id of an internal user")
     executive_sponsor: UserRef | None = Field(None, description="Username or id")
     team: list[UserRef] | None = Field(None, description="Usernames or ids")
-    value_for_us: str | None = None
-    value_for_partner: str | None = None
+    value_for_us: str = Text()
+    value_for_partner: str = Text()
     signed_on: dt.date | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     renewal_notice_days: int | None = Field(None, ge=0, le=3650)
-    ip_terms: str | None = None
-    exclusivity: str | None = Field(None, max_length=300)
+    ip_terms: str = Text()
+    exclusivity: str = Text(max_length=300)
     nda_signed_on: dt.date | None = None
     nda_expires_on: dt.date | None = None
     budget: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     committed_fte: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     next_review_date: dt.date | None = None
     is_confidential: bool | None = None
-    equity_split: str | None = Field(None, max_length=300)
-    fees: str | None = Field(None, max_length=300)
-    working_groups: str | None = None
-    voting_rules: str | None = None
-    notes: str | None = None
+    equity_split: str = Text(max_length=300)
+    fees: str = Text(max_length=300)
+    working_groups: str = Text()
+    voting_rules: str = Text()
+    notes: str = Text()
 
 
 class PartnershipPatch(PartnershipFields):
@@ -229,7 +230,7 @@ class PartnershipIn(PartnershipFields):
     type: PartnershipType
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to_stage: Stage
     reason: str = Field("", max_length=5000)
     confirmed: list[str] = Field(default_factory=list, description="Checklist items confirmed")
@@ -238,13 +239,13 @@ class TransitionIn(Schema):
     )
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     # Optional here so that a caller who may not see the partnership gets 404, not 422.
     body: str = Field("", max_length=20_000)
     visibility: Visibility = Visibility.INTERNAL
 
 
-class WorkspaceNoteIn(Schema):
+class WorkspaceNoteIn(InputSchema):
     body: str = Field("", max_length=20_000)
 
 

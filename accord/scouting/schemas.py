@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.scouting.models import Scan, ScanCandidate
 
@@ -54,7 +55,7 @@ class Filters(Schema):
     founded_to: int | None = None
 
 
-class ScanIn(Schema):
+class ScanIn(InputSchema):
     text: str | None = Field(None, description="The need; the gap's own text when omitted")
     gap: int | None = Field(None, description="Id of the capability gap scouted for")
     title: str = Field("", max_length=200)
@@ -63,9 +64,9 @@ class ScanIn(Schema):
     top: int = Field(30, ge=1, le=200)
 
 
-class ScanPatch(Schema):
-    text: str | None = None
-    title: str | None = Field(None, max_length=200)
+class ScanPatch(InputSchema):
+    text: str = Text()
+    title: str = Text(max_length=200)
     mode: Scan.Mode | None = None
     filters: Filters | None = None
     top: int | None = Field(None, ge=1, le=200)
@@ -115,11 +116,11 @@ class CandidateQuery(Schema):
     new: bool | None = Field(None, description="Only those found first by the latest run")
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: str = Field("", description="Why; required")
 
 
-class PromoteIn(Schema):
+class PromoteIn(InputSchema):
     play: int | None = Field(None, description="Id of the play; the gap's only play by default")
     type: str | None = Field(None, description="Partnership type; the play's by default")
     title: str = Field("", max_length=200)

@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.screening.models import (
     Assessment,
@@ -38,12 +39,12 @@ class DueDiligenceOut(Schema):
         return _username(obj.owner)
 
 
-class DueDiligenceFields(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
+class DueDiligenceFields(InputSchema):
+    title: str = Text(min_length=1, max_length=200)
     kind: DueDiligenceKind | None = None
     owner: str | None = Field(None, description="Username of an internal user")
     status: DueDiligenceItem.Status | None = None
-    evidence: str | None = None
+    evidence: str = Text()
 
 
 class DueDiligencePatch(DueDiligenceFields):
@@ -51,13 +52,13 @@ class DueDiligencePatch(DueDiligenceFields):
 
 
 class DueDiligenceIn(DueDiligenceFields):
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: str = Text(min_length=1, max_length=200)
 
 
 # Rubrics
 
 
-class CriterionIn(Schema):
+class CriterionIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     description: str = ""
     weight: float = Field(..., description="Any non-negative numbers; normalized to sum 1")
@@ -102,23 +103,23 @@ class RubricOut(Schema):
     notices: list[str] = Field(default_factory=list)
 
 
-class RubricIn(Schema):
+class RubricIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
     template: str | None = Field(None, description="Start from a built-in template instead")
     criteria: list[CriterionIn] | None = None
 
 
-class RubricPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
+class RubricPatch(InputSchema):
+    name: str = Text(min_length=1, max_length=200)
+    description: str = Text()
     criteria: list[CriterionIn] | None = Field(
         None, description="Replaces the criteria; versions the rubric if it has scores"
     )
     edit_version: int | None = Field(None, ge=0, description=VERSION_IN)
 
 
-class AHPIn(Schema):
+class AHPIn(InputSchema):
     pairwise: list[list[float]] = Field(
         ..., description="Square matrix of Saaty 1-9 comparisons, criteria in rubric order"
     )
@@ -129,7 +130,7 @@ class AHPIn(Schema):
 # Screenings
 
 
-class ScreeningIn(Schema):
+class ScreeningIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     rubric: int = Field(..., description="Id of the rubric; its current version is used")
     gap: int | None = Field(None, description="Id of the capability gap screened for")
@@ -149,7 +150,7 @@ class ScreeningOut(Schema):
     created_at: dt.datetime
 
 
-class CandidateIn(Schema):
+class CandidateIn(InputSchema):
     organization: int | None = Field(None, description="Id of the organization")
     partnership: int | None = Field(None, description="Id of a partnership at screening")
     scan_candidate: int | None = Field(None, description="Id of a shortlisted scan candidate")
@@ -162,7 +163,7 @@ class CandidateOut(Schema):
     partnership: int | None = Field(None, alias="partnership_id")
 
 
-class ReviewersIn(Schema):
+class ReviewersIn(InputSchema):
     reviewers: list[str] = Field(..., description="Usernames")
     candidates: list[int] | None = Field(None, description="Candidate ids; all when omitted")
 
@@ -178,14 +179,14 @@ class AssignmentOut(Schema):
         return obj.reviewer.get_username()
 
 
-class ScoreIn(Schema):
+class ScoreIn(InputSchema):
     criterion: int = Field(..., description="Id of the criterion")
     score: int = Field(..., description="1 to 5")
     evidence: str = ""
     confidence: Assessment.Confidence = Assessment.Confidence.MEDIUM
 
 
-class ScoresIn(Schema):
+class ScoresIn(InputSchema):
     scores: list[ScoreIn] = Field(default_factory=list)
     submit: bool = Field(False, description="Submit: every criterion must be scored")
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.strategy.models import (
     CapabilityGap,
@@ -79,9 +80,9 @@ class PlayOut(Schema):
 # Input. Every field of a PATCH schema is optional; only the fields sent are changed.
 
 
-class PriorityFields(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
+class PriorityFields(InputSchema):
+    title: str = Text(min_length=1, max_length=200)
+    description: str = Text()
     horizon_year: int | None = Field(None, description="This year to 15 years ahead, on create")
     owner: int | None = Field(None, description="Id of an internal user")
     weight: int | None = Field(None, ge=1, le=100)
@@ -97,12 +98,12 @@ class PriorityIn(PriorityFields):
     horizon_year: int = Field(..., description="This year to 15 years ahead")
 
 
-class GapFields(Schema):
+class GapFields(InputSchema):
     priority: int | None = Field(None, description="Id of the strategic priority")
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: str = Text(min_length=1, max_length=200)
     kind: CapabilityGap.Kind | None = None
     importance: int | None = Field(None, ge=1, le=5)
-    description: str | None = None
+    description: str = Text()
     target_date: dt.date | None = Field(None, description="Not in the past, on create")
     status: CapabilityGap.Status | None = None
 
@@ -116,11 +117,11 @@ class GapIn(GapFields):
     title: str = Field(..., min_length=1, max_length=200)
 
 
-class PlayFields(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
+class PlayFields(InputSchema):
+    title: str = Text(min_length=1, max_length=200)
     type: PartnershipType | None = None
     gaps: list[int] | None = Field(None, description="Ids of the capability gaps it addresses")
-    objective: str | None = None
+    objective: str = Text()
     budget: Decimal | None = Field(
         None, description="Zero or more", max_digits=14, decimal_places=2
     )
