@@ -38,3 +38,23 @@ def test_docs_and_schema_are_readable_without_signing_in(db):
     assert schema.status_code == 200
     assert schema.json()["paths"].keys() == committed_schema()["paths"].keys()
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_scan_and_screening_candidates_are_documented_each_with_their_own_schema():
+    schema = generated_schema()
+
+    def component(ref: str) -> dict:
+        return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+    def listed(path: str) -> dict:
+        """The properties of one item of the list the operation answers (paged or not)."""
+        response = schema["paths"][path]["get"]["responses"]["200"]
+        body = response["content"]["application/json"]["schema"]
+        if "$ref" in body:
+            body = component(body["$ref"])["properties"]["items"]
+        return component(body["items"]["$ref"])["properties"]
+
+    screening = listed("/api/v1/screenings/{screening_id}/screening-candidates")
+    scan = listed("/api/v1/scans/{scan_id}/candidates")
+    assert "organization_name" in screening and "rank" not in screening
+    assert {"rank", "score", "reasons"} <= scan.keys()

@@ -42,7 +42,6 @@ from accord.screening.schemas import (
     AssessmentOut,
     AssignmentOut,
     CandidateIn,
-    CandidateOut,
     DueDiligenceIn,
     DueDiligenceOut,
     DueDiligencePatch,
@@ -53,6 +52,7 @@ from accord.screening.schemas import (
     RubricOut,
     RubricPatch,
     ScoresIn,
+    ScreeningCandidateOut,
     ScreeningIn,
     ScreeningOut,
     SweepOut,
@@ -279,7 +279,7 @@ def screening_create(request: HttpRequest, payload: ScreeningIn):
     return Status(201, _screenings(request).get(pk=screening.pk))
 
 
-@router.get("/screenings/{screening_id}/screening-candidates", response=list[CandidateOut])
+@router.get("/screenings/{screening_id}/screening-candidates", response=list[ScreeningCandidateOut])
 @api_access(SCREENING_VIEW, model=Screening)
 def candidate_list(request: HttpRequest, screening_id: int):
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
@@ -290,7 +290,9 @@ def candidate_list(request: HttpRequest, screening_id: int):
     )
 
 
-@router.post("/screenings/{screening_id}/screening-candidates", response={201: CandidateOut})
+@router.post(
+    "/screenings/{screening_id}/screening-candidates", response={201: ScreeningCandidateOut}
+)
 @api_access(SCREENING_MANAGE, model=Screening)
 def candidate_add(request: HttpRequest, screening_id: int, payload: CandidateIn):
     """Add an organization, or a partnership at the screening stage."""

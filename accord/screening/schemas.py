@@ -156,7 +156,7 @@ class CandidateIn(InputSchema):
     scan_candidate: int | None = Field(None, description="Id of a shortlisted scan candidate")
 
 
-class CandidateOut(Schema):
+class ScreeningCandidateOut(Schema):
     id: int
     organization: int = Field(..., alias="organization_id")
     organization_name: str = Field(..., alias="organization.name")
