@@ -243,6 +243,10 @@ FILE_UPLOAD_TEMP_DIR = None
 # A request body may exceed the upload limit by this much (form fields, multipart framing);
 # anything larger is refused with 413 before it is read (core.middleware.RequestBodyLimit).
 REQUEST_BODY_MARGIN_BYTES = 1024 * 1024
+# What an XLSX workbook (a zip) may unpack to: a few MB of upload can hold GBs of XML.
+IMPORT_UNPACKED_LIMIT_MB = env_int("ACCORD_IMPORT_UNPACKED_LIMIT_MB", 300)
+# Import uploads never confirmed are deleted after this many hours.
+UPLOAD_RETENTION_HOURS = env_int("ACCORD_UPLOAD_RETENTION_HOURS", 24)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("ACCORD_TIME_ZONE", "UTC")

@@ -25,6 +25,10 @@ FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".jsonl
 FORMATS[".ndjson"] = "jsonl"
 _SNIFF_BYTES = 64 * 1024
 _DETECT_BYTES = 512 * 1024
+# A workbook member unpacking to more than this many times its packed size is a zip bomb;
+# real worksheets and shared strings pack 5 to 30 times.
+_MAX_RATIO = 200
+_RATIO_FLOOR = 1024 * 1024
 
 
 @dataclass
@@ -52,8 +56,9 @@ def file_format(path: Path) -> str | None:
     return FORMATS.get(path.suffix.lower())
 
 
-def read_table(path: Path, *, encoding: str | None = None) -> Table:
-    """Every row of the file at `path`, or the problems that stop it being read."""
+def read_table(path: Path, *, encoding: str | None = None, name: str | None = None) -> Table:
+    """Every row of the file at `path` (called `name` in messages, its own name by default),
+    or the problems that stop it being read."""
     fmt = file_format(path)
     if fmt is None:
         return Table().fail(
@@ -70,7 +75,7 @@ def read_table(path: Path, *, encoding: str | None = None) -> Table:
             " (ACCORD_UPLOAD_LIMIT_MB)"
         )
     if fmt == "xlsx":
-        return read_xlsx(path)
+        return read_xlsx(path, name=name)
     data = path.read_bytes()
     table = Table()
     text = decode(data, encoding, table)
@@ -187,12 +192,15 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path) -> Table:
+def read_xlsx(path: Path, *, name: str | None = None) -> Table:
     from openpyxl import load_workbook
 
     table = Table(encoding="xlsx")
     if not zipfile.is_zipfile(path):
         return table.fail("the file is not a valid XLSX workbook (it is not a zip archive)")
+    refusal = _unpacking_refusal(path, name or path.name)
+    if refusal:
+        return table.fail(refusal)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
@@ -217,6 +225,37 @@ def read_xlsx(path: Path) -> Table:
     if not table.headers and not table.errors:
         table.fail("the workbook's first sheet is empty")
     return table
+
+
+def _unpacking_refusal(path: Path, name: str) -> str | None:
+    """Why the workbook at `path` is not opened, judged from its zip directory alone.
+
+    Python's zip reader stops at each member's declared size, so the declared sizes bound
+    what openpyxl can unpack.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        return f"the XLSX workbook cannot be read: {error}"
+    mb = 1048576
+    limit = settings.IMPORT_UNPACKED_LIMIT_MB
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limit * mb:
+        largest = max(members, key=lambda m: m.file_size)
+        return (
+            f"{name} unpacks to {unpacked / mb:,.0f} MB ({largest.filename}:"
+            f" {largest.file_size / mb:,.0f} MB), over the limit of {limit} MB"
+            " (ACCORD_IMPORT_UNPACKED_LIMIT_MB)"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _RATIO_FLOOR and ratio > _MAX_RATIO:
+            return (
+                f"{name}: {member.filename} unpacks from {member.compress_size:,} to"
+                f" {member.file_size:,} bytes ({ratio:,.0f} times), more than a workbook does"
+            )
+    return None
 
 
 def read_jsonl(text: str, table: Table) -> Table:
