@@ -554,6 +554,21 @@ def import_(
         raise typer.Exit(1)
 
 
+@app.command("purge-uploads")
+def purge_uploads(
+    hours: Annotated[
+        int | None,
+        typer.Option(help="Age in hours; ACCORD_UPLOAD_RETENTION_HOURS when not given.", min=0),
+    ] = None,
+) -> None:
+    """Delete import uploads never confirmed (uploads past the age are also deleted on the
+    next upload)."""
+    setup_django()
+    from accord.directory.importing.uploads import purge_abandoned
+
+    err.print(f"Deleted {purge_abandoned(hours=hours)} abandoned upload(s).")
+
+
 @contextmanager
 def _import_progress() -> Iterator[Any]:
     """A rich progress bar on stderr, shown once a write passes a few thousand rows."""

@@ -1,16 +1,22 @@
-"""Imports within bounds: a zip bomb is refused unopened."""
+"""Imports within bounds: a zip bomb is refused unopened, an upload is read once, and
+uploads never confirmed are deleted after a while."""
 
 from __future__ import annotations
 
 import io
+import os
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
+from typer.testing import CliRunner
 
-from accord.directory.importing import readers
+from accord.cli import app
+from accord.directory.importing import readers, uploads
+from accord.directory.importing.uploads import Upload
 from accord.directory.models import Organization
 
 GOOD = b"name,country\nAcme,DE\nBeta,FR\n"
@@ -81,3 +87,42 @@ def test_an_ordinary_workbook_is_still_read(tmp_path):
     workbook.save(tmp_path / "orgs.xlsx")
     table = readers.read_table(tmp_path / "orgs.xlsx")
     assert not table.errors and len(table.rows) == 2000
+
+
+def test_an_upload_is_read_once_for_every_preview_and_the_confirm(admin_client, monkeypatch):
+    reads = []
+    original = uploads.read_table
+    monkeypatch.setattr(uploads, "read_table", lambda *a, **k: reads.append(1) or original(*a, **k))
+    response = upload(admin_client, GOOD)
+    token = response.context["upload"].token
+    for _ in range(3):
+        again = admin_client.get(f"/directory/import/preview/?token={token}")
+        assert again.context["result"].created == 2
+    admin_client.post("/directory/import/confirm/", {"token": token})
+    assert Organization.objects.count() == 2
+    assert len(reads) == 1
+
+
+def test_abandoned_uploads_are_deleted_after_the_retention_age(settings, admin_client, data_dir):
+    settings.UPLOAD_RETENTION_HOURS = 24
+    old = upload(admin_client, GOOD).context["upload"].token
+    recent = upload(admin_client, GOOD).context["upload"].token
+    day_ago = time.time() - 25 * 3600
+    os.utime(Upload.folder(old), (day_ago, day_ago))
+    assert uploads.purge_abandoned() == 1
+    assert not Upload.folder(old).exists() and Upload.folder(recent).exists()
+    settings.UPLOAD_RETENTION_HOURS = 0
+    upload(admin_client, GOOD)  # the next upload deletes the ones past the age
+    assert not Upload.folder(recent).exists()
+
+
+def test_the_purge_command_deletes_uploads_past_the_age_given(admin_client):
+    token = upload(admin_client, GOOD).context["upload"].token
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(Upload.folder(token), (two_hours_ago, two_hours_ago))
+    kept = CliRunner().invoke(app, ["purge-uploads", "--hours", "3"])
+    assert kept.exit_code == 0 and Upload.folder(token).exists()
+    purged = CliRunner().invoke(app, ["purge-uploads", "--hours", "1"])
+    assert purged.exit_code == 0, purged.output
+    assert "Deleted 1 abandoned upload(s)." in purged.output
+    assert not Upload.folder(token).exists()

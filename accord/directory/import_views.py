@@ -1,7 +1,7 @@
 """Import in the web UI: upload, preview with row-level errors, confirm.
 
-The upload is kept under DATA_DIR/imports/<token>/ so the preview (a dry run) and the
-confirmed import read the same file; a token is only good for the user who uploaded it.
+The upload is read once and kept under DATA_DIR/imports/<token>/ so the preview (a dry run)
+and the confirmed import use the same rows; a token is only good for the user who uploaded it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accord.core import policy
 from accord.core.policy import access
-from accord.directory.importing.engine import ImportResult, import_file
+from accord.directory.importing.engine import ImportResult, import_table
 from accord.directory.importing.errors import ImportUsageError
 from accord.directory.importing.mapping import ORGANIZATIONS
-from accord.directory.importing.uploads import Upload, UploadForm
+from accord.directory.importing.uploads import Upload, UploadForm, purge_abandoned
 
 SECTION = {"section": "directory"}
 
@@ -27,6 +27,7 @@ SECTION = {"section": "directory"}
 def import_start(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        purge_abandoned()
         upload = form.upload_for(request.user.pk)
         upload.save(form.cleaned_data["file"])
         return redirect(f"{reverse('directory:import_preview')}?token={upload.token}")
@@ -67,7 +68,9 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     if upload is None:
         return _lost(request)
     try:
-        result = import_file(upload.path, actor=request.user, options=upload.options(dry_run=True))
+        result = import_table(
+            upload.table(), actor=request.user, options=upload.options(dry_run=True)
+        )
     except ImportUsageError as error:
         return _refused(request, upload, str(error))
     return _preview(request, upload, result)
@@ -86,7 +89,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if upload is None:
         return _lost(request)
     try:
-        result = import_file(upload.path, actor=request.user, options=upload.options(dry_run=False))
+        result = import_table(
+            upload.table(), actor=request.user, options=upload.options(dry_run=False)
+        )
     except ImportUsageError as error:
         return _refused(request, upload, str(error))
     except DatabaseError as error:

@@ -1,4 +1,9 @@
-"""Uploaded import files, kept under DATA_DIR/imports/<token>/ between preview and confirm."""
+"""Uploaded import files, kept under DATA_DIR/imports/<token>/ between preview and confirm.
+
+The file is read once, when it is uploaded; its rows are kept beside it as JSON, which the
+preview and the confirmed import read. Uploads never confirmed are deleted after
+UPLOAD_RETENTION_HOURS.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 import re
 import secrets
 import shutil
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -15,10 +21,10 @@ from django.core.files.uploadedfile import UploadedFile
 
 from accord.directory.forms import _style
 from accord.directory.importing.engine import ImportOptions
-from accord.directory.importing.errors import ImportUsageError
+from accord.directory.importing.errors import ImportUsageError, RowError
 from accord.directory.importing.mapping import KINDS, parse_map_options
 from accord.directory.importing.presets import PRESETS
-from accord.directory.importing.readers import FORMATS
+from accord.directory.importing.readers import FORMATS, SourceRow, Table, read_table
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -56,12 +62,42 @@ class Upload:
             skip_invalid=self.skip_invalid,
         )
 
+    @property
+    def rows_path(self) -> Path:
+        return self.folder(self.token) / "rows.json"
+
     def save(self, content: UploadedFile) -> None:
+        """Keep the file and read it, once."""
         self.folder(self.token).mkdir(parents=True, exist_ok=True)
         with self.path.open("wb") as out:
             for chunk in content.chunks():
                 out.write(chunk)
+        self._store(read_table(self.path, name=self.filename))
         (self.folder(self.token) / "upload.json").write_text(json.dumps(asdict(self)))
+
+    def _store(self, table: Table) -> None:
+        self.rows_path.write_text(
+            json.dumps(
+                {
+                    "headers": table.headers,
+                    "rows": [[row.number, row.values] for row in table.rows],
+                    "errors": [[e.row, e.column, e.message] for e in table.errors],
+                    "fatal": table.fatal,
+                    "encoding": table.encoding,
+                }
+            )
+        )
+
+    def table(self) -> Table:
+        """The rows read when the file was uploaded."""
+        data = json.loads(self.rows_path.read_text())
+        return Table(
+            headers=data["headers"],
+            rows=[SourceRow(number, values) for number, values in data["rows"]],
+            errors=[RowError(*error) for error in data["errors"]],
+            fatal=data["fatal"],
+            encoding=data["encoding"],
+        )
 
     def discard(self) -> None:
         shutil.rmtree(self.folder(self.token), ignore_errors=True)
@@ -76,7 +112,27 @@ class Upload:
             upload = cls(**data)
         except (OSError, ValueError, TypeError):
             return None
-        return upload if upload.user_id == user_id and upload.path.exists() else None
+        found = upload.user_id == user_id and upload.rows_path.exists()
+        return upload if found else None
+
+
+def purge_abandoned(*, hours: int | None = None) -> int:
+    """Delete the uploads last touched more than `hours` ago; the number deleted."""
+    hours = settings.UPLOAD_RETENTION_HOURS if hours is None else hours
+    root = Path(settings.DATA_DIR) / "imports"
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - hours * 3600
+    deleted = 0
+    for folder in root.iterdir():
+        try:
+            stale = folder.is_dir() and folder.stat().st_mtime < cutoff
+        except OSError:
+            continue  # deleted meanwhile by another worker
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            deleted += 1
+    return deleted
 
 
 class UploadForm(forms.Form):
