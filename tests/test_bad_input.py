@@ -84,6 +84,13 @@ def test_control_characters_are_dropped_from_text_on_the_way_in(manager_api):
     assert org.description == "line\nbreak kept"
 
 
+def test_a_nul_in_a_body_is_dropped_before_any_query_sees_it(manager_api):
+    # PostgreSQL refuses NUL in text: the tag's uniqueness check used to answer 500.
+    response = send(manager_api, "POST", f"{API}/tags", {"name": "ro\x00bots"})
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "robots"
+
+
 def test_control_characters_are_dropped_from_imported_cells(tmp_path):
     from accord.directory.importing.readers import read_table
 

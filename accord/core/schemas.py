@@ -8,9 +8,13 @@ from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
+from accord.core.text import clean_text
+
 
 class InputSchema(Schema):
-    """A request body: a JSON object, never a list, string, number or null."""
+    """A request body: a JSON object, never a list, string, number or null; its text without
+    the control characters stored text never has (see accord/core/text.py), before anything
+    (a uniqueness check, a lookup) sends it to the database, which may refuse NUL."""
 
     @model_validator(mode="before")
     @classmethod
@@ -19,7 +23,17 @@ class InputSchema(Schema):
         body = data._obj if isinstance(data, DjangoGetter) else data
         if not isinstance(body, dict | BaseModel):
             raise ValueError("the body must be a JSON object")
-        return data
+        return _cleaned(body) if isinstance(body, dict) else data
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
 
 
 def _no_default(schema: dict[str, Any]) -> None:
