@@ -24,6 +24,7 @@ from accord.accounts.models import ApiToken, User
 from accord.accounts.services import token_create, user_create
 from accord.api import api
 from accord.core.models import AuditEvent, WorkerHeartbeat
+from accord.core.policy import visible_to
 from accord.directory import services as directory
 from accord.directory.models import Organization, Person, Tag
 from accord.partnerships import services as partnerships
@@ -83,6 +84,10 @@ DESIGN: dict[str, set[str]] = {
 WORKSPACE_OBJECT = {"partner_b"}
 API_DOCS = {"/api/v1/openapi.json", "/api/v1/docs"}
 ORG_A_NAME, ORG_B_NAME = "Alpha Robotics Matrix", "Beta Materials Matrix"
+# A confidential partnership of a third organization, owned by the administrator: every other
+# role is outside it and must never read its title or its assessments' evidence anywhere.
+SECRET_TITLE, SECRET_EVIDENCE = "Sealed Orchid venture", "Orchid-only evidence"
+SECRET_MEMBERS = {"admin"}
 
 
 @dataclass
@@ -189,11 +194,12 @@ def world(db) -> dict[str, Any]:
     reviewers = [users[role] for role in ("admin", "executive", "manager", "contributor")]
     samples.update(_screening_samples(users["manager"], org_b, reviewers))
     samples.update(_scouting_samples(users["manager"], org_b, samples[CapabilityGap]))
+    secret = _confidential_samples(admin, samples)
     now = timezone.now()  # a live worker, so /healthz answers 200 and the status page has a row
     WorkerHeartbeat.objects.create(
         worker_id="matrix", hostname="matrix", pid=1, started_at=now, beat_at=now
     )
-    return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b}
+    return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b, "secret": secret}
 
 
 def _lifecycle_samples(admin: User, manager: User, org_b: Organization) -> dict:
@@ -261,6 +267,55 @@ def _scouting_samples(manager: User, org_b: Organization, gap: CapabilityGap) ->
     return {Scan: scan, ScanCandidate: candidate}
 
 
+def _confidential_samples(admin: User, samples: dict) -> dict:
+    """A confidential partnership linked into every relation that hangs off a partnership.
+
+    One screening candidate links to it directly, another only through the scan candidate that
+    was promoted to it; both are scored with unique evidence; it has due diligence items.
+    """
+    org_c, org_d = (
+        directory.organization_create(actor=admin, data={"name": name})
+        for name in SECRET_ORGANIZATIONS
+    )
+    secret = partnerships.partnership_create(
+        actor=admin,
+        data={"title": SECRET_TITLE, "type": "rd_alliance", "is_confidential": True},
+        parties=[(org_c, "partner")],
+    )
+    scan = samples[Scan]
+    promoted = ScanCandidate.objects.create(
+        scan=scan, organization=org_d, rank=2, score=0.9, first_run=1, last_run=1,
+        status=ScanCandidate.Status.PROMOTED, partnership=secret,
+    )  # fmt: skip
+    screening = samples[Screening]
+    direct = ScreeningCandidate.objects.create(
+        screening=screening, organization=org_c, partnership=secret
+    )
+    via_scan = ScreeningCandidate.objects.create(
+        screening=screening, organization=org_d, scan_candidate=promoted
+    )
+    assignments = rounds.reviewers_assign(
+        actor=admin, candidates=[direct, via_scan], reviewers=[admin]
+    )
+    criteria = list(samples[RubricVersion].criteria.all())
+    evidence_by_candidate = (SECRET_EVIDENCE, f"{SECRET_EVIDENCE} (scouted)")
+    for assignment, evidence in zip(assignments, evidence_by_candidate, strict=True):
+        rounds.scores_save(
+            actor=admin,
+            assignment=assignment,
+            scores={c.pk: {"score": 5, "evidence": evidence} for c in criteria},
+            submit=True,
+        )
+    return {
+        Partnership: secret, ScanCandidate: promoted, ScreeningCandidate: direct,
+        "candidate via scan": via_scan, ReviewAssignment: assignments[0],
+        "assignment via scan": assignments[1],
+        Assessment: assignments[0].assessments.first(),
+        "assessment via scan": assignments[1].assessments.first(),
+        DueDiligenceItem: due_diligence_start(actor=admin, partnership=secret)[0],
+    }  # fmt: skip
+
+
 def _fill(route: str, endpoint: Endpoint, samples: dict, user: User | None) -> str:
     def value(match: re.Match) -> str:
         model = _model_for(endpoint.model_hint or "")
@@ -297,6 +352,57 @@ def _leaks_other_partner(role: str, body: bytes) -> bool:
     if role == "partner_b":
         return ORG_A_NAME in text
     return False
+
+
+def _leaks_confidential(role: str, body: bytes) -> bool:
+    if role in SECRET_MEMBERS:
+        return False
+    text = body.decode(errors="replace")
+    return SECRET_TITLE in text or SECRET_EVIDENCE in text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_what_hangs_off_a_confidential_partnership_is_invisible_outside_it(role: str, world):
+    user = world["users"][role]
+    for key, row in world["secret"].items():
+        model = type(row)
+        seen = visible_to(user, model).filter(pk=row.pk).exists()
+        expected = role in SECRET_MEMBERS
+        assert seen == expected, (
+            f"{role} seeing the confidential {getattr(key, '__name__', key)}: {seen}"
+        )
+
+
+SECRET_ORGANIZATIONS = ("Gamma Orchid Matrix", "Delta Orchid Matrix")
+
+
+@pytest.mark.parametrize("role", sorted(INTERNAL - SECRET_MEMBERS))
+def test_a_round_names_no_candidate_of_a_confidential_partnership(role: str, world):
+    """Results, charts and lists of a round and a scan leave out the confidential candidates."""
+    user = world["users"][role]
+    screening, scan = world["samples"][Screening], world["samples"][Scan]
+    client = _client(user)
+    _, raw = token_create(actor=user, user=user, name="round")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    bodies = [
+        client.get(f"/screening/rounds/{screening.pk}/?tab=results").content,
+        client.get(f"/screening/rounds/{screening.pk}/").content,
+        client.get(f"/scouting/scans/{scan.pk}/").content,
+    ] + [
+        client.get(f"/api/v1/{path}", **auth).content
+        for path in (
+            f"screenings/{screening.pk}/screening-candidates",
+            f"screenings/{screening.pk}/assessments",
+            f"screenings/{screening.pk}/ranking",
+            f"scans/{scan.pk}/candidates",
+        )
+    ]
+    for number, body in enumerate(bodies):
+        # A manager's "add a candidate" list offers the whole directory, which it may read.
+        text = re.sub(r'<datalist id="organizations">.*?</datalist>', "", body.decode(), flags=re.S)
+        named = [name for name in SECRET_ORGANIZATIONS if name in text]
+        assert not named, f"response {number} names {named}"
+        assert not _leaks_confidential(role, body), f"response {number} shows the partnership"
 
 
 def test_every_view_declares_its_action():
@@ -351,7 +457,9 @@ def _check(response, path: str, method: str, role: str, allowed: bool, endpoint)
             assert sent_to_login, f"{where} should send to sign-in, got {status}"
         else:
             assert status in (403, 404), f"{where} should be refused, got {status}"
-    assert not _leaks_other_partner(role, _body(response)), f"{where} shows another partner"
+    body = _body(response)
+    assert not _leaks_other_partner(role, body), f"{where} shows another partner"
+    assert not _leaks_confidential(role, body), f"{where} shows a confidential partnership"
 
 
 def _api_path(path: str, samples: dict) -> str:
@@ -388,7 +496,9 @@ def test_api_access_matches_the_design(operation, role: str, world):
         assert response.json()["error"]["code"], f"{where} error is not in the one error format"
         changed = AuditEvent.objects.count() - events_before
         assert changed == 0, f"{role} changed data via {method} {path}"
-    assert not _leaks_other_partner(role, _body(response)), f"{where} shows another partner"
+    body = _body(response)
+    assert not _leaks_other_partner(role, body), f"{where} shows another partner"
+    assert not _leaks_confidential(role, body), f"{where} shows a confidential partnership"
 
 
 def test_the_matrix_walks_the_known_pages():

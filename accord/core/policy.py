@@ -155,17 +155,42 @@ def _partnership_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs.none()
 
 
+def within_visible_partnerships(user: Any, qs: models.QuerySet, *paths: str) -> models.QuerySet:
+    """Restrict rows that hang off a partnership to those whose partnership the user may see.
+
+    Each path leads from the row to a partnership (`partnership`, `candidate__partnership`, ...);
+    a row without a partnership on a path is not restricted by it. Confidentiality is thereby
+    inherited by everything linked to a partnership, whatever the page or call that lists it.
+    """
+    if role_of(user) == ADMIN:
+        return qs
+    from accord.partnerships.models import Partnership
+
+    visible = _partnership_rows(user, Partnership.objects.all()).values("pk")
+    for path in paths:
+        qs = qs.filter(Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__in": visible}))
+    return qs
+
+
 def _partnership_child_rows(shared_only_for_partner: bool) -> Callable:
     """Rows that belong to a partnership: visible with it; partners see only shared ones."""
 
     def rule(user: Any, qs: models.QuerySet) -> models.QuerySet:
-        from accord.partnerships.models import Partnership
-
-        visible = _partnership_rows(user, Partnership.objects.all()).values("pk")
-        qs = qs.filter(partnership__in=visible)
+        qs = within_visible_partnerships(user, qs, "partnership")
         if role_of(user) == PARTNER:
             return qs.filter(visibility="shared") if shared_only_for_partner else qs.none()
         return qs
+
+    return rule
+
+
+def _linked_rows(action: str, *paths: str) -> Callable:
+    """Rows readable with `action` that may link to a partnership by `paths`."""
+
+    def rule(user: Any, qs: models.QuerySet) -> models.QuerySet:
+        if not can(user, action):
+            return qs.none()
+        return within_visible_partnerships(user, qs, *paths)
 
     return rule
 
@@ -210,6 +235,7 @@ def _assessment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     from accord.screening.models import ReviewAssignment
 
     pending = ReviewAssignment.objects.filter(reviewer=user, submitted_at__isnull=True)
+    qs = within_visible_partnerships(user, qs, *_ASSESSMENT_PATHS)
     return qs.exclude(
         Q(assignment__candidate_id__in=pending.values("candidate_id"))
         & ~Q(assignment__reviewer=user)
@@ -251,6 +277,12 @@ def _token_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs.filter(user=user)
 
 
+# How screening rows reach a partnership: directly, or through the scouting candidate promoted
+# to it.
+_CANDIDATE_PATHS = ("partnership", "scan_candidate__partnership")
+_ASSIGNMENT_PATHS = tuple(f"candidate__{path}" for path in _CANDIDATE_PATHS)
+_ASSESSMENT_PATHS = tuple(f"assignment__{path}" for path in _ASSIGNMENT_PATHS)
+
 _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "directory.organization": _directory_rows,
     "directory.person": _directory_rows,
@@ -276,13 +308,13 @@ _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "screening.rubricversion": _screening_rows,
     "screening.criterion": _screening_rows,
     "screening.screening": _screening_rows,
-    "screening.screeningcandidate": _screening_rows,
-    "screening.reviewassignment": _screening_rows,
+    "screening.screeningcandidate": _linked_rows(SCREENING_VIEW, *_CANDIDATE_PATHS),
+    "screening.reviewassignment": _linked_rows(SCREENING_VIEW, *_ASSIGNMENT_PATHS),
     "screening.assessment": _assessment_rows,
     "screening.duediligencetemplateitem": _screening_rows,
     "screening.duediligenceitem": _partnership_child_rows(shared_only_for_partner=False),
     "scouting.scan": _scouting_rows,
-    "scouting.scancandidate": _scouting_rows,
+    "scouting.scancandidate": _linked_rows(SCOUTING_VIEW, "partnership"),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

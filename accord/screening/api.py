@@ -331,7 +331,7 @@ def candidate_add(request: HttpRequest, screening_id: int, payload: CandidateIn)
 def reviewers_assign(request: HttpRequest, screening_id: int, payload: ReviewersIn):
     """Ask reviewers to score candidates (all of the round's when `candidates` is omitted)."""
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
-    candidates = screening.candidates.all()
+    candidates = visible_to(request.auth, ScreeningCandidate).filter(screening=screening)
     if payload.candidates is not None:
         candidates = candidates.filter(pk__in=payload.candidates)
         unknown = set(payload.candidates) - set(candidates.values_list("pk", flat=True))

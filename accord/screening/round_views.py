@@ -193,7 +193,11 @@ def screening_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("screening:screening_detail", pk)
     try:
         created = rounds.reviewers_assign(
-            actor=request.user, candidates=list(screening.candidates.all()), reviewers=reviewers
+            actor=request.user,
+            candidates=list(
+                visible_to(request.user, ScreeningCandidate).filter(screening=screening)
+            ),
+            reviewers=reviewers,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -133,16 +133,33 @@ def candidate_add(
 def reviewers_assign(
     *, actor: Any, candidates: Iterable[ScreeningCandidate], reviewers: Iterable[Any]
 ) -> list[ReviewAssignment]:
-    """Ask each reviewer to score each candidate; existing assignments are kept."""
+    """Ask each reviewer to score each candidate; existing assignments are kept.
+
+    Only candidates the actor may see are assigned, and each reviewer only those it may see:
+    a confidential partnership's candidate goes to its own team.
+    """
     _require(actor)
+    candidates = list(candidates)
+    visible = set(
+        policy.visible_to(actor, ScreeningCandidate)
+        .filter(pk__in=[c.pk for c in candidates])
+        .values_list("pk", flat=True)
+    )
     created = []
     for reviewer in reviewers:
         if not policy.can(reviewer, policy.SCREENING_ASSESS):
             raise ValidationError(
                 {"reviewers": f"{reviewer.get_username()} has a role that does not assess."}
             )
+        sees = set(
+            policy.visible_to(reviewer, ScreeningCandidate)
+            .filter(pk__in=visible)
+            .values_list("pk", flat=True)
+        )
         for candidate in candidates:
             _require_open(candidate.screening)
+            if candidate.pk not in sees:
+                continue
             assignment, new = ReviewAssignment.objects.get_or_create(
                 candidate=candidate, reviewer=reviewer
             )
