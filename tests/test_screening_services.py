@@ -205,3 +205,30 @@ def test_an_organization_is_a_candidate_once(personas, screening, candidates, or
     )
     with pytest.raises(ValidationError):
         rounds.candidate_add(actor=personas["manager"], screening=screening, organization=ours)
+
+
+def test_a_confidential_candidate_goes_only_to_reviewers_who_may_see_it(
+    personas, screening, candidates, org_a
+):
+    """Assigning a whole round leaves a confidential partnership's candidate to its team."""
+    manager, executive = personas["manager"], personas["executive"]
+    secret = partnerships.partnership_create(
+        actor=manager,
+        data={"title": "Sealed deal", "type": "rd_alliance", "is_confidential": True},
+        parties=[(org_a, "partner")],
+    )
+    secret.stage = "screening"
+    secret.save()
+    candidate = candidates[0]
+    candidate.partnership = secret
+    candidate.save()
+
+    created = rounds.reviewers_assign(
+        actor=manager, candidates=candidates, reviewers=[manager, executive]
+    )
+
+    assigned = {(a.candidate, a.reviewer) for a in created}
+    assert (candidate, manager) in assigned  # the manager owns it
+    assert (candidate, executive) not in assigned
+    assert (candidates[1], executive) in assigned
+    assert not visible_to(executive, type(candidate)).filter(pk=candidate.pk).exists()
