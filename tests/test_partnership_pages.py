@@ -73,8 +73,10 @@ def form_data(**overrides) -> dict:
 
 def test_partner_users_never_reach_the_internal_pages(personas, partnership):
     client = client_for(personas["partner_a"])
-    for path in (LIST, BOARD, url("partnership_detail", partnership.pk), url("stagegate_list")):
+    for path in (LIST, BOARD, url("stagegate_list")):
         assert client.get(path).status_code == 403
+    # Its own partnership's internal page does not exist for it: its workspace is elsewhere.
+    assert client.get(url("partnership_detail", partnership.pk)).status_code == 404
 
 
 def test_confidential_partnership_is_invisible_to_a_viewer_off_the_team(personas, partnership):

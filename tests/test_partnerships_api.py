@@ -309,8 +309,8 @@ def test_a_partner_may_not_use_the_internal_partnership_operations(personas, par
     client = client_for(personas["partner_a"])
     assert client.get(PARTNERSHIPS).status_code == 403
     assert client.get(f"{API}/coverage").status_code == 403
-    # Its own partnership: forbidden here (its workspace is elsewhere); another's: missing.
-    assert client.get(f"{PARTNERSHIPS}/{partnership.pk}").status_code == 403
+    # Its own partnership's internal ids are missing too: its workspace is elsewhere.
+    assert client.get(f"{PARTNERSHIPS}/{partnership.pk}").status_code == 404
     other = client_for(personas["partner_b"])
     assert other.get(f"{PARTNERSHIPS}/{partnership.pk}").status_code == 404
     assert other.get(f"{PARTNERSHIPS}/{partnership.pk}/notes").status_code == 404
@@ -325,8 +325,9 @@ def test_the_workspace_api_shows_partners_only_what_is_shared(personas, partners
         parties=[(partnership.parties.get().organization, "partner"), (org_b, "partner")],
     )
     services.note_create(
-        actor=manager, partnership=partnership, body="Shared plan", visibility="shared"
-    )
+        actor=manager, partnership=partnership, body="Shared plan", visibility="shared",
+        shared_with="all",
+    )  # fmt: skip
     services.note_create(
         actor=manager, partnership=partnership, body="Our walk-away price", visibility="internal"
     )

@@ -96,7 +96,7 @@ def test_only_assigned_reviewers_score_and_partners_see_no_screening(personas, c
     assert client_for(personas["executive"]).get(url).status_code == 403
     partner = client_for(personas["partner_a"])
     assert partner.get("/screening/").status_code == 403
-    assert partner.get(f"/screening/rounds/{candidate.screening_id}/").status_code == 403
+    assert partner.get(f"/screening/rounds/{candidate.screening_id}/").status_code == 404
 
 
 def test_the_round_page_ranks_submitted_candidates(personas, candidate, org_b):

@@ -209,7 +209,7 @@ def test_viewer_reads_but_cannot_change_and_partner_sees_nothing(chain, personas
     response = viewer.post(reverse("strategy:gap_archive", args=[chain["gap"].pk]))
     assert response.status_code == 403
     partner = client_for(personas["partner_a"])
-    assert partner.get(chain["gap"].get_absolute_url()).status_code == 403
+    assert partner.get(chain["gap"].get_absolute_url()).status_code == 404
 
 
 def _grow(actor, org, size: int) -> None:

@@ -10,7 +10,8 @@ The declaration is the single source of truth for both sides:
 
 Answers: no caller → 401 (from the authentication step); a caller without the action → 403,
 except on object operations (`model=...` given and the path names the object) when the caller
-cannot see that object, or it does not exist → 404, so existence does not leak.
+cannot see that object, or it does not exist → 404, so existence does not leak; a partner user
+gets 404 for any path with ids outside its workspace, even ids of its own partnerships.
 
 Usage, below the route decorator:
 
@@ -172,6 +173,8 @@ def authorize(request: HttpRequest, user: Any) -> Any:
         raise PermissionDenied("This operation declares no access action.")
     if policy.can(user, declared.action):
         return user
+    if declared.path_values and not policy.may_learn_existence(user):
+        raise Http404
     if declared.model is not None and not _can_see(user, declared):
         raise Http404
     raise PermissionDenied(f"Your role may not do this ({declared.action}).")

@@ -96,6 +96,20 @@ def roles_that(action: str) -> list[str]:
     return [role for role in ROLES if action in ACTIONS_BY_ROLE.get(role, frozenset())]
 
 
+def partner_organization_id(user: Any) -> int | None:
+    """The organization a partner user speaks for; None for anyone else."""
+    return user.organization_id if role_of(user) == PARTNER else None
+
+
+def may_learn_existence(user: Any) -> bool:
+    """Whether a refusal may say "forbidden" about an object rather than "not found".
+
+    Internal roles may learn that an object exists; a partner user is told nothing exists
+    outside its workspace, not even the internal ids of its own partnerships.
+    """
+    return role_of(user) in INTERNAL_ROLES
+
+
 def require(user: Any, action: str) -> None:
     if not can(user, action):
         raise PermissionDenied(f"Your role may not do this ({action}).")
@@ -173,13 +187,19 @@ def within_visible_partnerships(user: Any, qs: models.QuerySet, *paths: str) -> 
 
 
 def _partnership_child_rows(shared_only_for_partner: bool) -> Callable:
-    """Rows that belong to a partnership: visible with it; partners see only shared ones."""
+    """Rows that belong to a partnership: visible with it; a partner sees only those shared
+    with its own organization."""
 
     def rule(user: Any, qs: models.QuerySet) -> models.QuerySet:
         qs = within_visible_partnerships(user, qs, "partnership")
-        if role_of(user) == PARTNER:
-            return qs.filter(visibility="shared") if shared_only_for_partner else qs.none()
-        return qs
+        if role_of(user) != PARTNER:
+            return qs
+        if not shared_only_for_partner:
+            return qs.none()
+        shared = qs.filter(
+            visibility="shared", shared_with__organization_id=user.organization_id
+        ).values("pk")
+        return qs.filter(pk__in=shared)
 
     return rule
 
@@ -207,9 +227,15 @@ def _party_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
 
 
 def _comment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    """Comments of visible notes; a partner never reads another partner organization's users."""
+    from accord.accounts.models import User
     from accord.partnerships.models import Note
 
-    return qs.filter(note__in=visible_to(user, Note).values("pk"))
+    qs = qs.filter(note__in=visible_to(user, Note).values("pk"))
+    if role_of(user) == PARTNER:
+        others = User.objects.filter(role=PARTNER).exclude(organization_id=user.organization_id)
+        return qs.exclude(author__in=others.values("pk"))
+    return qs
 
 
 def _strategy_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
@@ -321,7 +347,8 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 
 def access(action: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Declare and enforce the action a view needs. Anonymous users are sent to log in."""
+    """Declare and enforce the action a view needs. Anonymous users are sent to log in; a
+    partner user refused an object's page is told it does not exist."""
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
@@ -330,6 +357,8 @@ def access(action: str) -> Callable[[ViewFunc], ViewFunc]:
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
+            if kwargs and not can(request.user, action) and not may_learn_existence(request.user):
+                raise Http404("No such page.")
             require(request.user, action)
             return view(request, *args, **kwargs)
 

@@ -304,6 +304,7 @@ def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn):
         partnership=partnership,
         body=_note_body(payload.body),
         visibility=payload.visibility,
+        shared_with=payload.shared_with,
     )
     return Status(201, selectors.partnership_notes(request.auth, partnership).get(pk=note.pk))
 
@@ -315,6 +316,18 @@ def document_list(request: HttpRequest, partnership_id: int):
     """Documents' metadata, newest first; each file is at /partnerships/documents/{id}/file."""
     partnership = selectors.partnership_detail(request.auth, partnership_id)
     return selectors.partnership_documents(request.auth, partnership)
+
+
+def _shared_with_field(value: str) -> Any:
+    value = value.strip()
+    if value in ("", services.ALL_PARTIES):
+        return value or None
+    try:
+        return [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise ValidationError(
+            {"shared_with": f'"{value}" is not organization ids separated by commas, or "all".'}
+        ) from None
 
 
 def _upload(upload: UploadedFile | None) -> UploadedFile:
@@ -332,8 +345,10 @@ def document_create(
     file: File[UploadedFile | None] = None,
     title: Form[str] = "",
     visibility: Form[Visibility] = Visibility.INTERNAL,
+    shared_with: Form[str] = "",
 ):
-    """Upload a document (multipart); `shared` ones are read by the partners in their workspace.
+    """Upload a document (multipart); `shared` ones are read in their workspace by the parties
+    in `shared_with`: organization ids separated by commas, or `all` (default: the only party).
     The size limit and the accepted types are those of the pages."""
     partnership = _changeable(request, partnership_id)
     document = services.document_upload(
@@ -342,6 +357,7 @@ def document_create(
         upload=_upload(file),
         title=title,
         visibility=visibility,
+        shared_with=_shared_with_field(shared_with),
     )
     return Status(201, document)
 
@@ -431,7 +447,7 @@ def workspace_document_create(
     file: File[UploadedFile | None] = None,
     title: Form[str] = "",
 ):
-    """Partner users: share a document (multipart) with our company and the other parties."""
+    """Partner users: share a document (multipart) with our company, not with other partners."""
     partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
     document = services.document_upload(
         actor=request.auth,

@@ -10,7 +10,7 @@ from accord.core.forms import add_version_field
 from accord.directory.models import Organization
 from accord.partnerships.gates import REQUIRABLE_FIELDS
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
-from accord.partnerships.services import PARTNERSHIP_FIELDS
+from accord.partnerships.services import ALL_PARTIES, PARTNERSHIP_FIELDS
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -212,23 +212,42 @@ class MoveForm(forms.Form):
         _style(self)
 
 
-class NoteForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note")
-    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.INTERNAL)
+class _SharedItemForm(forms.Form):
+    """A note or document; if shared, with the parties chosen (by default the only one)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.INTERNAL)
+    shared_with = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Share with",
+        help_text="Each party sees only what is shared with it; a consortium may share with all.",
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        parties = list(partnership.parties.select_related("organization").order_by("pk"))
+        choices = [(str(p.organization_id), p.organization.name) for p in parties]
+        if len(parties) > 1:
+            choices.append((ALL_PARTIES, "all parties"))
+        self.fields["shared_with"].choices = choices
+        if len(parties) == 1:
+            self.fields["shared_with"].initial = [choices[0][0]]
         _style(self)
 
+    def clean_shared_with(self) -> Any:
+        chosen = self.cleaned_data["shared_with"]
+        return ALL_PARTIES if ALL_PARTIES in chosen else [int(pk) for pk in chosen]
 
-class DocumentForm(forms.Form):
+
+class NoteForm(_SharedItemForm):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note")
+    field_order = ["body", "visibility", "shared_with"]
+
+
+class DocumentForm(_SharedItemForm):
     title = forms.CharField(required=False, max_length=200)
     file = forms.FileField()
-    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.INTERNAL)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
+    field_order = ["title", "file", "visibility", "shared_with"]
 
 
 class GateForm(forms.Form):

@@ -193,6 +193,11 @@ class Note(models.Model):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
     )
+    # The parties a shared item is shared with; a partner user reads only what is shared with
+    # its own organization, so partners of one partnership never learn of each other.
+    shared_with = models.ManyToManyField(
+        PartnershipParty, blank=True, related_name="shared_%(class)ss"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -228,6 +233,11 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField()
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    # The parties a shared item is shared with; a partner user reads only what is shared with
+    # its own organization, so partners of one partnership never learn of each other.
+    shared_with = models.ManyToManyField(
+        PartnershipParty, blank=True, related_name="shared_%(class)ss"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

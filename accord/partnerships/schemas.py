@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -110,17 +110,29 @@ class CommentOut(Schema):
         return _username(obj.author)
 
 
+def _shared_with(obj: Any) -> list[int]:
+    return [party.organization_id for party in obj.shared_with.all()]
+
+
+SHARED_WITH_OUT = "Organization ids of the parties it is shared with (a partner: its own only)"
+
+
 class NoteOut(Schema):
     id: int
     author: str | None
     body: str
     visibility: str
+    shared_with: list[int] = Field(..., description=SHARED_WITH_OUT)
     created_at: dt.datetime
     comments: list[CommentOut]
 
     @staticmethod
     def resolve_author(obj: Any) -> str | None:
         return _username(obj.author)
+
+    @staticmethod
+    def resolve_shared_with(obj: Any) -> list[int]:
+        return _shared_with(obj)
 
 
 class DocumentOut(Schema):
@@ -129,12 +141,17 @@ class DocumentOut(Schema):
     content_type: str
     size: int
     visibility: str
+    shared_with: list[int] = Field(..., description=SHARED_WITH_OUT)
     uploaded_by: str | None
     created_at: dt.datetime
 
     @staticmethod
     def resolve_uploaded_by(obj: Any) -> str | None:
         return _username(obj.uploaded_by)
+
+    @staticmethod
+    def resolve_shared_with(obj: Any) -> list[int]:
+        return _shared_with(obj)
 
 
 class CoveragePriority(Schema):
@@ -239,10 +256,17 @@ class TransitionIn(InputSchema):
     )
 
 
+SHARED_WITH_IN = (
+    'A shared item\'s parties: organization ids, or "all" (a consortium sharing with every '
+    "party); default: the only party"
+)
+
+
 class NoteIn(InputSchema):
     # Optional here so that a caller who may not see the partnership gets 404, not 422.
     body: str = Field("", max_length=20_000)
     visibility: Visibility = Visibility.INTERNAL
+    shared_with: list[int] | Literal["all"] | None = Field(None, description=SHARED_WITH_IN)
 
 
 class WorkspaceNoteIn(InputSchema):

@@ -23,6 +23,7 @@ from accord.partnerships.models import (
     PIPELINE,
     Document,
     Note,
+    NoteComment,
     Partnership,
     PartnershipParty,
     Stage,
@@ -169,12 +170,27 @@ def partnership_notes(actor: Any, partnership: Partnership) -> QuerySet[Note]:
         visible_to(actor, Note)
         .filter(partnership=partnership)
         .select_related("author")
-        .prefetch_related("comments__author")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=visible_to(actor, NoteComment).select_related("author"),
+            ),
+            Prefetch("shared_with", queryset=_sharing_parties(actor)),
+        )
     )
 
 
+def _sharing_parties(actor: Any) -> QuerySet[PartnershipParty]:
+    return visible_to(actor, PartnershipParty).select_related("organization").order_by("pk")
+
+
 def partnership_documents(actor: Any, partnership: Partnership) -> QuerySet[Document]:
-    return visible_to(actor, Document).filter(partnership=partnership).select_related("uploaded_by")
+    return (
+        visible_to(actor, Document)
+        .filter(partnership=partnership)
+        .select_related("uploaded_by")
+        .prefetch_related(Prefetch("shared_with", queryset=_sharing_parties(actor)))
+    )
 
 
 @dataclass

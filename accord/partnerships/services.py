@@ -276,23 +276,70 @@ def gates_install_defaults() -> None:
         StageGate.objects.get_or_create(stage=stage, defaults=spec)
 
 
+ALL_PARTIES = "all"
+
+
+def _sharing(
+    actor: Any, partnership: Partnership, visibility: str, shared_with: Any
+) -> tuple[str, list[PartnershipParty]]:
+    """The visibility and the parties a new item is shared with.
+
+    `shared_with` is None (the party the item concerns: the only party), ALL_PARTIES (the
+    explicit choice of a consortium) or organization ids of parties. What a partner user writes
+    is shared, with its own organization only.
+    """
+    parties = list(partnership.parties.select_related("organization").order_by("pk"))
+    own = policy.partner_organization_id(actor)
+    if own is not None:
+        return Visibility.SHARED, [p for p in parties if p.organization_id == own]
+    if visibility != Visibility.SHARED:
+        return visibility, []
+    if shared_with == ALL_PARTIES:
+        return visibility, parties
+    chosen = [] if shared_with is None else [int(pk) for pk in shared_with]
+    if not chosen:
+        if len(parties) > 1:
+            raise ValidationError(
+                {"shared_with": f"{partnership.title} has {len(parties)} parties: choose the "
+                 "ones to share it with, or all parties."}
+            )  # fmt: skip
+        return visibility, parties
+    by_organization = {p.organization_id: p for p in parties}
+    unknown = sorted(set(chosen) - by_organization.keys())
+    if unknown:
+        raise ValidationError(
+            {"shared_with": f"Not a party of {partnership.title}: organization "
+             f"{', '.join(map(str, unknown))}."}
+        )  # fmt: skip
+    return visibility, [by_organization[pk] for pk in dict.fromkeys(chosen)]
+
+
+def _shared_names(parties: list[PartnershipParty]) -> list[str]:
+    return [p.organization.name for p in parties]
+
+
 @transaction.atomic
-def note_create(*, actor: Any, partnership: Partnership, body: str, visibility: str) -> Note:
-    if actor.role == policy.PARTNER:
-        visibility = Visibility.SHARED  # what a partner writes is shared by nature
+def note_create(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    body: str,
+    visibility: str,
+    shared_with: Any = None,
+) -> Note:
+    visibility, parties = _sharing(actor, partnership, visibility, shared_with)
     note = Note(partnership=partnership, author=actor, body=body.strip(), visibility=visibility)
     note.full_clean()
     note.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        instance=note,
-        changes={
-            "partnership": [None, partnership.pk],
-            "visibility": [None, visibility],
-            "body": [None, note.body],
-        },
-    )
+    note.shared_with.set(parties)
+    changes: dict[str, Any] = {
+        "partnership": [None, partnership.pk],
+        "visibility": [None, visibility],
+        "body": [None, note.body],
+    }
+    if parties:
+        changes["shared_with"] = [None, _shared_names(parties)]
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, instance=note, changes=changes)
     return note
 
 
@@ -331,11 +378,16 @@ def check_upload(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def document_upload(
-    *, actor: Any, partnership: Partnership, upload: UploadedFile, title: str, visibility: str
+    *,
+    actor: Any,
+    partnership: Partnership,
+    upload: UploadedFile,
+    title: str,
+    visibility: str,
+    shared_with: Any = None,
 ) -> Document:
     content_type = check_upload(upload)
-    if actor.role == policy.PARTNER:
-        visibility = Visibility.SHARED
+    visibility, parties = _sharing(actor, partnership, visibility, shared_with)
     document = Document(
         partnership=partnership,
         uploaded_by=actor,
@@ -347,14 +399,13 @@ def document_upload(
     document.file.save(upload.name or "upload", upload, save=False)
     document.full_clean()
     document.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        instance=document,
-        changes={
-            "partnership": [None, partnership.pk],
-            "title": [None, document.title],
-            "visibility": [None, visibility],
-        },
-    )
+    document.shared_with.set(parties)
+    changes: dict[str, Any] = {
+        "partnership": [None, partnership.pk],
+        "title": [None, document.title],
+        "visibility": [None, visibility],
+    }
+    if parties:
+        changes["shared_with"] = [None, _shared_names(parties)]
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, instance=document, changes=changes)
     return document

@@ -151,10 +151,10 @@ def _detail(
         context["timeline"] = selectors.partnership_timeline(actor, partnership)
     elif tab == "notes":
         context["notes"] = selectors.partnership_notes(actor, partnership)[:200]
-        context["note_form"] = note_form or NoteForm()
+        context["note_form"] = note_form or NoteForm(partnership=partnership)
     elif tab == "documents":
         context["documents"] = selectors.partnership_documents(actor, partnership)[:200]
-        context["document_form"] = document_form or DocumentForm()
+        context["document_form"] = document_form or DocumentForm(partnership=partnership)
         context["limit_mb"] = settings.UPLOAD_LIMIT_MB
         context["types"] = ", ".join(sorted(services.DOCUMENT_TYPES))
     else:
@@ -351,7 +351,7 @@ def partnership_note(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _changeable(request, pk)
     if request.method != "POST":
         return redirect(_detail_url(partnership, "notes"))
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, partnership=partnership)
     if form.is_valid():
         try:
             services.note_create(actor=request.user, partnership=partnership, **form.cleaned_data)
@@ -368,7 +368,7 @@ def partnership_document(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _changeable(request, pk)
     if request.method != "POST":
         return redirect(_detail_url(partnership, "documents"))
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, partnership=partnership)
     if form.is_valid():
         try:
             document = services.document_upload(
@@ -377,6 +377,7 @@ def partnership_document(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
                 visibility=form.cleaned_data["visibility"],
+                shared_with=form.cleaned_data["shared_with"],
             )
         except ValidationError as error:
             add_validation_errors(form, error)

@@ -576,6 +576,7 @@ def _shared_notes(partnership: Any, owner: User, organization: Organization) -> 
         upload=SimpleUploadedFile("steering-committee-agenda.md", agenda.encode()),
         title="Steering committee agenda",
         visibility=Visibility.SHARED,
+        shared_with=[organization.pk],
     )
     note_create(
         actor=owner,
@@ -583,6 +584,7 @@ def _shared_notes(partnership: Any, owner: User, organization: Organization) -> 
         body="Agenda for the next steering committee: pilot KPIs, the data-sharing annex, "
         "and dates for the site visit.",
         visibility=Visibility.SHARED,
+        shared_with=[organization.pk],
     )
     note_create(
         actor=owner,

@@ -38,6 +38,7 @@ def consortium(admin_user):
         partnership=joint,
         body="Kick-off in Eindhoven on 12 March: agenda and travel details attached.",
         visibility="shared",
+        shared_with="all",
     )
     partnerships.comment_create(actor=manager, note=note, body="Hotel block is booked.")
     partnerships.note_create(
@@ -48,9 +49,11 @@ def consortium(admin_user):
         partnership=joint,
         body="Please share your line-3 defect images before the kick-off.",
         visibility="shared",
+        shared_with=[lumen.pk],
     )
     partnerships.document_upload(
         actor=manager, partnership=joint, title="Joint work plan", visibility="shared",
+        shared_with="all",
         upload=SimpleUploadedFile("work-plan.txt", b"Work packages 1-4", content_type="text/plain"),
     )  # fmt: skip
     partnerships.document_upload(
