@@ -234,6 +234,9 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("ACCORD_LOGIN_FAILURE_WINDOW_SECONDS", 86
 TRUSTED_PROXIES = env_networks("ACCORD_TRUSTED_PROXIES")
 TRUSTED_PROXY_HEADER = env("ACCORD_TRUSTED_PROXY_HEADER", "X-Forwarded-For").strip()
 
+# API token use is noted in memory and stored this often, outside any request (0: never).
+ACCORD_TOKEN_USE_FLUSH_SECONDS = env_int("ACCORD_TOKEN_USE_FLUSH_SECONDS", 60)
+
 # One limit for every upload and import, in megabytes of 1,048,576 bytes, shown as set.
 UPLOAD_LIMIT_MB = env_int("ACCORD_UPLOAD_LIMIT_MB", 50)
 UPLOAD_LIMIT_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024

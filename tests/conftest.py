@@ -48,6 +48,15 @@ def nothing_remembered_from_another_test() -> None:
 
 
 @pytest.fixture(autouse=True)
+def token_use_stored_only_when_asked(settings) -> None:
+    """No background thread stores token use during a test; a test calls token_use.flush()."""
+    from accord.accounts import token_use
+
+    settings.ACCORD_TOKEN_USE_FLUSH_SECONDS = 0
+    token_use.forget()
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path) -> None:
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accord.accounts import token_use
 from accord.accounts.models import ApiToken, User, hash_token
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
@@ -133,7 +134,8 @@ def token_revoke(*, actor: Any, token: ApiToken) -> None:
 
 
 def token_user(raw: str) -> User | None:
-    """The active user a raw token belongs to, or None; marks the token used once a minute."""
+    """The active user a raw token belongs to, or None. Reads only: the use is noted in memory
+    and stored later (see token_use), at most once a minute per token."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
@@ -143,5 +145,5 @@ def token_user(raw: str) -> User | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token_use.note(token.pk, now)
     return token.user

@@ -1,0 +1,102 @@
+"""While another connection holds the database's write lock (a long import on SQLite), reads
+still answer.
+
+SQLite in WAL mode lets readers read while one writer writes; a request that writes (or opens
+a transaction, which takes the write lock in IMMEDIATE mode) waits for the lock and then fails
+with `database is locked`. The tests refuse every statement but reads the way that lock would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import reverse
+
+from accord.accounts import token_use
+from accord.accounts.models import ApiToken
+from accord.accounts.services import token_create
+from accord.partnerships import services as partnerships
+from accord.partnerships.models import Partnership
+from tests.conftest import client_for
+
+READS = ("SELECT", "EXPLAIN", "PRAGMA")
+
+
+@contextmanager
+def write_lock_held_elsewhere() -> Iterator[list[str]]:
+    """Every statement of this connection but a read fails as a held write lock makes it fail;
+    the refused statements are listed."""
+    refused: list[str] = []
+
+    def refuse_writes(execute, sql, params, many, context):
+        if not sql.lstrip().upper().startswith(READS):
+            refused.append(sql)
+            raise OperationalError("database is locked")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_writes):
+        yield refused
+
+
+@pytest.fixture
+def partnership(personas, org_a) -> Partnership:
+    return partnerships.partnership_create(
+        actor=personas["manager"],
+        data={"title": "Vision alliance", "type": "rd_alliance", "value_for_us": "Inspection"},
+        parties=[(org_a, "partner")],
+    )
+
+
+def test_a_token_read_answers_while_the_database_is_locked(personas, org_a):
+    viewer = personas["viewer"]
+    _, raw = token_create(actor=viewer, user=viewer, name="reader")
+    with write_lock_held_elsewhere() as refused:
+        response = Client().get("/api/v1/organizations", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200, refused
+    assert refused == []
+    assert response.json()["items"][0]["name"] == org_a.name
+
+
+def test_token_use_is_recorded_after_the_request_once_the_lock_is_free(personas):
+    viewer = personas["viewer"]
+    token, raw = token_create(actor=viewer, user=viewer, name="reader")
+    with write_lock_held_elsewhere():
+        assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+        assert token_use.flush() == 0  # the lock is still held: kept for the next flush
+    token.refresh_from_db()
+    assert token.last_used_at is None
+    assert token_use.flush() == 1
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert token_use.flush() == 0  # nothing left to record
+
+
+def test_a_recently_recorded_token_is_not_queued_again(personas):
+    viewer = personas["viewer"]
+    token, raw = token_create(actor=viewer, user=viewer, name="reader")
+    Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    token_use.flush()
+    Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert token_use.flush() == 0
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+
+
+def test_pages_and_api_lists_answer_while_the_database_is_locked(personas, org_a, partnership):
+    browser = client_for(personas["manager"])
+    pages = [
+        reverse("core:home"),
+        reverse("directory:organization_list"),
+        reverse("directory:organization_detail", args=[org_a.pk]),
+        reverse("partnerships:partnership_list"),
+        reverse("partnerships:partnership_detail", args=[partnership.pk]),
+        "/api/v1/organizations",
+        "/api/v1/partnerships",
+    ]
+    with write_lock_held_elsewhere() as refused:
+        answers = {page: browser.get(page).status_code for page in pages}
+    assert answers == dict.fromkeys(pages, 200), refused
+    assert refused == []
