@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -17,7 +18,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from accord.accounts.services import token_user
 from accord.core.api_access import authorize
-from accord.core.errors import ConflictError, EditConflict, GateRefused
+from accord.core.errors import ConflictError, EditConflict, GateRefused, database_busy
+from accord.core.views import database_busy_response
 
 
 class BearerToken(HttpBearer):
@@ -130,6 +132,13 @@ def _edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
     response = error_response(request, status, code, str(exc), details)
     response["ETag"] = f'W/"{exc.version}"'
     return response
+
+
+@api.exception_handler(OperationalError)
+def _database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    if not database_busy(exc):
+        raise exc
+    return database_busy_response(request)
 
 
 @api.exception_handler(HttpError)

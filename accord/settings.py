@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accord.core.middleware.WebChannelMiddleware",
+    "accord.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -236,6 +237,9 @@ TRUSTED_PROXY_HEADER = env("ACCORD_TRUSTED_PROXY_HEADER", "X-Forwarded-For").str
 
 # API token use is noted in memory and stored this often, outside any request (0: never).
 ACCORD_TOKEN_USE_FLUSH_SECONDS = env_int("ACCORD_TOKEN_USE_FLUSH_SECONDS", 60)
+
+# A request that cannot get the database's write lock answers 503 with this Retry-After.
+ACCORD_BUSY_RETRY_AFTER_SECONDS = env_int("ACCORD_BUSY_RETRY_AFTER_SECONDS", 5)
 
 # One limit for every upload and import, in megabytes of 1,048,576 bytes, shown as set.
 UPLOAD_LIMIT_MB = env_int("ACCORD_UPLOAD_LIMIT_MB", 50)

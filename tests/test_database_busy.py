@@ -1,5 +1,5 @@
 """While another connection holds the database's write lock (a long import on SQLite), reads
-still answer.
+still answer and writes answer 503 with Retry-After, never 500.
 
 SQLite in WAL mode lets readers read while one writer writes; a request that writes (or opens
 a transaction, which takes the write lock in IMMEDIATE mode) waits for the lock and then fails
@@ -8,6 +8,7 @@ with `database is locked`. The tests refuse every statement but reads the way th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,7 +22,7 @@ from accord.accounts.models import ApiToken
 from accord.accounts.services import token_create
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
-from tests.conftest import client_for
+from tests.conftest import PASSWORD, client_for
 
 READS = ("SELECT", "EXPLAIN", "PRAGMA")
 
@@ -100,3 +101,69 @@ def test_pages_and_api_lists_answer_while_the_database_is_locked(personas, org_a
         answers = {page: browser.get(page).status_code for page in pages}
     assert answers == dict.fromkeys(pages, 200), refused
     assert refused == []
+
+
+def test_a_page_write_that_cannot_get_the_lock_answers_503_with_retry_after(personas, partnership):
+    browser = client_for(personas["manager"])
+    url = reverse("partnerships:partnership_note", args=[partnership.pk])
+    with write_lock_held_elsewhere():
+        response = browser.post(url, {"body": "Met the team", "visibility": "internal"})
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "busy" in response.content.decode().lower()
+    assert "nothing was saved" in response.content.decode().lower()
+    assert not partnership.notes_set.exists()
+
+
+def test_an_api_write_that_cannot_get_the_lock_answers_503_in_the_error_shape(personas):
+    _, raw = token_create(actor=personas["manager"], user=personas["manager"], name="w")
+    with write_lock_held_elsewhere():
+        response = Client().post(
+            "/api/v1/organizations",
+            json.dumps({"name": "Gamma Sensors", "kind": "startup"}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    error = response.json()["error"]
+    assert error["code"] == "busy" and error["details"] == []
+    assert "try again" in error["message"].lower()
+
+
+def test_other_database_errors_are_not_called_busy(personas, partnership):
+    browser = client_for(personas["manager"])
+    browser.raise_request_exception = False
+
+    def broken(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT"):
+            raise OperationalError("no such table: partnerships_note")
+        return execute(sql, params, many, context)
+
+    url = reverse("partnerships:partnership_note", args=[partnership.pk])
+    with connection.execute_wrapper(broken):
+        response = browser.post(url, {"body": "Met the team", "visibility": "internal"})
+    assert response.status_code == 500
+
+
+def test_a_sign_in_that_cannot_get_the_lock_answers_503(personas):
+    browser = Client()
+    browser.raise_request_exception = False
+    with write_lock_held_elsewhere():
+        response = browser.post(
+            reverse("accounts:login"), {"username": "viewer", "password": PASSWORD}
+        )
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_lock_error_raised_outside_a_view_answers_503(rf):
+    """Raised by a middleware (a session saved after the view), it reaches the 500 handler."""
+    from accord.core.views import server_error
+
+    for path in ("/directory/organizations/", "/api/v1/organizations"):
+        try:
+            raise OperationalError("database is locked")
+        except OperationalError:
+            response = server_error(rf.get(path))
+        assert response.status_code == 503 and response["Retry-After"]

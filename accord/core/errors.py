@@ -28,3 +28,20 @@ class EditConflict(ConflictError):
         self.subject = subject
         self.conflicts = conflicts
         self.version = version
+
+
+# SQLite's answer when the write lock stayed taken for the whole busy timeout, and
+# PostgreSQL's lock timeout and deadlock: the change may well succeed when tried again.
+_BUSY_SQLITE = ("database is locked", "database table is locked")
+_BUSY_SQLSTATES = {"55P03", "40P01"}
+
+
+def database_busy(error: BaseException | None) -> bool:
+    """Whether `error` means another writer held a lock for too long (worth a retry)."""
+    from django.db import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return False
+    if any(text in str(error) for text in _BUSY_SQLITE):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) in _BUSY_SQLSTATES

@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -5,6 +6,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from accord.core.audit import audit_channel
+from accord.core.errors import database_busy
+
+logger = logging.getLogger(__name__)
 
 
 class WebChannelMiddleware:
@@ -64,3 +68,22 @@ def _refusal(request: HttpRequest, status: int, code: str, message: str) -> Http
     return HttpResponse(
         render_to_string("errors/request_refused.html", {"message": message}), status=status
     )
+
+
+class DatabaseBusyMiddleware:
+    """A request that could not get the database's write lock in time answers 503 with
+    Retry-After, as a page or in the API's error shape, instead of a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_busy(exception):
+            return None
+        from accord.core.views import database_busy_response
+
+        logger.warning("database busy: %s %s answered 503", request.method, request.path)
+        return database_busy_response(request)

@@ -1,3 +1,6 @@
+import sys
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -5,6 +8,7 @@ from django.shortcuts import render
 from django.template import loader
 
 from accord.core import policy, worker
+from accord.core.errors import database_busy
 from accord.core.models import AuditEvent
 from accord.core.policy import access, visible_to
 from accord.core.selectors import dashboard_for
@@ -95,9 +99,31 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if database_busy(sys.exception()):  # raised outside a view (a middleware saving a session)
+        return database_busy_response(request)
     if request.path.startswith("/api/"):
         return _api_error(500, "server_error", "An unexpected error occurred.")
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+BUSY_MESSAGE = (
+    "The database is busy with another change (a large import, perhaps) and nothing was saved."
+    " Try again in a few seconds."
+)
+
+
+def database_busy_response(request: HttpRequest) -> HttpResponse:
+    """503 for a request that could not get the database's write lock in time."""
+    retry_after = settings.ACCORD_BUSY_RETRY_AFTER_SECONDS
+    if request.path.startswith("/api/"):
+        response = _api_error(503, "busy", BUSY_MESSAGE)
+    else:
+        page = loader.get_template("errors/503.html").render(
+            {"message": BUSY_MESSAGE, "retry_after": retry_after}
+        )
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _api_error(status: int, code: str, message: str) -> HttpResponse:
