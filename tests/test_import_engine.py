@@ -347,3 +347,56 @@ def test_people_reimport_matches_by_email_and_flags_similar_names(tmp_path, admi
     other = write(tmp_path, "full_name,email\nAda Lovelace,ada@other.example\n", "p3.csv")
     dups = run(other, admin_user, kind="people", dry_run=True).possible_duplicates
     assert [d.reason for d in dups] == ["same normalized name"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_import_commits_in_chunks_and_holds_no_lock_between_them(
+    tmp_path, admin_user, monkeypatch
+):
+    """On SQLite one writer at a time holds the whole database: every other save waits for an
+    import written in one transaction, and fails once the wait passes the busy timeout."""
+    from django.db import connection
+
+    from accord.directory.importing import engine
+
+    between: list[tuple[bool, int]] = []
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2, raising=False)
+    monkeypatch.setattr(
+        engine,
+        "leave_room",
+        lambda: between.append((connection.in_atomic_block, Organization.objects.count())),
+        raising=False,
+    )
+    rows = "".join(f"Chunk Org {n},startup,DE,Berlin,,2020,robotics\n" for n in range(5))
+    result = run(write(tmp_path, HEADER + rows), admin_user)
+    assert result.written and result.created == 5
+    assert between == [(False, 2), (False, 4)]
+    assert Organization.objects.count() == 5
+    assert AuditEvent.objects.filter(channel="import", action="create").count() == 6  # + tag
+    assert Tag.objects.filter(name="robotics").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_interrupted_between_chunks_completes_when_run_again(
+    tmp_path, admin_user, monkeypatch
+):
+    from accord.directory.importing import engine
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt() -> None:
+        raise Interrupted
+
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(engine, "leave_room", interrupt)
+    rows = "".join(f"Chunk Org {n},startup,DE,Berlin,chunk{n}.example,2020,\n" for n in range(5))
+    path = write(tmp_path, HEADER + rows)
+    with pytest.raises(Interrupted):
+        run(path, admin_user)
+    assert Organization.objects.count() == 2  # the first chunk, whole
+    monkeypatch.setattr(engine, "leave_room", lambda: None)
+    result = run(path, admin_user)
+    assert (result.created, result.unchanged, result.errors) == (3, 2, [])
+    assert Organization.objects.count() == 5
+    assert AuditEvent.objects.filter(channel="import", action="create").count() == 5

@@ -1,11 +1,21 @@
-"""The import, start to end: read, map, validate every row, then write everything or nothing.
+"""The import, start to end: read, map, validate every row, then write (or refuse) them all.
 
 `import_file` (and `import_table` for rows already in memory) is the one entry point the
 command line, the web pages and the benchmark call; the acting user is always explicit.
+
+Every row is validated before the first is written, so a file with a bad row writes nothing.
+On SQLite, whose one write lock covers the whole database, the rows are then written in
+chunks of their own transactions, with a pause between them in which waiting writers take
+the lock: a large import written in one transaction held it for longer than the busy timeout,
+and every save of every user failed meanwhile. An import interrupted while writing (the
+process killed, the disk full) therefore keeps the chunks already written, each complete with
+its tags, external ids and audit events. PostgreSQL, whose writers do not wait for each other
+on different rows, writes the import in one transaction.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +36,14 @@ from accord.directory.importing.mapping import (
 )
 from accord.directory.importing.presets import PRESETS
 from accord.directory.importing.readers import Table, read_table
-from accord.directory.importing.writing import apply_plan
+from accord.directory.importing.writing import Create, Plan, Update, apply_plan
 
 if TYPE_CHECKING:
     from accord.accounts.models import User
 
 PREVIEW_ROWS = 20
+CHUNK_ROWS = 1000  # rows written per transaction on SQLite
+PAUSE_SECONDS = 0.15  # SQLite's busy handler retries a waiting writer every 100 ms at most
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
@@ -147,10 +159,30 @@ def _preview(table: Table, result: ImportResult) -> list[tuple[int, list[str]]]:
     return [(r.number, [r.values.get(h, "") for h in table.headers]) for r in shown]
 
 
+def _chunks(plan: Plan) -> list[Plan]:
+    """`plan` cut into plans of at most CHUNK_ROWS creates and updates."""
+    items: list[Create | Update] = [*plan.creates, *plan.updates]
+    chunks = []
+    for start in range(0, len(items), CHUNK_ROWS):
+        part = items[start : start + CHUNK_ROWS]
+        chunks.append(
+            Plan(
+                creates=[i for i in part if isinstance(i, Create)],
+                updates=[i for i in part if isinstance(i, Update)],
+            )
+        )
+    return chunks or [plan]
+
+
+def leave_room() -> None:
+    """Between two chunks: long enough for a writer waiting for the lock to take it."""
+    time.sleep(PAUSE_SECONDS)
+
+
 def import_table(
     table: Table, *, actor: User, options: ImportOptions, progress: Progress | None = None
 ) -> ImportResult:
-    """Validate every row of `table`, then write all of it in one transaction (or nothing)."""
+    """Validate every row of `table`, then write all of it (or nothing when a row is bad)."""
     if actor is None:
         raise ValueError("an import needs a known actor")
     options.check()
@@ -191,8 +223,12 @@ def import_table(
         if progress:
             progress("Writing", done, total)
 
-    with transaction.atomic():
-        apply_plan(plan, actor=actor, spec=spec, source=source, on_progress=advance)
+    chunks = _chunks(plan) if connection.vendor == "sqlite" else [plan]
+    for number, chunk in enumerate(chunks):
+        if number:
+            leave_room()
+        with transaction.atomic():
+            apply_plan(chunk, actor=actor, spec=spec, source=source, on_progress=advance)
     result.written = True
     if total >= 10_000:
         # Fresh planner statistics after a large load keep the list filters on good indexes
