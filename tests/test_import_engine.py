@@ -400,3 +400,32 @@ def test_an_import_interrupted_between_chunks_completes_when_run_again(
     assert (result.created, result.unchanged, result.errors) == (3, 2, [])
     assert Organization.objects.count() == 5
     assert AuditEvent.objects.filter(channel="import", action="create").count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_that_cannot_get_the_lock_is_written_again_whole(tmp_path, admin_user, monkeypatch):
+    """The import is the one that waits: web saves keep taking the lock between its chunks."""
+    from django.db import OperationalError
+
+    from accord.directory.importing import engine
+
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(engine, "leave_room", lambda: None)
+    rows = "".join(f"Chunk Org {n},startup,DE,Berlin,chunk{n}.example,2020,\n" for n in range(3))
+    run(write(tmp_path, HEADER + rows), admin_user)
+    real, calls = engine.apply_plan, []
+
+    def locked_once(plan, **kwargs):
+        real(plan, **kwargs)  # written, then the lock is lost: the chunk rolls back
+        calls.append(plan)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+
+    monkeypatch.setattr(engine, "apply_plan", locked_once, raising=False)
+    moved = HEADER + rows.replace("Berlin", "Paris")
+    result = run(write(tmp_path, moved, name="moved.csv"), admin_user)
+    assert (result.written, result.updated, result.errors) == (True, 3, [])
+    assert len(calls) == 3  # the first chunk twice, then the second
+    assert set(Organization.objects.values_list("city", flat=True)) == {"Paris"}
+    updates = AuditEvent.objects.filter(channel="import", action="update")
+    assert [e.changes["city"] for e in updates] == [["Berlin", "Paris"]] * 3

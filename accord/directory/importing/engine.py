@@ -9,20 +9,24 @@ chunks of their own transactions, with a pause between them in which waiting wri
 the lock: a large import written in one transaction held it for longer than the busy timeout,
 and every save of every user failed meanwhile. An import interrupted while writing (the
 process killed, the disk full) therefore keeps the chunks already written, each complete with
-its tags, external ids and audit events. PostgreSQL, whose writers do not wait for each other
+its tags, external ids and audit events. A chunk that waited for the lock past the busy timeout
+is rolled back and written again: the import waits, not the people using the application.
+PostgreSQL, whose writers do not wait for each other
 on different rows, writes the import in one transaction.
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
+from accord.core.errors import database_busy
 from accord.directory.importing import organizations, people
 from accord.directory.importing.duplicates import PossibleDuplicate
 from accord.directory.importing.errors import ImportUsageError, RowError
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
 PREVIEW_ROWS = 20
 CHUNK_ROWS = 1000  # rows written per transaction on SQLite
 PAUSE_SECONDS = 0.15  # SQLite's busy handler retries a waiting writer every 100 ms at most
+CHUNK_ATTEMPTS = 10  # a chunk that waited a whole busy timeout for the lock is tried again
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
@@ -227,8 +232,20 @@ def import_table(
     for number, chunk in enumerate(chunks):
         if number:
             leave_room()
-        with transaction.atomic():
-            apply_plan(chunk, actor=actor, spec=spec, source=source, on_progress=advance)
+        for attempt in range(1, CHUNK_ATTEMPTS + 1):
+            done_before = done
+            # The objects to update are changed as they are written: a retry starts afresh.
+            fresh = Plan(creates=chunk.creates, updates=copy.deepcopy(chunk.updates))
+            try:
+                with transaction.atomic():
+                    apply_plan(fresh, actor=actor, spec=spec, source=source, on_progress=advance)
+            except OperationalError as error:
+                if attempt == CHUNK_ATTEMPTS or not database_busy(error):
+                    raise
+                done = done_before
+                leave_room()
+            else:
+                break
     result.written = True
     if total >= 10_000:
         # Fresh planner statistics after a large load keep the list filters on good indexes
