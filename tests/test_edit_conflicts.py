@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accord.core.errors import EditConflict
-from accord.directory.models import Tag
+from accord.directory import services as directory
+from accord.directory.models import Organization, Tag
 from accord.partnerships import services
 from accord.partnerships.models import Partnership
 from accord.strategy import services as strategy
@@ -553,3 +554,14 @@ def test_two_administrators_editing_one_gate(personas):
     assert "Budget approved" in text and "NDA signed" in text
     gate.refresh_from_db()
     assert (gate.checklist, gate.version) == (["NDA signed"], 1)
+
+
+def test_an_edit_stamps_the_time_of_the_change(admin_user):
+    """Whatever reads `updated_at` (the scouting index's refresh, lists sorted by last change)
+    must see an edit made by the conditional UPDATE as it saw one made by save()."""
+    organization = directory.organization_create(actor=admin_user, data={"name": "Stampco"})
+    before = Organization.objects.get(pk=organization.pk).updated_at
+    directory.organization_update(
+        actor=admin_user, organization=organization, data={"city": "Leipzig"}
+    )
+    assert Organization.objects.get(pk=organization.pk).updated_at > before

@@ -107,8 +107,11 @@ def save_changes(
     if not fields and not related_changed:
         return []
     values = {f.attname: getattr(instance, f.attname) for f in fields}
-    if any(f.name == "updated_at" for f in _columns(instance)):
-        values["updated_at"] = instance.updated_at = timezone.now()
+    now = timezone.now()
+    for field in instance._meta.concrete_fields:
+        if getattr(field, "auto_now", False):  # what save() would stamp, an UPDATE does not
+            values[field.attname] = now
+            setattr(instance, field.attname, now)
     rows = type(instance)._base_manager.filter(pk=instance.pk, version=expected)
     if not rows.update(**values, version=F("version") + 1):
         raise conflict(instance, submitted, related)
