@@ -19,7 +19,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def run_python(code: str, data_dir: Path, **environment: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCORD_", "DATABASE_URL"))}
+    # A fresh process as a server would start: none of this run's settings (the browser tests
+    # set DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly reports).
+    own = ("ACCORD_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     env.update(ACCORD_DATA_DIR=str(data_dir), **environment)
     return subprocess.run(
         [sys.executable, "-c", code],
