@@ -234,6 +234,11 @@ def test_quick_search_for_any_internal_role(world):
     assert response.status_code == 200 and "Haulbot" in response.content.decode()
 
 
+def test_a_search_link_with_only_words_searches_with_the_defaults(world):
+    response = client_for(world["viewer"]).get("/scouting/search/?text=self-driving+trucks")
+    assert response.status_code == 200 and "Haulbot" in response.content.decode()
+
+
 def test_the_gap_page_opens_a_scan(world):
     page = client_for(world["manager"]).get(world["gap"].get_absolute_url()).content.decode()
     assert f"/scouting/scans/new/?gap={world['gap'].pk}" in page

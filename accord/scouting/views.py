@@ -59,7 +59,10 @@ def scan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """A quick search that saves nothing; "Save as scan" keeps it."""
-    form = ScanForm(request.GET or None)
+    params = request.GET.copy()
+    for name in ("mode", "top"):  # a shared link may carry only the words
+        params.setdefault(name, ScanForm.base_fields[name].initial)
+    form = ScanForm(params if request.GET else None)
     result, error = None, None
     if request.GET.get("text") is not None and form.is_valid():
         data = form.scan_data()
