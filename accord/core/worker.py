@@ -246,12 +246,12 @@ class Heartbeat:
     def _run(self) -> None:
         try:
             while not self._stop.wait(HEARTBEAT_SECONDS):
+                close_old_connections()  # this thread's own connection, kept between beats
                 self.beat()
         finally:
             connection.close()
 
     def beat(self) -> None:
-        close_old_connections()
         try:
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=self.worker_id,
