@@ -6,12 +6,13 @@ them, which PostgreSQL also refuses in text.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import models
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Exactly what openpyxl refuses to write, so that nothing stored can break an XLSX export.
+CONTROL_CHARACTERS = ILLEGAL_CHARACTERS_RE
 
 
 def clean_text(value: str) -> str:
