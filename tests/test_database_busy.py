@@ -9,6 +9,8 @@ with `database is locked`. The tests refuse every statement but reads the way th
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +18,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accord.accounts import token_use
 from accord.accounts.models import ApiToken
@@ -167,3 +170,17 @@ def test_a_lock_error_raised_outside_a_view_answers_503(rf):
         except OperationalError:
             response = server_error(rf.get(path))
         assert response.status_code == 503 and response["Retry-After"]
+
+
+def test_a_worker_forked_while_token_use_is_being_stored_can_note_uses():
+    """Web workers are forked; one forked while the flusher held the lock must not hang on
+    its first API request."""
+    with token_use._lock:  # the flusher, mid-flush in the parent
+        pid = os.fork()
+        if pid == 0:
+            signal.alarm(5)  # a hang kills the child instead of the test run
+            token_use.note(1, timezone.now())
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    token_use.forget()
+    assert os.waitstatus_to_exitcode(status) == 0, "the forked worker hung on the lock"

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import threading
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
@@ -65,6 +66,15 @@ def forget() -> None:
         _pending.clear()
 
 
+def _forget_lock_after_fork() -> None:
+    """A fork while the flusher held the lock would leave the child's copy locked forever."""
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_lock_after_fork)
+
+
 def _start_flusher() -> None:
     """One flushing thread per process (a forked web worker starts its own)."""
     global _flusher_pid
@@ -83,8 +93,8 @@ def _start_flusher() -> None:
 
 
 def _flush_forever(interval: float) -> None:
-    stop = threading.Event()
-    while not stop.wait(interval):
+    while True:
+        time.sleep(interval)
         _flush_and_close()
 
 
