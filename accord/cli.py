@@ -132,7 +132,8 @@ def demo(
     """Migrate, load the generated demo data and serve on 127.0.0.1."""
     setup_django()
     from accord.core.audit import audit_channel
-    from accord.directory.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+    from accord.demo.directory import DEMO_PASSWORD, DEMO_USERNAME
+    from accord.demo.loading import load_demo
 
     migrate()
     with audit_channel("cli"):
@@ -158,8 +159,8 @@ def demo(
 
 def _scouting_demo() -> dict[str, Any]:
     """Index the demo directory when the model is installed, then save two demo scans."""
+    from accord.demo.scouting import load_scouting_demo
     from accord.scouting import embeddings
-    from accord.scouting.demo import load_scouting_demo
     from accord.scouting.indexing import refresh
 
     if embeddings.available():

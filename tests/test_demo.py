@@ -11,7 +11,8 @@ import pytest
 
 from accord.accounts.models import User
 from accord.core.models import AuditEvent
-from accord.directory.demo import DEMO_USERNAME, load_demo
+from accord.demo.directory import DEMO_USERNAME
+from accord.demo.loading import load_demo
 from accord.directory.models import Organization, Person
 from accord.partnerships.models import EXITS, Document, Note, Partnership, Stage, Visibility
 from accord.strategy.coverage import gap_coverage
@@ -104,7 +105,7 @@ def test_demo_has_a_scored_screening_round_that_ranks(db):
 
 
 def test_demo_has_scans_with_decisions_for_the_most_important_open_gaps(db):
-    from accord.scouting.demo import REJECTION, load_scouting_demo
+    from accord.demo.scouting import REJECTION, load_scouting_demo
     from accord.scouting.models import Scan, ScanCandidate
 
     load_demo()

@@ -1,5 +1,4 @@
-"""The generated demo data set: our company, ~300 organizations, ~800 people, tags, users,
-and (through `accord.strategy.demo`) the strategy and a pipeline of 64 partnerships.
+"""The demo directory: our company, ~300 organizations, ~800 people, tags and the users.
 
 Deterministic for a seed, generated here (nothing is copied from outside data sets), and
 written through the services so it is audited like any other change.
@@ -10,7 +9,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from django.db import transaction
 from rich.progress import Progress
 
 from accord.accounts.models import User
@@ -305,21 +303,10 @@ def _organization_data(
     return data, [sector, *topics]
 
 
-@transaction.atomic
-def load_demo(
-    *, seed: int = 7, organizations: int = 300, people: int = 800, progress: bool = False
+def load_directory_demo(
+    *, rng: random.Random, organizations: int, people: int, progress: bool
 ) -> dict[str, int]:
-    """Load the demo data set once; a second call changes nothing."""
-    if Organization.objects.filter(is_self=True).exists():
-        # A database loaded before the pipeline existed gets it now; otherwise nothing changes.
-        pipeline = _load_pipeline(random.Random(seed + 1))
-        _load_screening(random.Random(seed + 2))
-        return {
-            "organizations": Organization.objects.count(),
-            "created": 0,
-            "partnerships_created": pipeline.get("partnerships", 0) if pipeline else 0,
-        }
-    rng = random.Random(seed)
+    """Our company, the organizations, their people, the users; once."""
     admin = (
         user_create(actor=None, username=DEMO_USERNAME, role=policy.ADMIN, password=DEMO_PASSWORD)
         if not User.objects.filter(username=DEMO_USERNAME).exists()
@@ -390,36 +377,8 @@ def load_demo(
         password=DEMO_PASSWORD,
         organization=partner_org,
     )
-    pipeline = _load_pipeline(random.Random(seed + 1)) or {}
-    pipeline.update(_load_screening(random.Random(seed + 2)))
     return {
         "organizations": Organization.objects.count(),
         "people": people,
         "created": len(created),
-        **{f"{name}_created": n for name, n in pipeline.items()},
     }
-
-
-def _load_pipeline(rng: random.Random) -> dict[str, int] | None:
-    """The strategy and partnerships, once; None when they are already there."""
-    from accord.strategy.demo import load_pipeline_demo
-    from accord.strategy.models import StrategicPriority
-
-    admin = User.objects.filter(username=DEMO_USERNAME).first()
-    partner = User.objects.filter(username="partner").select_related("organization").first()
-    if StrategicPriority.objects.exists() or admin is None or partner is None:
-        return None
-    return load_pipeline_demo(
-        admin=admin,
-        organizations=list(Organization.objects.order_by("pk")),
-        partner_organization=partner.organization,
-        rng=rng,
-    )
-
-
-def _load_screening(rng: random.Random) -> dict[str, int]:
-    """Rubrics and a scored screening round, once."""
-    from accord.screening.demo import load_screening_demo
-
-    admin = User.objects.filter(username=DEMO_USERNAME).first()
-    return load_screening_demo(admin=admin, rng=rng) if admin is not None else {}

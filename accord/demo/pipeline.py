@@ -1,6 +1,6 @@
 """The demo strategy and pipeline: priorities, gaps, plays and partnerships with histories.
 
-Called by `accord.directory.demo.load_demo` once the organizations and users exist. Every
+Called by `accord.demo.loading.load_demo` once the organizations and users exist. Every
 write goes through the services (strategy, partnerships), so the demo is audited and every
 stage move passes its gate like a real one: required fields filled, checklist confirmed, the
 move into `active` made by an executive. Only the transitions' timestamps are set afterwards,
