@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "accord.partnerships",
     "accord.screening",
     "accord.scouting",
+    "accord.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -207,7 +208,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

@@ -4,6 +4,7 @@ from accord.api import api
 
 urlpatterns = [
     path("", include("accord.core.urls")),
+    path("", include("accord.dashboard.urls")),
     path("accounts/", include("accord.accounts.urls")),
     path("directory/", include("accord.directory.urls")),
     path("strategy/", include("accord.strategy.urls")),

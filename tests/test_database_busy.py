@@ -92,7 +92,7 @@ def test_a_recently_recorded_token_is_not_queued_again(personas):
 def test_pages_and_api_lists_answer_while_the_database_is_locked(personas, org_a, partnership):
     browser = client_for(personas["manager"])
     pages = [
-        reverse("core:home"),
+        reverse("dashboard:home"),
         reverse("directory:organization_list"),
         reverse("directory:organization_detail", args=[org_a.pk]),
         reverse("partnerships:partnership_list"),

@@ -197,7 +197,7 @@ def test_anonymous_is_sent_to_sign_in(world):
 
 
 def test_partner_home_links_to_the_workspace(world):
-    response = world["a"].get(reverse("core:home"))
+    response = world["a"].get(reverse("dashboard:home"))
     assert _url("partnership_list") in response.content.decode()
 
 

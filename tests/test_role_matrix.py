@@ -511,5 +511,5 @@ def test_api_access_matches_the_design(operation, role: str, world):
 def test_the_matrix_walks_the_known_pages():
     """Guards the walker itself: if enumeration broke, the parametrized tests would be empty."""
     names = {e.name for e in url_endpoints()}
-    assert {"core:home", "directory:organization_list", "directory:organization_detail",
+    assert {"dashboard:home", "directory:organization_list", "directory:organization_detail",
             "accounts:login", "core:audit_log"} <= names  # fmt: skip

@@ -4,7 +4,6 @@ from accord.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
     path("system/", views.system_status, name="system_status"),
     path("healthz", views.healthz, name="healthz"),

@@ -11,12 +11,6 @@ from accord.core import policy, worker
 from accord.core.errors import database_busy
 from accord.core.models import AuditEvent
 from accord.core.policy import access, visible_to
-from accord.core.selectors import dashboard_for
-
-
-@access(policy.SIGNED_IN)
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"section": "home", **dashboard_for(request.user)})
 
 
 @access(policy.AUDIT_VIEW)

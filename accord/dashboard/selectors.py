@@ -12,6 +12,9 @@ from django.utils import timezone
 from accord.core import policy
 from accord.core.models import AuditEvent
 from accord.core.policy import visible_to
+from accord.directory.models import Organization, Person, Tag
+from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
+from accord.strategy.coverage import gap_coverage
 
 REVIEW_WINDOW_DAYS = 30
 RENEWAL_NOTICE_DEFAULT_DAYS = 90
@@ -21,7 +24,6 @@ LIST_LIMIT = 10
 
 def coverage_summary(actor: Any, *, top: int = 5) -> dict[str, Any]:
     """Counts of uncovered, thin and covered gaps and the `top` most exposed. Three queries."""
-    from accord.strategy.coverage import gap_coverage
 
     rows = gap_coverage(actor)
     counts = {status: 0 for status in ("uncovered", "thin", "covered")}
@@ -32,7 +34,6 @@ def coverage_summary(actor: Any, *, top: int = 5) -> dict[str, Any]:
 
 def pipeline_funnel(actor: Any) -> dict[str, Any]:
     """Partnerships per stage, in pipeline order, the exits apart. One query."""
-    from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
 
     counts = dict(
         visible_to(actor, Partnership)
@@ -55,7 +56,6 @@ def pipeline_funnel(actor: Any) -> dict[str, Any]:
 
 def upcoming_reviews(actor: Any, today: dt.date) -> list[Any]:
     """Open partnerships whose next review is overdue or within the window. One query."""
-    from accord.partnerships.models import EXITS, Partnership
 
     horizon = today + dt.timedelta(days=REVIEW_WINDOW_DAYS)
     rows = (
@@ -93,7 +93,6 @@ def upcoming_renewals(actor: Any, today: dt.date) -> list[dict[str, Any]]:
     expiring within 60 days, soonest first. One query of at most LIST_LIMIT rows: both windows
     are applied in SQL, and a row is ranked by the earlier of its due dates, so the rows
     holding the LIST_LIMIT soonest items are all fetched."""
-    from accord.partnerships.models import EXITS, Partnership
 
     notice = Coalesce("renewal_notice_days", RENEWAL_NOTICE_DEFAULT_DAYS)
     notice_ends = PlusDays(Cast(Value(today), DateField()), notice)
@@ -128,7 +127,6 @@ def upcoming_renewals(actor: Any, today: dt.date) -> list[dict[str, Any]]:
 
 def my_partnerships(actor: Any) -> list[Any]:
     """Open partnerships the user owns, sponsors or is on the team of. One query."""
-    from accord.partnerships.models import EXITS, Partnership
 
     mine = Partnership.objects.filter(
         Q(owner=actor) | Q(executive_sponsor=actor) | Q(team=actor)
@@ -143,7 +141,6 @@ def my_partnerships(actor: Any) -> list[Any]:
 
 def dashboard_for(actor: Any) -> dict[str, Any]:
     """The home page's figures, each read through the access policy."""
-    from accord.directory.models import Organization, Person, Tag
 
     if not policy.can(actor, policy.DIRECTORY_VIEW):
         return {"workspace_organization": getattr(actor, "organization", None)}
