@@ -16,10 +16,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from accord.accounts.api import router as accounts_router
 from accord.accounts.services import token_user
 from accord.core.api_access import authorize
 from accord.core.errors import ConflictError, EditConflict, GateRefused, database_busy
 from accord.core.views import database_busy_response
+from accord.directory.api import router as directory_router
+from accord.partnerships.api import router as partnerships_router
+from accord.scouting.api import router as scouting_router
+from accord.screening.api import router as screening_router
+from accord.strategy.api import router as strategy_router
 
 
 class BearerToken(HttpBearer):
@@ -146,20 +152,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "error", str(exc))
 
 
-def _register_routers() -> None:
-    from accord.accounts.api import router as accounts_router
-    from accord.directory.api import router as directory_router
-    from accord.partnerships.api import router as partnerships_router
-    from accord.scouting.api import router as scouting_router
-    from accord.screening.api import router as screening_router
-    from accord.strategy.api import router as strategy_router
-
-    api.add_router("/", directory_router)
-    api.add_router("/", accounts_router)
-    api.add_router("/", strategy_router)
-    api.add_router("/", partnerships_router)
-    api.add_router("/", screening_router)
-    api.add_router("/", scouting_router)
-
-
-_register_routers()
+for router in (
+    directory_router,
+    accounts_router,
+    strategy_router,
+    partnerships_router,
+    screening_router,
+    scouting_router,
+):
+    api.add_router("/", router)

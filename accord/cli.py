@@ -1,6 +1,9 @@
 """The `accord` command: thin, dispatching to services and Django management commands.
 
 Machine output goes to stdout with `--json`; progress and messages go to stderr.
+
+Every command imports Accord's modules inside its body, after `setup_django()`: models cannot
+be imported before Django is set up, and `accord --help` stays fast without them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from accord.scouting.cli import index_app, scout_app
+from accord.scouting_cli import index_app, scout_app
 
 app = typer.Typer(
     help="Accord: run strategic partnerships from strategy to scale-up or exit.",
@@ -426,7 +429,7 @@ def gaps_coverage(
 ) -> None:
     """Open capability gaps with their coverage by partnerships, most exposed first."""
     setup_django()
-    from accord.strategy.coverage import gap_coverage
+    from accord.partnerships.coverage import gap_coverage
 
     migrate()
     items = [row.as_dict() for row in gap_coverage(reading_actor(actor))]

@@ -14,7 +14,7 @@ from tests.conftest import client_for
 # The lead mounts the page at /coverage/ in accord/urls.py; until then these tests mount it.
 urlpatterns = list(project_urlpatterns)
 if not any(getattr(p, "namespace", None) == "coverage" for p in urlpatterns):
-    urlpatterns.append(path("coverage/", include("accord.strategy.coverage_urls")))
+    urlpatterns.append(path("coverage/", include("accord.partnerships.coverage_urls")))
 
 pytestmark = pytest.mark.urls("tests.test_coverage")
 URL = "/coverage/"

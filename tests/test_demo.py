@@ -14,8 +14,8 @@ from accord.core.models import AuditEvent
 from accord.demo.directory import DEMO_USERNAME
 from accord.demo.loading import load_demo
 from accord.directory.models import Organization, Person
+from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.models import EXITS, Document, Note, Partnership, Stage, Visibility
-from accord.strategy.coverage import gap_coverage
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from tests.conftest import client_for
 

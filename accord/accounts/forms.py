@@ -7,7 +7,6 @@ from accord.accounts.models import User
 from accord.accounts.services import check_partner_organization
 from accord.core.client_address import client_address
 from accord.core.forms import add_version_field
-from accord.directory.models import Organization
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -68,12 +67,6 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
 
 
 class UserForm(forms.ModelForm):
-    organization = forms.ModelChoiceField(
-        queryset=Organization.objects.none(),
-        required=False,
-        widget=forms.NumberInput,
-        help_text="Id of the organization (partner users only).",
-    )
     password = forms.CharField(
         widget=forms.PasswordInput, required=False, help_text="Leave empty to keep it unchanged."
     )
@@ -89,10 +82,11 @@ class UserForm(forms.ModelForm):
             "organization",
             "is_active",
         ]
+        widgets = {"organization": forms.NumberInput}
+        help_texts = {"organization": "Id of the organization (partner users only)."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.all()
         add_version_field(self, self.instance)
         for field in self.fields.values():
             css = (

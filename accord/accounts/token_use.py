@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 
+from accord.accounts.models import ApiToken
+
 logger = logging.getLogger(__name__)
 
 _pending: dict[int, dt.datetime] = {}
@@ -37,8 +39,6 @@ def note(token_id: int, at: dt.datetime) -> None:
 def flush() -> int:
     """Store the noted uses; returns how many tokens were updated (0 when the database is
     busy: the uses are kept and stored by a later flush)."""
-    from accord.accounts.models import ApiToken
-
     with _lock:
         taken = dict(_pending)
         _pending.clear()

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from accord.core.audit import audit_channel
 from accord.core.errors import database_busy
+from accord.core.views import database_busy_response
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,5 @@ class DatabaseBusyMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not database_busy(exception):
             return None
-        from accord.core.views import database_busy_response
-
         logger.warning("database busy: %s %s answered 503", request.method, request.path)
         return database_busy_response(request)

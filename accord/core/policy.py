@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -72,6 +73,12 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     VIEWER: frozenset(_READ_ALL),
     PARTNER: frozenset({WORKSPACE_VIEW}),
 }
+
+
+def _model(label: str) -> type[models.Model]:
+    # The policy sits in core, below every app (docs/architecture.md), so it names the
+    # models its rules join through by label, as a ForeignKey does, instead of importing them.
+    return apps.get_model(label)
 
 
 def role_of(user: Any) -> str | None:
@@ -169,6 +176,10 @@ def _partnership_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs.none()
 
 
+def _visible_partnership_ids(user: Any) -> models.QuerySet:
+    return _partnership_rows(user, _model("partnerships.Partnership").objects.all()).values("pk")
+
+
 def within_visible_partnerships(user: Any, qs: models.QuerySet, *paths: str) -> models.QuerySet:
     """Restrict rows that hang off a partnership to those whose partnership the user may see.
 
@@ -178,9 +189,7 @@ def within_visible_partnerships(user: Any, qs: models.QuerySet, *paths: str) -> 
     """
     if role_of(user) == ADMIN:
         return qs
-    from accord.partnerships.models import Partnership
-
-    visible = _partnership_rows(user, Partnership.objects.all()).values("pk")
+    visible = _visible_partnership_ids(user)
     for path in paths:
         qs = qs.filter(Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__in": visible}))
     return qs
@@ -216,9 +225,7 @@ def _linked_rows(action: str, *paths: str) -> Callable:
 
 
 def _party_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
-    from accord.partnerships.models import Partnership
-
-    visible = _partnership_rows(user, Partnership.objects.all()).values("pk")
+    visible = _visible_partnership_ids(user)
     qs = qs.filter(partnership__in=visible)
     if role_of(user) == PARTNER:
         # A partner never learns who the other parties are.
@@ -228,12 +235,13 @@ def _party_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
 
 def _comment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     """Comments of visible notes; a partner never reads another partner organization's users."""
-    from accord.accounts.models import User
-    from accord.partnerships.models import Note
-
-    qs = qs.filter(note__in=visible_to(user, Note).values("pk"))
+    qs = qs.filter(note__in=visible_to(user, _model("partnerships.Note")).values("pk"))
     if role_of(user) == PARTNER:
-        others = User.objects.filter(role=PARTNER).exclude(organization_id=user.organization_id)
+        others = (
+            _model("accounts.User")
+            .objects.filter(role=PARTNER)
+            .exclude(organization_id=user.organization_id)
+        )
         return qs.exclude(author__in=others.values("pk"))
     return qs
 
@@ -258,9 +266,9 @@ def _assessment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     """Scores are internal; a reviewer sees others' scores of a candidate once it submitted."""
     if not can(user, SCREENING_VIEW):
         return qs.none()
-    from accord.screening.models import ReviewAssignment
-
-    pending = ReviewAssignment.objects.filter(reviewer=user, submitted_at__isnull=True)
+    pending = _model("screening.ReviewAssignment").objects.filter(
+        reviewer=user, submitted_at__isnull=True
+    )
     qs = within_visible_partnerships(user, qs, *_ASSESSMENT_PATHS)
     return qs.exclude(
         Q(assignment__candidate_id__in=pending.values("candidate_id"))

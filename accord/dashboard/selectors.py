@@ -13,8 +13,8 @@ from accord.core import policy
 from accord.core.models import AuditEvent
 from accord.core.policy import visible_to
 from accord.directory.models import Organization, Person, Tag
+from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
-from accord.strategy.coverage import gap_coverage
 
 REVIEW_WINDOW_DAYS = 30
 RENEWAL_NOTICE_DEFAULT_DAYS = 90

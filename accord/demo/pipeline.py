@@ -25,7 +25,14 @@ from accord.accounts.services import user_create
 from accord.core import policy
 from accord.directory.models import Organization
 from accord.partnerships.gates import DEFAULT_GATES
-from accord.partnerships.models import PIPELINE, PartnershipParty, Stage, StageGate, Visibility
+from accord.partnerships.models import (
+    PIPELINE,
+    PartnershipParty,
+    Stage,
+    StageGate,
+    StageTransition,
+    Visibility,
+)
 from accord.partnerships.models import Partnership as PartnershipModel
 from accord.partnerships.services import (
     document_upload,
@@ -478,8 +485,6 @@ def load_pipeline_demo(
     rng: random.Random,
 ) -> dict[str, int]:
     """Priorities, gaps, plays and 64 partnerships over every stage, with histories."""
-    from accord.partnerships.models import StageTransition
-
     if StrategicPriority.objects.exists():
         return {"partnerships": PartnershipModel.objects.count(), "created": 0}
     today = timezone.localdate()

@@ -2,7 +2,7 @@ from django import forms
 
 from accord.core.forms import add_version_field
 from accord.directory.models import Organization, Person, Tag
-from accord.directory.normalize import country_choices, country_code
+from accord.directory.normalize import country_choices, country_code, normalize_website
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -76,8 +76,6 @@ class OrganizationForm(forms.ModelForm):
         _style(self)
 
     def clean_website(self) -> str:
-        from accord.directory.normalize import normalize_website
-
         website = normalize_website(self.cleaned_data.get("website") or "")
         if website:
             forms.URLField(assume_scheme="https").clean(website)

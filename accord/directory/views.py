@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from accord.core import policy
 from accord.core.audit import history_of
+from accord.core.contributions import ORGANIZATION_PAGE, contributed
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
@@ -18,7 +19,6 @@ from accord.directory.exporting import ORGANIZATION_COLUMNS, PERSON_COLUMNS, exp
 from accord.directory.forms import MergeForm, OrganizationForm, PersonForm, TagForm
 from accord.directory.models import Organization, Person, Tag
 from accord.directory.tables import OrganizationTable, PersonTable, TagTable
-from accord.partnerships.selectors import organization_roles
 
 SECTION = {"section": "directory"}
 
@@ -60,7 +60,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "external_ids": selectors.organization_external_ids(request.user, organization),
         "people": selectors.organization_people(request.user, organization)[:100],
         "can_change": policy.can(request.user, policy.DIRECTORY_CHANGE),
-        "roles": organization_roles(request.user, organization),
+        **contributed(ORGANIZATION_PAGE, request.user, organization),
     }
     if tab == "history":
         context["events"] = history_of(organization)[:200]

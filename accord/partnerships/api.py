@@ -31,6 +31,7 @@ from accord.core.policy import (
 )
 from accord.directory.models import Organization
 from accord.partnerships import selectors, services
+from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.downloads import document_response
 from accord.partnerships.models import Document, Partnership, PartnershipParty, Visibility
 from accord.partnerships.schemas import (
@@ -50,7 +51,6 @@ from accord.partnerships.schemas import (
     WorkspacePartnershipOut,
     WorkspacePartnershipRef,
 )
-from accord.strategy.coverage import gap_coverage
 from accord.strategy.models import CapabilityGap, PartnershipPlay
 
 router = Router(tags=["partnerships"])

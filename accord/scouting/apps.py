@@ -7,4 +7,7 @@ class ScoutingConfig(AppConfig):
     verbose_name = "scouting"
 
     def ready(self) -> None:
-        from accord.scouting import signals  # noqa: F401 - connects the index refresh
+        from accord.scouting import (
+            contributions,  # noqa: F401 - registers page contributions
+            signals,  # noqa: F401 - connects the index refresh
+        )

@@ -7,14 +7,13 @@ import logging
 from django_tasks import TaskResultStatus, task
 
 from accord.scouting import embeddings
+from accord.scouting.indexing import refresh
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def refresh_index() -> dict:
-    from accord.scouting.indexing import refresh
-
     result = refresh()
     logger.info("scouting index: %s encoded, %s unchanged", result.encoded, result.unchanged)
     return {"encoded": result.encoded, "unchanged": result.unchanged}

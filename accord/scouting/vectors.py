@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import connection
 
 from accord.scouting.embeddings import DIMENSIONS
+from accord.scouting.models import IndexState, OrganizationEmbedding
 
 EXACT_LIMIT = 5_000
 PROBES = 128  # clusters scanned per query
@@ -131,8 +132,6 @@ def folder(model: str) -> Path:
 def current(model: str) -> VectorIndex | None:
     """This process's index of `model`, reloaded if the stored embeddings changed; None when
     nothing was ever embedded with it."""
-    from accord.scouting.models import IndexState
-
     state = IndexState.objects.filter(model=model).values_list("token", flat=True).first()
     if state is None:
         return None
@@ -176,8 +175,6 @@ def _load_files(model: str, token: str) -> VectorIndex | None:
 
 def read_database(model: str) -> tuple[np.ndarray, np.ndarray]:
     """All stored vectors of `model`, by ascending organization id."""
-    from accord.scouting.models import OrganizationEmbedding
-
     rows = OrganizationEmbedding.objects.filter(model=model)
     count = rows.count()
     ids = np.empty(count, dtype=np.int64)

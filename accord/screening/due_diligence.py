@@ -12,6 +12,7 @@ from django.db import transaction
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.partnerships.models import Partnership
+from accord.screening.defaults import DUE_DILIGENCE_ITEMS
 from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
 
 ITEM_FIELDS = ("title", "kind", "owner", "status", "evidence")
@@ -164,8 +165,6 @@ def template_item_delete(*, actor: Any, item: DueDiligenceTemplateItem) -> None:
 
 def template_install_defaults() -> None:
     """Put the standard checklist back (what the data migration installs on a new database)."""
-    from accord.screening.defaults import DUE_DILIGENCE_ITEMS
-
     for position, (kind, title) in enumerate(DUE_DILIGENCE_ITEMS):
         DueDiligenceTemplateItem.objects.get_or_create(
             title=title, defaults={"kind": kind, "position": position}

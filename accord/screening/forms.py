@@ -3,7 +3,8 @@ from django import forms
 from accord.accounts.models import User
 from accord.core import policy
 from accord.core.forms import add_version_field
-from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
+from accord.screening.defaults import RUBRIC_TEMPLATES
+from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem, Screening
 
 
 class DueDiligenceItemForm(forms.ModelForm):
@@ -42,8 +43,6 @@ class RubricFromTemplateForm(forms.Form):
     name = forms.CharField(max_length=200, required=False, help_text="Default: the template's")
 
     def __init__(self, *args, **kwargs) -> None:
-        from accord.screening.defaults import RUBRIC_TEMPLATES
-
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [(name, name) for name in RUBRIC_TEMPLATES]
 
@@ -107,8 +106,6 @@ class ScreeningForm(forms.ModelForm):
     rubric = forms.ModelChoiceField(queryset=None)
 
     class Meta:
-        from accord.screening.models import Screening
-
         model = Screening
         fields = ["title", "gap", "aggregation", "disagreement_threshold"]
 

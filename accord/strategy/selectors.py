@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accord.accounts.models import User
 from accord.core import policy
 from accord.core.policy import get_visible_or_404, visible_to
-from accord.partnerships.models import Partnership
-from accord.strategy.coverage import GapCoverage, gap_coverage
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 ARCHIVED = "archived"
@@ -95,10 +92,6 @@ def play_list(
     return rows
 
 
-def coverage_by_gap(actor: Any) -> dict[int, GapCoverage]:
-    return {row.gap.pk: row for row in gap_coverage(actor, include_archived=True)}
-
-
 def overview(actor: Any, *, show_archived: bool = False) -> list[StrategicPriority]:
     """Priorities in order, each with `.shown_gaps`; archived ones only when asked for."""
     gaps = visible_to(actor, CapabilityGap)
@@ -111,97 +104,3 @@ def overview(actor: Any, *, show_archived: bool = False) -> list[StrategicPriori
 
 def gap_plays(actor: Any, gap: CapabilityGap) -> QuerySet[PartnershipPlay]:
     return visible_to(actor, PartnershipPlay).filter(gaps=gap).select_related("owner")
-
-
-def gap_scans(actor: Any, gap: CapabilityGap) -> QuerySet:
-    """The gap's scouting scans with how many candidates were shortlisted and promoted."""
-    from accord.scouting.models import Scan
-
-    return (
-        visible_to(actor, Scan)
-        .filter(gap=gap)
-        .annotate(
-            shortlisted=Count("candidates", filter=Q(candidates__status="shortlisted")),
-            promoted=Count("candidates", filter=Q(candidates__status="promoted")),
-        )
-    )
-
-
-def gap_partnerships(actor: Any, gap: CapabilityGap) -> QuerySet[Partnership]:
-    """Partnerships that name the gap directly or through their play."""
-    linked = Q(gaps=gap) | Q(play__gaps=gap)
-    ids = visible_to(actor, Partnership).filter(linked).values("pk")
-    return visible_to(actor, Partnership).filter(pk__in=ids).select_related("play")
-
-
-def play_partnerships(actor: Any, play: PartnershipPlay) -> QuerySet[Partnership]:
-    return visible_to(actor, Partnership).filter(play=play)
-
-
-# Traceability ----------------------------------------------------------------------------
-
-
-@dataclass
-class TracePlay:
-    play: PartnershipPlay
-    partnerships: list[Partnership]
-
-
-@dataclass
-class TraceGap:
-    gap: CapabilityGap
-    coverage: GapCoverage | None
-    plays: list[TracePlay] = field(default_factory=list)
-    direct: list[Partnership] = field(default_factory=list)
-
-    @property
-    def coverage_status(self) -> str:
-        return self.coverage.status if self.coverage else "uncovered"
-
-
-@dataclass
-class TracePriority:
-    priority: StrategicPriority
-    gaps: list[TraceGap]
-
-
-def traceability(actor: Any) -> list[TracePriority]:
-    """Priority → gaps → plays → partnerships, in a fixed number of queries at any size.
-
-    A gap's partnerships are those naming it directly (`direct`, unless already shown under one
-    of its plays) and those of the plays that address it.
-    """
-    partnerships = visible_to(actor, Partnership).only("id", "title", "stage", "play_id")
-    plays = visible_to(actor, PartnershipPlay).exclude(status=ARCHIVED)
-    gaps = visible_to(actor, CapabilityGap).exclude(status=ARCHIVED)
-    priorities = (
-        visible_to(actor, StrategicPriority)
-        .exclude(status=ARCHIVED)
-        .prefetch_related(
-            Prefetch("gaps", queryset=gaps, to_attr="open_gaps"),
-            Prefetch("open_gaps__plays", queryset=plays, to_attr="open_plays"),
-            Prefetch(
-                "open_gaps__open_plays__partnerships",
-                queryset=partnerships,
-                to_attr="linked_partnerships",
-            ),
-            Prefetch("open_gaps__partnerships", queryset=partnerships, to_attr="direct"),
-        )
-    )
-    coverage = coverage_by_gap(actor)
-    return [
-        TracePriority(
-            priority, [_trace_gap(gap, coverage.get(gap.pk)) for gap in priority.open_gaps]
-        )
-        for priority in priorities
-    ]
-
-
-def _trace_gap(gap: CapabilityGap, coverage: GapCoverage | None) -> TraceGap:
-    row = TraceGap(gap=gap, coverage=coverage)
-    shown: set[int] = set()
-    for play in gap.open_plays:
-        row.plays.append(TracePlay(play, play.linked_partnerships))
-        shown.update(p.pk for p in play.linked_partnerships)
-    row.direct = [p for p in gap.direct if p.pk not in shown]
-    return row

@@ -5,7 +5,6 @@ from accord.strategy import views
 app_name = "strategy"
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("traceability/", views.traceability, name="traceability"),
     path("priorities/new/", views.priority_create, name="priority_create"),
     path("priorities/<int:pk>/", views.priority_detail, name="priority_detail"),
     path("priorities/<int:pk>/edit/", views.priority_edit, name="priority_edit"),

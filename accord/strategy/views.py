@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accord.core import policy
 from accord.core.audit import history_of
+from accord.core.contributions import GAP_PAGE, PLAY_PAGE, STRATEGY_OVERVIEW, contributed
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.policy import access
-from accord.partnerships.models import Partnership
 from accord.strategy import selectors, services
 from accord.strategy.forms import GapForm, MoveForm, PlayForm, PriorityForm
 from accord.strategy.models import (
@@ -29,34 +29,6 @@ from accord.strategy.models import (
 )
 
 SECTION = {"section": "strategy"}
-STAGE_BADGE = {
-    "candidate": "text-bg-light border",
-    "screening": "text-bg-secondary",
-    "engaging": "text-bg-info",
-    "negotiating": "text-bg-primary",
-    "piloting": "text-bg-warning",
-    "active": "text-bg-success",
-    "renewal_review": "text-bg-dark",
-    "declined": "text-bg-light text-decoration-line-through",
-    "exited": "text-bg-light text-decoration-line-through",
-}
-
-
-def partnership_url(pk: int) -> str | None:
-    """The partnership's page, or None while the partnerships pages are not installed."""
-    try:
-        return reverse("partnerships:partnership_detail", args=[pk])
-    except NoReverseMatch:
-        return None
-
-
-def _decorate(partnerships: Iterable[Partnership]) -> list[Partnership]:
-    """Give each partnership the link and badge class the templates show."""
-    rows = list(partnerships)
-    for partnership in rows:
-        partnership.trace_url = partnership_url(partnership.pk)
-        partnership.stage_class = STAGE_BADGE.get(partnership.stage, "text-bg-light")
-    return rows
 
 
 def _history(obj: Any) -> list:
@@ -93,7 +65,7 @@ def _save(
 def overview(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     priorities = selectors.overview(request.user, show_archived=show_archived)
-    coverage = selectors.coverage_by_gap(request.user)
+    coverage = contributed(STRATEGY_OVERVIEW, request.user, None).get("coverage_by_gap", {})
     for priority in priorities:
         for gap in priority.shown_gaps:
             row = coverage.get(gap.pk)
@@ -105,17 +77,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "can_change": _can_change(request),
     }
     return render(request, "strategy/overview.html", context)
-
-
-@access(policy.STRATEGY_VIEW)
-def traceability(request: HttpRequest) -> HttpResponse:
-    tree = selectors.traceability(request.user)
-    for priority in tree:
-        for gap in priority.gaps:
-            _decorate(gap.direct)
-            for play in gap.plays:
-                _decorate(play.partnerships)
-    return render(request, "strategy/traceability.html", {**SECTION, "tree": tree})
 
 
 # Priorities ------------------------------------------------------------------------------
@@ -199,18 +160,15 @@ def priority_move(request: HttpRequest, pk: int) -> HttpResponse:
 def gap_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gap = selectors.gap_detail(request.user, pk)
     tab = request.GET.get("tab", "overview")
-    coverage = selectors.coverage_by_gap(request.user).get(gap.pk)
     context = {
         **SECTION,
         "gap": gap,
         "tab": tab,
-        "coverage": coverage,
-        "coverage_status": coverage.status if coverage else "uncovered",
+        "coverage_status": "uncovered",
         "plays": selectors.gap_plays(request.user, gap),
-        "partnerships": _decorate(selectors.gap_partnerships(request.user, gap)),
         "can_change": _can_change(request),
         "can_scout": policy.can(request.user, policy.SCOUTING_MANAGE),
-        "scans": selectors.gap_scans(request.user, gap),
+        **contributed(GAP_PAGE, request.user, gap),
     }
     if tab == "history":
         context["events"] = _history(gap)
@@ -310,8 +268,8 @@ def play_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "play": play,
         "tab": tab,
         "gaps": selectors.gaps_visible(request.user).filter(plays=play),
-        "partnerships": _decorate(selectors.play_partnerships(request.user, play)),
         "can_change": _can_change(request),
+        **contributed(PLAY_PAGE, request.user, play),
     }
     if tab == "history":
         context["events"] = _history(play)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.strategy import coverage_views
+from accord.partnerships import coverage_views
 
 app_name = "coverage"
 urlpatterns = [

@@ -1,5 +1,7 @@
 """`accord scout` and `accord index`: find partners from the command line, measure the ranking,
-and build the meaning index. Helpers come from `accord.cli` at call time (it imports this)."""
+and build the meaning index. It sits beside `accord.cli`, above the apps. As there, modules
+are imported inside each command, after Django is set up; the helpers come from `accord.cli`
+at call time, as `accord.cli` imports this module to register its commands."""
 
 from __future__ import annotations
 

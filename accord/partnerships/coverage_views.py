@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accord.core import policy
 from accord.core.policy import access
+from accord.partnerships.coverage import GapCoverage, gap_coverage
 from accord.partnerships.models import PIPELINE, Stage
-from accord.strategy.coverage import GapCoverage, gap_coverage
 from accord.strategy.models import CapabilityGap
 
 STATUS_ORDER = {"uncovered": 0, "thin": 1, "covered": 2}

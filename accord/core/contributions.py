@@ -1,0 +1,45 @@
+"""What a later app adds to an earlier app's page.
+
+The apps depend on each other in one direction (docs/architecture.md): strategy may not import
+partnerships, yet a capability gap's page shows the partnerships that address it. Such a page
+names an extension point and asks `contributed` for the extra context; the later app registers
+a contributor for that point when it is ready (`AppConfig.ready`). A page still renders, with
+less on it, when no app contributes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+Contributor = Callable[[Any, Any], dict[str, Any]]
+
+ORGANIZATION_PAGE = "directory.organization"  # subject: the organization
+STRATEGY_OVERVIEW = "strategy.overview"  # subject: None (the gaps the actor sees)
+GAP_PAGE = "strategy.gap"  # subject: the capability gap
+PLAY_PAGE = "strategy.play"  # subject: the partnership play
+POINTS = frozenset({ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE})
+
+_contributors: dict[str, list[Contributor]] = defaultdict(list)
+
+
+def contributes_to(point: str) -> Callable[[Contributor], Contributor]:
+    """Register the decorated function's context for every page of `point`."""
+    if point not in POINTS:
+        raise LookupError(f"no extension point named {point!r}")
+
+    def register(contributor: Contributor) -> Contributor:
+        if contributor not in _contributors[point]:
+            _contributors[point].append(contributor)
+        return contributor
+
+    return register
+
+
+def contributed(point: str, actor: Any, subject: Any) -> dict[str, Any]:
+    """The context every contributor to `point` adds for `actor` looking at `subject`."""
+    context: dict[str, Any] = {}
+    for contributor in _contributors[point]:
+        context.update(contributor(actor, subject))
+    return context

@@ -1,0 +1,46 @@
+"""What partnerships add to the pages of the apps below them: an organization's roles in
+partnerships, and the partnerships and coverage behind the strategy's gaps and plays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.core.contributions import (
+    GAP_PAGE,
+    ORGANIZATION_PAGE,
+    PLAY_PAGE,
+    STRATEGY_OVERVIEW,
+    contributes_to,
+)
+from accord.partnerships.selectors import organization_roles
+from accord.partnerships.traceability import (
+    coverage_by_gap,
+    gap_partnerships,
+    play_partnerships,
+    with_links,
+)
+
+
+@contributes_to(ORGANIZATION_PAGE)
+def organization_page(actor: Any, organization: Any) -> dict[str, Any]:
+    return {"roles": organization_roles(actor, organization)}
+
+
+@contributes_to(STRATEGY_OVERVIEW)
+def strategy_overview(actor: Any, _: None) -> dict[str, Any]:
+    return {"coverage_by_gap": coverage_by_gap(actor)}
+
+
+@contributes_to(GAP_PAGE)
+def gap_page(actor: Any, gap: Any) -> dict[str, Any]:
+    coverage = coverage_by_gap(actor).get(gap.pk)
+    return {
+        "coverage": coverage,
+        "coverage_status": coverage.status if coverage else "uncovered",
+        "partnerships": with_links(gap_partnerships(actor, gap)),
+    }
+
+
+@contributes_to(PLAY_PAGE)
+def play_page(actor: Any, play: Any) -> dict[str, Any]:
+    return {"partnerships": with_links(play_partnerships(actor, play))}
