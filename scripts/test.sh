@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (virtual environments from the lock files, Debian's chromium and
-# postgresql when missing), then: ruff; the package without extras in a brand-new virtual
+# postgresql when missing), then: ruff; the import contracts; the package without extras in a brand-new virtual
 # environment (the commands a newcomer runs, then the tests that need no extra); the whole
 # suite on SQLite and on a PostgreSQL server started on loopback for the run.
 # Extra arguments go to pytest. apt needs root or sudo when chromium or postgresql is missing.
@@ -25,6 +25,8 @@ WORKERS="${ACCORD_TEST_WORKERS:-2}"
 echo "== ruff" >&2
 .venv/bin/ruff check accord tests benchmarks
 .venv/bin/ruff format --check accord tests benchmarks
+echo "== the direction between the apps (docs/architecture.md)" >&2
+.venv/bin/lint-imports
 
 mkdir -p artifacts
 echo "== the base install: no extras, a brand-new virtual environment" >&2
