@@ -63,16 +63,17 @@ def scout_query(
     setup_django()
     from django.core.exceptions import ValidationError
 
-    from accord.scouting.matching import Filters, scout
+    from accord.directory.organization_filter import OrganizationCriteria
+    from accord.scouting.matching import scout
 
     migrate()
     try:
-        filters = Filters.from_data(
+        filters = OrganizationCriteria.from_data(
             {
-                "kinds": kind,
-                "countries": country,
-                "stages": stage,
-                "tags": tag,
+                "kind": kind,
+                "country": country,
+                "stage": stage,
+                "tag": tag,
                 "founded_from": founded_from,
                 "founded_to": founded_to,
             }

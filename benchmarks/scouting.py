@@ -333,6 +333,7 @@ def filtered_queries(admin: Any, reps: int) -> dict[str, Any]:
     from django.db.models import Count
 
     from accord.directory.models import Organization
+    from accord.directory.organization_filter import OrganizationCriteria
     from accord.scouting import matching
 
     countries = list(
@@ -346,7 +347,7 @@ def filtered_queries(admin: Any, reps: int) -> dict[str, Any]:
         return {}
     figures: dict[str, Any] = {}
     for name, country in (("hybrid_common_country", few[0]), ("hybrid_rare_country", few[-1])):
-        filters = matching.Filters(countries=[country["country"]])
+        filters = OrganizationCriteria(country=[country["country"]])
         samples = []
         for need in NEEDS:
             samples += timed(

@@ -266,6 +266,17 @@ def test_list_filters_reuse_the_page_filters(personas, manager_api, org_a, org_b
     assert names(ordering="-name") == ["Beta Materials", "Alpha Robotics"]
 
 
+def test_organizations_with_several_tags_carry_all_of_them_as_in_a_scan(
+    personas, manager_api, org_a, org_b
+):
+    admin = personas["admin"]
+    both = directory.tags_get_or_create(actor=admin, names=["grid", "storage"])
+    directory.organization_update(actor=admin, organization=org_a, data={}, tags=both)
+    directory.organization_update(actor=admin, organization=org_b, data={}, tags=both[:1])
+    response = manager_api.get(ORGS, {"tag": ["grid", "storage"]})
+    assert [o["name"] for o in response.json()["items"]] == ["Alpha Robotics"]
+
+
 def test_bad_filters_are_422_naming_the_parameter(manager_api):
     for params, field in (
         ({"ordering": "password"}, "ordering"),

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accord.directory.models import Organization
+from accord.directory.organization_filter import OrganizationCriteria
 from accord.scouting import embeddings, indexing, vectors
-from accord.scouting.matching import Filters, fuse, scout
+from accord.scouting.matching import fuse, scout
 from accord.scouting.models import OrganizationEmbedding
 from tests import scouting_corpus
 
@@ -81,29 +82,31 @@ def test_fusion_is_reciprocal_rank_scaled_to_one():
 
 def test_filters_apply_to_both_retrievers(indexed, admin_user):
     storage = "energy storage"
-    germany = scout(storage, user=admin_user, filters=Filters.from_data({"countries": ["de"]}))
+    germany = scout(
+        storage, user=admin_user, filters=OrganizationCriteria.from_data({"country": ["de"]})
+    )
     assert set(names(germany)) <= {"GridStore", "Institut für Batterieforschung"}
     assert "GridStore" in names(germany)
 
-    recent = Filters.from_data({"founded_from": 2018, "kinds": ["startup"]})
+    recent = OrganizationCriteria.from_data({"founded_from": 2018, "kind": ["startup"]})
     assert names(scout(storage, user=admin_user, filters=recent, top=3))[0] == "VoltCell"
-    tagged = Filters.from_data({"tags": ["energy-storage"]})
+    tagged = OrganizationCriteria.from_data({"tag": ["energy-storage"]})
     assert set(names(scout("fleets", user=admin_user, filters=tagged))) <= {"VoltCell", "GridStore"}
 
 
 @pytest.mark.parametrize(
     ("data", "field", "words"),
     [
-        ({"kinds": ["unicorn"]}, "kind", "Unknown kind 'unicorn'"),
-        ({"stages": ["teen"]}, "stage", "Unknown stage 'teen'"),
-        ({"countries": ["Germany"]}, "country", "two-letter ISO codes"),
+        ({"kind": ["unicorn"]}, "kind", "Unknown kind 'unicorn'"),
+        ({"stage": ["teen"]}, "stage", "Unknown stage 'teen'"),
+        ({"country": ["Germany"]}, "country", "two-letter ISO codes"),
         ({"founded_from": "soon"}, "founded_from", "is not a year"),
         ({"founded_to": 3000}, "founded_to", "plausible founding year"),
     ],
 )
 def test_bad_filters_are_named(data, field, words):
     with pytest.raises(ValidationError) as refused:
-        Filters.from_data(data)
+        OrganizationCriteria.from_data(data)
     assert words in " ".join(refused.value.message_dict[field])
 
 
@@ -114,11 +117,11 @@ def test_excluded_organizations_are_left_out(indexed, admin_user):
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
-@pytest.mark.parametrize("data", [{}, {"countries": ["de"]}])
+@pytest.mark.parametrize("data", [{}, {"country": ["de"]}])
 def test_your_own_organization_is_never_a_candidate(indexed, admin_user, mode, data):
     own = indexed["GridStore"]
     Organization.objects.filter(pk=own.pk).update(is_self=True)
-    filters = Filters.from_data(data)
+    filters = OrganizationCriteria.from_data(data)
     result = scout("grid storage, Batterieforschung", user=admin_user, mode=mode, filters=filters)
     assert names(result) and "GridStore" not in names(result)
 

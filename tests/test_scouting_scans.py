@@ -416,3 +416,53 @@ def test_a_shortlisted_candidate_goes_to_a_screening_round(world):
     assert added.status_code == 201, added.content
     screened = screening.candidates.get()
     assert screened.organization.name == "GridStore" and screened.scan_candidate == gridstore
+
+
+# The organization filter: one set of names, the former ones still read
+
+
+def found(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {match.organization.name for match in response.context["result"].items}
+
+
+def test_scans_and_searches_take_the_directory_filter_names(world):
+    client, auth = api(world["manager"])
+    created = client.post(
+        "/api/v1/scans",
+        {"text": "energy storage batteries", "filters": {"kind": ["research"], "country": ["de"]}},
+        content_type="application/json",
+        **auth,
+    ).json()
+    assert created["filters"] == {"kind": ["research"], "country": ["DE"]}
+    search = client_for(world["viewer"]).get(
+        "/scouting/search/", {"text": "energy storage batteries", "kind": "research"}
+    )
+    assert found(search) == {"Institut für Batterieforschung"}
+
+
+def test_saved_scans_and_links_with_the_former_names_still_work(world):
+    scan = scan_for(world, top=10)
+    Scan.objects.filter(pk=scan.pk).update(filters={"kinds": ["scaleup"], "countries": ["DE"]})
+    scan.refresh_from_db()
+    ran = services.scan_run(actor=world["manager"], scan=scan)
+    assert {c.organization.name for c in ran.candidates.filter(last_run=ran.run_count)} == {
+        "GridStore"
+    }
+    client, auth = api(world["manager"])
+    shown = client.get(f"/api/v1/scans/{scan.pk}", **auth).json()
+    assert shown["filters"] == {"kind": ["scaleup"], "country": ["DE"]}
+    edit = client_for(world["manager"]).get(f"/scouting/scans/{scan.pk}/edit/")
+    assert edit.context["form"]["kind"].value() == ["scaleup"]
+
+    posted = client.post(
+        "/api/v1/scans",
+        {"text": "batteries", "filters": {"kinds": ["startup"], "tags": ["Energy-Storage"]}},
+        content_type="application/json",
+        **auth,
+    ).json()
+    assert posted["filters"] == {"kind": ["startup"], "tag": ["energy-storage"]}
+    bookmarked = client_for(world["viewer"]).get(
+        "/scouting/search/", {"text": "energy storage batteries", "kinds": "research"}
+    )
+    assert found(bookmarked) == {"Institut für Batterieforschung"}

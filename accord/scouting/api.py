@@ -20,8 +20,9 @@ from accord.core.policy import (
     get_visible_or_404,
     visible_to,
 )
+from accord.directory.organization_filter import OrganizationCriteria
 from accord.scouting import indexing, services
-from accord.scouting.matching import Filters, scout
+from accord.scouting.matching import scout
 from accord.scouting.models import Scan, ScanCandidate
 from accord.scouting.schemas import (
     CandidateOut,
@@ -49,16 +50,7 @@ def scout_search(request: HttpRequest, params: Query[ScoutQuery]):
     `mode` is hybrid (words and meaning fused), lexical or semantic; without the model or its
     index, the search runs by words and `notices` says why.
     """
-    filters = Filters.from_data(
-        {
-            "kinds": params.kind,
-            "countries": params.country,
-            "stages": params.stage,
-            "tags": params.tag,
-            "founded_from": params.founded_from,
-            "founded_to": params.founded_to,
-        }
-    )
+    filters = OrganizationCriteria.from_data(params.model_dump(exclude={"q", "top", "mode"}))
     try:
         result = scout(
             params.q, user=request.auth, mode=params.mode, top=params.top, filters=filters

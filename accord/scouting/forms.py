@@ -6,6 +6,7 @@ from django import forms
 
 from accord.directory.models import Organization
 from accord.directory.normalize import country_choices
+from accord.directory.organization_filter import FIELDS, FOUNDED_YEARS, with_current_names
 from accord.scouting.models import Scan
 from accord.strategy.models import PartnershipType
 
@@ -18,21 +19,24 @@ class ScanForm(forms.Form):
     )
     title = forms.CharField(max_length=200, required=False, help_text="The gap's title if empty.")
     mode = forms.ChoiceField(choices=Scan.Mode.choices, initial=Scan.Mode.HYBRID)
-    kinds = forms.MultipleChoiceField(
+    # The organization filter's fields keep its names (`OrganizationCriteria`), which checks them.
+    kind = forms.MultipleChoiceField(
         choices=Organization.Kind.choices, required=False, label="Kinds"
     )
-    countries = forms.MultipleChoiceField(
-        choices=country_choices, required=False, label="Countries"
-    )
-    stages = forms.MultipleChoiceField(
+    country = forms.MultipleChoiceField(choices=country_choices, required=False, label="Countries")
+    stage = forms.MultipleChoiceField(
         choices=Organization.Stage.choices, required=False, label="Stages"
     )
-    tags = forms.CharField(required=False, help_text="Tag slugs, comma-separated; all must match.")
-    founded_from = forms.IntegerField(required=False, min_value=1000, max_value=2100)
-    founded_to = forms.IntegerField(required=False, min_value=1000, max_value=2100)
+    tag = forms.CharField(
+        required=False, label="Tags", help_text="Tag slugs, comma-separated; all must match."
+    )
+    founded_from = forms.IntegerField(
+        required=False, min_value=FOUNDED_YEARS[0], max_value=FOUNDED_YEARS[1]
+    )
+    founded_to = forms.IntegerField(
+        required=False, min_value=FOUNDED_YEARS[0], max_value=FOUNDED_YEARS[1]
+    )
     top = forms.IntegerField(min_value=1, max_value=200, initial=30, label="How many results")
-
-    FILTERS = ("kinds", "countries", "stages", "tags", "founded_from", "founded_to")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,9 +50,7 @@ class ScanForm(forms.Form):
 
     def scan_data(self) -> dict[str, Any]:
         data = self.cleaned_data
-        filters = {
-            name: data[name] for name in self.FILTERS if data.get(name) not in (None, "", [])
-        }
+        filters = {name: data[name] for name in FIELDS if data.get(name) not in (None, "", [])}
         return {
             "text": data["text"],
             "title": data["title"],
@@ -59,9 +61,9 @@ class ScanForm(forms.Form):
 
     @classmethod
     def initial_for(cls, scan: Scan) -> dict[str, Any]:
-        filters = dict(scan.filters)
-        if "tags" in filters:
-            filters["tags"] = ", ".join(filters["tags"])
+        filters = dict(with_current_names(scan.filters))
+        if "tag" in filters:
+            filters["tag"] = ", ".join(filters["tag"])
         return {
             "text": scan.text,
             "title": scan.title,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 
 from accord.core.policy import visible_to
 from accord.directory.models import ExternalId, Organization
+from accord.directory.organization_filter import OrganizationCriteria
 from accord.scouting import embeddings, lexical, vectors
 from accord.scouting.reasons import explain
 from accord.scouting.text import MAX_QUERY_CHARS, query_terms
@@ -43,100 +44,6 @@ SEMANTIC_FLOOR = 0.2
 # loading it takes a few seconds; anything longer is a fault, never a reason to hang.
 MEANING_TIMEOUT_SECONDS = 15.0
 MEANING_TIMED_OUT = "Matching by meaning did not answer in time; these results match by words only."
-
-
-@dataclass
-class Filters:
-    kinds: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    stages: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    founded_from: int | None = None
-    founded_to: int | None = None
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any] | None) -> Filters:
-        """Checked filters; a ValidationError names each bad one."""
-        data = data or {}
-        errors: dict[str, list[str]] = {}
-        kinds = _strings(data.get("kinds") or data.get("kind"))
-        bad = [k for k in kinds if k not in Organization.Kind.values]
-        if bad:
-            errors["kind"] = [
-                f"Unknown kind {', '.join(map(repr, bad))}; "
-                f"one of {', '.join(Organization.Kind.values)}."
-            ]
-        stages = _strings(data.get("stages") or data.get("stage"))
-        bad = [s for s in stages if s not in Organization.Stage.values]
-        if bad:
-            errors["stage"] = [
-                f"Unknown stage {', '.join(map(repr, bad))}; "
-                f"one of {', '.join(Organization.Stage.values)}."
-            ]
-        countries = [c.upper() for c in _strings(data.get("countries") or data.get("country"))]
-        bad = [c for c in countries if len(c) != 2 or not c.isalpha()]
-        if bad:
-            errors["country"] = [f"{', '.join(map(repr, bad))}: give two-letter ISO codes."]
-        years = {}
-        for name in ("founded_from", "founded_to"):
-            value = data.get(name)
-            if value in (None, ""):
-                years[name] = None
-                continue
-            try:
-                years[name] = int(value)
-            except (TypeError, ValueError):
-                errors[name] = [f"{value!r} is not a year."]
-                continue
-            if not 1000 <= years[name] <= 2100:
-                errors[name] = [f"{value} is not a plausible founding year (1000-2100)."]
-        if errors:
-            raise ValidationError(errors)
-        return cls(
-            kinds=kinds,
-            countries=countries,
-            stages=stages,
-            tags=[t.lower() for t in _strings(data.get("tags") or data.get("tag"))],
-            founded_from=years.get("founded_from"),
-            founded_to=years.get("founded_to"),
-        )
-
-    def as_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "kinds": self.kinds,
-            "countries": self.countries,
-            "stages": self.stages,
-            "tags": self.tags,
-            "founded_from": self.founded_from,
-            "founded_to": self.founded_to,
-        }
-        return {k: v for k, v in data.items() if v not in (None, [])}
-
-    def __bool__(self) -> bool:
-        return bool(self.as_data())
-
-    def apply(self, organizations: QuerySet) -> QuerySet:
-        if self.kinds:
-            organizations = organizations.filter(kind__in=self.kinds)
-        if self.countries:
-            organizations = organizations.filter(country__in=self.countries)
-        if self.stages:
-            organizations = organizations.filter(stage__in=self.stages)
-        if self.founded_from is not None:
-            organizations = organizations.filter(founded_year__gte=self.founded_from)
-        if self.founded_to is not None:
-            organizations = organizations.filter(founded_year__lte=self.founded_to)
-        for tag in self.tags:
-            organizations = organizations.filter(tags__slug=tag)
-        return organizations
-
-
-def _strings(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    return [str(v).strip() for v in value if str(v).strip()]
 
 
 @dataclass
@@ -186,7 +93,7 @@ def scout(
     user: Any,
     mode: str = "hybrid",
     top: int = 20,
-    filters: Filters | None = None,
+    filters: OrganizationCriteria | None = None,
     exclude: Iterable[int] = (),
     explain_by_meaning: bool = True,
 ) -> ScoutResult:
@@ -196,7 +103,7 @@ def scout(
     if not 1 <= top <= MAX_TOP:
         raise ValidationError({"top": [f"Ask for 1 to {MAX_TOP} results, not {top}."]})
     text, notices = clean_query(text)
-    filters = filters or Filters()
+    filters = filters or OrganizationCriteria()
     terms = query_terms(text)
     index, why_not = _semantic_index() if mode != "lexical" else (None, None)
     if mode in ("hybrid", "semantic") and index is None:
@@ -298,7 +205,9 @@ def _organizations_count() -> int:
     return lexical.document_count()
 
 
-def _lexical_pool(terms: list[str], k: int, filters: Filters, organizations: QuerySet) -> list[int]:
+def _lexical_pool(
+    terms: list[str], k: int, filters: OrganizationCriteria, organizations: QuerySet
+) -> list[int]:
     within = organizations if filters else None
     return [pk for pk, _ in lexical.search(terms, k, within=within)]
 
@@ -319,7 +228,7 @@ def _semantic_pool(
     query: np.ndarray,
     nearest: list[tuple[int, float]],
     k: int,
-    filters: Filters,
+    filters: OrganizationCriteria,
     organizations: QuerySet,
 ) -> list[int]:
     if not filters:

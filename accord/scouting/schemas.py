@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
+from accord.directory.organization_filter import with_current_names
 from accord.scouting.models import Scan, ScanCandidate
 
 
@@ -34,25 +38,29 @@ class ScoutOut(Schema):
     items: list[ScoutItem]
 
 
-class ScoutQuery(Schema):
+class Filters(Schema):
+    """The organization filter: the names, and the checks, of the directory list."""
+
+    kind: list[str] = Field(default_factory=list)
+    country: list[str] = Field(default_factory=list, description="Two-letter ISO codes")
+    stage: list[str] = Field(default_factory=list)
+    size_band: list[str] = Field(default_factory=list)
+    tag: list[str] = Field(default_factory=list, description="Tag slugs, all of which must match")
+    founded_from: int | None = None
+    founded_to: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _current_names(cls, data: Any) -> Any:
+        # Ninja's own validator has wrapped the data before this one sees it.
+        given = data._obj if isinstance(data, DjangoGetter) else data
+        return with_current_names(given) if isinstance(given, Mapping) else data
+
+
+class ScoutQuery(Filters):
     q: str = Field("", description="What you are looking for, in plain words")
     top: int = Field(20, ge=1, le=200)
     mode: Scan.Mode = Scan.Mode.HYBRID
-    kind: list[str] = Field(default_factory=list)
-    country: list[str] = Field(default_factory=list)
-    stage: list[str] = Field(default_factory=list)
-    tag: list[str] = Field(default_factory=list)
-    founded_from: int | None = None
-    founded_to: int | None = None
-
-
-class Filters(Schema):
-    kinds: list[str] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
-    stages: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    founded_from: int | None = None
-    founded_to: int | None = None
 
 
 class ScanIn(InputSchema):
@@ -86,6 +94,10 @@ class ScanOut(Schema):
     notices: list[str]
     version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_filters(obj: Scan) -> dict[str, Any]:
+        return dict(with_current_names(obj.filters))
 
 
 class CandidateOut(Schema):

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
+from accord.directory.organization_filter import OrganizationCriteria
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import PIPELINE, Partnership, PartnershipParty
-from accord.scouting.matching import MAX_TOP, MODES, Filters, ScoutResult, clean_query, scout
+from accord.scouting.matching import MAX_TOP, MODES, ScoutResult, clean_query, scout
 from accord.scouting.models import Scan, ScanCandidate
 from accord.strategy.models import CapabilityGap, PartnershipPlay, PartnershipType
 
@@ -42,7 +43,7 @@ def _clean(data: Mapping[str, Any], scan: Scan) -> None:
     if not 1 <= (scan.top or 0) <= MAX_TOP:
         errors["top"] = [f"Ask for 1 to {MAX_TOP} results."]
     try:
-        scan.filters = Filters.from_data(scan.filters).as_data()
+        scan.filters = OrganizationCriteria.from_data(scan.filters).as_data()
     except ValidationError as error:
         errors.update(error.message_dict)
     if not (scan.title or "").strip():
@@ -110,7 +111,7 @@ def scan_run(*, actor: Any, scan: Scan) -> Scan:
         user=actor,
         mode=scan.mode,
         top=scan.top,
-        filters=Filters.from_data(scan.filters),
+        filters=OrganizationCriteria.from_data(scan.filters),
         exclude=excluded_organizations(scan),
     )
     with transaction.atomic():

@@ -17,9 +17,10 @@ from accord.core import policy
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, add_version_field, show_conflict
 from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.directory.organization_filter import OrganizationCriteria, with_current_names
 from accord.scouting import indexing, services
 from accord.scouting.forms import PromoteForm, RejectForm, ScanForm
-from accord.scouting.matching import Filters, scout
+from accord.scouting.matching import scout
 from accord.scouting.models import Scan, ScanCandidate
 from accord.strategy.models import CapabilityGap, PartnershipPlay, PartnershipType
 
@@ -59,7 +60,7 @@ def scan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """A quick search that saves nothing; "Save as scan" keeps it."""
-    params = request.GET.copy()
+    params = with_current_names(request.GET)
     for name in ("mode", "top"):  # a shared link may carry only the words
         params.setdefault(name, ScanForm.base_fields[name].initial)
     form = ScanForm(params if request.GET else None)
@@ -72,7 +73,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 mode=data["mode"],
                 top=data["top"],
-                filters=Filters.from_data(data["filters"]),
+                filters=OrganizationCriteria.from_data(data["filters"]),
             )
         except ValidationError as invalid:
             add_validation_errors(form, invalid)
@@ -103,7 +104,7 @@ def scan_create(request: HttpRequest) -> HttpResponse:
     gap = _gap(request)
     initial = {"text": f"{gap.title}. {gap.description}".strip(), "title": gap.title} if gap else {}
     if request.method == "GET" and request.GET.get("text"):
-        initial = {**initial, **request.GET.dict()}
+        initial = {**initial, **with_current_names(request.GET.dict())}
     form = ScanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +210,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reject_form": RejectForm(auto_id=False),
             "plays": list(plays) if can_promote else [],
             "partnership_types": PartnershipType.choices,
-            "filters": Filters.from_data(scan.filters),
+            "filters": OrganizationCriteria.from_data(scan.filters),
         },
     )
 
