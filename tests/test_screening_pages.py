@@ -74,6 +74,28 @@ def test_a_reviewer_cannot_submit_an_incomplete_scoring(personas, candidate):
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({"score": "7"}, "7 is outside the scale 1 to 5"),
+        ({"score": "four"}, "the score must be a whole number from 1 to 5"),
+        ({"score": "4", "confidence": "certain"}, "unknown confidence 'certain'"),
+        ({"score": "4", "evidence": "Seen\x00in the lab"}, "Null characters are not allowed"),
+    ],
+    ids=["off-scale", "not-a-number", "confidence", "nul-in-evidence"],
+)
+def test_a_bad_score_names_its_criterion_and_saves_nothing(personas, candidate, posted, message):
+    first, second = candidate.screening.rubric_version.criteria.all()[:2]
+    data = {f"{name}-{first.pk}": value for name, value in posted.items()}
+    response = client_for(personas["manager"]).post(
+        f"/screening/candidates/{candidate.pk}/score/", {**data, f"score-{second.pk}": "3"}
+    )
+    assert response.status_code == 422
+    shown = [e.strip() for e in response.context["errors"]]
+    assert any(e.startswith(f"{first.name}: ") and message in e for e in shown), shown
+    assert not Assessment.objects.exists()
+
+
 def test_others_scores_show_on_the_page_only_after_submitting(personas, candidate):
     criteria = list(candidate.screening.rubric_version.criteria.all())
     theirs = candidate.assignments.get(reviewer=personas["contributor"])

@@ -1,10 +1,21 @@
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accord.accounts.models import User
 from accord.core import policy
 from accord.core.forms import add_version_field
 from accord.screening.defaults import RUBRIC_TEMPLATES
-from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem, Screening
+from accord.screening.models import (
+    SCALE,
+    Assessment,
+    Criterion,
+    DueDiligenceItem,
+    DueDiligenceTemplateItem,
+    Screening,
+)
 
 
 class DueDiligenceItemForm(forms.ModelForm):
@@ -157,3 +168,100 @@ class DueDiligenceTemplateForm(forms.ModelForm):
             "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
         }
+
+
+class ScoreForm(forms.Form):
+    """A reviewer's score of one criterion. Its fields are posted as `score-<criterion id>`,
+    `evidence-<criterion id>` and `confidence-<criterion id>`."""
+
+    score = forms.IntegerField(
+        required=False,
+        error_messages={
+            "invalid": f"the score must be a whole number from {SCALE[0]} to {SCALE[1]}."
+        },
+    )
+    evidence = forms.CharField(required=False, strip=False)
+    confidence = forms.ChoiceField(
+        choices=Assessment.Confidence.choices,
+        required=False,
+        error_messages={"invalid_choice": "unknown confidence %(value)r."},
+    )
+
+    def __init__(self, *args: Any, criterion: Criterion, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=str(criterion.pk), **kwargs)
+        self.criterion = criterion
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"{field_name}-{self.prefix}"
+
+    def clean_score(self) -> int | None:
+        score = self.cleaned_data["score"]
+        low, high = SCALE
+        if score is not None and not low <= score <= high:
+            raise ValidationError(f"{score} is outside the scale {low} to {high}.")
+        return score
+
+    def values(self) -> dict[str, str]:
+        """What the page shows: what was posted, or else what is saved."""
+        shown = {name: self[name].value() for name in self.fields}
+        return {
+            "score": "" if shown["score"] in (None, "") else str(shown["score"]),
+            "evidence": shown["evidence"] or "",
+            "confidence": shown["confidence"] or Assessment.Confidence.MEDIUM,
+        }
+
+
+class ScoreFormSet:
+    """One ScoreForm per criterion of the round's rubric version. The criteria are fixed, so
+    unlike Django's formsets it needs no management form: the page posts the fields alone."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        criteria: Sequence[Criterion],
+        saved: Mapping[int, Assessment],
+    ) -> None:
+        self.forms = [
+            ScoreForm(data, criterion=c, initial=_saved_values(saved.get(c.pk))) for c in criteria
+        ]
+        self.non_form_errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        return all(form.is_valid() for form in self.forms) and not self.non_form_errors
+
+    @property
+    def errors(self) -> list[str]:
+        """Each message, naming its criterion."""
+        named = [
+            f"{form.criterion.name}: {message}"
+            for form in self.forms
+            if form.is_bound
+            for messages in form.errors.values()
+            for message in messages
+        ]
+        return named + self.non_form_errors
+
+    def scores(self) -> dict[int, dict[str, Any]]:
+        """The scores given, by criterion id; a criterion left unscored is left out."""
+        return {
+            form.criterion.pk: {
+                **form.cleaned_data,
+                "confidence": form.cleaned_data["confidence"] or Assessment.Confidence.MEDIUM,
+            }
+            for form in self.forms
+            if form.cleaned_data.get("score") is not None
+        }
+
+    def add_error(self, error: ValidationError) -> None:
+        self.non_form_errors.extend(error.messages)
+
+
+def _saved_values(assessment: Assessment | None) -> dict[str, Any]:
+    if assessment is None:
+        return {"confidence": Assessment.Confidence.MEDIUM}
+    return {
+        "score": assessment.score,
+        "evidence": assessment.evidence,
+        "confidence": assessment.confidence,
+    }

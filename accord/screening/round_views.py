@@ -19,7 +19,7 @@ from accord.directory.models import Organization
 from accord.partnerships.models import Partnership, Stage
 from accord.scouting.models import ScanCandidate
 from accord.screening import charts, rounds
-from accord.screening.forms import ScreeningForm
+from accord.screening.forms import ScoreFormSet, ScreeningForm
 from accord.screening.models import (
     Assessment,
     ReviewAssignment,
@@ -214,65 +214,34 @@ def screeningcandidate_score(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You are not a reviewer of this candidate.")
     screening = candidate.screening
     criteria = list(screening.rubric_version.criteria.all())
-    errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        scores = {
-            c.pk: {
-                "score": request.POST.get(f"score-{c.pk}"),
-                "evidence": request.POST.get(f"evidence-{c.pk}", ""),
-                "confidence": request.POST.get(f"confidence-{c.pk}", "medium"),
-            }
-            for c in criteria
-            if request.POST.get(f"score-{c.pk}")
-        }
+    formset = ScoreFormSet(
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        saved={a.criterion_id: a for a in assignment.assessments.all()},
+    )
+    if request.method == "POST" and formset.is_valid():
+        submit = "submit" in request.POST
         try:
             rounds.scores_save(
-                actor=request.user,
-                assignment=assignment,
-                scores=scores,
-                submit="submit" in request.POST,
+                actor=request.user, assignment=assignment, scores=formset.scores(), submit=submit
             )
         except ValidationError as error:
-            errors, status = error.messages, 422
+            formset.add_error(error)
         else:
-            done = "submitted" if "submit" in request.POST else "saved"
+            done = "submitted" if submit else "saved"
             messages.success(request, f"Your scores of {candidate.organization.name} are {done}.")
             return redirect("screening:screeningcandidate_score", candidate.pk)
-    own = {a.criterion_id: a for a in assignment.assessments.all()}
-    others = (
-        visible_to(request.user, Assessment)
-        .filter(assignment__candidate=candidate)
-        .exclude(assignment=assignment)
-        .select_related("assignment__reviewer")
-    )
-    by_criterion: dict[int, list[Assessment]] = {}
-    for assessment in others:
-        by_criterion.setdefault(assessment.criterion_id, []).append(assessment)
-    posted = request.POST if status == 422 else None
-    rows = []
-    for c in criteria:
-        mine = own.get(c.pk)
-        if posted is not None:
-            values = {
-                "score": posted.get(f"score-{c.pk}", ""),
-                "evidence": posted.get(f"evidence-{c.pk}", ""),
-                "confidence": posted.get(f"confidence-{c.pk}", "medium"),
-            }
-        else:
-            values = {
-                "score": str(mine.score) if mine else "",
-                "evidence": mine.evidence if mine else "",
-                "confidence": mine.confidence if mine else "medium",
-            }
-        rows.append(
-            {
-                "criterion": c,
-                "levels": [(str(n), text) for n, text in enumerate(c.levels, start=1)],
-                "others": by_criterion.get(c.pk, []),
-                **values,
-            }
-        )
+    others = _others_by_criterion(request.user, candidate, assignment)
+    rows = [
+        {
+            "criterion": form.criterion,
+            "levels": [(str(n), text) for n, text in enumerate(form.criterion.levels, start=1)],
+            "others": others.get(form.criterion.pk, []),
+            **form.values(),
+        }
+        for form in formset.forms
+    ]
+    errors = formset.errors
     return render(
         request,
         "screening/score.html",
@@ -285,5 +254,21 @@ def screeningcandidate_score(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "open": screening.status == Screening.Status.OPEN,
         },
-        status=status,
+        status=422 if errors else 200,
     )
+
+
+def _others_by_criterion(
+    user: Any, candidate: ScreeningCandidate, assignment: ReviewAssignment
+) -> dict[int, list[Assessment]]:
+    """The other reviewers' scores of the candidate that `user` may see."""
+    others = (
+        visible_to(user, Assessment)
+        .filter(assignment__candidate=candidate)
+        .exclude(assignment=assignment)
+        .select_related("assignment__reviewer")
+    )
+    by_criterion: dict[int, list[Assessment]] = {}
+    for assessment in others:
+        by_criterion.setdefault(assessment.criterion_id, []).append(assessment)
+    return by_criterion
