@@ -6,7 +6,7 @@ from accord.accounts import signin
 from accord.accounts.models import User
 from accord.accounts.services import check_partner_organization
 from accord.core.client_address import client_address
-from accord.core.forms import add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -66,7 +66,7 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         return old_password
 
 
-class UserForm(forms.ModelForm):
+class UserForm(BootstrapFormMixin, forms.ModelForm):
     password = forms.CharField(
         widget=forms.PasswordInput, required=False, help_text="Leave empty to keep it unchanged."
     )
@@ -88,15 +88,6 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         add_version_field(self, self.instance)
-        for field in self.fields.values():
-            css = (
-                "form-check-input"
-                if isinstance(field.widget, forms.CheckboxInput)
-                else "form-control"
-            )
-            if isinstance(field.widget, forms.Select):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         cleaned = super().clean()
@@ -109,7 +100,5 @@ class UserForm(forms.ModelForm):
         return cleaned
 
 
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        max_length=100, initial="script", widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+class TokenForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=100, initial="script")

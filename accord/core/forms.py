@@ -1,7 +1,38 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 
 from accord.core.errors import EditConflict
+
+
+class BootstrapFormMixin:
+    """Bootstrap's classes on each field's widget; `bootstrap_size = "sm"` for the small ones.
+
+    Set when a field is first shown, so that fields a form adds in its `__init__` get them too.
+    A class the form gives a widget itself is kept."""
+
+    bootstrap_size = ""
+
+    def __getitem__(self, name: str) -> BoundField:
+        bound = super().__getitem__(name)  # type: ignore[misc]
+        widget = bound.field.widget
+        css = bootstrap_class(widget)
+        if css:
+            if self.bootstrap_size and css != "form-check-input":
+                css = f"{css} {css}-{self.bootstrap_size}"
+            widget.attrs.setdefault("class", css)
+        return bound
+
+
+def bootstrap_class(widget: forms.Widget) -> str:
+    """The Bootstrap class of a widget; none for those drawn as a list of boxes, or hidden."""
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput):
+        return ""
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):  # and SelectMultiple
+        return "form-select"
+    return "form-control"
 
 
 def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:

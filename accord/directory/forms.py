@@ -1,19 +1,8 @@
 from django import forms
 
-from accord.core.forms import add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field
 from accord.directory.models import Organization, Person, Tag
 from accord.directory.normalize import country_choices, country_code, normalize_website
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class CountryField(forms.CharField):
@@ -45,7 +34,7 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(BootstrapFormMixin, forms.ModelForm):
     country = CountryField(
         required=False, max_length=60, widget=forms.TextInput(attrs={"list": "country-list"})
     )
@@ -73,7 +62,6 @@ class OrganizationForm(forms.ModelForm):
         self.fields["website"] = forms.CharField(required=False, max_length=300)
         self.fields["tags"].widget.attrs["size"] = 8
         add_version_field(self, self.instance)
-        _style(self)
 
     def clean_website(self) -> str:
         website = normalize_website(self.cleaned_data.get("website") or "")
@@ -86,7 +74,7 @@ class OrganizationForm(forms.ModelForm):
         return country_choices()
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(BootstrapFormMixin, forms.ModelForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         required=False,
@@ -120,10 +108,9 @@ class PersonForm(forms.ModelForm):
             organizations if organizations is not None else Organization.objects.all()
         )
         add_version_field(self, self.instance)
-        _style(self)
 
 
-class TagForm(forms.ModelForm):
+class TagForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name", "description"]
@@ -131,13 +118,12 @@ class TagForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         add_version_field(self, self.instance)
-        _style(self)
 
 
-class MergeForm(forms.Form):
+class MergeForm(BootstrapFormMixin, forms.Form):
     duplicate = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        widget=forms.NumberInput,
         label="Id of the duplicate to merge into this organization",
     )
 

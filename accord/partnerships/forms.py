@@ -6,24 +6,11 @@ from django import forms
 from django.db.models import QuerySet
 
 from accord.core import policy
-from accord.core.forms import add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field
 from accord.directory.models import Organization
 from accord.partnerships.gates import REQUIRABLE_FIELDS
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
 from accord.partnerships.services import ALL_PARTIES, PARTNERSHIP_FIELDS
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
-            continue
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class DateInput(forms.DateInput):
@@ -58,7 +45,7 @@ SECTIONS = [
 ]
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
     gaps = forms.ModelMultipleChoiceField(queryset=None, required=False)
     team = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -102,7 +89,6 @@ class PartnershipForm(forms.ModelForm):
             self.initial.setdefault("gaps", list(self.instance.gaps.values_list("pk", flat=True)))
             self.initial.setdefault("team", list(self.instance.team.values_list("pk", flat=True)))
         add_version_field(self, self.instance)
-        _style(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -121,7 +107,7 @@ class PartnershipForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PARTNERSHIP_FIELDS}
 
 
-class PartyForm(forms.Form):
+class PartyForm(BootstrapFormMixin, forms.Form):
     organization = forms.CharField(
         required=False,
         max_length=300,
@@ -135,7 +121,6 @@ class PartyForm(forms.Form):
     def __init__(self, *args: Any, organizations: QuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = organizations
-        _style(self)
 
     def clean_organization(self) -> Organization | None:
         value = (self.cleaned_data.get("organization") or "").strip()
@@ -192,7 +177,7 @@ def party_formset(data: Any, *, organizations: QuerySet, partnership: Partnershi
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(BootstrapFormMixin, forms.Form):
     to_stage = forms.ChoiceField(label="Move to")
     reason = forms.CharField(
         required=False,
@@ -209,10 +194,9 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["to_stage"].choices = targets
         self.fields["confirmed"].choices = [(item, item) for item in checklist]
-        _style(self)
 
 
-class _SharedItemForm(forms.Form):
+class _SharedItemForm(BootstrapFormMixin, forms.Form):
     """A note or document; if shared, with the parties chosen (by default the only one)."""
 
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.INTERNAL)
@@ -232,7 +216,6 @@ class _SharedItemForm(forms.Form):
         self.fields["shared_with"].choices = choices
         if len(parties) == 1:
             self.fields["shared_with"].initial = [choices[0][0]]
-        _style(self)
 
     def clean_shared_with(self) -> Any:
         chosen = self.cleaned_data["shared_with"]
@@ -250,7 +233,7 @@ class DocumentForm(_SharedItemForm):
     field_order = ["title", "file", "visibility", "shared_with"]
 
 
-class GateForm(forms.Form):
+class GateForm(BootstrapFormMixin, forms.Form):
     required_fields = forms.MultipleChoiceField(
         choices=list(REQUIRABLE_FIELDS.items()),
         required=False,
@@ -281,7 +264,6 @@ class GateForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         add_version_field(self, gate)
-        _style(self)
 
     def clean_checklist(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["checklist"].splitlines()]

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accord.core import policy
-from accord.core.forms import add_validation_errors
+from accord.core.forms import BootstrapFormMixin, add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.partnerships import selectors, services
 from accord.partnerships.downloads import document_response
@@ -30,27 +30,23 @@ from accord.partnerships.services import DOCUMENT_TYPES
 SECTION = {"section": "workspace"}
 
 
-class CommentForm(forms.Form):
+class CommentForm(BootstrapFormMixin, forms.Form):
+    bootstrap_size = "sm"
+
     body = forms.CharField(
-        label="Comment",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class SharedNoteForm(forms.Form):
+class SharedNoteForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
-        label="Note",
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        label="Note", max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class SharedDocumentForm(forms.Form):
-    title = forms.CharField(
-        required=False, max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+class SharedDocumentForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(required=False, max_length=200)
+    file = forms.FileField()
 
 
 def _partnerships(actor: Any) -> QuerySet[Partnership]:

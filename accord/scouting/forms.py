@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from accord.core.forms import BootstrapFormMixin
 from accord.directory.models import Organization
 from accord.directory.normalize import country_choices
 from accord.directory.organization_filter import FIELDS, FOUNDED_YEARS, with_current_names
@@ -11,7 +12,7 @@ from accord.scouting.models import Scan
 from accord.strategy.models import PartnershipType
 
 
-class ScanForm(forms.Form):
+class ScanForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(
         label="What are we looking for?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -41,12 +42,9 @@ class ScanForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field.widget, forms.SelectMultiple):
-                css = "form-select"
                 field.widget.attrs["size"] = 4
                 field.help_text = "None: any. Ctrl- or ⌘-click to choose several."
-            field.widget.attrs.setdefault("class", css)
 
     def scan_data(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -73,16 +71,18 @@ class ScanForm(forms.Form):
         }
 
 
-class RejectForm(forms.Form):
+class RejectForm(BootstrapFormMixin, forms.Form):
+    bootstrap_size = "sm"
+
     reason = forms.CharField(
         max_length=500,
-        widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "placeholder": "Why not?"}
-        ),
+        widget=forms.TextInput(attrs={"placeholder": "Why not?"}),
     )
 
 
-class PromoteForm(forms.Form):
+class PromoteForm(BootstrapFormMixin, forms.Form):
+    bootstrap_size = "sm"
+
     play = forms.ModelChoiceField(queryset=None, required=False, empty_label="No play")
     type = forms.ChoiceField(
         choices=[("", "The play's type"), *PartnershipType.choices], required=False
@@ -92,9 +92,3 @@ class PromoteForm(forms.Form):
     def __init__(self, *args: Any, plays: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["play"].queryset = plays
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from accord.accounts.models import User
 from accord.core import policy
-from accord.core.forms import add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field
 from accord.screening.defaults import RUBRIC_TEMPLATES
 from accord.screening.models import (
     SCALE,
@@ -18,7 +18,9 @@ from accord.screening.models import (
 )
 
 
-class DueDiligenceItemForm(forms.ModelForm):
+class DueDiligenceItemForm(BootstrapFormMixin, forms.ModelForm):
+    bootstrap_size = "sm"
+
     class Meta:
         model = DueDiligenceItem
         fields = ["title", "kind", "owner", "status", "evidence"]
@@ -32,13 +34,6 @@ class DueDiligenceItemForm(forms.ModelForm):
         self.fields["owner"].required = False
         self.fields["evidence"].required = False
         add_version_field(self, self.instance)
-        for name, field in self.fields.items():
-            css = (
-                "form-select form-select-sm"
-                if name in ("kind", "owner", "status")
-                else ("form-control form-control-sm")
-            )
-            field.widget.attrs.setdefault("class", css)
 
 
 SAATY = [
@@ -113,7 +108,7 @@ def _saaty_label(value: float) -> str:
     return best[0]
 
 
-class ScreeningForm(forms.ModelForm):
+class ScreeningForm(BootstrapFormMixin, forms.ModelForm):
     rubric = forms.ModelChoiceField(queryset=None)
 
     class Meta:
@@ -126,9 +121,6 @@ class ScreeningForm(forms.ModelForm):
         self.fields["gap"].queryset = gaps
         self.fields["gap"].required = False
         self.order_fields(["title", "rubric", "gap", "aggregation", "disagreement_threshold"])
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class CriterionForm(forms.Form):
@@ -160,14 +152,12 @@ class CriterionForm(forms.Form):
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True, min_num=1)
 
 
-class DueDiligenceTemplateForm(forms.ModelForm):
+class DueDiligenceTemplateForm(BootstrapFormMixin, forms.ModelForm):
+    bootstrap_size = "sm"
+
     class Meta:
         model = DueDiligenceTemplateItem
         fields = ["kind", "title"]
-        widgets = {
-            "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
-            "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-        }
 
 
 class ScoreForm(forms.Form):

@@ -1,21 +1,10 @@
 from django import forms
 
-from accord.core.forms import add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class PriorityForm(forms.ModelForm):
+class PriorityForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = StrategicPriority
         fields = ["title", "description", "horizon_year", "owner", "weight", "status"]
@@ -25,10 +14,9 @@ class PriorityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         add_version_field(self, self.instance)
         self.fields["owner"].queryset = owners
-        _style(self)
 
 
-class GapForm(forms.ModelForm):
+class GapForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = CapabilityGap
         fields = ["priority", "title", "kind", "importance", "description", "target_date", "status"]
@@ -42,10 +30,9 @@ class GapForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         add_version_field(self, self.instance)
         self.fields["priority"].queryset = priorities
-        _style(self)
 
 
-class PlayForm(forms.ModelForm):
+class PlayForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = PartnershipPlay
         fields = ["title", "type", "gaps", "objective", "budget", "owner", "status"]
@@ -59,7 +46,6 @@ class PlayForm(forms.ModelForm):
         self.fields["gaps"].widget.attrs["size"] = 8
         self.fields["gaps"].label_from_instance = lambda gap: f"{gap.priority}: {gap}"
         self.fields["owner"].queryset = owners
-        _style(self)
 
 
 class MoveForm(forms.Form):

@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from accord.directory.forms import _style
+from accord.core.forms import BootstrapFormMixin
 from accord.directory.importing.engine import ImportOptions
 from accord.directory.importing.errors import ImportUsageError, RowError
 from accord.directory.importing.mapping import KINDS, parse_map_options
@@ -135,7 +135,7 @@ def purge_abandoned(*, hours: int | None = None) -> int:
     return deleted
 
 
-class UploadForm(forms.Form):
+class UploadForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[(k, k.capitalize()) for k in KINDS], initial=KINDS[0])
     file = forms.FileField(help_text="CSV, XLSX or JSON Lines (.jsonl).")
     preset = forms.ChoiceField(
@@ -157,10 +157,6 @@ class UploadForm(forms.Form):
     skip_invalid = forms.BooleanField(
         required=False, label="Skip invalid rows (import the valid ones)"
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
