@@ -1,14 +1,31 @@
+from collections.abc import Container, Iterable
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
 from accord.core.versions import Versioned
+from accord.directory.normalize import normalize_domain, normalize_name
+
+SLUG_LENGTH = 80
+TAG_NAMES_LENGTH = 1000
+
+
+def tag_slug(name: str, taken: Container[str] = ()) -> str:
+    """The slug of a tag's name, at most SLUG_LENGTH characters; one of `taken` gets a counter
+    ("-2", "-3", ...) in place of its last characters."""
+    base = slugify(name)[:SLUG_LENGTH] or "tag"
+    slug, counter = base, 2
+    while slug in taken:
+        suffix = f"-{counter}"
+        slug, counter = base[: SLUG_LENGTH - len(suffix)] + suffix, counter + 1
+    return slug
 
 
 class Tag(Versioned):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=SLUG_LENGTH, unique=True)
     description = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -19,7 +36,7 @@ class Tag(Versioned):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = slugify(self.name)[:80] or "tag"
+            self.slug = tag_slug(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -71,7 +88,7 @@ class Organization(Versioned):
     description = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="organizations")
     # Tag names copied here so full-text search needs no join; kept in step by the services.
-    tag_names = models.CharField(max_length=1000, blank=True, editable=False)
+    tag_names = models.CharField(max_length=TAG_NAMES_LENGTH, blank=True, editable=False)
     is_self = models.BooleanField(default=False, help_text="Our own company.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +124,14 @@ class Organization(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organization_detail", args=[self.pk])
+
+    def derive_fields(self, tag_names: Iterable[str] | None = None) -> None:
+        """Fill the fields derived from the others: the name and domain that duplicates are
+        found by and, given the names of its tags, the copy of them that search reads."""
+        self.normalized_name = normalize_name(self.name)
+        self.domain = normalize_domain(self.website)
+        if tag_names is not None:
+            self.tag_names = " ".join(sorted(tag_names))[:TAG_NAMES_LENGTH]
 
 
 class Person(Versioned):

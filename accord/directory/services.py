@@ -7,12 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.text import slugify
 
 from accord.core import audit, versions
 from accord.core.models import AuditEvent
-from accord.directory.models import ExternalId, Organization, Person, Tag
-from accord.directory.normalize import normalize_domain, normalize_name, normalize_website
+from accord.directory.models import ExternalId, Organization, Person, Tag, tag_slug
+from accord.directory.normalize import normalize_website
 from accord.directory.signals import organizations_changed
 
 ORGANIZATION_FIELDS = (
@@ -59,21 +58,16 @@ def _is_text(instance: models.Model, name: str) -> bool:
 def _prepare_organization(organization: Organization) -> None:
     organization.name = organization.name.strip()
     organization.website = normalize_website(organization.website)
-    organization.normalized_name = normalize_name(organization.name)
-    organization.domain = normalize_domain(organization.website)
     organization.country = (organization.country or "").upper()
+    organization.derive_fields()
 
 
 def _set_tags(instance: Organization | Person, tags: Iterable[Tag]) -> None:
     tags = list(tags)
     instance.tags.set(tags)
     if isinstance(instance, Organization):
-        instance.tag_names = _tag_names(tags)
+        instance.derive_fields(t.name for t in tags)
         instance.save(update_fields=["tag_names"])
-
-
-def _tag_names(tags: Iterable[Tag]) -> str:
-    return " ".join(sorted(t.name for t in tags))[:1000]
 
 
 def _submitted(
@@ -135,7 +129,7 @@ def organization_update(
     organization.full_clean()
     tags_changed = _tags_change(organization, tags)
     if tags_changed:
-        organization.tag_names = _tag_names(tags or [])
+        organization.derive_fields(t.name for t in tags or [])
     versions.save_changes(
         organization,
         loaded,
@@ -210,9 +204,9 @@ def organization_merge(*, actor: Any, keep: Organization, duplicate: Organizatio
         if name != "is_self" and getattr(keep, name) in ("", None) and getattr(duplicate, name)
     }
     _assign(keep, filled, filled)
-    _prepare_organization(keep)
     tags = list({*keep.tags.all(), *duplicate.tags.all()})
-    keep.tag_names = _tag_names(tags)
+    _prepare_organization(keep)
+    keep.derive_fields(t.name for t in tags)
     versions.save_changes(keep, loaded, submitted=filled, related_changed=True)
     keep.tags.set(tags)
     changes = audit.diff(before, _audited_values(keep, ORGANIZATION_FIELDS))
@@ -316,7 +310,7 @@ def tag_create(*, actor: Any, data: Mapping[str, Any]) -> Tag:
     tag = Tag()
     _assign(tag, data, TAG_FIELDS)
     if not tag.slug:
-        tag.slug = slugify(tag.name)[:80] or "tag"
+        tag.slug = tag_slug(tag.name)
     tag.full_clean()
     tag.save()
     audit.record(
@@ -345,8 +339,7 @@ def tag_update(
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=tag, changes=changes)
         if "name" in changes:
             for organization in tag.organizations.prefetch_related("tags"):
-                names = sorted(t.name for t in organization.tags.all())
-                organization.tag_names = " ".join(names)[:1000]
+                organization.derive_fields(t.name for t in organization.tags.all())
                 organization.save(update_fields=["tag_names", "updated_at"])
             organizations_changed.send(sender=Organization)
     return tag
@@ -363,8 +356,7 @@ def tag_delete(*, actor: Any, tag: Tag) -> None:
     )
     tag.delete()
     for organization in organizations:
-        names = sorted(t.name for t in organization.tags.all())
-        organization.tag_names = " ".join(names)[:1000]
+        organization.derive_fields(t.name for t in organization.tags.all())
         organization.save(update_fields=["tag_names", "updated_at"])
     if organizations:
         organizations_changed.send(sender=Organization)
@@ -372,7 +364,7 @@ def tag_delete(*, actor: Any, tag: Tag) -> None:
 
 def tags_get_or_create(*, actor: Any, names: Iterable[str]) -> list[Tag]:
     """Tags by name, creating (and auditing) the missing ones."""
-    wanted = {slugify(n.strip())[:80] or "tag": n.strip() for n in names if n and n.strip()}
+    wanted = {tag_slug(n.strip()): n.strip() for n in names if n and n.strip()}
     existing = {t.slug: t for t in Tag.objects.filter(slug__in=list(wanted))}
     result = []
     for slug, name in wanted.items():

@@ -24,9 +24,7 @@ FIELDS = tuple(f for f in ORGANIZATION_FIELDS if f != "is_self")
 
 
 def prepare(organization: Organization, tags: list[str] | None) -> None:
-    organization.normalized_name = normalize_name(organization.name)
-    organization.domain = normalize_domain(organization.website)
-    organization.tag_names = " ".join(sorted(tags or []))[:1000]
+    organization.derive_fields(tags or [])
 
 
 SPEC = ModelSpec(model=Organization, fields=FIELDS, owner="organization", prepare=prepare)

@@ -14,11 +14,10 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accord.core.audit import audit_event, json_value, record_many
 from accord.core.models import AuditEvent
-from accord.directory.models import ExternalId, Organization, Tag
+from accord.directory.models import ExternalId, Organization, Tag, tag_slug
 from accord.directory.signals import organizations_changed
 
 BATCH = 2000
@@ -67,10 +66,7 @@ def _chunks(items: list[Any], size: int = BATCH) -> Iterable[list[Any]]:
 
 
 def unique_slug(name: str, taken: set[str]) -> str:
-    base = slugify(name)[:72] or "tag"
-    slug, counter = base, 2
-    while slug in taken:
-        slug, counter = f"{base}-{counter}", counter + 1
+    slug = tag_slug(name, taken)
     taken.add(slug)
     return slug
 
