@@ -90,7 +90,13 @@ def _migration_lock() -> Iterator[None]:
 
 
 def cli_actor(username: str | None) -> Any:
-    """The user a command acts as: the one named, or the built-in `system` account."""
+    """The user a command acts as: the one named, or the built-in `system` account.
+
+    The system account is the command line's documented actor: whoever runs `accord` on the
+    server is trusted as an administrator. It is inactive in the database, so nobody can sign
+    in with it or use a token of it; within this process it acts as the administrator it is,
+    and the services authorize it through the policy like anyone else.
+    """
     from accord.accounts.models import User
     from accord.core import policy
 
@@ -103,6 +109,7 @@ def cli_actor(username: str | None) -> Any:
         username="system",
         defaults={"role": policy.ADMIN, "is_active": False, "first_name": "Accord command line"},
     )
+    user.is_active = True  # never saved
     return user
 
 
@@ -353,12 +360,8 @@ ACTOR_HELP = "Read as this user (default: the built-in system account, an admini
 
 
 def reading_actor(username: str | None) -> Any:
-    """The user a read acts as. The system account is inactive in the database so nobody can
-    sign in with it; within this process it reads as the administrator it is."""
-    actor = cli_actor(username)
-    if username is None:
-        actor.is_active = True  # never saved
-    return actor
+    """The user a read acts as (see cli_actor)."""
+    return cli_actor(username)
 
 
 @partnerships_app.command("list")

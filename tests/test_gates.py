@@ -208,7 +208,7 @@ def test_missing_for_move_lists_nothing_when_the_move_may_be_made(partnership, p
 
 
 def test_the_service_refuses_an_edit_by_a_manager_off_the_team(partnership, personas):
-    outsider = user_create(actor=None, username="outsider", role=policy.MANAGER)
+    outsider = user_create(actor=personas["admin"], username="outsider", role=policy.MANAGER)
     with pytest.raises(PermissionDenied):
         services.partnership_update(
             actor=outsider, partnership=partnership, data={"title": "Taken over"}

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +37,14 @@ def user_create(
     last_name: str = "",
     organization: Any = None,
 ) -> User:
+    """A new account, created by an actor who may manage users. `actor` None is the bootstrap
+    of an install: a first administrator that no one could have created (the demo's, a new
+    install's), recorded as having created itself; no other account is created by no one."""
+    if actor is None:
+        if role != policy.ADMIN:
+            raise PermissionDenied("Only an administrator may be created without an actor.")
+    else:
+        policy.require(actor, policy.USERS_MANAGE)
     if role not in policy.ROLES:
         raise ValidationError(
             {"role": f"Unknown role {role!r}; use one of {', '.join(policy.ROLES)}."}
@@ -75,6 +83,7 @@ def user_update(
     """Change the fields in `data`, never the password or the last sign-in (a whole-row save
     would put back a password changed meanwhile); EditConflict if edited since
     `expected_version` was read."""
+    policy.require(actor, policy.USERS_MANAGE)
     before = audit.snapshot(user, USER_FIELDS)
     loaded = versions.loaded(user)
     for name in USER_FIELDS:
@@ -93,6 +102,7 @@ def user_update(
 
 @transaction.atomic
 def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    _require_credentials_of(actor, user)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -104,9 +114,15 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     )
 
 
+def _require_credentials_of(actor: Any, owner: User) -> None:
+    if not policy.can_manage_credentials_of(actor, owner):
+        raise PermissionDenied("Only the user or an administrator sets its password and tokens.")
+
+
 @transaction.atomic
 def token_create(*, actor: Any, user: User, name: str = "token") -> tuple[ApiToken, str]:
     """A new token for `user`; the raw key is returned once and never stored."""
+    _require_credentials_of(actor, user)
     raw = ApiToken.new_raw_key()
     token = ApiToken.objects.create(
         user=user, name=name[:100] or "token", key_hash=hash_token(raw), hint=raw[:10]
@@ -122,6 +138,7 @@ def token_create(*, actor: Any, user: User, name: str = "token") -> tuple[ApiTok
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken) -> None:
+    _require_credentials_of(actor, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -164,6 +164,24 @@ def can_move_partnership(user: Any, partnership: Any) -> bool:
     return role_of(user) in (ADMIN, EXECUTIVE) or is_on_team(user, partnership)
 
 
+def can_contribute_to_partnership(user: Any, partnership: Any) -> bool:
+    """Who adds notes, comments and documents: those who may change the partnership, and a
+    partner user on a partnership its organization is a party to (its workspace)."""
+    if role_of(user) == PARTNER:
+        return (
+            can(user, WORKSPACE_VIEW)
+            and partnership.parties.filter(organization_id=user.organization_id).exists()
+        )
+    return can_change_partnership(user, partnership)
+
+
+def can_manage_credentials_of(user: Any, owner: Any) -> bool:
+    """Anyone signed in sets their own password and API tokens; administrators anyone's."""
+    if role_of(user) is None:
+        return False
+    return user.pk == owner.pk or can(user, USERS_MANAGE)
+
+
 def _partnership_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     role = role_of(user)
     if role == ADMIN:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from accord.core import audit, versions
+from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.directory.models import ExternalId, Organization, Person, Tag, tag_slug
 from accord.directory.normalize import normalize_website
@@ -85,6 +85,12 @@ def _tags_change(instance: Organization | Person, tags: list[Tag] | None) -> boo
     )
 
 
+def _authorize(actor: Any) -> None:
+    if actor is None:
+        raise ValueError("a directory write needs a known actor")
+    policy.require(actor, policy.DIRECTORY_CHANGE)
+
+
 def _audited_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return audit.snapshot(instance, [*fields, "tags"])
 
@@ -93,6 +99,7 @@ def _audited_values(instance: models.Model, fields: Iterable[str]) -> dict[str, 
 def organization_create(
     *, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = ()
 ) -> Organization:
+    _authorize(actor)
     organization = Organization()
     _assign(organization, data, ORGANIZATION_FIELDS)
     _prepare_organization(organization)
@@ -121,6 +128,7 @@ def organization_update(
 ) -> Organization:
     """Change the fields in `data` and, when given, the tags; EditConflict if edited since
     `expected_version` was read."""
+    _authorize(actor)
     before = _audited_values(organization, ORGANIZATION_FIELDS)
     loaded = versions.loaded(organization)
     tags = None if tags is None else list(tags)
@@ -150,6 +158,7 @@ def organization_update(
 
 @transaction.atomic
 def organization_delete(*, actor: Any, organization: Organization) -> None:
+    _authorize(actor)
     if organization.is_self:
         raise ValidationError("Our own company cannot be deleted.")
     if organization.partner_users.exists():
@@ -180,6 +189,7 @@ def organization_merge(*, actor: Any, keep: Organization, duplicate: Organizatio
 
     References are found through the model's relations, so apps added later are covered.
     """
+    _authorize(actor)
     if keep.pk == duplicate.pk:
         raise ValidationError("An organization cannot be merged into itself.")
     if duplicate.is_self:
@@ -243,6 +253,7 @@ def external_id_set(*, organization: Organization, source: str, value: str) -> E
 
 @transaction.atomic
 def person_create(*, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = ()) -> Person:
+    _authorize(actor)
     person = Person()
     _assign(person, data, PERSON_FIELDS)
     person.full_clean()
@@ -268,6 +279,7 @@ def person_update(
 ) -> Person:
     """Change the fields in `data` and, when given, the tags; EditConflict if edited since
     `expected_version` was read."""
+    _authorize(actor)
     before = _audited_values(person, PERSON_FIELDS)
     loaded = versions.loaded(person)
     tags = None if tags is None else list(tags)
@@ -291,6 +303,7 @@ def person_update(
 
 @transaction.atomic
 def person_delete(*, actor: Any, person: Person) -> None:
+    _authorize(actor)
     before = _audited_values(person, PERSON_FIELDS)
     audit.record(
         actor=actor,
@@ -307,6 +320,7 @@ def _tag_values(tag: Tag) -> dict[str, Any]:
 
 @transaction.atomic
 def tag_create(*, actor: Any, data: Mapping[str, Any]) -> Tag:
+    _authorize(actor)
     tag = Tag()
     _assign(tag, data, TAG_FIELDS)
     if not tag.slug:
@@ -327,6 +341,7 @@ def tag_update(
     *, actor: Any, tag: Tag, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Tag:
     """Change the fields in `data`; EditConflict if edited since `expected_version` was read."""
+    _authorize(actor)
     before = _tag_values(tag)
     loaded = versions.loaded(tag)
     _assign(tag, data, TAG_FIELDS)
@@ -347,6 +362,7 @@ def tag_update(
 
 @transaction.atomic
 def tag_delete(*, actor: Any, tag: Tag) -> None:
+    _authorize(actor)
     organizations = list(tag.organizations.all())
     audit.record(
         actor=actor,
@@ -364,6 +380,7 @@ def tag_delete(*, actor: Any, tag: Tag) -> None:
 
 def tags_get_or_create(*, actor: Any, names: Iterable[str]) -> list[Tag]:
     """Tags by name, creating (and auditing) the missing ones."""
+    _authorize(actor)
     wanted = {tag_slug(n.strip()): n.strip() for n in names if n and n.strip()}
     existing = {t.slug: t for t in Tag.objects.filter(slug__in=list(wanted))}
     result = []

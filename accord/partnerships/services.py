@@ -105,6 +105,7 @@ def partnership_create(
     gaps: Iterable[Any] = (),
     team: Iterable[Any] = (),
 ) -> Partnership:
+    policy.require(actor, policy.PARTNERSHIP_CHANGE)
     parties = list(parties)
     _check_not_self(parties)
     partnership = Partnership(owner=actor if actor.role == policy.MANAGER else None)
@@ -253,6 +254,7 @@ def gate_update(
     *, actor: Any, stage: str, data: Mapping[str, Any], expected_version: int | None = None
 ) -> StageGate:
     """Change the gate into `stage`; EditConflict if edited since `expected_version`."""
+    policy.require(actor, policy.GATES_MANAGE)
     gate, _ = StageGate.objects.get_or_create(stage=stage)
     before = audit.snapshot(gate, GATE_FIELDS)
     loaded = versions.loaded(gate)
@@ -314,6 +316,11 @@ def _sharing(
     return visibility, [by_organization[pk] for pk in dict.fromkeys(chosen)]
 
 
+def _require_contributor(actor: Any, partnership: Partnership) -> None:
+    if not policy.can_contribute_to_partnership(actor, partnership):
+        raise PermissionDenied("Only its team, its parties or an administrator may add to it.")
+
+
 def _shared_names(parties: list[PartnershipParty]) -> list[str]:
     return [p.organization.name for p in parties]
 
@@ -327,6 +334,7 @@ def note_create(
     visibility: str,
     shared_with: Any = None,
 ) -> Note:
+    _require_contributor(actor, partnership)
     visibility, parties = _sharing(actor, partnership, visibility, shared_with)
     note = Note(partnership=partnership, author=actor, body=body.strip(), visibility=visibility)
     note.full_clean()
@@ -345,6 +353,9 @@ def note_create(
 
 @transaction.atomic
 def comment_create(*, actor: Any, note: Note, body: str) -> NoteComment:
+    _require_contributor(actor, note.partnership)
+    if not policy.visible_to(actor, Note).filter(pk=note.pk).exists():
+        raise PermissionDenied("You may not read this note.")
     comment = NoteComment(note=note, author=actor, body=body.strip())
     comment.full_clean()
     comment.save()
@@ -386,6 +397,7 @@ def document_upload(
     visibility: str,
     shared_with: Any = None,
 ) -> Document:
+    _require_contributor(actor, partnership)
     content_type = check_upload(upload)
     visibility, parties = _sharing(actor, partnership, visibility, shared_with)
     document = Document(

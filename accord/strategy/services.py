@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accord.core import audit, versions
+from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
@@ -62,6 +62,7 @@ def _next_position(queryset: models.QuerySet) -> int:
 def _require_actor(actor: Any) -> None:
     if actor is None:
         raise ValueError("a strategy write needs a known actor")
+    policy.require(actor, policy.STRATEGY_CHANGE)
 
 
 def _today() -> dt.date:
