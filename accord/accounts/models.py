@@ -39,7 +39,7 @@ class User(AbstractUser, Versioned):
 
     @property
     def is_partner(self) -> bool:
-        return self.role == policy.PARTNER
+        return policy.is_partner_role(self.role)
 
 
 def hash_token(raw: str) -> str:

@@ -19,9 +19,9 @@ USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "organiza
 
 
 def check_partner_organization(role: str, organization: Any) -> None:
-    if role == policy.PARTNER and organization is None:
+    if policy.is_partner_role(role) and organization is None:
         raise ValidationError({"organization": "A partner user must belong to an organization."})
-    if role != policy.PARTNER and organization is not None:
+    if not policy.is_partner_role(role) and organization is not None:
         raise ValidationError({"organization": "Only partner users belong to an organization."})
 
 
@@ -41,11 +41,11 @@ def user_create(
     of an install: a first administrator that no one could have created (the demo's, a new
     install's), recorded as having created itself; no other account is created by no one."""
     if actor is None:
-        if role != policy.ADMIN:
+        if not policy.is_administrator_role(role):
             raise PermissionDenied("Only an administrator may be created without an actor.")
     else:
         policy.require(actor, policy.USERS_MANAGE)
-    if role not in policy.ROLES:
+    if not policy.is_known_role(role):
         raise ValidationError(
             {"role": f"Unknown role {role!r}; use one of {', '.join(policy.ROLES)}."}
         )
@@ -57,8 +57,8 @@ def user_create(
         last_name=last_name,
         role=role,
         organization=organization,
-        is_staff=role == policy.ADMIN,
-        is_superuser=role == policy.ADMIN,
+        is_staff=policy.is_administrator_role(role),
+        is_superuser=policy.is_administrator_role(role),
     )
     if password:
         validate_password(password, user)
@@ -90,7 +90,7 @@ def user_update(
         if name in data:
             setattr(user, name, data[name])
     check_partner_organization(user.role, user.organization)
-    user.is_staff = user.is_superuser = user.role == policy.ADMIN
+    user.is_staff = user.is_superuser = policy.is_administrator_role(user.role)
     user.full_clean(exclude=["password"])
     submitted = {name: data[name] for name in USER_FIELDS if name in data}
     versions.save_changes(user, loaded, submitted=submitted, expected_version=expected_version)

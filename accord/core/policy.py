@@ -108,6 +108,44 @@ def partner_organization_id(user: Any) -> int | None:
     return user.organization_id if role_of(user) == PARTNER else None
 
 
+def is_internal(user: Any) -> bool:
+    """A signed-in user of our company, not of a partner organization."""
+    return role_of(user) in INTERNAL_ROLES
+
+
+def is_known_role(role: str) -> bool:
+    return role in ROLES
+
+
+def is_internal_role(role: str) -> bool:
+    return role in INTERNAL_ROLES
+
+
+def internal_accounts(qs: models.QuerySet) -> models.QuerySet:
+    """The user accounts among `qs` that belong to our company, not to a partner."""
+    return qs.filter(role__in=INTERNAL_ROLES)
+
+
+def is_partner_role(role: str) -> bool:
+    """Partner users, and only they, belong to an organization."""
+    return role == PARTNER
+
+
+def is_administrator_role(role: str) -> bool:
+    """Administrators are Django's staff and superusers, and may be an install's first user."""
+    return role == ADMIN
+
+
+def owns_partnerships_it_creates(user: Any) -> bool:
+    """An alliance manager who creates a partnership becomes its owner; others name one."""
+    return role_of(user) == MANAGER
+
+
+def may_approve(user: Any, approver_role: str) -> bool:
+    """Whether `user` approves a move whose gate names `approver_role`; administrators any."""
+    return role_of(user) in (approver_role, ADMIN)
+
+
 def may_learn_existence(user: Any) -> bool:
     """Whether a refusal may say "forbidden" about an object rather than "not found".
 

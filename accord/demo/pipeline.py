@@ -598,7 +598,7 @@ def _shared_notes(partnership: Any, owner: User, organization: Organization) -> 
         "the pilot results.",
         visibility=Visibility.INTERNAL,
     )
-    partner = User.objects.filter(organization=organization, role=policy.PARTNER).first()
+    partner = User.objects.filter(organization=organization).first()  # only partners have one
     if partner is not None:
         note_create(
             actor=partner,

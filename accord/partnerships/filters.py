@@ -18,7 +18,7 @@ class PartnershipFilter(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False)
     type = django_filters.MultipleChoiceFilter(choices=PartnershipType.choices, distinct=False)
     owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(role__in=policy.INTERNAL_ROLES).order_by("username"),
+        queryset=policy.internal_accounts(User.objects.all()).order_by("username"),
         distinct=False,
     )
     gap = django_filters.ModelChoiceFilter(

@@ -248,7 +248,7 @@ class GateForm(BootstrapFormMixin, forms.Form):
     approver_role = forms.ChoiceField(
         required=False,
         choices=[("", "anyone who may move it")]
-        + [(role, role) for role in (policy.ADMIN, policy.EXECUTIVE, policy.MANAGER)],
+        + [(role, role) for role in policy.roles_that(policy.PARTNERSHIP_MOVE)],
         label="Approver role",
     )
 

@@ -132,6 +132,6 @@ def missing_for_move(
         missing += _due_diligence_missing(partnership)
     confirmed_items = set(confirmed)
     missing += [f"Not confirmed: {item}." for item in gate.checklist if item not in confirmed_items]
-    if gate.approver_role and policy.role_of(actor) not in (gate.approver_role, policy.ADMIN):
+    if gate.approver_role and not policy.may_approve(actor, gate.approver_role):
         missing.append(f"Only a user with the {gate.approver_role} role may approve this move.")
     return missing

@@ -269,7 +269,7 @@ def move_preview(actor: Any, partnership: Partnership, to_stage: str) -> MovePre
 
 def internal_users() -> QuerySet[User]:
     """People of our company who may own, sponsor or work on a partnership."""
-    return User.objects.filter(role__in=policy.INTERNAL_ROLES, is_active=True).order_by("username")
+    return policy.internal_accounts(User.objects.filter(is_active=True)).order_by("username")
 
 
 def gaps_visible(actor: Any) -> QuerySet[CapabilityGap]:

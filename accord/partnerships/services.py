@@ -108,7 +108,7 @@ def partnership_create(
     policy.require(actor, policy.PARTNERSHIP_CHANGE)
     parties = list(parties)
     _check_not_self(parties)
-    partnership = Partnership(owner=actor if actor.role == policy.MANAGER else None)
+    partnership = Partnership(owner=actor if policy.owns_partnerships_it_creates(actor) else None)
     for name in PARTNERSHIP_FIELDS:
         if name in data:
             setattr(partnership, name, data[name])
@@ -261,7 +261,7 @@ def gate_update(
     for name in GATE_FIELDS:
         if name in data:
             setattr(gate, name, data[name])
-    if gate.approver_role and gate.approver_role not in policy.INTERNAL_ROLES:
+    if gate.approver_role and not policy.is_internal_role(gate.approver_role):
         raise ValidationError({"approver_role": f"Unknown role {gate.approver_role!r}."})
     gate.full_clean()
     submitted = {name: data[name] for name in GATE_FIELDS if name in data}

@@ -66,7 +66,7 @@ def _user(username: str | None, field: str) -> User | None:
     if username is None:
         return None
     user = User.objects.filter(username=username, is_active=True).first()
-    if user is None or policy.role_of(user) not in policy.INTERNAL_ROLES:
+    if user is None or not policy.is_internal(user):
         raise ValidationError({field: f"No internal user {username!r}."})
     return user
 

@@ -28,8 +28,8 @@ class DueDiligenceItemForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            is_active=True, role__in=policy.INTERNAL_ROLES
+        self.fields["owner"].queryset = policy.internal_accounts(
+            User.objects.filter(is_active=True)
         ).order_by("username")
         self.fields["owner"].required = False
         self.fields["evidence"].required = False

@@ -35,7 +35,7 @@ def owner_choices(actor: Any) -> QuerySet[User]:
     """The internal people a priority or play can be given to (for those who may edit one)."""
     if not policy.can(actor, policy.STRATEGY_CHANGE):
         return User.objects.none()
-    return User.objects.filter(is_active=True).exclude(role=policy.PARTNER).order_by("username")
+    return policy.internal_accounts(User.objects.filter(is_active=True)).order_by("username")
 
 
 def priority_detail(actor: Any, pk: int) -> StrategicPriority:

@@ -1,0 +1,62 @@
+"""Each rule lives in one place: the source is read so a shortcut around it fails by name.
+
+Who may do what is decided in `accord/core/policy.py` only; views, API handlers and commands
+read and write through selectors and services, which apply that policy.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ACCORD = Path(__file__).resolve().parents[1] / "accord"
+POLICY = ACCORD / "core" / "policy.py"
+
+_USER_ROLES = r"(ADMIN|EXECUTIVE|MANAGER|CONTRIBUTOR|VIEWER|PARTNER|INTERNAL_ROLES|ROLES)\b"
+ROLE_DECISION = re.compile(
+    r"\brole_of\("  # the raw role of a user
+    r"|(?<!party)\.role\s*(==|!=)"  # user.role == ...
+    r"|(?<!for )\brole\w*\s+(not\s+)?in\s+(\(|\[|policy\.)"  # role in (...), not a loop
+    rf"|(==|!=)\s*policy\.{_USER_ROLES}"
+    rf"|policy\.{_USER_ROLES}\s*(==|!=)"
+    r"|\b(filter|exclude|get|Q)\(.*\brole(__in)?\s*=\s*policy\."  # a query on roles
+)
+# file (relative to accord/) and line text -> why it may compare roles itself
+ROLE_ALLOWED = {
+    ("core/context_processors.py", '"role": policy.role_of(user),'): "shows the role's name",
+    (
+        "accounts/models.py",
+        "condition=~Q(role=policy.PARTNER) | Q(organization__isnull=False),",
+    ): "a database constraint is a literal expression, kept in its migration",
+}
+
+
+def _python_files() -> list[Path]:
+    return sorted(p for p in ACCORD.rglob("*.py") if "migrations" not in p.parts)
+
+
+def _offending(paths: list[Path], pattern: re.Pattern, allowed: dict) -> list[str]:
+    found = []
+    for path in paths:
+        relative = path.relative_to(ACCORD).as_posix()
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if pattern.search(line) and (relative, line.strip()) not in allowed:
+                found.append(f"accord/{relative}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_role_is_compared_outside_the_policy():
+    paths = [p for p in _python_files() if p != POLICY]
+    assert _offending(paths, ROLE_DECISION, ROLE_ALLOWED) == []
+
+
+def test_the_role_check_finds_a_comparison_where_there_is_one(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "if actor.role == policy.MANAGER: pass\n"
+        "ok = role in (policy.ADMIN, policy.EXECUTIVE)\n"
+        "rows = User.objects.filter(role__in=policy.INTERNAL_ROLES)\n"
+        "same = party.role != role\n"
+    )
+    found = [line for line in sample.read_text().splitlines() if ROLE_DECISION.search(line)]
+    assert len(found) == 3
