@@ -220,6 +220,13 @@ def can_manage_credentials_of(user: Any, owner: Any) -> bool:
     return user.pk == owner.pk or can(user, USERS_MANAGE)
 
 
+def may_read_history_of(user: Any, instance: models.Model) -> bool:
+    """Whoever may see an object may read its history; administrators read every history."""
+    if can(user, AUDIT_VIEW):
+        return True
+    return visible_to(user, type(instance)).filter(pk=instance.pk).exists()
+
+
 def _partnership_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     role = role_of(user)
     if role == ADMIN:

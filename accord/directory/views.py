@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
 from accord.core import policy
-from accord.core.audit import history_of
 from accord.core.contributions import ORGANIZATION_PAGE, contributed
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
+from accord.core.history import history_for
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory import selectors, services
 from accord.directory.exporting import ORGANIZATION_COLUMNS, PERSON_COLUMNS, export_response
@@ -63,7 +63,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **contributed(ORGANIZATION_PAGE, request.user, organization),
     }
     if tab == "history":
-        context["events"] = history_of(organization)[:200]
+        context["events"] = history_for(request.user, organization)[:200]
     return render(request, "directory/organization_detail.html", context)
 
 
@@ -205,7 +205,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": policy.can(request.user, policy.DIRECTORY_CHANGE),
     }
     if tab == "history":
-        context["events"] = history_of(person)[:200]
+        context["events"] = history_for(request.user, person)[:200]
     return render(request, "directory/person_detail.html", context)
 
 
@@ -292,7 +292,7 @@ def tag_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tag": tag,
         "organization_count": organizations.count(),
         "organizations": organizations[:50],
-        "events": history_of(tag)[:50],
+        "events": history_for(request.user, tag)[:50],
         "can_change": policy.can(request.user, policy.DIRECTORY_CHANGE),
     }
     return render(request, "directory/tag_detail.html", context)

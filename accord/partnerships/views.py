@@ -14,9 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_tables2 import RequestConfig
 
 from accord.core import policy
-from accord.core.audit import history_of
 from accord.core.errors import ConflictError, EditConflict, GateRefused
 from accord.core.forms import add_validation_errors, show_conflict
+from accord.core.history import history_for
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.exporting import export_response
 from accord.directory.models import Organization
@@ -158,7 +158,7 @@ def _detail(
         context["limit_mb"] = settings.UPLOAD_LIMIT_MB
         context["types"] = ", ".join(sorted(services.DOCUMENT_TYPES))
     else:
-        context["events"] = history_of(partnership)[:200]
+        context["events"] = history_for(actor, partnership)[:200]
     return render(request, "partnerships/partnership_detail.html", context, status=status)
 
 
@@ -435,6 +435,6 @@ def stagegate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "partnerships/stagegate_form.html",
-        {**SECTION, "form": form, "gate": gate, "events": history_of(gate)[:50]},
+        {**SECTION, "form": form, "gate": gate, "events": history_for(request.user, gate)[:50]},
         status=status,
     )

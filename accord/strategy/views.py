@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accord.core import policy
-from accord.core.audit import history_of
 from accord.core.contributions import GAP_PAGE, PLAY_PAGE, STRATEGY_OVERVIEW, contributed
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
+from accord.core.history import history_for
 from accord.core.policy import access
 from accord.strategy import selectors, services
 from accord.strategy.forms import GapForm, MoveForm, PlayForm, PriorityForm
@@ -31,8 +31,8 @@ from accord.strategy.models import (
 SECTION = {"section": "strategy"}
 
 
-def _history(obj: Any) -> list:
-    return list(history_of(obj)[:200])
+def _history(request: HttpRequest, obj: Any) -> list:
+    return list(history_for(request.user, obj)[:200])
 
 
 def _can_change(request: HttpRequest) -> bool:
@@ -94,7 +94,7 @@ def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": _can_change(request),
     }
     if tab == "history":
-        context["events"] = _history(priority)
+        context["events"] = _history(request, priority)
     return render(request, "strategy/priority_detail.html", context)
 
 
@@ -171,7 +171,7 @@ def gap_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **contributed(GAP_PAGE, request.user, gap),
     }
     if tab == "history":
-        context["events"] = _history(gap)
+        context["events"] = _history(request, gap)
     return render(request, "strategy/gap_detail.html", context)
 
 
@@ -272,7 +272,7 @@ def play_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **contributed(PLAY_PAGE, request.user, play),
     }
     if tab == "history":
-        context["events"] = _history(play)
+        context["events"] = _history(request, play)
     return render(request, "strategy/play_detail.html", context)
 
 
