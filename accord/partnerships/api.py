@@ -10,7 +10,7 @@ shared with them. A partnership the caller may not see answers 404, like a missi
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status, UploadedFile
@@ -383,20 +383,12 @@ def coverage_list(request: HttpRequest):
 # The partner workspace: what is shared with the caller's organization, nothing else.
 
 
-def _workspace_rows(request: HttpRequest) -> QuerySet[Partnership]:
-    actor = request.auth
-    own_role = PartnershipParty.objects.filter(
-        partnership=OuterRef("pk"), organization_id=actor.organization_id
-    ).values("role")[:1]
-    return visible_to(actor, Partnership).annotate(role=Subquery(own_role)).order_by("title", "id")
-
-
 @router.get("/workspace/partnerships", response=list[WorkspacePartnershipRef], tags=["workspace"])
 @api_access(WORKSPACE_VIEW)
 @paginate(Page)
 def workspace_partnership_list(request: HttpRequest):
     """Partner users: the partnerships their organization is a party to."""
-    return _workspace_rows(request).only("id", "title", "type", "stage")
+    return selectors.workspace_partnerships(request.auth).only("id", "title", "type", "stage")
 
 
 @router.get(
@@ -407,7 +399,9 @@ def workspace_partnership_list(request: HttpRequest):
 @api_access(WORKSPACE_VIEW, model=Partnership)
 def workspace_partnership_get(request: HttpRequest, partnership_id: int):
     """Partner users: one partnership with its shared notes and documents."""
-    partnership = get_object_or_404(_workspace_rows(request), pk=partnership_id)
+    partnership = get_object_or_404(
+        selectors.workspace_partnerships(request.auth), pk=partnership_id
+    )
     return {
         "id": partnership.pk,
         "title": partnership.title,

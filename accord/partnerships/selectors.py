@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -37,6 +37,14 @@ EXPIRY_WARNING_DAYS = 60
 
 def partnerships_visible(actor: Any) -> QuerySet[Partnership]:
     return visible_to(actor, Partnership)
+
+
+def workspace_partnerships(actor: Any) -> QuerySet[Partnership]:
+    """A partner user's partnerships by title, each with `role`: its organization's role in it."""
+    own_role = PartnershipParty.objects.filter(
+        partnership=OuterRef("pk"), organization_id=policy.partner_organization_id(actor)
+    ).values("role")[:1]
+    return visible_to(actor, Partnership).annotate(role=Subquery(own_role)).order_by("title", "id")
 
 
 def _with_parties(actor: Any, queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:

@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,23 +49,15 @@ class SharedDocumentForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField()
 
 
-def _partnerships(actor: Any) -> QuerySet[Partnership]:
-    """The actor's partnerships with its own organization's role in each."""
-    own_role = PartnershipParty.objects.filter(
-        partnership=OuterRef("pk"), organization_id=actor.organization_id
-    ).values("role")[:1]
-    return visible_to(actor, Partnership).annotate(own_role=Subquery(own_role))
-
-
 def _with_role_label(partnership: Partnership) -> Partnership:
-    role = partnership.own_role  # type: ignore[attr-defined]
+    role = partnership.role  # type: ignore[attr-defined]
     roles = PartnershipParty.Role
     partnership.own_role_label = roles(role).label if role in roles.values else ""  # type: ignore[attr-defined]
     return partnership
 
 
 def _partnership(actor: Any, pk: int) -> Partnership:
-    return _with_role_label(get_object_or_404(_partnerships(actor), pk=pk))
+    return _with_role_label(get_object_or_404(selectors.workspace_partnerships(actor), pk=pk))
 
 
 def _detail_url(partnership_id: int, anchor: str = "") -> str:
@@ -78,15 +70,9 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     shared_notes = visible_to(actor, Note).values("pk")
     shared_documents = visible_to(actor, Document).values("pk")
-    rows = (
-        _partnerships(actor)
-        .annotate(
-            note_count=Count("notes_set", filter=Q(notes_set__in=shared_notes), distinct=True),
-            document_count=Count(
-                "documents", filter=Q(documents__in=shared_documents), distinct=True
-            ),
-        )
-        .order_by("title", "id")
+    rows = selectors.workspace_partnerships(actor).annotate(
+        note_count=Count("notes_set", filter=Q(notes_set__in=shared_notes), distinct=True),
+        document_count=Count("documents", filter=Q(documents__in=shared_documents), distinct=True),
     )
     partnerships = [_with_role_label(p) for p in rows]
     context = {"partnerships": partnerships, "organization": actor.organization, **SECTION}
