@@ -98,34 +98,24 @@ def cli_actor(username: str | None) -> Any:
     and the services authorize it through the policy like anyone else.
     """
     from accord.accounts.models import User
-    from accord.core import policy
+    from accord.accounts.services import system_account
 
     if username:
+        # The acting user is who the command is run as: no one to ask a policy for yet.
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             fail(f"no active user {username!r} (see `accord users create`)")
         return user
-    user, _ = User.objects.get_or_create(
-        username="system",
-        defaults={"role": policy.ADMIN, "is_active": False, "first_name": "Accord command line"},
-    )
+    user = system_account()
     user.is_active = True  # never saved
     return user
 
 
-def resolve_organization(ref: str) -> Any:
+def resolve_organization(actor: Any, ref: str) -> Any:
     """An organization by id or `SOURCE:EXTERNAL_ID`."""
-    from accord.directory.models import Organization
+    from accord.directory.selectors import organization_by_reference
 
-    if ref.isdigit():
-        found = Organization.objects.filter(pk=int(ref)).first()
-    elif ":" in ref:
-        source, _, value = ref.partition(":")
-        found = Organization.objects.filter(
-            external_ids__source=source, external_ids__value=value
-        ).first()
-    else:
-        found = None
+    found = organization_by_reference(actor, ref)
     if found is None:
         fail(f"no organization {ref!r} (give its id or SOURCE:EXTERNAL_ID)")
     return found
@@ -302,8 +292,8 @@ def users_create(
 
     migrate()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    org = resolve_organization(organization) if organization else None
     actor = cli_actor(None)
+    org = resolve_organization(actor, organization) if organization else None
     try:
         with audit_channel("cli"):
             user = user_create(
@@ -343,16 +333,17 @@ def tokens_create(
 ) -> None:
     """Create a personal API token for a user; the token is printed once."""
     setup_django()
-    from accord.accounts.models import User
+    from accord.accounts.selectors import user_named
     from accord.accounts.services import token_create
     from accord.core.audit import audit_channel
 
     migrate()
-    user = User.objects.filter(username=username).first()
+    actor = cli_actor(None)
+    user = user_named(actor, username)
     if user is None:
         fail(f"no user {username!r}")
     with audit_channel("cli"):
-        _, raw = token_create(actor=cli_actor(None), user=user, name=name)
+        _, raw = token_create(actor=actor, user=user, name=name)
     print(json.dumps({"token": raw}) if as_json else raw)
 
 

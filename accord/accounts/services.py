@@ -18,6 +18,19 @@ from accord.core.models import AuditEvent
 USER_FIELDS = ("username", "email", "first_name", "last_name", "role", "organization", "is_active")
 
 
+SYSTEM_USERNAME = "system"
+
+
+def system_account() -> User:
+    """The built-in account commands run as when no user is named: an administrator, inactive
+    in the database so that nobody signs in with it or holds a token of it."""
+    user, _ = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"role": policy.ADMIN, "is_active": False, "first_name": "Accord command line"},
+    )
+    return user
+
+
 def check_partner_organization(role: str, organization: Any) -> None:
     if policy.is_partner_role(role) and organization is None:
         raise ValidationError({"organization": "A partner user must belong to an organization."})

@@ -60,7 +60,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             actor=request.user, user=request.user, name=form.cleaned_data["name"]
         )
         form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = visible_to(request.user, ApiToken)
     return render(
         request,
         "accounts/profile.html",
@@ -105,7 +105,7 @@ def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
                 user = services.user_create(actor=request.user, password=password or None, **data)
             else:
                 # The form was bound to the instance; reload so the audit sees the stored values.
-                user = User.objects.get(pk=user.pk)
+                user = get_visible_or_404(request.user, User, pk=user.pk)
                 with transaction.atomic():  # a refused edit sets no password either
                     services.user_update(
                         actor=request.user,

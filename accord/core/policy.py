@@ -126,6 +126,11 @@ def internal_accounts(qs: models.QuerySet) -> models.QuerySet:
     return qs.filter(role__in=INTERNAL_ROLES)
 
 
+def accounts_granted(qs: models.QuerySet, action: str) -> models.QuerySet:
+    """The user accounts among `qs` whose role grants `action`, e.g. those who may review."""
+    return qs.filter(role__in=roles_that(action))
+
+
 def is_partner_role(role: str) -> bool:
     """Partner users, and only they, belong to an organization."""
     return role == PARTNER

@@ -61,3 +61,14 @@ def tag_list(actor: Any, params: Mapping[str, Any] | None = None) -> TagFilter:
         person_count=Count("people", distinct=True),
     )
     return TagFilter(filter_params(params), queryset=queryset)
+
+
+def organization_by_reference(actor: Any, reference: str) -> Organization | None:
+    """An organization by id or `SOURCE:EXTERNAL_ID`, if `actor` may see it; else None."""
+    rows = visible_to(actor, Organization)
+    if reference.isdigit():
+        return rows.filter(pk=int(reference)).first()
+    if ":" in reference:
+        source, _, value = reference.partition(":")
+        return rows.filter(external_ids__source=source, external_ids__value=value).first()
+    return None

@@ -34,7 +34,7 @@ def _export_format(request: HttpRequest) -> str | None:
 @access(policy.DIRECTORY_VIEW)
 def organization_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.organization_list(request.user, request.GET)
-    queryset = filterset.qs if filterset.is_valid() else Organization.objects.none()
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = _export_format(request)
     if fmt:
         rows = queryset.iterator(chunk_size=2000)
@@ -90,7 +90,7 @@ def _organization_form(request: HttpRequest, organization: Organization | None) 
                 )
             else:
                 # The form was bound to the instance; reload so the audit sees the stored values.
-                stored = Organization.objects.get(pk=organization.pk)
+                stored = get_visible_or_404(request.user, Organization, pk=organization.pk)
                 organization = services.organization_update(
                     actor=request.user,
                     organization=stored,
@@ -179,7 +179,7 @@ def organization_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @access(policy.DIRECTORY_VIEW)
 def person_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.person_list(request.user, request.GET)
-    queryset = filterset.qs if filterset.is_valid() else Person.objects.none()
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = _export_format(request)
     if fmt:
         return export_response(
@@ -236,7 +236,7 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
                     actor=request.user, data=data, tags=form.cleaned_data["tags"]
                 )
             else:
-                stored = Person.objects.get(pk=person.pk)
+                stored = get_visible_or_404(request.user, Person, pk=person.pk)
                 person = services.person_update(
                     actor=request.user,
                     person=stored,
@@ -316,7 +316,7 @@ def _tag_form(request: HttpRequest, tag: Tag | None) -> HttpResponse:
             if tag is None:
                 tag = services.tag_create(actor=request.user, data=form.cleaned_data)
             else:
-                stored = Tag.objects.get(pk=tag.pk)
+                stored = get_visible_or_404(request.user, Tag, pk=tag.pk)
                 tag = services.tag_update(
                     actor=request.user,
                     tag=stored,

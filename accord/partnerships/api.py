@@ -166,7 +166,9 @@ def partnership_list(request: HttpRequest, filters: Query[PartnershipFilters]):
     params.pop("organization", None)
     rows = filtered(selectors.partnership_list(request.auth, params))
     if filters.organization is not None:
-        parties = PartnershipParty.objects.filter(organization_id=filters.organization)
+        parties = visible_to(request.auth, PartnershipParty).filter(
+            organization_id=filters.organization
+        )
         rows = rows.filter(pk__in=parties.values("partnership_id"))
     gaps = visible_to(request.auth, CapabilityGap).only("id", "title")
     rows = rows.select_related("play", "executive_sponsor")

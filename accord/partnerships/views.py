@@ -65,7 +65,7 @@ def _detail_url(partnership: Partnership, tab: str = "") -> str:
 @access(policy.PARTNERSHIP_VIEW)
 def partnership_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.partnership_list(request.user, request.GET)
-    queryset = filterset.qs if filterset.is_valid() else Partnership.objects.none()
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = request.GET.get("export")
     if fmt in {"csv", "xlsx"}:
         return export_response(queryset, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
@@ -205,7 +205,7 @@ def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> 
                 partnership = services.partnership_create(actor=actor, **kwargs)
             else:
                 # The form was bound to the instance; reload so the audit sees stored values.
-                stored = Partnership.objects.get(pk=partnership.pk)
+                stored = get_visible_or_404(request.user, Partnership, pk=partnership.pk)
                 partnership = services.partnership_update(
                     actor=actor,
                     partnership=stored,
@@ -259,7 +259,7 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
             request, partnership, form.cleaned_data["to_stage"], missing=refused.missing
         )
     except ConflictError:
-        return _conflict(request, Partnership.objects.get(pk=partnership.pk))
+        return _conflict(request, get_visible_or_404(request.user, Partnership, pk=partnership.pk))
     label = Stage(form.cleaned_data["to_stage"]).label
     messages.success(request, f"{partnership.title} moved to {label}.")
     return redirect(_safe_next(request, form.cleaned_data["next"], partnership))

@@ -12,7 +12,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from accord.accounts.models import User
-from accord.core import policy, versions
+from accord.accounts.selectors import colleague_named
+from accord.core import versions
 from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
 from accord.core.policy import (
@@ -31,7 +32,6 @@ from accord.screening import due_diligence, rounds, rubrics
 from accord.screening.models import (
     Assessment,
     DueDiligenceItem,
-    ReviewAssignment,
     Rubric,
     Screening,
     ScreeningCandidate,
@@ -57,6 +57,7 @@ from accord.screening.schemas import (
     ScreeningOut,
     SweepOut,
 )
+from accord.screening.selectors import own_assignment
 from accord.strategy.models import CapabilityGap
 
 router = Router(tags=["screening"])
@@ -65,8 +66,8 @@ router = Router(tags=["screening"])
 def _user(username: str | None, field: str) -> User | None:
     if username is None:
         return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None or not policy.is_internal(user):
+    user = colleague_named(username)
+    if user is None:
         raise ValidationError({field: f"No internal user {username!r}."})
     return user
 
@@ -361,7 +362,7 @@ def assessment_list(request: HttpRequest, screening_id: int):
 def scores_save(request: HttpRequest, candidate_id: int, payload: ScoresIn):
     """Your scores of the candidate by criterion id; `submit` when every criterion is scored."""
     candidate = get_visible_or_404(request.auth, ScreeningCandidate, pk=candidate_id)
-    assignment = ReviewAssignment.objects.filter(candidate=candidate, reviewer=request.auth).first()
+    assignment = own_assignment(request.auth, candidate)
     if assignment is None:
         raise PermissionDenied("You are not a reviewer of this candidate.")
     scores = {s.criterion: s.model_dump(exclude={"criterion"}) for s in payload.scores}

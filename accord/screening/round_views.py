@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accord.accounts.models import User
+from accord.accounts.selectors import active_users
 from accord.core import policy
 from accord.core.forms import add_validation_errors
 from accord.core.policy import access, get_visible_or_404, visible_to
@@ -28,6 +28,7 @@ from accord.screening.models import (
     ScreeningCandidate,
 )
 from accord.screening.results import screening_results, weight_sweep
+from accord.screening.selectors import own_assignments
 from accord.strategy.models import CapabilityGap
 
 SECTION = {"section": "screening"}
@@ -92,12 +93,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("organization", "partnership")
         .prefetch_related("assignments__reviewer")
     )
-    mine = {
-        a.candidate_id: a
-        for a in ReviewAssignment.objects.filter(
-            candidate__screening=screening, reviewer=request.user
-        )
-    }
+    mine = {a.candidate_id: a for a in own_assignments(request.user, screening)}
     can_manage = policy.can(request.user, policy.SCREENING_MANAGE)
     return render(
         request,
@@ -137,14 +133,15 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if can_manage
                 else []
             ),
-            "reviewer_choices": _reviewers() if can_manage else [],
+            "reviewer_choices": _reviewers(request.user) if can_manage else [],
         },
     )
 
 
-def _reviewers() -> Any:
-    roles = policy.roles_that(policy.SCREENING_ASSESS)
-    return User.objects.filter(is_active=True, role__in=roles).order_by("username")
+def _reviewers(actor: Any) -> Any:
+    return policy.accounts_granted(active_users(actor), policy.SCREENING_ASSESS).order_by(
+        "username"
+    )
 
 
 @access(policy.SCREENING_MANAGE)
@@ -187,7 +184,7 @@ def screening_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def screening_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
     screening = get_visible_or_404(request.user, Screening, pk=pk)
-    reviewers = list(User.objects.filter(pk__in=request.POST.getlist("reviewers"), is_active=True))
+    reviewers = list(active_users(request.user).filter(pk__in=request.POST.getlist("reviewers")))
     if not reviewers:
         messages.error(request, "Choose at least one reviewer.")
         return redirect("screening:screening_detail", pk)

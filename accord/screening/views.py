@@ -154,7 +154,7 @@ def duediligencetemplateitem_list(request: HttpRequest) -> HttpResponse:
         "screening/due_diligence_template.html",
         {
             "section": "screening",
-            "items": DueDiligenceTemplateItem.objects.all(),
+            "items": visible_to(request.user, DueDiligenceTemplateItem),
             "form": form,
         },
         status=422 if form.errors else 200,

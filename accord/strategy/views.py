@@ -18,7 +18,7 @@ from accord.core.contributions import GAP_PAGE, PLAY_PAGE, STRATEGY_OVERVIEW, co
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.history import history_for
-from accord.core.policy import access
+from accord.core.policy import access, get_visible_or_404
 from accord.strategy import selectors, services
 from accord.strategy.forms import GapForm, MoveForm, PlayForm, PriorityForm
 from accord.strategy.models import (
@@ -117,7 +117,7 @@ def _priority_form(request: HttpRequest, priority: StrategicPriority | None) -> 
         if priority is None:
             return services.priority_create(actor=request.user, data=form.cleaned_data)
         # The form was bound to the instance; reload so the audit sees the stored values.
-        stored = StrategicPriority.objects.get(pk=priority.pk)
+        stored = get_visible_or_404(request.user, StrategicPriority, pk=priority.pk)
         return services.priority_update(
             actor=request.user,
             priority=stored,
@@ -196,7 +196,7 @@ def _gap_form(request: HttpRequest, gap: CapabilityGap | None) -> HttpResponse:
     def save() -> CapabilityGap:
         if gap is None:
             return services.gap_create(actor=request.user, data=form.cleaned_data)
-        stored = CapabilityGap.objects.get(pk=gap.pk)
+        stored = get_visible_or_404(request.user, CapabilityGap, pk=gap.pk)
         return services.gap_update(
             actor=request.user,
             gap=stored,
@@ -304,7 +304,7 @@ def _play_form(request: HttpRequest, play: PartnershipPlay | None) -> HttpRespon
         gaps = form.cleaned_data["gaps"]
         if play is None:
             return services.play_create(actor=request.user, data=data, gaps=gaps)
-        stored = PartnershipPlay.objects.get(pk=play.pk)
+        stored = get_visible_or_404(request.user, PartnershipPlay, pk=play.pk)
         return services.play_update(
             actor=request.user,
             play=stored,
