@@ -28,7 +28,7 @@ from accord.screening.models import (
     ScreeningCandidate,
 )
 from accord.screening.results import screening_results, weight_sweep
-from accord.screening.selectors import own_assignments
+from accord.screening.selectors import own_assignment, own_assignments
 from accord.strategy.models import CapabilityGap
 
 SECTION = {"section": "screening"}
@@ -206,7 +206,7 @@ def screening_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
 @access(policy.SCREENING_ASSESS)
 def screeningcandidate_score(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_visible_or_404(request.user, ScreeningCandidate, pk=pk)
-    assignment = ReviewAssignment.objects.filter(candidate=candidate, reviewer=request.user).first()
+    assignment = own_assignment(request.user, candidate)
     if assignment is None:
         raise PermissionDenied("You are not a reviewer of this candidate.")
     screening = candidate.screening
