@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
@@ -10,6 +9,7 @@ from accord.accounts.models import ApiToken
 from accord.core import policy
 from accord.core.api_access import api_access
 from accord.core.api_lists import Page
+from accord.core.http import ApiRequest
 
 router = Router(tags=["accounts"])
 
@@ -35,7 +35,7 @@ class TokenOut(Schema):
 
 @router.get("/me", response=MeOut)
 @api_access(policy.SIGNED_IN)
-def me(request: HttpRequest):
+def me(request: ApiRequest):
     """The signed-in user (or the owner of the token)."""
     return request.auth
 
@@ -43,6 +43,6 @@ def me(request: HttpRequest):
 @router.get("/me/tokens", response=list[TokenOut])
 @api_access(policy.SIGNED_IN)
 @paginate(Page)
-def my_tokens(request: HttpRequest):
+def my_tokens(request: ApiRequest):
     """The caller's API tokens, newest first; the raw key is never shown again."""
     return policy.visible_to(request.auth, ApiToken)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
@@ -20,6 +20,7 @@ from accord.core import policy, versions
 from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page, filter_params, filtered
 from accord.core.errors import ConflictError
+from accord.core.http import ApiRequest
 from accord.core.policy import (
     PARTNERSHIP_CHANGE,
     PARTNERSHIP_MOVE,
@@ -60,7 +61,7 @@ END_BEFORE_START = "The end date cannot be before the start date."
 # Reading
 
 
-def _rows(request: HttpRequest) -> QuerySet[Partnership]:
+def _rows(request: ApiRequest) -> QuerySet[Partnership]:
     """Visible partnerships with their visible parties, gaps, play and people: 4 queries."""
     actor = request.auth
     gaps = visible_to(actor, CapabilityGap).only("id", "title")
@@ -71,7 +72,7 @@ def _rows(request: HttpRequest) -> QuerySet[Partnership]:
     )
 
 
-def _partnership_out(request: HttpRequest, pk: int) -> Partnership:
+def _partnership_out(request: ApiRequest, pk: int) -> Partnership:
     return get_object_or_404(_rows(request), pk=pk)
 
 
@@ -121,7 +122,7 @@ def _gaps(actor: Any, ids: list[int] | None) -> list[CapabilityGap] | None:
     return found
 
 
-def _data(request: HttpRequest, payload: PartnershipFields) -> dict[str, Any]:
+def _data(request: ApiRequest, payload: PartnershipFields) -> dict[str, Any]:
     """Only the fields the caller sent, with ids and usernames resolved to objects."""
     data = payload.model_dump(exclude_unset=True, exclude={"parties", "gaps", "team", "version"})
     for field in ("owner", "executive_sponsor"):
@@ -147,7 +148,7 @@ def _team(payload: PartnershipFields) -> list[Any] | None:
     return None if payload.team is None else [_user("team", ref) for ref in payload.team]
 
 
-def _changeable(request: HttpRequest, partnership_id: int) -> Partnership:
+def _changeable(request: ApiRequest, partnership_id: int) -> Partnership:
     partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
     if not policy.can_change_partnership(request.auth, partnership):
         raise PermissionDenied("Only its owner, its team or an administrator may change it.")
@@ -160,7 +161,7 @@ def _changeable(request: HttpRequest, partnership_id: int) -> Partnership:
 @router.get("/partnerships", response=list[PartnershipOut])
 @api_access(PARTNERSHIP_VIEW)
 @paginate(Page)
-def partnership_list(request: HttpRequest, filters: Query[PartnershipFilters]):
+def partnership_list(request: ApiRequest, filters: Query[PartnershipFilters]):
     """Partnerships the caller may see, by title; filter by stage, type, party or gap."""
     params = filter_params(filters)
     params.pop("organization", None)
@@ -177,7 +178,7 @@ def partnership_list(request: HttpRequest, filters: Query[PartnershipFilters]):
 
 @router.get("/partnerships/{partnership_id}", response=PartnershipOut)
 @api_access(PARTNERSHIP_VIEW, model=Partnership)
-def partnership_get(request: HttpRequest, partnership_id: int, response: HttpResponse):
+def partnership_get(request: ApiRequest, partnership_id: int, response: HttpResponse):
     """The partnership, with its version as the ETag (send it in If-Match to edit safely)."""
     partnership = _partnership_out(request, partnership_id)
     versions.tag_response(response, partnership)
@@ -186,7 +187,7 @@ def partnership_get(request: HttpRequest, partnership_id: int, response: HttpRes
 
 @router.post("/partnerships", response={201: PartnershipOut})
 @api_access(PARTNERSHIP_CHANGE)
-def partnership_create(request: HttpRequest, payload: PartnershipIn):
+def partnership_create(request: ApiRequest, payload: PartnershipIn):
     """Create a partnership; a manager who creates it becomes its owner unless one is named."""
     actor = request.auth
     data = _data(request, payload)
@@ -208,7 +209,7 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn):
 )
 @api_access(PARTNERSHIP_CHANGE, model=Partnership)
 def partnership_update(
-    request: HttpRequest, partnership_id: int, payload: PartnershipPatch, response: HttpResponse
+    request: ApiRequest, partnership_id: int, payload: PartnershipPatch, response: HttpResponse
 ):
     """Change the fields sent, never the stage; `parties`, `gaps` and `team`, when sent, replace
     the old ones. Send the version read (If-Match or `version`) so an edit made meanwhile is
@@ -238,7 +239,7 @@ def partnership_update(
 @router.get("/partnerships/{partnership_id}/transitions", response=list[TransitionOut])
 @api_access(PARTNERSHIP_VIEW, model=Partnership)
 @paginate(Page)
-def transition_list(request: HttpRequest, partnership_id: int):
+def transition_list(request: ApiRequest, partnership_id: int):
     """The partnership's stage moves, newest first."""
     partnership = selectors.partnership_detail(request.auth, partnership_id)
     return selectors.partnership_transitions(request.auth, partnership)
@@ -256,7 +257,7 @@ def transition_list(request: HttpRequest, partnership_id: int):
     },
 )  # fmt: skip
 @api_access(PARTNERSHIP_MOVE, model=Partnership)
-def transition_create(request: HttpRequest, partnership_id: int, payload: TransitionIn):
+def transition_create(request: ApiRequest, partnership_id: int, payload: TransitionIn):
     """Move the partnership to `to_stage` through its gate (one step on, back, or out)."""
     partnership = selectors.partnership_detail(request.auth, partnership_id)
     expected = payload.expected_version
@@ -284,7 +285,7 @@ def transition_create(request: HttpRequest, partnership_id: int, payload: Transi
 @router.get("/partnerships/{partnership_id}/notes", response=list[NoteOut])
 @api_access(PARTNERSHIP_VIEW, model=Partnership)
 @paginate(Page)
-def note_list(request: HttpRequest, partnership_id: int):
+def note_list(request: ApiRequest, partnership_id: int):
     """Notes, internal and shared, newest first, with their comments."""
     partnership = selectors.partnership_detail(request.auth, partnership_id)
     return selectors.partnership_notes(request.auth, partnership)
@@ -298,7 +299,7 @@ def _note_body(body: str) -> str:
 
 @router.post("/partnerships/{partnership_id}/notes", response={201: NoteOut})
 @api_access(PARTNERSHIP_CHANGE, model=Partnership)
-def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn):
+def note_create(request: ApiRequest, partnership_id: int, payload: NoteIn):
     """Add a note; `shared` ones are read by the partner organizations in their workspace."""
     partnership = _changeable(request, partnership_id)
     note = services.note_create(
@@ -314,7 +315,7 @@ def note_create(request: HttpRequest, partnership_id: int, payload: NoteIn):
 @router.get("/partnerships/{partnership_id}/documents", response=list[DocumentOut])
 @api_access(PARTNERSHIP_VIEW, model=Partnership)
 @paginate(Page)
-def document_list(request: HttpRequest, partnership_id: int):
+def document_list(request: ApiRequest, partnership_id: int):
     """Documents' metadata, newest first; each file is at /partnerships/documents/{id}/file."""
     partnership = selectors.partnership_detail(request.auth, partnership_id)
     return selectors.partnership_documents(request.auth, partnership)
@@ -342,7 +343,7 @@ def _upload(upload: UploadedFile | None) -> UploadedFile:
 @router.post("/partnerships/{partnership_id}/documents", response={201: DocumentOut})
 @api_access(PARTNERSHIP_CHANGE, model=Partnership)
 def document_create(
-    request: HttpRequest,
+    request: ApiRequest,
     partnership_id: int,
     file: File[UploadedFile | None] = None,
     title: Form[str] = "",
@@ -366,7 +367,7 @@ def document_create(
 
 @router.get("/partnerships/documents/{document_id}/file", response={200: None})
 @api_access(PARTNERSHIP_VIEW, model=Document)
-def document_file(request: HttpRequest, document_id: int):
+def document_file(request: ApiRequest, document_id: int):
     """The document's file, as an attachment."""
     return document_response(request.auth, document_id)
 
@@ -377,7 +378,7 @@ def document_file(request: HttpRequest, document_id: int):
 @router.get("/coverage", response=list[GapCoverageOut], tags=["strategy"])
 @api_access(STRATEGY_VIEW)
 @paginate(Page)
-def coverage_list(request: HttpRequest):
+def coverage_list(request: ApiRequest):
     """Every open capability gap with its coverage by partnerships, most exposed first."""
     return [row.as_dict() for row in gap_coverage(request.auth)]
 
@@ -388,7 +389,7 @@ def coverage_list(request: HttpRequest):
 @router.get("/workspace/partnerships", response=list[WorkspacePartnershipRef], tags=["workspace"])
 @api_access(WORKSPACE_VIEW)
 @paginate(Page)
-def workspace_partnership_list(request: HttpRequest):
+def workspace_partnership_list(request: ApiRequest):
     """Partner users: the partnerships their organization is a party to."""
     return selectors.workspace_partnerships(request.auth).only("id", "title", "type", "stage")
 
@@ -399,7 +400,7 @@ def workspace_partnership_list(request: HttpRequest):
     tags=["workspace"],
 )
 @api_access(WORKSPACE_VIEW, model=Partnership)
-def workspace_partnership_get(request: HttpRequest, partnership_id: int):
+def workspace_partnership_get(request: ApiRequest, partnership_id: int):
     """Partner users: one partnership with its shared notes and documents."""
     partnership = get_object_or_404(
         selectors.workspace_partnerships(request.auth), pk=partnership_id
@@ -419,7 +420,7 @@ def workspace_partnership_get(request: HttpRequest, partnership_id: int):
     "/workspace/partnerships/{partnership_id}/notes", response={201: NoteOut}, tags=["workspace"]
 )
 @api_access(WORKSPACE_VIEW, model=Partnership)
-def workspace_note_create(request: HttpRequest, partnership_id: int, payload: WorkspaceNoteIn):
+def workspace_note_create(request: ApiRequest, partnership_id: int, payload: WorkspaceNoteIn):
     """Partner users: add a note, shared with our company by nature."""
     partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
     note = services.note_create(
@@ -438,7 +439,7 @@ def workspace_note_create(request: HttpRequest, partnership_id: int, payload: Wo
 )
 @api_access(WORKSPACE_VIEW, model=Partnership)
 def workspace_document_create(
-    request: HttpRequest,
+    request: ApiRequest,
     partnership_id: int,
     file: File[UploadedFile | None] = None,
     title: Form[str] = "",
@@ -457,6 +458,6 @@ def workspace_document_create(
 
 @router.get("/workspace/documents/{document_id}/file", response={200: None}, tags=["workspace"])
 @api_access(WORKSPACE_VIEW, model=Document)
-def workspace_document_file(request: HttpRequest, document_id: int):
+def workspace_document_file(request: ApiRequest, document_id: int):
     """Partner users: a shared document's file, as an attachment."""
     return document_response(request.auth, document_id)

@@ -7,13 +7,14 @@ the access policy decides what is read."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from accord.core import versions
 from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
+from accord.core.http import ApiRequest
 from accord.core.policy import (
     SCOUTING_MANAGE,
     SCOUTING_VIEW,
@@ -44,7 +45,7 @@ router = Router(tags=["scouting"])
 
 @router.get("/scout", response=ScoutOut)
 @api_access(SCOUTING_VIEW)
-def scout_search(request: HttpRequest, params: Query[ScoutQuery]):
+def scout_search(request: ApiRequest, params: Query[ScoutQuery]):
     """The `top` organizations best matching `q`, each with the reasons it was found.
 
     `mode` is hybrid (words and meaning fused), lexical or semantic; without the model or its
@@ -65,7 +66,7 @@ def scout_search(request: HttpRequest, params: Query[ScoutQuery]):
 
 @router.get("/scouting-index", response=IndexStatusOut)
 @api_access(SCOUTING_VIEW)
-def index_status(request: HttpRequest):
+def index_status(request: ApiRequest):
     """Whether matching by meaning is available, and how much of the directory is indexed."""
     return indexing.status()
 
@@ -73,7 +74,7 @@ def index_status(request: HttpRequest):
 # Scans
 
 
-def _scan_data(payload: Any, *, request: HttpRequest) -> dict[str, Any]:
+def _scan_data(payload: Any, *, request: ApiRequest) -> dict[str, Any]:
     data = payload.model_dump(exclude_unset=True)
     if "gap" in data:
         data["gap"] = (
@@ -89,14 +90,14 @@ def _scan_data(payload: Any, *, request: HttpRequest) -> dict[str, Any]:
 @router.get("/scans", response=list[ScanOut])
 @api_access(SCOUTING_VIEW)
 @paginate(Page)
-def scan_list(request: HttpRequest):
+def scan_list(request: ApiRequest):
     """Saved scans, most recently changed first."""
     return visible_to(request.auth, Scan)
 
 
 @router.post("/scans", response={201: ScanOut})
 @api_access(SCOUTING_MANAGE)
-def scan_create(request: HttpRequest, payload: ScanIn):
+def scan_create(request: ApiRequest, payload: ScanIn):
     """Save a scan (for a gap, its text by default) and run it."""
     data = _scan_data(payload, request=request)
     if not data.get("text"):
@@ -108,7 +109,7 @@ def scan_create(request: HttpRequest, payload: ScanIn):
 
 @router.get("/scans/{scan_id}", response=ScanOut)
 @api_access(SCOUTING_VIEW, model=Scan)
-def scan_get(request: HttpRequest, scan_id: int, response: HttpResponse):
+def scan_get(request: ApiRequest, scan_id: int, response: HttpResponse):
     """With its version as the ETag: send it in If-Match to edit safely."""
     scan = get_visible_or_404(request.auth, Scan, pk=scan_id)
     versions.tag_response(response, scan)
@@ -117,7 +118,7 @@ def scan_get(request: HttpRequest, scan_id: int, response: HttpResponse):
 
 @router.patch("/scans/{scan_id}", response=ScanOut, openapi_extra=EDIT_OPENAPI)
 @api_access(SCOUTING_MANAGE, model=Scan)
-def scan_update(request: HttpRequest, scan_id: int, payload: ScanPatch, response: HttpResponse):
+def scan_update(request: ApiRequest, scan_id: int, payload: ScanPatch, response: HttpResponse):
     """Change the text, mode, filters or size; run it again to see the effect."""
     scan = get_visible_or_404(request.auth, Scan, pk=scan_id)
     expected = versions.expected_version(request, payload.version)
@@ -130,7 +131,7 @@ def scan_update(request: HttpRequest, scan_id: int, payload: ScanPatch, response
 
 @router.post("/scans/{scan_id}/run", response=ScanOut)
 @api_access(SCOUTING_MANAGE, model=Scan)
-def scan_run(request: HttpRequest, scan_id: int):
+def scan_run(request: ApiRequest, scan_id: int):
     """Run again: decisions are kept, organizations found for the first time are new."""
     scan = get_visible_or_404(request.auth, Scan, pk=scan_id)
     return services.scan_run(actor=request.auth, scan=scan)
@@ -139,7 +140,7 @@ def scan_run(request: HttpRequest, scan_id: int):
 @router.get("/scans/{scan_id}/candidates", response=list[CandidateOut])
 @api_access(SCOUTING_VIEW, model=Scan)
 @paginate(Page)
-def candidate_list(request: HttpRequest, scan_id: int, filters: Query[CandidateQuery]):
+def candidate_list(request: ApiRequest, scan_id: int, filters: Query[CandidateQuery]):
     """The scan's candidates by rank in the run that last found them."""
     scan = get_visible_or_404(request.auth, Scan, pk=scan_id)
     rows = visible_to(request.auth, ScanCandidate).filter(scan=scan)
@@ -151,20 +152,20 @@ def candidate_list(request: HttpRequest, scan_id: int, filters: Query[CandidateQ
     return rows.select_related("scan", "organization").order_by("-last_run", "rank", "id")
 
 
-def _candidate(request: HttpRequest, candidate_id: int) -> ScanCandidate:
+def _candidate(request: ApiRequest, candidate_id: int) -> ScanCandidate:
     return get_visible_or_404(request.auth, ScanCandidate, pk=candidate_id)
 
 
 @router.post("/scan-candidates/{candidate_id}/shortlist", response=CandidateOut)
 @api_access(SCOUTING_MANAGE, model=ScanCandidate)
-def candidate_shortlist(request: HttpRequest, candidate_id: int):
+def candidate_shortlist(request: ApiRequest, candidate_id: int):
     candidate = _candidate(request, candidate_id)
     return services.candidate_shortlist(actor=request.auth, candidate=candidate)
 
 
 @router.post("/scan-candidates/{candidate_id}/reject", response=CandidateOut)
 @api_access(SCOUTING_MANAGE, model=ScanCandidate)
-def candidate_reject(request: HttpRequest, candidate_id: int, payload: RejectIn):
+def candidate_reject(request: ApiRequest, candidate_id: int, payload: RejectIn):
     """Reject with a reason; it is not offered again for the same gap."""
     candidate = _candidate(request, candidate_id)
     return services.candidate_reject(actor=request.auth, candidate=candidate, reason=payload.reason)
@@ -172,7 +173,7 @@ def candidate_reject(request: HttpRequest, candidate_id: int, payload: RejectIn)
 
 @router.post("/scan-candidates/{candidate_id}/reopen", response=CandidateOut)
 @api_access(SCOUTING_MANAGE, model=ScanCandidate)
-def candidate_reopen(request: HttpRequest, candidate_id: int):
+def candidate_reopen(request: ApiRequest, candidate_id: int):
     """Undo a shortlist or a rejection."""
     candidate = _candidate(request, candidate_id)
     return services.candidate_reopen(actor=request.auth, candidate=candidate)
@@ -180,7 +181,7 @@ def candidate_reopen(request: HttpRequest, candidate_id: int):
 
 @router.post("/scan-candidates/{candidate_id}/promote", response={201: PromoteOut})
 @api_access(SCOUTING_MANAGE, model=ScanCandidate)
-def candidate_promote(request: HttpRequest, candidate_id: int, payload: PromoteIn):
+def candidate_promote(request: ApiRequest, candidate_id: int, payload: PromoteIn):
     """Create a partnership at the candidate stage, linked to the scan's gap and the play."""
     candidate = _candidate(request, candidate_id)
     play = (

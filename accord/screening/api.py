@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -16,6 +16,7 @@ from accord.accounts.selectors import colleague_named
 from accord.core import versions
 from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
+from accord.core.http import ApiRequest
 from accord.core.policy import (
     PARTNERSHIP_CHANGE,
     PARTNERSHIP_VIEW,
@@ -84,13 +85,13 @@ def _dd_data(payload: Any) -> dict[str, Any]:
 
 @router.get("/partnerships/{partnership_id}/due-diligence-items", response=list[DueDiligenceOut])
 @api_access(PARTNERSHIP_VIEW, model=Partnership)
-def due_diligence_list(request: HttpRequest, partnership_id: int):
+def due_diligence_list(request: ApiRequest, partnership_id: int):
     """The partnership's due-diligence checklist, in order."""
     partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
     return visible_to(request.auth, DueDiligenceItem).filter(partnership=partnership)
 
 
-def _editable(request: HttpRequest, partnership_id: int) -> Partnership:
+def _editable(request: ApiRequest, partnership_id: int) -> Partnership:
     partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
     if not due_diligence.may_edit(request.auth, partnership):
         raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
@@ -102,7 +103,7 @@ def _editable(request: HttpRequest, partnership_id: int) -> Partnership:
     response={201: list[DueDiligenceOut]},
 )
 @api_access(PARTNERSHIP_CHANGE, model=Partnership)
-def due_diligence_start(request: HttpRequest, partnership_id: int):
+def due_diligence_start(request: ApiRequest, partnership_id: int):
     """Copy the checklist template onto the partnership; answers the items added."""
     partnership = _editable(request, partnership_id)
     return Status(
@@ -112,7 +113,7 @@ def due_diligence_start(request: HttpRequest, partnership_id: int):
 
 @router.post("/partnerships/{partnership_id}/due-diligence-items", response={201: DueDiligenceOut})
 @api_access(PARTNERSHIP_CHANGE, model=Partnership)
-def due_diligence_add(request: HttpRequest, partnership_id: int, payload: DueDiligenceIn):
+def due_diligence_add(request: ApiRequest, partnership_id: int, payload: DueDiligenceIn):
     partnership = _editable(request, partnership_id)
     data = _dd_data(payload)
     if not data.get("title"):
@@ -126,7 +127,7 @@ def due_diligence_add(request: HttpRequest, partnership_id: int, payload: DueDil
 )
 @api_access(PARTNERSHIP_CHANGE, model=DueDiligenceItem)
 def due_diligence_update(
-    request: HttpRequest, item_id: int, payload: DueDiligencePatch, response: HttpResponse
+    request: ApiRequest, item_id: int, payload: DueDiligencePatch, response: HttpResponse
 ):
     """Change an item; `done` needs the evidence of what was checked. Send the `version` read
     (If-Match or in the body) so an edit made meanwhile is refused rather than overwritten."""
@@ -142,7 +143,7 @@ def due_diligence_update(
 
 @router.delete("/due-diligence-items/{item_id}", response={204: None})
 @api_access(PARTNERSHIP_CHANGE, model=DueDiligenceItem)
-def due_diligence_delete(request: HttpRequest, item_id: int):
+def due_diligence_delete(request: ApiRequest, item_id: int):
     item = get_visible_or_404(request.auth, DueDiligenceItem, pk=item_id)
     due_diligence.due_diligence_delete(actor=request.auth, item=item)
     return Status(204, None)
@@ -166,14 +167,14 @@ def _rubric_out(rubric: Rubric, notices: list[str] | None = None) -> dict[str, A
 @router.get("/rubrics", response=list[RubricOut])
 @api_access(SCREENING_VIEW)
 @paginate(Page)
-def rubric_list(request: HttpRequest):
+def rubric_list(request: ApiRequest):
     """Rubrics with their current version's criteria."""
     return [_rubric_out(r) for r in visible_to(request.auth, Rubric)]
 
 
 @router.get("/rubrics/{rubric_id}", response=RubricOut)
 @api_access(SCREENING_VIEW, model=Rubric)
-def rubric_get(request: HttpRequest, rubric_id: int, response: HttpResponse):
+def rubric_get(request: ApiRequest, rubric_id: int, response: HttpResponse):
     """With its `edit_version` as the ETag: send it in If-Match to edit safely."""
     rubric = get_visible_or_404(request.auth, Rubric, pk=rubric_id)
     versions.tag_response(response, rubric)
@@ -182,7 +183,7 @@ def rubric_get(request: HttpRequest, rubric_id: int, response: HttpResponse):
 
 @router.post("/rubrics", response={201: RubricOut})
 @api_access(SCREENING_MANAGE)
-def rubric_create(request: HttpRequest, payload: RubricIn):
+def rubric_create(request: ApiRequest, payload: RubricIn):
     """A rubric from `criteria`, or from a built-in `template`; weights normalized to sum 1."""
     if payload.template:
         change = rubrics.rubric_from_template(
@@ -203,7 +204,7 @@ def rubric_create(request: HttpRequest, payload: RubricIn):
 @router.patch("/rubrics/{rubric_id}", response=RubricOut, openapi_extra=EDIT_OPENAPI)
 @api_access(SCREENING_MANAGE, model=Rubric)
 def rubric_update(
-    request: HttpRequest, rubric_id: int, payload: RubricPatch, response: HttpResponse
+    request: ApiRequest, rubric_id: int, payload: RubricPatch, response: HttpResponse
 ):
     """Change a rubric; new criteria on a scored rubric make a new version. Send the
     `edit_version` read (If-Match or in the body) so an edit made meanwhile is refused."""
@@ -224,7 +225,7 @@ def rubric_update(
 
 @router.post("/rubrics/{rubric_id}/ahp", response=RubricOut, openapi_extra=EDIT_OPENAPI)
 @api_access(SCREENING_MANAGE, model=Rubric)
-def rubric_ahp(request: HttpRequest, rubric_id: int, payload: AHPIn, response: HttpResponse):
+def rubric_ahp(request: ApiRequest, rubric_id: int, payload: AHPIn, response: HttpResponse):
     """Set the weights from an AHP pairwise comparison; a CR above 0.10 comes as a notice."""
     rubric = get_visible_or_404(request.auth, Rubric, pk=rubric_id)
     change, _ = rubrics.rubric_weights_from_ahp(
@@ -240,7 +241,7 @@ def rubric_ahp(request: HttpRequest, rubric_id: int, payload: AHPIn, response: H
 
 @router.post("/rubrics/{rubric_id}/archive", response=RubricOut)
 @api_access(SCREENING_MANAGE, model=Rubric)
-def rubric_archive(request: HttpRequest, rubric_id: int):
+def rubric_archive(request: ApiRequest, rubric_id: int):
     rubric = get_visible_or_404(request.auth, Rubric, pk=rubric_id)
     return _rubric_out(rubrics.rubric_archive(actor=request.auth, rubric=rubric))
 
@@ -248,26 +249,26 @@ def rubric_archive(request: HttpRequest, rubric_id: int):
 # Screenings
 
 
-def _screenings(request: HttpRequest):
+def _screenings(request: ApiRequest):
     return visible_to(request.auth, Screening).select_related("rubric_version")
 
 
 @router.get("/screenings", response=list[ScreeningOut])
 @api_access(SCREENING_VIEW)
 @paginate(Page)
-def screening_list(request: HttpRequest):
+def screening_list(request: ApiRequest):
     return _screenings(request)
 
 
 @router.get("/screenings/{screening_id}", response=ScreeningOut)
 @api_access(SCREENING_VIEW, model=Screening)
-def screening_get(request: HttpRequest, screening_id: int):
+def screening_get(request: ApiRequest, screening_id: int):
     return get_visible_or_404(request.auth, Screening, pk=screening_id)
 
 
 @router.post("/screenings", response={201: ScreeningOut})
 @api_access(SCREENING_MANAGE)
-def screening_create(request: HttpRequest, payload: ScreeningIn):
+def screening_create(request: ApiRequest, payload: ScreeningIn):
     rubric = visible_to(request.auth, Rubric).filter(pk=payload.rubric).first()
     if rubric is None:
         raise ValidationError({"rubric": f"No rubric {payload.rubric}."})
@@ -282,7 +283,7 @@ def screening_create(request: HttpRequest, payload: ScreeningIn):
 
 @router.get("/screenings/{screening_id}/screening-candidates", response=list[ScreeningCandidateOut])
 @api_access(SCREENING_VIEW, model=Screening)
-def candidate_list(request: HttpRequest, screening_id: int):
+def candidate_list(request: ApiRequest, screening_id: int):
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
     return (
         visible_to(request.auth, ScreeningCandidate)
@@ -295,7 +296,7 @@ def candidate_list(request: HttpRequest, screening_id: int):
     "/screenings/{screening_id}/screening-candidates", response={201: ScreeningCandidateOut}
 )
 @api_access(SCREENING_MANAGE, model=Screening)
-def candidate_add(request: HttpRequest, screening_id: int, payload: CandidateIn):
+def candidate_add(request: ApiRequest, screening_id: int, payload: CandidateIn):
     """Add an organization, or a partnership at the screening stage."""
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
     organization = partnership = scan_candidate = None
@@ -329,7 +330,7 @@ def candidate_add(request: HttpRequest, screening_id: int, payload: CandidateIn)
 
 @router.post("/screenings/{screening_id}/review-assignments", response={201: list[AssignmentOut]})
 @api_access(SCREENING_MANAGE, model=Screening)
-def reviewers_assign(request: HttpRequest, screening_id: int, payload: ReviewersIn):
+def reviewers_assign(request: ApiRequest, screening_id: int, payload: ReviewersIn):
     """Ask reviewers to score candidates (all of the round's when `candidates` is omitted)."""
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
     candidates = visible_to(request.auth, ScreeningCandidate).filter(screening=screening)
@@ -347,7 +348,7 @@ def reviewers_assign(request: HttpRequest, screening_id: int, payload: Reviewers
 
 @router.get("/screenings/{screening_id}/assessments", response=list[AssessmentOut])
 @api_access(SCREENING_VIEW, model=Screening)
-def assessment_list(request: HttpRequest, screening_id: int):
+def assessment_list(request: ApiRequest, screening_id: int):
     """The scores you may see: others' scores of a candidate only once you submitted yours."""
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
     return (
@@ -359,7 +360,7 @@ def assessment_list(request: HttpRequest, screening_id: int):
 
 @router.put("/screening-candidates/{candidate_id}/scores", response=AssignmentOut)
 @api_access(SCREENING_ASSESS, model=ScreeningCandidate)
-def scores_save(request: HttpRequest, candidate_id: int, payload: ScoresIn):
+def scores_save(request: ApiRequest, candidate_id: int, payload: ScoresIn):
     """Your scores of the candidate by criterion id; `submit` when every criterion is scored."""
     candidate = get_visible_or_404(request.auth, ScreeningCandidate, pk=candidate_id)
     assignment = own_assignment(request.auth, candidate)
@@ -378,7 +379,7 @@ def scores_save(request: HttpRequest, candidate_id: int, payload: ScoresIn):
 
 @router.get("/screenings/{screening_id}/ranking", response=RankingOut)
 @api_access(SCREENING_VIEW, model=Screening)
-def screening_ranking(request: HttpRequest, screening_id: int, query: Query[RankingQuery]):
+def screening_ranking(request: ApiRequest, screening_id: int, query: Query[RankingQuery]):
     """Aggregated scores, disagreements, knock-outs and the ranking (TOPSIS or weighted sum);
     with `samples`, each candidate's probability of rank 1 and of the top k as weights vary."""
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)
@@ -396,9 +397,7 @@ def screening_ranking(request: HttpRequest, screening_id: int, query: Query[Rank
 
 @router.get("/screenings/{screening_id}/sweep", response=SweepOut)
 @api_access(SCREENING_VIEW, model=Screening)
-def screening_sweep(
-    request: HttpRequest, screening_id: int, criterion: int, method: str = "topsis"
-):
+def screening_sweep(request: ApiRequest, screening_id: int, criterion: int, method: str = "topsis"):
     """Each candidate's score as one criterion's weight goes from 0 to 1, and where the
     leader changes."""
     screening = get_visible_or_404(request.auth, Screening, pk=screening_id)

@@ -5,7 +5,7 @@ Nothing is deleted: `POST …/{id}/archive` archives."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from accord.core import versions
 from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
+from accord.core.http import ApiRequest
 from accord.core.policy import STRATEGY_CHANGE, STRATEGY_VIEW
 from accord.strategy import selectors, services
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
@@ -34,7 +35,7 @@ from accord.strategy.schemas import (
 router = Router(tags=["strategy"])
 
 
-def _data(request: HttpRequest, payload: Any) -> dict[str, Any]:
+def _data(request: ApiRequest, payload: Any) -> dict[str, Any]:
     """Only the fields the caller sent, with ids of users and priorities resolved."""
     data = payload.model_dump(exclude_unset=True, exclude={"gaps", "version"})
     if data.get("owner") is not None:
@@ -51,7 +52,7 @@ def _data(request: HttpRequest, payload: Any) -> dict[str, Any]:
     return data
 
 
-def _gaps(request: HttpRequest, ids: list[int] | None) -> list[CapabilityGap] | None:
+def _gaps(request: ApiRequest, ids: list[int] | None) -> list[CapabilityGap] | None:
     if ids is None:
         return None
     found = list(selectors.gaps_visible(request.auth).filter(pk__in=ids))
@@ -69,28 +70,28 @@ def _tagged(response: HttpResponse, found: Any) -> Any:
 # Priorities
 
 
-def _priority_out(request: HttpRequest, pk: int) -> StrategicPriority:
+def _priority_out(request: ApiRequest, pk: int) -> StrategicPriority:
     return get_object_or_404(selectors.priorities_visible(request.auth), pk=pk)
 
 
 @router.get("/priorities", response=list[PriorityOut])
 @api_access(STRATEGY_VIEW)
 @paginate(Page)
-def priority_list(request: HttpRequest, filters: Query[PriorityFilters]):
+def priority_list(request: ApiRequest, filters: Query[PriorityFilters]):
     """Strategic priorities in their order; archived ones included unless `status` says."""
     return selectors.priority_list(request.auth, statuses=filters.status)
 
 
 @router.get("/priorities/{priority_id}", response=PriorityOut)
 @api_access(STRATEGY_VIEW, model=StrategicPriority)
-def priority_get(request: HttpRequest, priority_id: int, response: HttpResponse):
+def priority_get(request: ApiRequest, priority_id: int, response: HttpResponse):
     """With its version as the ETag: send it in If-Match to edit safely."""
     return _tagged(response, _priority_out(request, priority_id))
 
 
 @router.post("/priorities", response={201: PriorityOut})
 @api_access(STRATEGY_CHANGE)
-def priority_create(request: HttpRequest, payload: PriorityIn):
+def priority_create(request: ApiRequest, payload: PriorityIn):
     priority = services.priority_create(actor=request.auth, data=_data(request, payload))
     return Status(201, _priority_out(request, priority.pk))
 
@@ -98,7 +99,7 @@ def priority_create(request: HttpRequest, payload: PriorityIn):
 @router.patch("/priorities/{priority_id}", response=PriorityOut, openapi_extra=EDIT_OPENAPI)
 @api_access(STRATEGY_CHANGE, model=StrategicPriority)
 def priority_update(
-    request: HttpRequest, priority_id: int, payload: PriorityPatch, response: HttpResponse
+    request: ApiRequest, priority_id: int, payload: PriorityPatch, response: HttpResponse
 ):
     priority = selectors.priority_detail(request.auth, priority_id)
     expected = versions.expected_version(request, payload.version)
@@ -113,7 +114,7 @@ def priority_update(
 
 @router.post("/priorities/{priority_id}/archive", response=PriorityOut)
 @api_access(STRATEGY_CHANGE, model=StrategicPriority)
-def priority_archive(request: HttpRequest, priority_id: int):
+def priority_archive(request: ApiRequest, priority_id: int):
     """Archive the priority (nothing is ever deleted); its gaps stay linked to it."""
     priority = selectors.priority_detail(request.auth, priority_id)
     services.priority_archive(actor=request.auth, priority=priority)
@@ -123,14 +124,14 @@ def priority_archive(request: HttpRequest, priority_id: int):
 # Gaps
 
 
-def _gap_out(request: HttpRequest, pk: int) -> CapabilityGap:
+def _gap_out(request: ApiRequest, pk: int) -> CapabilityGap:
     return get_object_or_404(selectors.gaps_visible(request.auth), pk=pk)
 
 
 @router.get("/gaps", response=list[GapOut])
 @api_access(STRATEGY_VIEW)
 @paginate(Page)
-def gap_list(request: HttpRequest, filters: Query[GapFilters]):
+def gap_list(request: ApiRequest, filters: Query[GapFilters]):
     """Capability gaps in the order of their priorities, then their own order."""
     return selectors.gap_list(
         request.auth,
@@ -143,21 +144,21 @@ def gap_list(request: HttpRequest, filters: Query[GapFilters]):
 
 @router.get("/gaps/{gap_id}", response=GapOut)
 @api_access(STRATEGY_VIEW, model=CapabilityGap)
-def gap_get(request: HttpRequest, gap_id: int, response: HttpResponse):
+def gap_get(request: ApiRequest, gap_id: int, response: HttpResponse):
     """With its version as the ETag: send it in If-Match to edit safely."""
     return _tagged(response, _gap_out(request, gap_id))
 
 
 @router.post("/gaps", response={201: GapOut})
 @api_access(STRATEGY_CHANGE)
-def gap_create(request: HttpRequest, payload: GapIn):
+def gap_create(request: ApiRequest, payload: GapIn):
     gap = services.gap_create(actor=request.auth, data=_data(request, payload))
     return Status(201, _gap_out(request, gap.pk))
 
 
 @router.patch("/gaps/{gap_id}", response=GapOut, openapi_extra=EDIT_OPENAPI)
 @api_access(STRATEGY_CHANGE, model=CapabilityGap)
-def gap_update(request: HttpRequest, gap_id: int, payload: GapPatch, response: HttpResponse):
+def gap_update(request: ApiRequest, gap_id: int, payload: GapPatch, response: HttpResponse):
     gap = selectors.gap_detail(request.auth, gap_id)
     if payload.model_dump(exclude_unset=True).get("priority", 0) is None:
         raise ValidationError({"priority": "A gap always belongs to a priority."})
@@ -169,7 +170,7 @@ def gap_update(request: HttpRequest, gap_id: int, payload: GapPatch, response: H
 
 @router.post("/gaps/{gap_id}/archive", response=GapOut)
 @api_access(STRATEGY_CHANGE, model=CapabilityGap)
-def gap_archive(request: HttpRequest, gap_id: int):
+def gap_archive(request: ApiRequest, gap_id: int):
     """Archive the gap (nothing is ever deleted); plays and partnerships keep the link."""
     gap = selectors.gap_detail(request.auth, gap_id)
     services.gap_archive(actor=request.auth, gap=gap)
@@ -179,14 +180,14 @@ def gap_archive(request: HttpRequest, gap_id: int):
 # Plays
 
 
-def _play_out(request: HttpRequest, pk: int) -> PartnershipPlay:
+def _play_out(request: ApiRequest, pk: int) -> PartnershipPlay:
     return get_object_or_404(selectors.plays_visible(request.auth), pk=pk)
 
 
 @router.get("/plays", response=list[PlayOut])
 @api_access(STRATEGY_VIEW)
 @paginate(Page)
-def play_list(request: HttpRequest, filters: Query[PlayFilters]):
+def play_list(request: ApiRequest, filters: Query[PlayFilters]):
     """Partnership plays with the ids of the gaps each addresses."""
     return selectors.play_list(
         request.auth, statuses=filters.status, types=filters.type, gap=filters.gap
@@ -195,14 +196,14 @@ def play_list(request: HttpRequest, filters: Query[PlayFilters]):
 
 @router.get("/plays/{play_id}", response=PlayOut)
 @api_access(STRATEGY_VIEW, model=PartnershipPlay)
-def play_get(request: HttpRequest, play_id: int, response: HttpResponse):
+def play_get(request: ApiRequest, play_id: int, response: HttpResponse):
     """With its version as the ETag: send it in If-Match to edit safely."""
     return _tagged(response, _play_out(request, play_id))
 
 
 @router.post("/plays", response={201: PlayOut})
 @api_access(STRATEGY_CHANGE)
-def play_create(request: HttpRequest, payload: PlayIn):
+def play_create(request: ApiRequest, payload: PlayIn):
     data = _data(request, payload)
     gaps = _gaps(request, payload.gaps) or []
     play = services.play_create(actor=request.auth, data=data, gaps=gaps)
@@ -211,7 +212,7 @@ def play_create(request: HttpRequest, payload: PlayIn):
 
 @router.patch("/plays/{play_id}", response=PlayOut, openapi_extra=EDIT_OPENAPI)
 @api_access(STRATEGY_CHANGE, model=PartnershipPlay)
-def play_update(request: HttpRequest, play_id: int, payload: PlayPatch, response: HttpResponse):
+def play_update(request: ApiRequest, play_id: int, payload: PlayPatch, response: HttpResponse):
     play = selectors.play_detail(request.auth, play_id)
     expected = versions.expected_version(request, payload.version)
     data = _data(request, payload)
@@ -227,7 +228,7 @@ def play_update(request: HttpRequest, play_id: int, payload: PlayPatch, response
 
 @router.post("/plays/{play_id}/archive", response=PlayOut)
 @api_access(STRATEGY_CHANGE, model=PartnershipPlay)
-def play_archive(request: HttpRequest, play_id: int):
+def play_archive(request: ApiRequest, play_id: int):
     """Archive the play (nothing is ever deleted); partnerships started from it keep the link."""
     play = selectors.play_detail(request.auth, play_id)
     services.play_archive(actor=request.auth, play=play)
