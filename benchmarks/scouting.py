@@ -246,10 +246,10 @@ def synthesize_vectors(report: Report, base: np.ndarray, seed: int) -> float:
 def raw_fts5(terms: list[str], k: int) -> list[Any]:
     from django.db import connection
 
-    from accord.scouting.lexical import SQLITE_WEIGHTS
+    from accord.scouting.words.tuning import COLUMN_WEIGHTS
 
     match = " OR ".join(f'"{t}"' for t in terms)
-    weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+    weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, bm25(scouting_organization_fts, {weights}) AS r "  # noqa: S608
@@ -263,7 +263,8 @@ def raw_fts5(terms: list[str], k: int) -> list[Any]:
 def fts5_baselines(reps: int) -> dict[str, Any]:
     """Raw FTS5 running the lexical mode's BM25 query over every matching row, and over every
     word of the need; how much of raw FTS5's top 20 the lexical search returns."""
-    from accord.scouting import lexical, matching
+    from accord.scouting import matching
+    from accord.scouting import words as lexical
     from accord.scouting.text import query_terms
 
     figures: dict[str, Any] = {}
@@ -277,7 +278,7 @@ def fts5_baselines(reps: int) -> dict[str, Any]:
         raw_all += timed(lambda t=terms: raw_fts5(t, matching.POOL), reps)
     figures["raw_fts5"] = summary(raw)
     figures["raw_fts5_every_word"] = summary(raw_all)
-    # Beyond lexical.SCORED_ROWS_BUDGET matches the lexical mode sums each word's remembered
+    # Beyond tuning.SCORED_ROWS_BUDGET matches the lexical mode sums each word's remembered
     # scores instead of scoring the rows in one query: how much of raw FTS5's top 20 it returns.
     agreement = []
     for need in NEEDS:
@@ -307,7 +308,8 @@ def postgres_baselines(reps: int) -> dict[str, Any]:
     parsing each matching row's texts again (how the lexical mode ranked before both the
     column and BM25); how much of that top 20 the lexical mode (BM25 over the informative
     words) shares: a measure of how differently it ranks, not of results lost."""
-    from accord.scouting import lexical, matching
+    from accord.scouting import matching
+    from accord.scouting import words as lexical
     from accord.scouting.text import query_terms
 
     migration = importlib.import_module("accord.scouting.migrations.0004_scouting_document")
@@ -361,14 +363,15 @@ def filtered_queries(admin: Any, reps: int) -> dict[str, Any]:
 def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[str, Any]:
     from django.db import connection
 
-    from accord.scouting import embeddings, lexical, matching, vectors
+    from accord.scouting import embeddings, matching, vectors
+    from accord.scouting import words as lexical
 
     figures: dict[str, Any] = {}
     index = vectors.current(embeddings.model_name())
     for need in NEEDS[:3]:  # warm caches and the model
         matching.scout(need, user=admin)
     # The first query of each need after a change of the directory, which counts its words
-    # again and, beyond lexical.SCORED_ROWS_BUDGET matches, scores each word's rows to
+    # again and, beyond tuning.SCORED_ROWS_BUDGET matches, scores each word's rows to
     # remember them; the modes below run on what it remembered.
     lexical.forget()
     first = []

@@ -42,9 +42,9 @@ def fast_password_hashing(request, settings) -> None:
 def nothing_remembered_from_another_test() -> None:
     """Word counts and scores are remembered per process against FTS5's structure record,
     which a rolled-back test can leave byte for byte as the next test writes it again."""
-    from accord.scouting import lexical
+    from accord.scouting import words
 
-    lexical.forget()
+    words.forget()
 
 
 @pytest.fixture(autouse=True)

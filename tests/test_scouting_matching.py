@@ -202,16 +202,17 @@ def test_bad_mode_or_size_is_refused(indexed, admin_user, mode, top):
 
 
 def test_words_in_most_organizations_are_left_out_of_the_word_query(corpus, monkeypatch):
-    from accord.scouting import lexical
+    from accord.scouting import words
+    from accord.scouting.words import tuning
 
-    monkeypatch.setattr(lexical, "COMMON_FLOOR", 0)
-    monkeypatch.setattr(lexical, "COMMON_SHARE", 0.15)
-    lexical.forget()
+    monkeypatch.setattr(tuning, "COMMON_FLOOR", 0)
+    monkeypatch.setattr(tuning, "COMMON_SHARE", 0.15)
+    words.forget()
     # "energy" is in 2 of the 10 organizations (VoltCell, GridStore), "fleets" in 1.
-    assert lexical.informative_terms(["energy", "fleets"]) == ["fleets"]
-    assert lexical.informative_terms(["energy"]) == ["energy"]  # nothing rarer: kept
-    monkeypatch.setattr(lexical, "COMMON_SHARE", 0.5)
-    assert lexical.informative_terms(["energy", "fleets"]) == ["energy", "fleets"]
+    assert words.informative_terms(["energy", "fleets"]) == ["fleets"]
+    assert words.informative_terms(["energy"]) == ["energy"]  # nothing rarer: kept
+    monkeypatch.setattr(tuning, "COMMON_SHARE", 0.5)
+    assert words.informative_terms(["energy", "fleets"]) == ["energy", "fleets"]
 
 
 def test_words_with_the_same_stem_in_one_query(indexed, admin_user):
@@ -222,7 +223,7 @@ def test_words_with_the_same_stem_in_one_query(indexed, admin_user):
 def test_a_rare_word_outweighs_a_common_one_repeated(db):
     """BM25's IDF on both databases: PostgreSQL's ts_rank_cd() alone has none, and ranked a
     description repeating a common word above the one organization with the rare word."""
-    from accord.scouting import lexical
+    from accord.scouting import words
 
     Organization.objects.bulk_create(
         [Organization(name=f"Maker {i}", description="A platform for makers.") for i in range(30)]
@@ -231,6 +232,6 @@ def test_a_rare_word_outweighs_a_common_one_repeated(db):
             Organization(name="Sunfilm", description="Perovskite solar films."),
         ]
     )
-    lexical.forget()
-    best = lexical.search(["perovskite", "platform"], 3)
+    words.forget()
+    best = words.search(["perovskite", "platform"], 3)
     assert Organization.objects.get(pk=best[0][0]).name == "Sunfilm"

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from accord.core.policy import visible_to
 from accord.directory.models import ExternalId, Organization
 from accord.directory.organization_filter import OrganizationCriteria
-from accord.scouting import embeddings, lexical, vectors
+from accord.scouting import embeddings, vectors, words
 from accord.scouting.reasons import explain
 from accord.scouting.text import MAX_QUERY_CHARS, query_terms
 
@@ -202,14 +202,14 @@ def _semantic_index() -> tuple[vectors.VectorIndex | None, str | None]:
 
 
 def _organizations_count() -> int:
-    return lexical.document_count()
+    return words.document_count()
 
 
 def _lexical_pool(
     terms: list[str], k: int, filters: OrganizationCriteria, organizations: QuerySet
 ) -> list[int]:
     within = organizations if filters else None
-    return [pk for pk, _ in lexical.search(terms, k, within=within)]
+    return [pk for pk, _ in words.search(terms, k, within=within)]
 
 
 def _nearest(

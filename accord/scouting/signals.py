@@ -14,8 +14,8 @@ from accord.directory.signals import organizations_changed
 
 @receiver(organizations_changed)
 def _queue_index_refresh(sender: Any, **kwargs: Any) -> None:
-    from accord.scouting.lexical import directory_changed, forget
     from accord.scouting.tasks import queue_index_refresh
+    from accord.scouting.words import directory_changed, forget
 
     forget()
     transaction.on_commit(directory_changed)
