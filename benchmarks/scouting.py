@@ -22,7 +22,9 @@ padded with generated ones (benchmarks/directory.py's generator). Then:
    search, which sums remembered scores of each word, returns:
    `lexical_top20_agreement_with_raw_fts5`, 1 when exact). The lexical mode is measured once
    more on the first query of each need after a change of the directory, when it scores
-   each word's rows to remember them (`lexical_first_after_change`), and hybrid mode with a
+   each word's rows to remember them (`lexical_first_after_change`), once more with one
+   query scoring every matching row however many match, as without remembered scores
+   (`lexical_every_row_scored`, and whether the top 20 is the same), and hybrid mode with a
    filter: the commonest country, and a country with few organizations (at least 20),
    and the vector search against exact numpy brute force on the same matrix (ratio and
    recall@10, target >= 0.95). Target: hybrid p95 <= 50 ms at 1,000,000 organizations.
@@ -329,6 +331,30 @@ def postgres_baselines(reps: int) -> dict[str, Any]:
     }
 
 
+def every_row_scored(admin: Any, reps: int) -> dict[str, Any]:
+    """The lexical mode with one query scoring every matching row, however many: what the
+    remembered word scores (beyond tuning.SCORED_ROWS_BUDGET matches) save, and whether
+    they return the same ranking."""
+    from accord.scouting import matching
+    from accord.scouting import words as lexical
+    from accord.scouting.text import query_terms
+    from accord.scouting.words import tuning
+
+    remembered = {need: lexical.search(query_terms(need), 20) for need in NEEDS}
+    budget, tuning.SCORED_ROWS_BUDGET = tuning.SCORED_ROWS_BUDGET, 2**62
+    try:
+        samples = []
+        for need in NEEDS:
+            samples += timed(lambda n=need: matching.scout(n, user=admin, mode="lexical"), reps)
+        same = sum(lexical.search(query_terms(n), 20) == remembered[n] for n in NEEDS)
+    finally:
+        tuning.SCORED_ROWS_BUDGET = budget
+    return {
+        "lexical_every_row_scored": summary(samples),
+        "lexical_same_top20_as_every_row_scored": f"{same} of {len(NEEDS)} needs",
+    }
+
+
 def filtered_queries(admin: Any, reps: int) -> dict[str, Any]:
     """Hybrid mode filtered by the commonest country and by one with few organizations (at
     least 20), which the filter's windows of best rows rarely satisfy."""
@@ -383,6 +409,7 @@ def measure_queries(report: Report, admin: Any, reps: int, label: str) -> dict[s
         for need in NEEDS:
             samples += timed(lambda n=need, m=mode: matching.scout(n, user=admin, mode=m), reps)
         figures[mode] = summary(samples)
+    figures.update(every_row_scored(admin, reps))
     figures.update(filtered_queries(admin, reps))
     if connection.vendor == "sqlite":
         figures.update(fts5_baselines(reps))
@@ -429,6 +456,7 @@ def _print(report: Report, figures: dict[str, Any], label: str) -> None:
     rows = [
         "lexical",
         "lexical_first_after_change",
+        "lexical_every_row_scored",
         "semantic",
         "hybrid",
         "hybrid_common_country",
@@ -456,6 +484,10 @@ def _print(report: Report, figures: dict[str, Any], label: str) -> None:
             f"each row at p95, with {figures['lexical_top20_agreement_with_every_word']:.3f} "
             "of the every-word top 20"
         )
+    report.say(
+        "  remembered word scores against scoring every row: same top 20 for "
+        f"{figures['lexical_same_top20_as_every_row_scored']}"
+    )
     report.say(
         f"  vector index: {figures['vector_index_kind']}, recall@10 {figures['recall_at_10']:.3f}"
         f" of exact, {figures['vector_ratio_vs_exact']}x faster at p50; {words}"

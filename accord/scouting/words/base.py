@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Hashable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -90,8 +90,8 @@ class WordIndex(ABC):
         seen = self.seen()
         words = self.informative(self.vocabulary(terms, seen), seen)
         if sum(w.documents for w in words) <= tuning.SCORED_ROWS_BUDGET:
-            scored = lambda n: self.scored(words, n, None, seen)  # noqa: E731
-            return first_allowed(scored, k, within, self.listed)
+            one_query = partial(self.scored, words, within=None, seen=seen)
+            return first_allowed(one_query, k, within, self.listed)
         return self.search_remembered(words, k, within, seen)
 
     def search_remembered(
