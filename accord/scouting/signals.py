@@ -10,13 +10,12 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from accord.directory.signals import organizations_changed
+from accord.scouting.tasks import queue_index_refresh
+from accord.scouting.words import directory_changed, forget
 
 
 @receiver(organizations_changed)
 def _queue_index_refresh(sender: Any, **kwargs: Any) -> None:
-    from accord.scouting.tasks import queue_index_refresh
-    from accord.scouting.words import directory_changed, forget
-
     forget()
     transaction.on_commit(directory_changed)
     transaction.on_commit(queue_index_refresh)
