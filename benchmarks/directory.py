@@ -1,6 +1,7 @@
 """Directory at scale: import throughput, list page and API latency, constant query counts.
 
     python benchmarks/directory.py [--quick] [--json] [--screenshots]
+    python benchmarks/directory.py --import-only [--import-rows 54012,100000]
 
 Seeds a fresh SQLite database in a temporary ACCORD_DATA_DIR with generated organizations
 (names, one-liners, descriptions, countries, kinds, tags) and people, padded with the real
@@ -13,6 +14,11 @@ rows of the reference data sets (ACCORD_REFERENCE_DATA) when present (never copi
   growing to the large size; query counts must not change with size. The seed is a bulk load,
   so it is followed by ANALYZE (the filter is also timed before it, to show what statistics
   are worth); the slowest page's statements are printed with their query plans;
+- the ROR preset import (its file repeated with new ids, names and domains to reach the size)
+  into an empty directory, each size in a fresh database, against a raw sqlite3 `executemany`
+  of the very rows it wrote into a copy of the same empty schema with its search indexes, kept
+  by their triggers and filled in one pass after the rows; target >= 0.5 of the faster. Skipped
+  with a message when the ROR file is absent;
 - with `--screenshots`, Playwright screenshots of the list, a search, a detail page and its
   history tab at the large size, under artifacts/screenshots/.
 
@@ -49,6 +55,8 @@ BATCH = 5000
 
 FULL = {"small": 1_000, "large": 100_000, "people_per_org": 2, "reps": 50, "import_rows": 20_000}
 QUICK = {"small": 500, "large": 2_000, "people_per_org": 2, "reps": 15, "import_rows": 1_000}
+# Rows of the ROR preset imported into an empty directory (four copies of the file: 54,012).
+EMPTY_IMPORT_ROWS = {"full": [54_012, 100_000], "quick": [2_000]}
 
 # Searches: prefix words matching ~4% of rows, one word matching ~16%, and a rare combination.
 REQUESTS = {
@@ -576,6 +584,169 @@ def measure_import(seeder: Seeder, count: int, actor: Any, workdir: Path, report
         report.fail(f"import_ratio_vs_bulk_insert {rate / bulk_rate:.3f} < {IMPORT_RATIO_TARGET}")
 
 
+# Import into an empty directory --------------------------------------------------------------
+
+EMPTY_IMPORT_RATIO_TARGET = 0.5
+EXTERNAL_ID_COLUMNS = ("grid", "isni", "wikidata", "fundref")
+
+
+def write_ror_csv(count: int, path: Path) -> bool:
+    """`count` rows of the ROR file in its own format, repeated with new ids, names and domains
+    once it runs out (four copies make 54,012 rows). False when the file is absent."""
+    ror = DATA / "ror_organizations_v2_records.csv"
+    if not ror.exists():
+        return False
+    with ror.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        headers, base = list(reader.fieldnames or []), list(reader)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=headers)
+        writer.writeheader()
+        for index in range(count):
+            row, copy = dict(base[index % len(base)]), index // len(base)
+            if copy:
+                row["ror_id"] += f"x{copy}"
+                row["name"] += f" {copy}"
+                for column in EXTERNAL_ID_COLUMNS:
+                    if row[column]:
+                        row[column] += f"x{copy}"
+                if row["website"]:
+                    row["website"] = row["website"].replace("://", f"://c{copy}.", 1)
+                domains = [d for d in row["domains"].split("|") if d]
+                row["domains"] = "|".join(f"c{copy}.{d}" for d in domains)
+            writer.writerow(row)
+    return True
+
+
+def raw_executemany(
+    template: Path, rows: list[tuple[Any, ...]], columns: list[str], *, one_pass: bool
+) -> float:
+    """Rows per second of a plain sqlite3 executemany of `rows` into a copy of the empty,
+    migrated database `template`, in one transaction, its search indexes kept by their
+    triggers or (`one_pass`) filled in one statement each after the rows are in."""
+    import shutil
+    import sqlite3
+
+    target = template.with_name(f"raw-{int(one_pass)}.sqlite3")
+    shutil.copy(template, target)
+    db = sqlite3.connect(target, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    indexes = {
+        "directory_organization_fts": "name, one_liner, tag_names, city, description",
+        "scouting_organization_fts": "name, one_liner, tag_names, description",
+    }
+    if one_pass:
+        for table in indexes:
+            db.execute(f"DROP TRIGGER {table.replace('_fts', '_fts_insert')}")
+    insert = (
+        f"INSERT INTO directory_organization ({', '.join(columns)})"  # noqa: S608 - own names
+        f" VALUES ({', '.join('?' * len(columns))})"
+    )
+    started = time.perf_counter()
+    db.execute("BEGIN IMMEDIATE")
+    db.executemany(insert, rows)
+    if one_pass:
+        for table, indexed in indexes.items():
+            db.execute(
+                f"INSERT INTO {table} (rowid, {indexed})"  # noqa: S608 - constants
+                f" SELECT id, {indexed} FROM directory_organization"
+            )
+    db.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    db.close()
+    target.unlink()
+    return len(rows) / elapsed
+
+
+def measure_empty_import(count: int, workdir: Path, report: Report) -> None:
+    """The ROR preset import of `count` rows into the empty directory against raw executemany
+    of the very rows it wrote into the same empty schema, measured one after the other."""
+    from django.db import connection
+
+    from accord.accounts.services import user_create
+    from accord.core import policy
+    from accord.directory.importing.engine import ImportOptions, import_file
+
+    path = workdir / "ror.csv"
+    if not write_ror_csv(count, path):
+        report.say(
+            f"  [yellow]import into an empty directory skipped:[/yellow] no ROR file in {DATA}"
+            " (set ACCORD_REFERENCE_DATA to the folder holding ror_organizations_v2_records.csv)"
+        )
+        report.figures["empty_import_status"] = "skipped: no reference data"
+        return
+    template = workdir / "empty.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(template)])
+    actor = user_create(actor=None, username="bench-importer", role=policy.ADMIN)
+    started = time.perf_counter()
+    result = import_file(path, actor=actor, options=ImportOptions(preset="ror"))
+    elapsed = time.perf_counter() - started
+    outcome = result.as_json()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM directory_organization ORDER BY id LIMIT 0")
+        columns = [c[0] for c in cursor.description if c[0] != "id"]
+        listed = ", ".join(columns)  # the table's own column names
+        cursor.execute(f"SELECT {listed} FROM directory_organization ORDER BY id")  # noqa: S608
+        rows = cursor.fetchall()
+    if not result.written or len(rows) != count:
+        report.fail(f"the ROR import wrote {len(rows)} of {count} rows: {_import_outcome(result)}")
+        return
+    rate = count / elapsed
+    with_triggers = raw_executemany(template, rows, columns, one_pass=False)
+    one_pass = raw_executemany(template, rows, columns, one_pass=True)
+    template.unlink()
+    baseline = max(with_triggers, one_pass)
+    report.figures.update(
+        empty_import_status="ok",
+        empty_import_rows=count,
+        empty_import_rows_per_s=round(rate),
+        empty_import_possible_duplicates=len(outcome["possible_duplicates"]),
+        raw_executemany_triggers_rows_per_s=round(with_triggers),
+        raw_executemany_one_pass_rows_per_s=round(one_pass),
+        empty_import_ratio_vs_triggers=round(rate / with_triggers, 3),
+        empty_import_ratio_vs_one_pass=round(rate / one_pass, 3),
+    )
+    report.say(
+        f"  ROR preset, {count:,} rows, {elapsed:.1f} s,"
+        f" {len(outcome['possible_duplicates']):,} possible duplicates"
+    )
+    report.say(f"    import (validation, duplicates, audit) {rate:>7,.0f} rows/s")
+    report.say(
+        f"    raw executemany, index triggers        {with_triggers:>7,.0f} rows/s"
+        f"  import/raw {rate / with_triggers:.3f}"
+    )
+    report.say(
+        f"    raw executemany, one-pass index fill   {one_pass:>7,.0f} rows/s"
+        f"  import/raw {rate / one_pass:.3f}"
+    )
+    report.say(f"    target: import >= {EMPTY_IMPORT_RATIO_TARGET} of the faster raw write")
+    if rate / baseline < EMPTY_IMPORT_RATIO_TARGET:
+        report.fail(
+            f"empty import ratio {rate / baseline:.3f} < {EMPTY_IMPORT_RATIO_TARGET}"
+            f" at {count:,} rows"
+        )
+
+
+def run_empty_imports(counts: list[int], report: Report) -> None:
+    """Each size in a process of its own, on a fresh empty database."""
+    import subprocess
+
+    report.figures["empty_imports"] = []
+    for count in counts:
+        child = subprocess.run(
+            [sys.executable, __file__, "--import-only", "--json", "--import-rows", str(count)],
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        lines = child.stdout.strip().splitlines()
+        figures = json.loads(lines[-1]) if lines else {}
+        report.failures += figures.pop("failures", []) or ([] if lines else ["import crashed"])
+        report.figures["empty_imports"].append(figures)
+
+
 # Screenshots ------------------------------------------------------------------------------
 
 
@@ -726,9 +897,35 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     parser.add_argument("--json", action="store_true", help="last stdout line is JSON figures")
     parser.add_argument("--screenshots", action="store_true", help="Playwright screenshots")
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only the ROR import into an empty directory against raw executemany",
+    )
+    parser.add_argument(
+        "--import-rows",
+        type=lambda text: [int(n) for n in text.split(",")],
+        help="rows of those imports, comma-separated (default 54012,100000; 2000 with --quick)",
+    )
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     report = Report(args.json)
+    empty_rows = args.import_rows or EMPTY_IMPORT_ROWS["quick" if args.quick else "full"]
+    if args.import_only and len(empty_rows) == 1:
+        with tempfile.TemporaryDirectory(prefix="accord-bench-import-") as tmp:
+            setup_django(Path(tmp))
+            report.say("[bold]Import into an empty directory[/bold]")
+            measure_empty_import(empty_rows[0], Path(tmp), report)
+        report.figures["failures"] = report.failures
+        if args.json:
+            print(json.dumps(report.figures))
+        return 1 if report.failures else 0
+    if args.import_only:
+        run_empty_imports(empty_rows, report)
+        report.figures["failures"] = report.failures
+        if args.json:
+            print(json.dumps(report.figures))
+        return 1 if report.failures else 0
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="accord-bench-directory-") as tmp:
         workdir = Path(tmp)
@@ -780,6 +977,7 @@ def main() -> int:
             )
         report.say(f"[bold]Import[/bold] at {organizations:,} organizations")
         measure_import(seeder, sizes["import_rows"], admin, workdir, report)
+    run_empty_imports(empty_rows, report)
     # Other work on the machine inflates wall-clock figures; the load shows how much to trust them.
     load, cores = os.getloadavg()[0], os.cpu_count() or 1
     report.figures["load_average_1min_at_end"] = round(load, 2)
