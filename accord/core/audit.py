@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
+from accord.core.bulk import db_value, insert_rows
 from accord.core.models import AuditEvent
 
 _channel: contextvars.ContextVar[str] = contextvars.ContextVar("audit_channel", default="system")
@@ -116,6 +118,28 @@ def record(
 
 def record_many(events: list[AuditEvent]) -> None:
     AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def record_each(
+    *,
+    actor: Any,
+    action: str,
+    model: type[models.Model],
+    entries: Iterable[tuple[Any, str, Mapping[str, Any]]],
+    channel: str | None = None,
+) -> None:
+    """One event per (object id, text, changes) of `model`, as `record` would write each, in
+    one statement: the many events of an import."""
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields if not f.primary_key}
+    at = db_value(fields["at"])(timezone.now())
+    changes = db_value(fields["changes"])
+    common = (at, actor.pk, _actor_name(actor), channel or current_channel(), action)
+    label = model._meta.label_lower
+    rows = [
+        (*common, label, str(pk), text[:300], changes(dict(change))) for pk, text, change in entries
+    ]
+    columns = ("at", "actor_id", "actor_name", "channel", "action", "model", "object_id")
+    insert_rows(AuditEvent, (*columns, "object_repr", "changes"), rows)
 
 
 def history_of(instance_or_label: models.Model | str, object_id: Any = None) -> models.QuerySet:

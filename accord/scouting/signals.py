@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
-from accord.directory.signals import organizations_changed
+from accord.directory.signals import organizations_changed, organizations_inserted
+from accord.scouting.bulk_indexing import index_inserted
 from accord.scouting.tasks import queue_index_refresh
 from accord.scouting.words import directory_changed, forget
 
@@ -19,3 +20,8 @@ def _queue_index_refresh(sender: Any, **kwargs: Any) -> None:
     forget()
     transaction.on_commit(directory_changed)
     transaction.on_commit(queue_index_refresh)
+
+
+@receiver(organizations_inserted)
+def _index_inserted(sender: Any, first_id: int, last_id: int, **kwargs: Any) -> str:
+    return index_inserted(first_id, last_id)

@@ -1,22 +1,27 @@
 """The bulk write path of an import: creates, updates, tags, external ids and audit events.
 
 The per-row services would run a few queries per row; an import of 100,000 rows instead
-writes each kind of row with `bulk_create` / `bulk_update` in batches, and records one audit
-event per created or updated object (field-level before and after) in bulk, all inside the
-caller's transaction.
+writes each kind of new row with one `executemany` per batch (accord/core/bulk.py), changed
+ones with `bulk_update`, and records one audit event per created or updated object
+(field-level before and after) in bulk, all inside the caller's transaction. New
+organizations are indexed for word search in one pass per transaction rather than by a
+trigger per row (accord/directory/bulk_indexing.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
-from accord.core.audit import audit_event, json_value, record_many
+from accord.core.audit import audit_event, json_value, record_each, record_many
+from accord.core.bulk import db_value, insert_rows, needs_conversion
 from accord.core.models import AuditEvent
+from accord.directory.bulk_indexing import Inserted, deferred_indexing
 from accord.directory.models import ExternalId, Organization, Tag, tag_slug
 from accord.directory.signals import organizations_changed
 
@@ -103,8 +108,12 @@ def tags_by_name(names: Iterable[str], *, actor: Any) -> dict[str, Tag]:
     return found
 
 
-def _values(spec: ModelSpec, instance: models.Model, tags: list[str]) -> dict[str, Any]:
-    values = {name: json_value(getattr(instance, spec.attname(name))) for name in spec.fields}
+def _audited(spec: ModelSpec) -> list[tuple[str, str]]:
+    return [(name, spec.attname(name)) for name in spec.fields]
+
+
+def _values(audited: list[tuple[str, str]], instance: models.Model, tags: list[str]):
+    values = {name: json_value(getattr(instance, attname)) for name, attname in audited}
     values["tags"] = sorted(tags)
     return values
 
@@ -121,9 +130,11 @@ def apply_plan(
     names = {n for c in plan.creates for n in c.tags or ()}
     names |= {n for u in plan.updates for n in u.tags or ()}
     tags = tags_by_name(names, actor=actor) if names else {}
-    events = _write_creates(plan.creates, actor=actor, spec=spec, tags=tags, progress=on_progress)
-    events += _write_updates(plan.updates, actor=actor, spec=spec, tags=tags, progress=on_progress)
-    record_many(events)
+    with deferred_indexing() if spec.model is Organization else nullcontext() as inserted:
+        _write_creates(
+            plan.creates, actor=actor, spec=spec, tags=tags, progress=on_progress, inserted=inserted
+        )
+    _write_updates(plan.updates, actor=actor, spec=spec, tags=tags, progress=on_progress)
     if spec.model is Organization and (plan.creates or plan.updates):
         organizations_changed.send(sender=Organization)
 
@@ -138,39 +149,69 @@ def _external_rows(spec: ModelSpec, owner_id: int, pairs: Iterable[tuple[str, st
 
 
 def _write_creates(
-    creates: list[Create], *, actor: Any, spec: ModelSpec, tags: dict[str, Tag], progress
-) -> list[AuditEvent]:
-    through = spec.model._meta.get_field("tags").remote_field.through
-    events = []
+    creates: list[Create],
+    *,
+    actor: Any,
+    spec: ModelSpec,
+    tags: dict[str, Tag],
+    progress,
+    inserted: Inserted | None,
+) -> None:
+    """Each batch of objects, their tag links and external ids: one executemany per table."""
+    model = spec.model
+    through = model._meta.get_field("tags").remote_field.through
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = [f.attname for f in fields]
+    # Timestamps set on saving (auto_now, auto_now_add): the batch's time, converted once.
+    stamped = [
+        i
+        for i, f in enumerate(fields)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    converted = [
+        (i, db_value(f)) for i, f in enumerate(fields) if i not in stamped and needs_conversion(f)
+    ]
+    audited = _audited(spec)
+    owner = f"{spec.owner}_id"
     for batch in _chunks(creates):
-        instances = []
+        now = timezone.now()
+        stamps = {index: db_value(fields[index])(now) for index in stamped}
+        instances, rows = [], []
         for create in batch:
-            instance = spec.model(**create.data)
+            instance = model(**create.data)
             spec.prepare(instance, create.tags)
+            for index in stamped:
+                setattr(instance, columns[index], now)
+            row = [getattr(instance, c) for c in columns]
+            for index, convert in converted:
+                row[index] = convert(row[index])
+            for index, stamp in stamps.items():
+                row[index] = stamp
             instances.append(instance)
-        spec.model.objects.bulk_create(instances, batch_size=BATCH)
-        links, externals = [], []
-        for create, instance in zip(batch, instances, strict=True):
-            links += _through_rows(spec, instance.pk, create.tags or (), tags)
-            externals += _external_rows(spec, instance.pk, create.external_ids)
-            after = _values(spec, instance, create.tags or [])
-            events.append(
-                audit_event(
-                    actor=actor,
-                    action=AuditEvent.Action.CREATE,
-                    instance=instance,
-                    changes={
-                        **{k: [None, v] for k, v in after.items() if v not in ("", None, [])},
-                        **_external_change([], create.external_ids),
-                    },
-                    channel=CHANNEL,
-                )
-            )
-        through.objects.bulk_create(links, batch_size=BATCH)
-        ExternalId.objects.bulk_create(externals, batch_size=BATCH)
+            rows.append(row)
+        ids = insert_rows(model, columns, rows)
+        if inserted is not None:
+            inserted.add(ids)
+        links, externals, entries = [], [], []
+        for create, instance, pk in zip(batch, instances, ids, strict=True):
+            instance.pk = pk
+            links += [(pk, tags[n.lower()].pk) for n in create.tags or ()]
+            externals += [(s, v, pk) for s, v in create.external_ids]
+            after = _values(audited, instance, create.tags or [])
+            changes = {k: [None, v] for k, v in after.items() if v not in ("", None, [])}
+            changes.update(_external_change([], create.external_ids))
+            entries.append((pk, str(instance), changes))
+        insert_rows(through, (owner, "tag_id"), links)
+        insert_rows(ExternalId, ("source", "value", owner), externals)
+        record_each(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            model=model,
+            entries=entries,
+            channel=CHANNEL,
+        )
         if progress:
             progress(len(batch))
-    return events
 
 
 def _external_change(before: list[str], added: list[tuple[str, str]]) -> dict[str, Any]:
@@ -181,17 +222,18 @@ def _external_change(before: list[str], added: list[tuple[str, str]]) -> dict[st
 
 def _write_updates(
     updates: list[Update], *, actor: Any, spec: ModelSpec, tags: dict[str, Tag], progress
-) -> list[AuditEvent]:
+) -> None:
     through = spec.model._meta.get_field("tags").remote_field.through
-    events = []
+    audited = _audited(spec)
     now = timezone.now()
     for batch in _chunks(updates):
+        entries = []
         changed_fields: set[str] = {"updated_at"}
         retagged: list[int] = []
         links, externals = [], []
         for update in batch:
             instance = update.instance
-            before = _values(spec, instance, update.old_tags)
+            before = _values(audited, instance, update.old_tags)
             for attname, value in update.data.items():
                 setattr(instance, attname, value)
             spec.prepare(instance, update.tags if update.tags is not None else update.old_tags)
@@ -206,18 +248,10 @@ def _write_updates(
                 links += _through_rows(spec, instance.pk, update.tags, tags)
             externals += _external_rows(spec, instance.pk, update.external_ids)
             new_tags = update.tags if update.tags is not None else update.old_tags
-            after = _values(spec, instance, new_tags)
+            after = _values(audited, instance, new_tags)
             changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
             changes.update(_external_change([], update.external_ids))
-            events.append(
-                audit_event(
-                    actor=actor,
-                    action=AuditEvent.Action.UPDATE,
-                    instance=instance,
-                    changes=changes,
-                    channel=CHANNEL,
-                )
-            )
+            entries.append((instance.pk, str(instance), changes))
         instances = [u.instance for u in batch if u.data or u.tags is not None]
         if instances:
             spec.model.objects.bulk_update(instances, sorted(changed_fields), batch_size=500)
@@ -225,9 +259,15 @@ def _write_updates(
             through.objects.filter(**{f"{spec.owner}_id__in": retagged}).delete()
             through.objects.bulk_create(links, batch_size=BATCH)
         ExternalId.objects.bulk_create(externals, batch_size=BATCH)
+        record_each(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            model=spec.model,
+            entries=entries,
+            channel=CHANNEL,
+        )
         if progress:
             progress(len(batch))
-    return events
 
 
 def _derived_fields(spec: ModelSpec) -> set[str]:
