@@ -370,6 +370,7 @@ def test_a_long_import_commits_in_chunks_and_holds_no_lock_between_them(
 
     between: list[tuple[bool, int]] = []
     monkeypatch.setattr(engine, "CHUNK_ROWS", 2, raising=False)
+    monkeypatch.setattr(engine, "HOLD_SECONDS", 0)
     monkeypatch.setattr(
         engine,
         "leave_room",
@@ -387,6 +388,24 @@ def test_a_long_import_commits_in_chunks_and_holds_no_lock_between_them(
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
+def test_chunks_written_faster_than_the_hold_time_are_not_paused_between(
+    tmp_path, admin_user, monkeypatch
+):
+    """A pause after every chunk of a fast import cost it half its time; others wait at most
+    the hold time for the lock."""
+    from accord.directory.importing import engine
+
+    pauses: list[int] = []
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(engine, "HOLD_SECONDS", 60)
+    monkeypatch.setattr(engine, "leave_room", lambda: pauses.append(1))
+    rows = "".join(f"Chunk Org {n},startup,DE,Berlin,,2020,robotics\n" for n in range(5))
+    result = run(write(tmp_path, HEADER + rows), admin_user)
+    assert (result.written, result.created, pauses) == (True, 5, [])
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
 def test_an_import_interrupted_between_chunks_completes_when_run_again(
     tmp_path, admin_user, monkeypatch
 ):
@@ -399,6 +418,7 @@ def test_an_import_interrupted_between_chunks_completes_when_run_again(
         raise Interrupted
 
     monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(engine, "HOLD_SECONDS", 0)
     monkeypatch.setattr(engine, "leave_room", interrupt)
     rows = "".join(f"Chunk Org {n},startup,DE,Berlin,chunk{n}.example,2020,\n" for n in range(5))
     path = write(tmp_path, HEADER + rows)
