@@ -131,7 +131,12 @@ class Organization(Versioned):
         self.normalized_name = normalize_name(self.name)
         self.domain = normalize_domain(self.website)
         if tag_names is not None:
-            self.tag_names = " ".join(sorted(tag_names))[:TAG_NAMES_LENGTH]
+            self.tag_names = joined_tag_names(tag_names)
+
+
+def joined_tag_names(names: Iterable[str]) -> str:
+    """The copy of an organization's tag names that search reads."""
+    return " ".join(sorted(names))[:TAG_NAMES_LENGTH]
 
 
 class Person(Versioned):

@@ -16,7 +16,7 @@ from accord.directory.importing.errors import RowError
 from accord.directory.importing.mapping import MappedRow
 from accord.directory.importing.validation import clean_organization
 from accord.directory.importing.writing import Create, ModelSpec, Plan, Update
-from accord.directory.models import ExternalId, Organization
+from accord.directory.models import ExternalId, Organization, joined_tag_names
 from accord.directory.normalize import normalize_domain, normalize_name
 from accord.directory.services import ORGANIZATION_FIELDS
 
@@ -127,7 +127,8 @@ def plan_organizations(
             )
             file_index.add(normalized, Candidate(data["name"], other_row=row.number), domain=domain)
             tags = data.pop("tags", None)
-            plan.creates.append(Create(row.number, data, tags, _unique(externals)))
+            own = {"normalized_name": normalized, "domain": domain, "tag_names": joined_tag_names(tags or [])}
+            plan.creates.append(Create(row.number, data, tags, _unique(externals), own))
         else:
             matched[match] = (row, data, _unique(externals))
         if on_progress and count % 1000 == 0:

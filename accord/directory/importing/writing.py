@@ -35,6 +35,8 @@ class Create:
     data: dict[str, Any]  # model attribute names (attname) → value
     tags: list[str] | None
     external_ids: list[tuple[str, str]]
+    # The derived attributes, when planning computed them already: `prepare` is then skipped.
+    derived: dict[str, Any] | None = None
 
 
 @dataclass
@@ -112,8 +114,14 @@ def _audited(spec: ModelSpec) -> list[tuple[str, str]]:
     return [(name, spec.attname(name)) for name in spec.fields]
 
 
+_PLAIN = (str, int, bool, type(None))  # JSON-safe as they are
+
+
 def _values(audited: list[tuple[str, str]], instance: models.Model, tags: list[str]):
-    values = {name: json_value(getattr(instance, attname)) for name, attname in audited}
+    values = {}
+    for name, attname in audited:
+        value = getattr(instance, attname)
+        values[name] = value if type(value) in _PLAIN else json_value(value)
     values["tags"] = sorted(tags)
     return values
 
@@ -178,8 +186,11 @@ def _write_creates(
         stamps = {index: db_value(fields[index])(now) for index in stamped}
         instances, rows = [], []
         for create in batch:
-            instance = model(**create.data)
-            spec.prepare(instance, create.tags)
+            if create.derived is None:
+                instance = model(**create.data)
+                spec.prepare(instance, create.tags)
+            else:
+                instance = model(**create.data, **create.derived)
             for index in stamped:
                 setattr(instance, columns[index], now)
             row = [getattr(instance, c) for c in columns]
