@@ -168,38 +168,52 @@ def _write_creates(
     """Each batch of objects, their tag links and external ids: one executemany per table."""
     model = spec.model
     through = model._meta.get_field("tags").remote_field.through
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    concrete = list(model._meta.concrete_fields)  # the primary key first
+    fields = concrete[1:]
     columns = [f.attname for f in fields]
+    # An instance from all its field values in order is Django's fast path (as from the
+    # database); the keyword one looked each field up again, for every row.
+    position = {f.attname: i for i, f in enumerate(concrete)}
+    position.update({f.name: i for i, f in enumerate(concrete)})
+    defaults = [None if callable(f.default) else f.get_default() for f in concrete]
+    computed = [i for i, f in enumerate(concrete) if callable(f.default)]
     # Timestamps set on saving (auto_now, auto_now_add): the batch's time, converted once.
     stamped = [
         i
-        for i, f in enumerate(fields)
+        for i, f in enumerate(concrete)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
     converted = [
-        (i, db_value(f)) for i, f in enumerate(fields) if i not in stamped and needs_conversion(f)
+        (i, db_value(f)) for i, f in enumerate(concrete) if i not in stamped and needs_conversion(f)
     ]
     audited = _audited(spec)
     owner = f"{spec.owner}_id"
     for batch in _chunks(creates):
         now = timezone.now()
-        stamps = {index: db_value(fields[index])(now) for index in stamped}
+        stamps = {i: db_value(concrete[i])(now) for i in stamped}
         instances, rows = [], []
         for create in batch:
             if create.derived is None:
                 instance = model(**create.data)
                 spec.prepare(instance, create.tags)
+                for i in stamped:
+                    setattr(instance, concrete[i].attname, now)
+                values = [getattr(instance, f.attname) for f in concrete]
             else:
-                instance = model(**create.data, **create.derived)
-            for index in stamped:
-                setattr(instance, columns[index], now)
-            row = [getattr(instance, c) for c in columns]
-            for index, convert in converted:
-                row[index] = convert(row[index])
-            for index, stamp in stamps.items():
-                row[index] = stamp
+                values = defaults.copy()
+                for i in computed:
+                    values[i] = concrete[i].get_default()
+                for name, value in (*create.data.items(), *create.derived.items()):
+                    values[position[name]] = value
+                for i in stamped:
+                    values[i] = now
+                instance = model(*values)
+            for i, convert in converted:
+                values[i] = convert(values[i])
+            for i, stamp in stamps.items():
+                values[i] = stamp
             instances.append(instance)
-            rows.append(row)
+            rows.append(values[1:])
         ids = insert_rows(model, columns, rows)
         if inserted is not None:
             inserted.add(ids)
