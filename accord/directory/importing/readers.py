@@ -18,7 +18,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 from django.conf import settings
 
-from accord.core.text import clean_text
+from accord.core.text import CONTROL_CHARACTERS, clean_text
 from accord.directory.importing.errors import RowError
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
@@ -149,7 +149,8 @@ def _add_row(table: Table, number: int, cells: list[str]) -> None:
             )
         )
         return
-    cells = [clean_text(c) for c in cells]
+    if CONTROL_CHARACTERS.search("".join(cells)):  # one look per row: they are rare
+        cells = [clean_text(c) for c in cells]
     table.rows.append(SourceRow(number, dict(zip(headers, cells, strict=False))))
 
 
