@@ -406,6 +406,37 @@ def test_chunks_written_faster_than_the_hold_time_are_not_paused_between(
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
+def test_the_checkpoint_interval_is_restored_after_an_import_even_a_failed_one(
+    tmp_path, admin_user, monkeypatch
+):
+    """The import checkpoints less often; the connection (a web process's) gets its own back."""
+    from django.db import connection
+
+    from accord.directory.importing import engine
+
+    def checkpoint_pages() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cursor.fetchone()[0]
+
+    seen: list[int] = []
+
+    def stop() -> None:
+        seen.append(checkpoint_pages())
+        raise KeyboardInterrupt
+
+    before = checkpoint_pages()
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(engine, "HOLD_SECONDS", 0)
+    monkeypatch.setattr(engine, "leave_room", stop)
+    rows = "".join(f"Chunk Org {n},startup,DE,Berlin,,2020,\n" for n in range(3))
+    with pytest.raises(KeyboardInterrupt):
+        run(write(tmp_path, HEADER + rows), admin_user)
+    assert (seen, checkpoint_pages()) == ([engine.CHECKPOINT_PAGES], before)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
 def test_an_import_interrupted_between_chunks_completes_when_run_again(
     tmp_path, admin_user, monkeypatch
 ):
