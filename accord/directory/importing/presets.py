@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 
 from accord.directory.importing.mapping import ORGANIZATIONS, MappedRow
+from accord.directory.importing.validation import web_address
 from accord.directory.normalize import normalize_website
 
-_url = URLValidator(schemes=["http", "https"])
 _FOOTNOTE = re.compile(r"\[\w+\]")
 
 
@@ -36,7 +35,7 @@ def _first_url(value: str) -> str:
     """A source's website cell, which may be a bare scheme or several addresses."""
     first = value.replace(",", " ").split()[0] if value.strip() else ""
     try:
-        _url(normalize_website(first))
+        web_address(normalize_website(first))
     except ValidationError:
         return ""  # known sources hold a few placeholders such as `http://url`
     return first

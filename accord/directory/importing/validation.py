@@ -19,10 +19,10 @@ from accord.directory.importing.mapping import MappedRow
 from accord.directory.models import Organization, Person
 from accord.directory.normalize import country_code, normalize_website, size_band
 
-_url = URLValidator(schemes=["http", "https"])
+web_address = URLValidator(schemes=["http", "https"])
 # The same pattern compiled now: behind Django's lazy proxy each of a large import's
 # addresses paid more for reaching the pattern than for matching it.
-_url.regex = re.compile(_url.regex.pattern, _url.regex.flags)
+web_address.regex = re.compile(web_address.regex.pattern, web_address.regex.flags)
 _email = EmailValidator()
 _TAG_SPLIT = re.compile(r"[|;,]")
 _TRUE = {"1", "true", "yes", "y", "x", "internal", "ja", "oui", "wahr"}
@@ -127,7 +127,7 @@ def _website(text: str) -> str:
     if len(website) > 300:
         raise ValueError(f"too long: {len(website)} characters, at most 300")
     try:
-        _url(website)
+        web_address(website)
     except ValidationError:
         raise ValueError(f"not a web address: {text!r}") from None
     return website
