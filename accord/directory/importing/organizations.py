@@ -127,7 +127,11 @@ def plan_organizations(
             )
             file_index.add(normalized, Candidate(data["name"], other_row=row.number), domain=domain)
             tags = data.pop("tags", None)
-            own = {"normalized_name": normalized, "domain": domain, "tag_names": joined_tag_names(tags or [])}
+            own = {
+                "normalized_name": normalized,
+                "domain": domain,
+                "tag_names": joined_tag_names(tags or []),
+            }
             plan.creates.append(Create(row.number, data, tags, _unique(externals), own))
         else:
             matched[match] = (row, data, _unique(externals))
