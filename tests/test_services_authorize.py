@@ -14,6 +14,7 @@ from accord.accounts.models import ApiToken, User
 from accord.core import policy
 from accord.core.models import AuditEvent
 from accord.directory import services as directory
+from accord.directory.importing.engine import ImportOptions, import_file
 from accord.directory.models import Organization, Person, Tag
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Note, NoteComment, Partnership, StageGate
@@ -145,3 +146,13 @@ def test_a_partner_comments_only_on_notes_shared_with_it(personas, partnership):
     )
     comment = partnerships.comment_create(actor=personas["partner_a"], note=shared, body="Yes")
     assert comment.note == shared
+
+
+def test_an_import_refuses_a_role_that_may_not_import(personas, tmp_path):
+    path = tmp_path / "organizations.csv"
+    path.write_text("name,kind\nSneaky Ltd,startup\n")
+    for role in ("executive", "contributor", "viewer", "partner_a"):
+        refused(
+            lambda role=role: import_file(path, actor=personas[role], options=ImportOptions()),
+            Organization,
+        )

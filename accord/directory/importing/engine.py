@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
 
+from accord.core import policy
 from accord.core.errors import database_busy
 from accord.directory.importing import organizations, people
 from accord.directory.importing.duplicates import PossibleDuplicate
@@ -217,6 +218,7 @@ def import_table(
     """Validate every row of `table`, then write all of it (or nothing when a row is bad)."""
     if actor is None:
         raise ValueError("an import needs a known actor")
+    policy.require(actor, policy.DIRECTORY_IMPORT)
     options.check()
     result = ImportResult(
         kind=options.kind,
