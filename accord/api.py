@@ -90,6 +90,7 @@ def _field_name(error: dict) -> str:
 
 @api.exception_handler(ValidationError)
 def _model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details: list[dict[str, str | None]]
     if hasattr(exc, "error_dict"):
         details = [
             {"field": field, "message": message}

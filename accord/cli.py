@@ -14,13 +14,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from accord.scouting_cli import index_app, scout_app
+
+if TYPE_CHECKING:
+    from accord.accounts.models import User
 
 app = typer.Typer(
     help="Accord: run strategic partnerships from strategy to scale-up or exit.",
@@ -54,7 +57,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     err.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(code)
 
@@ -111,7 +114,7 @@ def cli_actor(username: str | None) -> Any:
     return user
 
 
-def resolve_organization(actor: Any, ref: str) -> Any:
+def resolve_organization(actor: User, ref: str) -> Any:
     """An organization by id or `SOURCE:EXTERNAL_ID`."""
     from accord.directory.selectors import organization_by_reference
 

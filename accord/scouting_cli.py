@@ -17,7 +17,8 @@ from typer.core import TyperGroup
 class _QueryByDefault(TyperGroup):
     """`accord scout "TEXT"` runs `accord scout query "TEXT"`; `evaluate` stays a command."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    # typer's base class names the click Context it bundles and does not export.
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["query", *args]
         return super().parse_args(ctx, args)

@@ -90,7 +90,8 @@ class UserForm(BootstrapFormMixin, forms.ModelForm):
         add_version_field(self, self.instance)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # Checked here so the message lands on the organization field, not above the form.
         if "role" in cleaned and "organization" not in self.errors:
             try:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from accord.accounts.models import User
 from accord.core import policy
 
 
-def active_users(actor: Any) -> QuerySet[User]:
+def active_users(actor: User) -> QuerySet[User]:
     """The active accounts an internal user may name (a reviewer, an owner); none for anyone
     else. Whether each may take the part is the service's to judge."""
     if not policy.is_internal(actor):
@@ -23,6 +21,6 @@ def colleague_named(username: str) -> User | None:
     return policy.internal_accounts(User.objects.filter(is_active=True, username=username)).first()
 
 
-def user_named(actor: Any, username: str) -> User | None:
+def user_named(actor: User, username: str) -> User | None:
     """The account with `username` if `actor` may read it, or None."""
     return policy.visible_to(actor, User).filter(username=username).first()

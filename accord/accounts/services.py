@@ -41,7 +41,7 @@ def check_partner_organization(role: str, organization: Any) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: User | None,
     username: str,
     role: str,
     password: str | None = None,
@@ -91,7 +91,7 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, actor: Any, user: User, data: dict[str, Any], expected_version: int | None = None
+    *, actor: User, user: User, data: dict[str, Any], expected_version: int | None = None
 ) -> User:
     """Change the fields in `data`, never the password or the last sign-in (a whole-row save
     would put back a password changed meanwhile); EditConflict if edited since
@@ -114,7 +114,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> None:
+def user_set_password(*, actor: User, user: User, password: str) -> None:
     _require_credentials_of(actor, user)
     validate_password(password, user)
     user.set_password(password)
@@ -127,13 +127,13 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     )
 
 
-def _require_credentials_of(actor: Any, owner: User) -> None:
+def _require_credentials_of(actor: User, owner: User) -> None:
     if not policy.can_manage_credentials_of(actor, owner):
         raise PermissionDenied("Only the user or an administrator sets its password and tokens.")
 
 
 @transaction.atomic
-def token_create(*, actor: Any, user: User, name: str = "token") -> tuple[ApiToken, str]:
+def token_create(*, actor: User, user: User, name: str = "token") -> tuple[ApiToken, str]:
     """A new token for `user`; the raw key is returned once and never stored."""
     _require_credentials_of(actor, user)
     raw = ApiToken.new_raw_key()
@@ -150,7 +150,7 @@ def token_create(*, actor: Any, user: User, name: str = "token") -> tuple[ApiTok
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> None:
+def token_revoke(*, actor: User, token: ApiToken) -> None:
     _require_credentials_of(actor, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

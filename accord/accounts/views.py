@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from accord.accounts.models import ApiToken, SignInEvent, User
 from accord.core import policy
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 
 
@@ -52,7 +53,7 @@ password_change_view = PasswordChangeView.as_view()
 
 
 @access(policy.SIGNED_IN)
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     new_token = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access(policy.SIGNED_IN)
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     token = get_visible_or_404(request.user, ApiToken, pk=pk)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token {token} was revoked.")
@@ -78,22 +79,22 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.USERS_MANAGE)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: SignedInRequest) -> HttpResponse:
     users = visible_to(request.user, User).select_related("organization").order_by("username")
     return render(request, "accounts/user_list.html", {"users": users, "section": "admin"})
 
 
 @access(policy.USERS_MANAGE)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: SignedInRequest) -> HttpResponse:
     return _user_form(request, None)
 
 
 @access(policy.USERS_MANAGE)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _user_form(request, get_visible_or_404(request.user, User, pk=pk))
 
 
-def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
+def _user_form(request: SignedInRequest, user: User | None) -> HttpResponse:
     form = UserForm(request.POST or None, instance=user)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -128,7 +129,7 @@ def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
 
 
 @access(policy.AUDIT_VIEW)
-def signinevent_list(request: HttpRequest) -> HttpResponse:
+def signinevent_list(request: SignedInRequest) -> HttpResponse:
     """Failed, refused and late-successful sign-ins, newest first."""
     events = visible_to(request.user, SignInEvent)
     filters = {key: request.GET.get(key, "").strip() for key in ("username", "address", "outcome")}

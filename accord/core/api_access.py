@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -35,6 +35,9 @@ from ninja.operation import Operation
 from ninja.utils import contribute_operation_callback
 
 from accord.core import policy
+
+if TYPE_CHECKING:
+    from accord.accounts.models import User
 
 OPENAPI_KEY = "x-accord-action"
 Handler = TypeVar("Handler", bound=Callable[..., Any])
@@ -112,7 +115,7 @@ class Declared:
     path_values: dict[str, Any] = field(default_factory=dict)
 
 
-def api_access(action: str, *, model: type[models.Model] | None = None) -> Callable:
+def api_access(action: str, *, model: type[models.Model] | None = None) -> Callable[..., Any]:
     """Declare `action` for an operation; `model` names the object an `{id}` path refers to."""
 
     def decorate(handler: Handler) -> Handler:
@@ -124,7 +127,7 @@ def api_access(action: str, *, model: type[models.Model] | None = None) -> Calla
     return decorate
 
 
-def _contribute(handler: Callable, callback: Callable[[Operation], None]) -> None:
+def _contribute(handler: Callable[..., Any], callback: Callable[[Operation], None]) -> None:
     operation = getattr(handler, "_ninja_operation", None)
     if operation is not None:  # api_access was put above the route decorator
         callback(operation)
@@ -149,10 +152,10 @@ def _declare(operation: Operation, action: str, model: type[models.Model] | None
     }
 
 
-def _remember(action: str, model: type[models.Model] | None) -> Callable:
+def _remember(action: str, model: type[models.Model] | None) -> Callable[..., Any]:
     """Wraps the operation's run: the request learns its declared action before auth runs."""
 
-    def decorate(run: Callable) -> Callable:
+    def decorate(run: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(run)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             request.accord_access = Declared(action, model, dict(kwargs))  # type: ignore[attr-defined]
@@ -163,7 +166,7 @@ def _remember(action: str, model: type[models.Model] | None) -> Callable:
     return decorate
 
 
-def authorize(request: HttpRequest, user: Any) -> Any:
+def authorize(request: HttpRequest, user: User) -> Any:
     """Called by the authentication classes once `user` is known; returns it or raises.
 
     An operation that declared nothing is refused: forgetting `@api_access` fails closed.
@@ -180,8 +183,8 @@ def authorize(request: HttpRequest, user: Any) -> Any:
     raise PermissionDenied(f"Your role may not do this ({declared.action}).")
 
 
-def _can_see(user: Any, declared: Declared) -> bool:
-    if len(declared.path_values) != 1:
+def _can_see(user: User, declared: Declared) -> bool:
+    if declared.model is None or len(declared.path_values) != 1:
         return True  # a collection operation: "forbidden" leaks nothing
     (pk,) = declared.path_values.values()
     try:

@@ -22,9 +22,9 @@ class Page(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-def filter_params(filters: Any) -> MultiValueDict:
+def filter_params(filters: Any) -> MultiValueDict[str, Any]:
     """The validated query as a FilterSet's form expects it (lists stay lists)."""
-    params = MultiValueDict()
+    params: MultiValueDict[str, Any] = MultiValueDict()
     for name, value in filters.model_dump(mode="json", exclude={"ordering"}).items():
         if value in (None, [], ""):
             continue
@@ -32,10 +32,11 @@ def filter_params(filters: Any) -> MultiValueDict:
     return params
 
 
-def filtered(filterset: FilterSet) -> QuerySet:
+def filtered(filterset: FilterSet) -> QuerySet[Any]:
     """The FilterSet's rows, or a ValidationError naming each bad filter."""
     if not filterset.is_valid():
         raise ValidationError(
             {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
         )
-    return filterset.qs
+    rows: QuerySet[Any] = filterset.qs  # django-filter has no type information
+    return rows

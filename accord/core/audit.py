@@ -12,13 +12,16 @@ import datetime as dt
 import decimal
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
 from accord.core.bulk import db_value, insert_rows
 from accord.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from accord.accounts.models import User
 
 _channel: contextvars.ContextVar[str] = contextvars.ContextVar("audit_channel", default="system")
 
@@ -50,7 +53,7 @@ def json_value(value: Any) -> Any:
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The JSON-safe values of `fields`, for before/after comparison."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
         if field.many_to_many:
@@ -58,14 +61,14 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
                 values[name] = []
             else:
                 values[name] = sorted(str(o) for o in getattr(instance, name).all())
-        elif field.is_relation:
+        elif isinstance(field, models.Field) and field.is_relation:
             values[name] = getattr(instance, field.attname)
         else:
             values[name] = json_value(getattr(instance, name))
     return values
 
 
-_EMPTY = (None, "", [])
+_EMPTY: tuple[Any, ...] = (None, "", [])
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -78,7 +81,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return changed
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: User) -> str:
     if actor is None:
         raise ValueError("an audited write needs a known actor")
     return actor.get_username()
@@ -86,7 +89,7 @@ def _actor_name(actor: Any) -> str:
 
 def audit_event(
     *,
-    actor: Any,
+    actor: User,
     action: str,
     instance: models.Model,
     changes: Mapping[str, Any] | None = None,
@@ -106,7 +109,7 @@ def audit_event(
 
 def record(
     *,
-    actor: Any,
+    actor: User,
     action: str,
     instance: models.Model,
     changes: Mapping[str, Any] | None = None,
@@ -122,7 +125,7 @@ def record_many(events: list[AuditEvent]) -> None:
 
 def record_each(
     *,
-    actor: Any,
+    actor: User,
     action: str,
     model: type[models.Model],
     entries: Iterable[tuple[Any, str, Mapping[str, Any]]],
@@ -142,7 +145,9 @@ def record_each(
     insert_rows(AuditEvent, (*columns, "object_repr", "changes"), rows)
 
 
-def history_of(instance_or_label: models.Model | str, object_id: Any = None) -> models.QuerySet:
+def history_of(
+    instance_or_label: models.Model | str, object_id: Any = None
+) -> models.QuerySet[AuditEvent]:
     if isinstance(instance_or_label, models.Model):
         label, object_id = instance_or_label._meta.label_lower, instance_or_label.pk
     else:

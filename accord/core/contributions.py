@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accord.accounts.models import User
 
 Contributor = Callable[[Any, Any], dict[str, Any]]
 
@@ -37,7 +40,7 @@ def contributes_to(point: str) -> Callable[[Contributor], Contributor]:
     return register
 
 
-def contributed(point: str, actor: Any, subject: Any) -> dict[str, Any]:
+def contributed(point: str, actor: User, subject: Any) -> dict[str, Any]:
     """The context every contributor to `point` adds for `actor` looking at `subject`."""
     context: dict[str, Any] = {}
     for contributor in _contributors[point]:

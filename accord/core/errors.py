@@ -1,5 +1,12 @@
 """Errors the services raise that entry points turn into clear answers."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accord.core.versions import FieldConflict
+
 
 class ConflictError(Exception):
     """Someone else changed the same thing first; nothing was written. HTTP 409."""
@@ -20,7 +27,7 @@ class EditConflict(ConflictError):
     stored one, so that a second, deliberate save from it overwrites.
     """
 
-    def __init__(self, subject: str, conflicts: list, version: int) -> None:
+    def __init__(self, subject: str, conflicts: list[FieldConflict], version: int) -> None:
         super().__init__(
             f"{subject} was changed by someone else since you loaded it; nothing was saved. "
             "Compare the values and save again to keep yours."

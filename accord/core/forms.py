@@ -1,6 +1,9 @@
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.utils.datastructures import MultiValueDict
 
 from accord.core.errors import EditConflict
 
@@ -14,7 +17,7 @@ class BootstrapFormMixin:
     bootstrap_size = ""
 
     def __getitem__(self, name: str) -> BoundField:
-        bound = super().__getitem__(name)  # type: ignore[misc]
+        bound: BoundField = super().__getitem__(name)  # type: ignore[misc]
         widget = bound.field.widget
         css = bootstrap_class(widget)
         if css:
@@ -22,6 +25,17 @@ class BootstrapFormMixin:
                 css = f"{css} {css}-{self.bootstrap_size}"
             widget.attrs.setdefault("class", css)
         return bound
+
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """`form.fields[name]` as the kind of field the form declares, to set its choices."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is not a {kind.__name__}")
+    return field
 
 
 def bootstrap_class(widget: forms.Widget) -> str:
@@ -56,7 +70,7 @@ def add_version_field(form: forms.BaseForm, instance: object | None) -> None:
 def show_conflict(form: forms.BaseForm, conflict: EditConflict) -> None:
     """Keep what the user typed, show theirs beside it, and carry the stored version, so that
     saving again overwrites on purpose."""
-    data = form.data.copy()
+    data = form.data.copy() if isinstance(form.data, MultiValueDict) else dict(form.data)
     data[form.add_prefix("version")] = str(conflict.version)
     form.data = data
     form.conflict = conflict  # type: ignore[attr-defined]

@@ -10,13 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accord.accounts.models import User
+
+# Whoever asks: a signed-in user, an anonymous visitor, or no one (a system task).
+Visitor: TypeAlias = "User | AnonymousUser | None"
+Rows: TypeAlias = "models.QuerySet[Any]"
+Rule: TypeAlias = "Callable[[Visitor, Rows], Rows]"
+M = TypeVar("M", bound=models.Model)
 
 ADMIN, EXECUTIVE, MANAGER, CONTRIBUTOR, VIEWER, PARTNER = (
     "admin",
@@ -81,13 +93,19 @@ def _model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
-def role_of(user: Any) -> str | None:
+def signed_in(user: Visitor) -> User | None:
+    """The user if signed in with an active account; None for anyone else."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    return user.role
+    return user
 
 
-def can(user: Any, action: str) -> bool:
+def role_of(user: Visitor) -> str | None:
+    member = signed_in(user)
+    return None if member is None else member.role
+
+
+def can(user: Visitor, action: str) -> bool:
     if action == PUBLIC:
         return True
     role = role_of(user)
@@ -103,12 +121,13 @@ def roles_that(action: str) -> list[str]:
     return [role for role in ROLES if action in ACTIONS_BY_ROLE.get(role, frozenset())]
 
 
-def partner_organization_id(user: Any) -> int | None:
+def partner_organization_id(user: Visitor) -> int | None:
     """The organization a partner user speaks for; None for anyone else."""
-    return user.organization_id if role_of(user) == PARTNER else None
+    member = signed_in(user)
+    return member.organization_id if member is not None and member.role == PARTNER else None
 
 
-def is_internal(user: Any) -> bool:
+def is_internal(user: Visitor) -> bool:
     """A signed-in user of our company, not of a partner organization."""
     return role_of(user) in INTERNAL_ROLES
 
@@ -121,12 +140,12 @@ def is_internal_role(role: str) -> bool:
     return role in INTERNAL_ROLES
 
 
-def internal_accounts(qs: models.QuerySet) -> models.QuerySet:
+def internal_accounts(qs: Rows) -> Rows:
     """The user accounts among `qs` that belong to our company, not to a partner."""
     return qs.filter(role__in=INTERNAL_ROLES)
 
 
-def accounts_granted(qs: models.QuerySet, action: str) -> models.QuerySet:
+def accounts_granted(qs: Rows, action: str) -> Rows:
     """The user accounts among `qs` whose role grants `action`, e.g. those who may review."""
     return qs.filter(role__in=roles_that(action))
 
@@ -141,17 +160,17 @@ def is_administrator_role(role: str) -> bool:
     return role == ADMIN
 
 
-def owns_partnerships_it_creates(user: Any) -> bool:
+def owns_partnerships_it_creates(user: Visitor) -> bool:
     """An alliance manager who creates a partnership becomes its owner; others name one."""
     return role_of(user) == MANAGER
 
 
-def may_approve(user: Any, approver_role: str) -> bool:
+def may_approve(user: Visitor, approver_role: str) -> bool:
     """Whether `user` approves a move whose gate names `approver_role`; administrators any."""
     return role_of(user) in (approver_role, ADMIN)
 
 
-def may_learn_existence(user: Any) -> bool:
+def may_learn_existence(user: Visitor) -> bool:
     """Whether a refusal may say "forbidden" about an object rather than "not found".
 
     Internal roles may learn that an object exists; a partner user is told nothing exists
@@ -160,12 +179,12 @@ def may_learn_existence(user: Any) -> bool:
     return role_of(user) in INTERNAL_ROLES
 
 
-def require(user: Any, action: str) -> None:
+def require(user: Visitor, action: str) -> None:
     if not can(user, action):
         raise PermissionDenied(f"Your role may not do this ({action}).")
 
 
-def visible_to(user: Any, model: type[models.Model]) -> models.QuerySet:
+def visible_to(user: Visitor, model: type[M]) -> models.QuerySet[M]:
     """The rows of `model` that `user` may read. Unknown models are refused, never open."""
     label = model._meta.label_lower
     rule = _VISIBILITY.get(label)
@@ -174,81 +193,87 @@ def visible_to(user: Any, model: type[models.Model]) -> models.QuerySet:
     return rule(user, model._default_manager.all())
 
 
-def get_visible_or_404(user: Any, model: type[models.Model], **lookup: Any) -> Any:
+def get_visible_or_404(user: Visitor, model: type[M], **lookup: Any) -> M:
     """Fetch one row the user may read; missing and forbidden look the same (404)."""
     try:
         return visible_to(user, model).get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404(f"No {model._meta.verbose_name} matches the given query.") from None
 
 
-def is_on_team(user: Any, partnership: Any) -> bool:
+def is_on_team(user: Visitor, partnership: Any) -> bool:
     """Owner, executive sponsor or a named team member of the partnership."""
-    if role_of(user) is None:
+    member = signed_in(user)
+    if member is None:
         return False
-    return (
-        partnership.owner_id == user.pk
-        or partnership.executive_sponsor_id == user.pk
-        or partnership.team.filter(pk=user.pk).exists()
+    return bool(
+        partnership.owner_id == member.pk
+        or partnership.executive_sponsor_id == member.pk
+        or partnership.team.filter(pk=member.pk).exists()
     )
 
 
-def can_change_partnership(user: Any, partnership: Any) -> bool:
+def can_change_partnership(user: Visitor, partnership: Any) -> bool:
     """Administrators edit any partnership; alliance managers those they own or are assigned to."""
     if not can(user, PARTNERSHIP_CHANGE):
         return False
     return role_of(user) == ADMIN or is_on_team(user, partnership)
 
 
-def can_move_partnership(user: Any, partnership: Any) -> bool:
+def can_move_partnership(user: Visitor, partnership: Any) -> bool:
     """Executives decide gates on any partnership; managers move their own; admins any."""
     if not can(user, PARTNERSHIP_MOVE):
         return False
     return role_of(user) in (ADMIN, EXECUTIVE) or is_on_team(user, partnership)
 
 
-def can_contribute_to_partnership(user: Any, partnership: Any) -> bool:
+def can_contribute_to_partnership(user: Visitor, partnership: Any) -> bool:
     """Who adds notes, comments and documents: those who may change the partnership, and a
     partner user on a partnership its organization is a party to (its workspace)."""
     if role_of(user) == PARTNER:
         return (
             can(user, WORKSPACE_VIEW)
-            and partnership.parties.filter(organization_id=user.organization_id).exists()
+            and partnership.parties.filter(organization_id=partner_organization_id(user)).exists()
         )
     return can_change_partnership(user, partnership)
 
 
-def can_manage_credentials_of(user: Any, owner: Any) -> bool:
+def can_manage_credentials_of(user: Visitor, owner: Any) -> bool:
     """Anyone signed in sets their own password and API tokens; administrators anyone's."""
-    if role_of(user) is None:
+    member = signed_in(user)
+    if member is None:
         return False
-    return user.pk == owner.pk or can(user, USERS_MANAGE)
+    return member.pk == owner.pk or can(user, USERS_MANAGE)
 
 
-def may_read_history_of(user: Any, instance: models.Model) -> bool:
+def may_read_history_of(user: Visitor, instance: models.Model) -> bool:
     """Whoever may see an object may read its history; administrators read every history."""
     if can(user, AUDIT_VIEW):
         return True
     return visible_to(user, type(instance)).filter(pk=instance.pk).exists()
 
 
-def _partnership_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _partnership_rows(user: Visitor, qs: Rows) -> Rows:
     role = role_of(user)
     if role == ADMIN:
         return qs
     if role == PARTNER:
-        return qs.filter(parties__organization_id=user.organization_id).distinct()
+        return qs.filter(parties__organization_id=partner_organization_id(user)).distinct()
     if can(user, PARTNERSHIP_VIEW):
         team = Q(owner=user) | Q(executive_sponsor=user) | Q(team=user)
-        return qs.filter(Q(is_confidential=False) | Q(pk__in=qs.model.objects.filter(team)))
+        return qs.filter(
+            Q(is_confidential=False) | Q(pk__in=qs.model._default_manager.filter(team))
+        )
     return qs.none()
 
 
-def _visible_partnership_ids(user: Any) -> models.QuerySet:
-    return _partnership_rows(user, _model("partnerships.Partnership").objects.all()).values("pk")
+def _visible_partnership_ids(user: Visitor) -> Rows:
+    return _partnership_rows(
+        user, _model("partnerships.Partnership")._default_manager.all()
+    ).values("pk")
 
 
-def within_visible_partnerships(user: Any, qs: models.QuerySet, *paths: str) -> models.QuerySet:
+def within_visible_partnerships(user: Visitor, qs: Rows, *paths: str) -> Rows:
     """Restrict rows that hang off a partnership to those whose partnership the user may see.
 
     Each path leads from the row to a partnership (`partnership`, `candidate__partnership`, ...);
@@ -263,28 +288,28 @@ def within_visible_partnerships(user: Any, qs: models.QuerySet, *paths: str) -> 
     return qs
 
 
-def _partnership_child_rows(shared_only_for_partner: bool) -> Callable:
+def _partnership_child_rows(shared_only_for_partner: bool) -> Rule:
     """Rows that belong to a partnership: visible with it; a partner sees only those shared
     with its own organization."""
 
-    def rule(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    def rule(user: Visitor, qs: Rows) -> Rows:
         qs = within_visible_partnerships(user, qs, "partnership")
         if role_of(user) != PARTNER:
             return qs
         if not shared_only_for_partner:
             return qs.none()
         shared = qs.filter(
-            visibility="shared", shared_with__organization_id=user.organization_id
+            visibility="shared", shared_with__organization_id=partner_organization_id(user)
         ).values("pk")
         return qs.filter(pk__in=shared)
 
     return rule
 
 
-def _linked_rows(action: str, *paths: str) -> Callable:
+def _linked_rows(action: str, *paths: str) -> Rule:
     """Rows readable with `action` that may link to a partnership by `paths`."""
 
-    def rule(user: Any, qs: models.QuerySet) -> models.QuerySet:
+    def rule(user: Visitor, qs: Rows) -> Rows:
         if not can(user, action):
             return qs.none()
         return within_visible_partnerships(user, qs, *paths)
@@ -292,49 +317,49 @@ def _linked_rows(action: str, *paths: str) -> Callable:
     return rule
 
 
-def _party_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _party_rows(user: Visitor, qs: Rows) -> Rows:
     visible = _visible_partnership_ids(user)
     qs = qs.filter(partnership__in=visible)
     if role_of(user) == PARTNER:
         # A partner never learns who the other parties are.
-        return qs.filter(organization_id=user.organization_id)
+        return qs.filter(organization_id=partner_organization_id(user))
     return qs
 
 
-def _comment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _comment_rows(user: Visitor, qs: Rows) -> Rows:
     """Comments of visible notes; a partner never reads another partner organization's users."""
     qs = qs.filter(note__in=visible_to(user, _model("partnerships.Note")).values("pk"))
     if role_of(user) == PARTNER:
         others = (
             _model("accounts.User")
-            .objects.filter(role=PARTNER)
-            .exclude(organization_id=user.organization_id)
+            ._default_manager.filter(role=PARTNER)
+            .exclude(organization_id=partner_organization_id(user))
         )
         return qs.exclude(author__in=others.values("pk"))
     return qs
 
 
-def _strategy_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _strategy_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, STRATEGY_VIEW) else qs.none()
 
 
-def _internal_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _internal_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, PARTNERSHIP_VIEW) else qs.none()
 
 
-def _screening_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _screening_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, SCREENING_VIEW) else qs.none()
 
 
-def _scouting_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _scouting_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, SCOUTING_VIEW) else qs.none()
 
 
-def _assessment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _assessment_rows(user: Visitor, qs: Rows) -> Rows:
     """Scores are internal; a reviewer sees others' scores of a candidate once it submitted."""
     if not can(user, SCREENING_VIEW):
         return qs.none()
-    pending = _model("screening.ReviewAssignment").objects.filter(
+    pending = _model("screening.ReviewAssignment")._default_manager.filter(
         reviewer=user, submitted_at__isnull=True
     )
     qs = within_visible_partnerships(user, qs, *_ASSESSMENT_PATHS)
@@ -344,11 +369,11 @@ def _assessment_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     )
 
 
-def _directory_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _directory_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, DIRECTORY_VIEW) else qs.none()
 
 
-def _audit_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _audit_rows(user: Visitor, qs: Rows) -> Rows:
     """The full log is for administrators; others read it only through objects they can see."""
     if can(user, AUDIT_VIEW):
         return qs
@@ -357,23 +382,24 @@ def _audit_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
     return qs.none()
 
 
-def _admin_audit_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _admin_audit_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, AUDIT_VIEW) else qs.none()
 
 
-def _system_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _system_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, SYSTEM_VIEW) else qs.none()
 
 
-def _user_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _user_rows(user: Visitor, qs: Rows) -> Rows:
     if can(user, USERS_MANAGE):
         return qs
-    if role_of(user) is None:
+    member = signed_in(user)
+    if member is None:
         return qs.none()
-    return qs.filter(pk=user.pk)
+    return qs.filter(pk=member.pk)
 
 
-def _token_rows(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def _token_rows(user: Visitor, qs: Rows) -> Rows:
     if role_of(user) is None:
         return qs.none()
     return qs.filter(user=user)
@@ -385,7 +411,7 @@ _CANDIDATE_PATHS = ("partnership", "scan_candidate__partnership")
 _ASSIGNMENT_PATHS = tuple(f"candidate__{path}" for path in _CANDIDATE_PATHS)
 _ASSESSMENT_PATHS = tuple(f"assignment__{path}" for path in _ASSIGNMENT_PATHS)
 
-_VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
+_VISIBILITY: dict[str, Rule] = {
     "directory.organization": _directory_rows,
     "directory.person": _directory_rows,
     "directory.tag": _directory_rows,
@@ -419,7 +445,7 @@ _VISIBILITY: dict[str, Callable[[Any, models.QuerySet], models.QuerySet]] = {
     "scouting.scancandidate": _linked_rows(SCOUTING_VIEW, "partnership"),
 }
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
 def access(action: str) -> Callable[[ViewFunc], ViewFunc]:
@@ -428,7 +454,7 @@ def access(action: str) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if action != PUBLIC and role_of(request.user) is None:
                 from django.contrib.auth.views import redirect_to_login
 

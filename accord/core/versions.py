@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -41,6 +41,9 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+V = TypeVar("V", bound=Versioned)
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,13 @@ def loaded(instance: models.Model) -> dict[str, Any]:
 
 
 def save_changes(
-    instance: models.Model,
+    instance: V,
     before: Mapping[str, Any],
     *,
     submitted: Mapping[str, Any],
     expected_version: int | None = None,
     related_changed: bool = False,
-    related: Callable[[models.Model], Mapping[str, Any]] | None = None,
+    related: Callable[[V], Mapping[str, Any]] | None = None,
 ) -> list[str]:
     """Write the columns of `instance` that differ from `before`, if it is still the version
     the user read (`expected_version`, or the one loaded); return the names written.
@@ -120,9 +123,9 @@ def save_changes(
 
 
 def conflict(
-    instance: models.Model,
+    instance: V,
     submitted: Mapping[str, Any],
-    related: Callable[[models.Model], Mapping[str, Any]] | None = None,
+    related: Callable[[V], Mapping[str, Any]] | None = None,
 ) -> EditConflict:
     """The refusal of an edit of `instance`: each submitted value that differs from the stored."""
     stored = type(instance)._base_manager.get(pk=instance.pk)
@@ -144,7 +147,7 @@ def _stored(stored: models.Model, name: str) -> Any:
 
 
 def _same(yours: Any, theirs: Any) -> bool:
-    empty = (None, "", [])
+    empty: tuple[Any, ...] = (None, "", [])
     a, b = json_value(_listed(yours)), json_value(_listed(theirs))
     return a == b or (a in empty and b in empty)
 
@@ -155,12 +158,13 @@ def _listed(value: Any) -> Any:
 
 def _label(stored: models.Model, name: str) -> str:
     try:
-        return str(stored._meta.get_field(name).verbose_name)
+        field = stored._meta.get_field(name)
     except FieldDoesNotExist:  # a submitted name that is not a field, such as parties
         return name.replace("_", " ")
+    return str(field.verbose_name) if isinstance(field, models.Field) else name.replace("_", " ")
 
 
-def _columns(instance: models.Model) -> Iterable[models.Field]:
+def _columns(instance: models.Model) -> Iterable[models.Field[Any, Any]]:
     return [
         f
         for f in instance._meta.concrete_fields
@@ -171,11 +175,11 @@ def _columns(instance: models.Model) -> Iterable[models.Field]:
 # The API side ---------------------------------------------------------------------------------
 
 
-def etag(instance: models.Model) -> str:
+def etag(instance: Versioned) -> str:
     return f'W/"{instance.version}"'
 
 
-def tag_response(response: HttpResponse, instance: models.Model) -> None:
+def tag_response(response: HttpResponse, instance: Versioned) -> None:
     response["ETag"] = etag(instance)
 
 

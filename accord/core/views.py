@@ -9,12 +9,13 @@ from django.template import loader
 
 from accord.core import policy, worker
 from accord.core.errors import database_busy
+from accord.core.http import SignedInRequest
 from accord.core.models import AuditEvent
 from accord.core.policy import access, visible_to
 
 
 @access(policy.AUDIT_VIEW)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: SignedInRequest) -> HttpResponse:
     events = visible_to(request.user, AuditEvent).select_related("actor")
     filters = {
         key: request.GET.get(key, "").strip()
@@ -45,7 +46,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.SYSTEM_VIEW)
-def system_status(request: HttpRequest) -> HttpResponse:
+def system_status(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "core/system.html",

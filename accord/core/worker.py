@@ -24,16 +24,22 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from accord.core import policy
 from accord.core.models import WorkerHeartbeat
+
+if TYPE_CHECKING:
+    from accord.accounts.models import User
+
+# A queued task of any signature, as the worker and the status page handle it.
+TaskResult: TypeAlias = "DBTaskResult[..., Any]"
 
 logger = logging.getLogger("accord.worker")
 
@@ -78,7 +84,7 @@ class Supervisor:
         self.watch_parent = watch_parent
         self.worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}"
         self.stopping = threading.Event()
-        self.child: subprocess.Popen | None = None
+        self.child: subprocess.Popen[bytes] | None = None
 
     def stop(self, signum: int = signal.SIGTERM, frame: Any = None) -> None:
         self.stopping.set()
@@ -153,13 +159,13 @@ def _describe(code: int) -> str:
 class Worker(DatabaseWorker):
     """django-tasks' database worker that queues a failed task again (see `RETRIES`)."""
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: TaskResult) -> None:
         super().run_task(db_task_result)
         if db_task_result.status == TaskResultStatus.FAILED:
             retry_later(db_task_result)
 
 
-def retry_later(failed: DBTaskResult) -> DBTaskResult | None:
+def retry_later(failed: TaskResult) -> TaskResult | None:
     """Queue `failed` again after a pause that doubles with each failure in a row."""
     failures = _failures_in_a_row(failed)
     if failures > RETRIES:
@@ -182,7 +188,7 @@ def retry_later(failed: DBTaskResult) -> DBTaskResult | None:
     return DBTaskResult.objects.get(pk=result.id)
 
 
-def _failures_in_a_row(failed: DBTaskResult) -> int:
+def _failures_in_a_row(failed: TaskResult) -> int:
     same = DBTaskResult.objects.filter(task_path=failed.task_path, args_kwargs=failed.args_kwargs)
     last_success = same.filter(status=TaskResultStatus.SUCCESSFUL).order_by("-finished_at").first()
     failures = same.filter(status=TaskResultStatus.FAILED)
@@ -303,14 +309,14 @@ class WorkerStatus:
         }
 
 
-def worker_status(actor: Any) -> WorkerStatus:
+def worker_status(actor: User) -> WorkerStatus:
     """The worker's latest heartbeat and the queue, as far as `actor` may see them."""
     now = timezone.now()
     tasks = policy.visible_to(actor, DBTaskResult)
     return WorkerStatus(
         heartbeat=policy.visible_to(actor, WorkerHeartbeat).order_by("-beat_at").first(),
         queued=tasks.filter(status=TaskResultStatus.READY).count(),
-        due=tasks.ready().count(),
+        due=cast(DBTaskResultQuerySet, tasks).ready().count(),
         failed_last_day=tasks.filter(
             status=TaskResultStatus.FAILED, finished_at__gte=now - dt.timedelta(days=1)
         ).count(),
@@ -318,7 +324,7 @@ def worker_status(actor: Any) -> WorkerStatus:
     )
 
 
-def recent_failures(actor: Any, *, limit: int = 20) -> list[DBTaskResult]:
+def recent_failures(actor: User, *, limit: int = 20) -> list[TaskResult]:
     failed = policy.visible_to(actor, DBTaskResult).filter(status=TaskResultStatus.FAILED)
     return list(failed.order_by("-finished_at")[:limit])
 

@@ -9,9 +9,11 @@ from django.db.models import Case, Count, DateField, Func, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 
+from accord.accounts.models import User
 from accord.core import policy
 from accord.core.models import AuditEvent
 from accord.core.policy import visible_to
+from accord.core.prefetch import attach
 from accord.directory.models import Organization, Person, Tag
 from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
@@ -22,7 +24,7 @@ NDA_WINDOW_DAYS = 60
 LIST_LIMIT = 10
 
 
-def coverage_summary(actor: Any, *, top: int = 5) -> dict[str, Any]:
+def coverage_summary(actor: User, *, top: int = 5) -> dict[str, Any]:
     """Counts of uncovered, thin and covered gaps and the `top` most exposed. Three queries."""
 
     rows = gap_coverage(actor)
@@ -32,7 +34,7 @@ def coverage_summary(actor: Any, *, top: int = 5) -> dict[str, Any]:
     return {**counts, "total": len(rows), "top": [r for r in rows if r.exposure > 0][:top]}
 
 
-def pipeline_funnel(actor: Any) -> dict[str, Any]:
+def pipeline_funnel(actor: User) -> dict[str, Any]:
     """Partnerships per stage, in pipeline order, the exits apart. One query."""
 
     counts = dict(
@@ -54,7 +56,7 @@ def pipeline_funnel(actor: Any) -> dict[str, Any]:
     }
 
 
-def upcoming_reviews(actor: Any, today: dt.date) -> list[Any]:
+def upcoming_reviews(actor: User, today: dt.date) -> list[Any]:
     """Open partnerships whose next review is overdue or within the window. One query."""
 
     horizon = today + dt.timedelta(days=REVIEW_WINDOW_DAYS)
@@ -66,8 +68,9 @@ def upcoming_reviews(actor: Any, today: dt.date) -> list[Any]:
         .order_by("next_review_date", "pk")[:LIST_LIMIT]
     )
     for row in rows:
-        row.overdue = row.next_review_date < today
-        row.days = (row.next_review_date - today).days
+        review = row.next_review_date
+        assert review is not None  # the filter keeps only partnerships with a review date
+        attach(row, overdue=review < today, days=(review - today).days)
     return list(rows)
 
 
@@ -88,7 +91,7 @@ class PlusDays(Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ")
 
 
-def upcoming_renewals(actor: Any, today: dt.date) -> list[dict[str, Any]]:
+def upcoming_renewals(actor: User, today: dt.date) -> list[dict[str, Any]]:
     """Agreements ending within their notice period (90 days when none is set) and NDAs
     expiring within 60 days, soonest first. One query of at most LIST_LIMIT rows: both windows
     are applied in SQL, and a row is ranked by the earlier of its due dates, so the rows
@@ -125,7 +128,7 @@ def upcoming_renewals(actor: Any, today: dt.date) -> list[dict[str, Any]]:
     return sorted(due, key=lambda i: (i["on"], i["partnership"].pk))[:LIST_LIMIT]
 
 
-def my_partnerships(actor: Any) -> list[Any]:
+def my_partnerships(actor: User) -> list[Any]:
     """Open partnerships the user owns, sponsors or is on the team of. One query."""
 
     mine = Partnership.objects.filter(
@@ -139,7 +142,7 @@ def my_partnerships(actor: Any) -> list[Any]:
     )
 
 
-def dashboard_for(actor: Any) -> dict[str, Any]:
+def dashboard_for(actor: User) -> dict[str, Any]:
     """The home page's figures, each read through the access policy."""
 
     if not policy.can(actor, policy.DIRECTORY_VIEW):

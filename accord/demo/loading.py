@@ -44,6 +44,8 @@ def _load_pipeline(rng: random.Random) -> dict[str, int] | None:
     partner = User.objects.filter(username="partner").select_related("organization").first()
     if StrategicPriority.objects.exists() or admin is None or partner is None:
         return None
+    if partner.organization is None:
+        return None
     return load_pipeline_demo(
         admin=admin,
         organizations=list(Organization.objects.order_by("pk")),

@@ -153,7 +153,7 @@ def _person_rows(request: ApiRequest) -> QuerySet[Person]:
     return selectors.person_list(request.auth).qs.prefetch_related(Prefetch("tags", queryset=tags))
 
 
-def _person_data(request: ApiRequest, payload: PersonPatch) -> dict[str, Any]:
+def _person_data(request: ApiRequest, payload: PersonIn | PersonPatch) -> dict[str, Any]:
     data = _data(payload)
     if data.get("organization") is not None:
         organization_id = data["organization"]

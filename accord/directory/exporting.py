@@ -58,9 +58,9 @@ def export_response(
         return response
     writer = csv.writer(_Echo())
     stream = (writer.writerow(line) for line in export_rows(rows, columns))
-    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.csv"'
-    return response
+    streaming = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    streaming["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.csv"'
+    return streaming
 
 
 ORGANIZATION_COLUMNS: list[Column] = [

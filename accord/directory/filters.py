@@ -16,7 +16,8 @@ from accord.directory.search import search_organizations
 
 class OrganizationFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         tags = data.get("tag")
         criteria = {**data, "tag": [t.slug for t in tags] if tags else []}
         try:

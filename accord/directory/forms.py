@@ -1,6 +1,6 @@
 from django import forms
 
-from accord.core.forms import BootstrapFormMixin, add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
 from accord.directory.models import Organization, Person, Tag
 from accord.directory.normalize import country_choices, country_code, normalize_website
 
@@ -31,7 +31,7 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
 
 
 class OrganizationForm(BootstrapFormMixin, forms.ModelForm):
@@ -104,7 +104,7 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
+        field_of(self, "organization", forms.ModelChoiceField).queryset = (
             organizations if organizations is not None else Organization.objects.all()
         )
         add_version_field(self, self.instance)
@@ -129,4 +129,4 @@ class MergeForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duplicate"].queryset = organizations
+        field_of(self, "duplicate", forms.ModelChoiceField).queryset = organizations

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accord.core import policy
+from accord.core.http import SignedInRequest
 from accord.core.policy import access
 from accord.directory.importing.engine import ImportResult, import_table
 from accord.directory.importing.errors import ImportUsageError
@@ -24,7 +25,7 @@ SECTION = {"section": "directory"}
 
 
 @access(policy.DIRECTORY_IMPORT)
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: SignedInRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         purge_abandoned()
@@ -63,7 +64,7 @@ def _preview(request: HttpRequest, upload: Upload, result: ImportResult) -> Http
 
 
 @access(policy.DIRECTORY_IMPORT)
-def import_preview(request: HttpRequest) -> HttpResponse:
+def import_preview(request: SignedInRequest) -> HttpResponse:
     upload = Upload.load(request.GET.get("token", ""), request.user.pk)
     if upload is None:
         return _lost(request)
@@ -84,7 +85,7 @@ def _refused(request: HttpRequest, upload: Upload, message: str) -> HttpResponse
 
 @access(policy.DIRECTORY_IMPORT)
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: SignedInRequest) -> HttpResponse:
     upload = Upload.load(request.POST.get("token", ""), request.user.pk)
     if upload is None:
         return _lost(request)

@@ -116,7 +116,10 @@ def country_code(value: str) -> str | None:
     if alias:
         return alias
     if len(value) in (2, 3) and value.isalpha():
-        found = pycountry.countries.get(**{"alpha_2" if len(value) == 2 else "alpha_3": value})
+        if len(value) == 2:
+            found = pycountry.countries.get(alpha_2=value)
+        else:
+            found = pycountry.countries.get(alpha_3=value)
         if found:
             return found.alpha_2
     try:
@@ -127,7 +130,9 @@ def country_code(value: str) -> str | None:
 
 def country_name(code: str) -> str:
     found = pycountry.countries.get(alpha_2=code) if code else None
-    return getattr(found, "common_name", None) or getattr(found, "name", code) if found else code
+    if not found:
+        return code
+    return str(getattr(found, "common_name", None) or getattr(found, "name", code))
 
 
 def size_band(employees: int) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from accord.directory.models import Organization
 
@@ -27,6 +28,10 @@ FOUNDED_YEARS = (1000, 2100)
 FORMER_NAMES = {"kinds": "kind", "countries": "country", "stages": "stage", "tags": "tag"}
 
 
+@overload
+def with_current_names(data: QueryDict) -> QueryDict: ...
+@overload
+def with_current_names(data: Mapping[str, Any]) -> Mapping[str, Any]: ...
 def with_current_names(data: Mapping[str, Any]) -> Mapping[str, Any]:
     """`data` (a dict, or a QueryDict such as a page's GET) with former filter names read as the
     current ones; a current name given alongside its former one wins."""

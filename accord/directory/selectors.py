@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import QueryDict
 
+from accord.accounts.models import User
 from accord.core.policy import get_visible_or_404, visible_to
 from accord.directory.filters import OrganizationFilter, PersonFilter, TagFilter
 from accord.directory.models import ExternalId, Organization, Person, Tag
@@ -26,11 +27,11 @@ def filter_params(params: Mapping[str, Any] | None) -> QueryDict:
     return cleaned
 
 
-def organizations_visible(actor: Any) -> QuerySet[Organization]:
+def organizations_visible(actor: User) -> QuerySet[Organization]:
     return visible_to(actor, Organization)
 
 
-def organization_list(actor: Any, params: Mapping[str, Any] | None = None) -> OrganizationFilter:
+def organization_list(actor: User, params: Mapping[str, Any] | None = None) -> OrganizationFilter:
     """The filter bound to `params`; `.qs` is the filtered, prefetched queryset."""
     queryset = organizations_visible(actor).prefetch_related(
         Prefetch("tags", queryset=visible_to(actor, Tag).only("id", "name", "slug"))
@@ -38,24 +39,24 @@ def organization_list(actor: Any, params: Mapping[str, Any] | None = None) -> Or
     return OrganizationFilter(filter_params(params), queryset=queryset)
 
 
-def organization_detail(actor: Any, pk: int) -> Organization:
+def organization_detail(actor: User, pk: int) -> Organization:
     return get_visible_or_404(actor, Organization, pk=pk)
 
 
-def organization_external_ids(actor: Any, organization: Organization) -> QuerySet[ExternalId]:
+def organization_external_ids(actor: User, organization: Organization) -> QuerySet[ExternalId]:
     return visible_to(actor, ExternalId).filter(organization=organization)
 
 
-def organization_people(actor: Any, organization: Organization) -> QuerySet[Person]:
+def organization_people(actor: User, organization: Organization) -> QuerySet[Person]:
     return visible_to(actor, Person).filter(organization=organization)
 
 
-def person_list(actor: Any, params: Mapping[str, Any] | None = None) -> PersonFilter:
+def person_list(actor: User, params: Mapping[str, Any] | None = None) -> PersonFilter:
     queryset = visible_to(actor, Person).select_related("organization")
     return PersonFilter(filter_params(params), queryset=queryset)
 
 
-def tag_list(actor: Any, params: Mapping[str, Any] | None = None) -> TagFilter:
+def tag_list(actor: User, params: Mapping[str, Any] | None = None) -> TagFilter:
     queryset = visible_to(actor, Tag).annotate(
         organization_count=Count("organizations", distinct=True),
         person_count=Count("people", distinct=True),
@@ -63,7 +64,7 @@ def tag_list(actor: Any, params: Mapping[str, Any] | None = None) -> TagFilter:
     return TagFilter(filter_params(params), queryset=queryset)
 
 
-def organization_by_reference(actor: Any, reference: str) -> Organization | None:
+def organization_by_reference(actor: User, reference: str) -> Organization | None:
     """An organization by id or `SOURCE:EXTERNAL_ID`, if `actor` may see it; else None."""
     rows = visible_to(actor, Organization)
     if reference.isdigit():

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.directory.models import ExternalId, Organization, Person, Tag, tag_slug
@@ -85,7 +86,7 @@ def _tags_change(instance: Organization | Person, tags: list[Tag] | None) -> boo
     )
 
 
-def _authorize(actor: Any) -> None:
+def _authorize(actor: User | None) -> None:
     if actor is None:
         raise ValueError("a directory write needs a known actor")
     policy.require(actor, policy.DIRECTORY_CHANGE)
@@ -97,7 +98,7 @@ def _audited_values(instance: models.Model, fields: Iterable[str]) -> dict[str, 
 
 @transaction.atomic
 def organization_create(
-    *, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = ()
+    *, actor: User, data: Mapping[str, Any], tags: Iterable[Tag] = ()
 ) -> Organization:
     _authorize(actor)
     organization = Organization()
@@ -120,7 +121,7 @@ def organization_create(
 @transaction.atomic
 def organization_update(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     data: Mapping[str, Any],
     tags: Iterable[Tag] | None = None,
@@ -157,7 +158,7 @@ def organization_update(
 
 
 @transaction.atomic
-def organization_delete(*, actor: Any, organization: Organization) -> None:
+def organization_delete(*, actor: User, organization: Organization) -> None:
     _authorize(actor)
     if organization.is_self:
         raise ValidationError("Our own company cannot be deleted.")
@@ -184,7 +185,7 @@ def organization_delete(*, actor: Any, organization: Organization) -> None:
 
 
 @transaction.atomic
-def organization_merge(*, actor: Any, keep: Organization, duplicate: Organization) -> Organization:
+def organization_merge(*, actor: User, keep: Organization, duplicate: Organization) -> Organization:
     """Move every reference from `duplicate` to `keep`, fill `keep`'s blanks, delete `duplicate`.
 
     References are found through the model's relations, so apps added later are covered.
@@ -252,7 +253,7 @@ def external_id_set(*, organization: Organization, source: str, value: str) -> E
 
 
 @transaction.atomic
-def person_create(*, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = ()) -> Person:
+def person_create(*, actor: User, data: Mapping[str, Any], tags: Iterable[Tag] = ()) -> Person:
     _authorize(actor)
     person = Person()
     _assign(person, data, PERSON_FIELDS)
@@ -271,7 +272,7 @@ def person_create(*, actor: Any, data: Mapping[str, Any], tags: Iterable[Tag] = 
 @transaction.atomic
 def person_update(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     data: Mapping[str, Any],
     tags: Iterable[Tag] | None = None,
@@ -302,7 +303,7 @@ def person_update(
 
 
 @transaction.atomic
-def person_delete(*, actor: Any, person: Person) -> None:
+def person_delete(*, actor: User, person: Person) -> None:
     _authorize(actor)
     before = _audited_values(person, PERSON_FIELDS)
     audit.record(
@@ -319,7 +320,7 @@ def _tag_values(tag: Tag) -> dict[str, Any]:
 
 
 @transaction.atomic
-def tag_create(*, actor: Any, data: Mapping[str, Any]) -> Tag:
+def tag_create(*, actor: User, data: Mapping[str, Any]) -> Tag:
     _authorize(actor)
     tag = Tag()
     _assign(tag, data, TAG_FIELDS)
@@ -338,7 +339,7 @@ def tag_create(*, actor: Any, data: Mapping[str, Any]) -> Tag:
 
 @transaction.atomic
 def tag_update(
-    *, actor: Any, tag: Tag, data: Mapping[str, Any], expected_version: int | None = None
+    *, actor: User, tag: Tag, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Tag:
     """Change the fields in `data`; EditConflict if edited since `expected_version` was read."""
     _authorize(actor)
@@ -361,7 +362,7 @@ def tag_update(
 
 
 @transaction.atomic
-def tag_delete(*, actor: Any, tag: Tag) -> None:
+def tag_delete(*, actor: User, tag: Tag) -> None:
     _authorize(actor)
     organizations = list(tag.organizations.all())
     audit.record(
@@ -378,7 +379,7 @@ def tag_delete(*, actor: Any, tag: Tag) -> None:
         organizations_changed.send(sender=Organization)
 
 
-def tags_get_or_create(*, actor: Any, names: Iterable[str]) -> list[Tag]:
+def tags_get_or_create(*, actor: User, names: Iterable[str]) -> list[Tag]:
     """Tags by name, creating (and auditing) the missing ones."""
     _authorize(actor)
     wanted = {tag_slug(n.strip()): n.strip() for n in names if n and n.strip()}

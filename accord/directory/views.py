@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
@@ -13,6 +13,7 @@ from accord.core.contributions import ORGANIZATION_PAGE, contributed
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.history import history_for
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory import selectors, services
 from accord.directory.exporting import ORGANIZATION_COLUMNS, PERSON_COLUMNS, export_response
@@ -32,7 +33,7 @@ def _export_format(request: HttpRequest) -> str | None:
 
 
 @access(policy.DIRECTORY_VIEW)
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: SignedInRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = selectors.organization_list(request.user, request.GET)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = _export_format(request)
@@ -49,7 +50,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_VIEW)
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     organization = selectors.organization_detail(request.user, pk)
     tab = request.GET.get("tab", "overview")
     context = {
@@ -68,16 +69,16 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_CHANGE)
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: SignedInRequest) -> HttpResponse:
     return _organization_form(request, None)
 
 
 @access(policy.DIRECTORY_CHANGE)
-def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _organization_form(request, selectors.organization_detail(request.user, pk))
 
 
-def _organization_form(request: HttpRequest, organization: Organization | None) -> HttpResponse:
+def _organization_form(request: SignedInRequest, organization: Organization | None) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=organization)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -120,7 +121,7 @@ def _organization_form(request: HttpRequest, organization: Organization | None) 
 
 
 @access(policy.DIRECTORY_CHANGE)
-def organization_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     organization = selectors.organization_detail(request.user, pk)
     error = None
     if request.method == "POST":
@@ -148,7 +149,7 @@ def organization_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_CHANGE)
-def organization_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     keep = selectors.organization_detail(request.user, pk)
     organizations = selectors.organizations_visible(request.user).exclude(pk=keep.pk)
     form = MergeForm(request.POST or request.GET or None, organizations=organizations)
@@ -177,7 +178,7 @@ def organization_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_VIEW)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: SignedInRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = selectors.person_list(request.user, request.GET)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = _export_format(request)
@@ -195,7 +196,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_VIEW)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(request.user, Person, pk=pk)
     tab = request.GET.get("tab", "overview")
     context = {
@@ -210,16 +211,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_CHANGE)
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: SignedInRequest) -> HttpResponse:
     return _person_form(request, None)
 
 
 @access(policy.DIRECTORY_CHANGE)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _person_form(request, get_visible_or_404(request.user, Person, pk=pk))
 
 
-def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
+def _person_form(request: SignedInRequest, person: Person | None) -> HttpResponse:
     initial = {"organization": request.GET.get("organization")} if person is None else None
     form = PersonForm(
         request.POST or None,
@@ -257,7 +258,7 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_CHANGE)
-def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def person_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(request.user, Person, pk=pk)
     if request.method == "POST":
         services.person_delete(actor=request.user, person=person)
@@ -274,7 +275,7 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_VIEW)
-def tag_list(request: HttpRequest) -> HttpResponse:
+def tag_list(request: SignedInRequest) -> HttpResponse:
     filterset = selectors.tag_list(request.user, request.GET)
     table = TagTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
@@ -284,7 +285,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_VIEW)
-def tag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def tag_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     tag = get_visible_or_404(request.user, Tag, pk=pk)
     organizations = visible_to(request.user, Organization).filter(tags=tag)
     context = {
@@ -299,16 +300,16 @@ def tag_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_CHANGE)
-def tag_create(request: HttpRequest) -> HttpResponse:
+def tag_create(request: SignedInRequest) -> HttpResponse:
     return _tag_form(request, None)
 
 
 @access(policy.DIRECTORY_CHANGE)
-def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def tag_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _tag_form(request, get_visible_or_404(request.user, Tag, pk=pk))
 
 
-def _tag_form(request: HttpRequest, tag: Tag | None) -> HttpResponse:
+def _tag_form(request: SignedInRequest, tag: Tag | None) -> HttpResponse:
     form = TagForm(request.POST or None, instance=tag)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -336,7 +337,7 @@ def _tag_form(request: HttpRequest, tag: Tag | None) -> HttpResponse:
 
 
 @access(policy.DIRECTORY_CHANGE)
-def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def tag_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     tag = get_visible_or_404(request.user, Tag, pk=pk)
     if request.method == "POST":
         services.tag_delete(actor=request.user, tag=tag)

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from accord.accounts.models import User
 from accord.core import policy, versions
 from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page, filter_params, filtered
@@ -30,6 +31,7 @@ from accord.core.policy import (
     get_visible_or_404,
     visible_to,
 )
+from accord.core.prefetch import annotated
 from accord.directory.models import Organization
 from accord.partnerships import selectors, services
 from accord.partnerships.coverage import gap_coverage
@@ -79,7 +81,7 @@ def _partnership_out(request: ApiRequest, pk: int) -> Partnership:
 # Writing: references in the payload resolved through the access policy
 
 
-def _organization(actor: Any, ref: int | str) -> Organization:
+def _organization(actor: User, ref: int | str) -> Organization:
     organizations = visible_to(actor, Organization)
     found = None
     if isinstance(ref, int) or str(ref).isdigit():
@@ -94,10 +96,12 @@ def _organization(actor: Any, ref: int | str) -> Organization:
     return found
 
 
-def _parties(actor: Any, parties: list[PartyIn] | None) -> list[tuple[Organization, str]] | None:
+def _parties(actor: User, parties: list[PartyIn] | None) -> list[tuple[Organization, str]] | None:
     if parties is None:
         return None
-    resolved = [(_organization(actor, party.organization), party.role) for party in parties]
+    resolved: list[tuple[Organization, str]] = [
+        (_organization(actor, party.organization), party.role) for party in parties
+    ]
     if len({organization.pk for organization, _ in resolved}) < len(resolved):
         raise ValidationError({"parties": "An organization is named twice."})
     return resolved
@@ -112,7 +116,7 @@ def _user(field: str, ref: int | str) -> Any:
     return found
 
 
-def _gaps(actor: Any, ids: list[int] | None) -> list[CapabilityGap] | None:
+def _gaps(actor: User, ids: list[int] | None) -> list[CapabilityGap] | None:
     if ids is None:
         return None
     found = list(selectors.gaps_visible(actor).filter(pk__in=ids))
@@ -410,7 +414,7 @@ def workspace_partnership_get(request: ApiRequest, partnership_id: int):
         "title": partnership.title,
         "type": partnership.type,
         "stage": partnership.stage,
-        "role": partnership.role,
+        "role": annotated(partnership, "role"),
         "notes": list(selectors.partnership_notes(request.auth, partnership)),
         "documents": list(selectors.partnership_documents(request.auth, partnership)),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accord.accounts.models import User
 from accord.core.contributions import (
     GAP_PAGE,
     ORGANIZATION_PAGE,
@@ -22,17 +23,17 @@ from accord.partnerships.traceability import (
 
 
 @contributes_to(ORGANIZATION_PAGE)
-def organization_page(actor: Any, organization: Any) -> dict[str, Any]:
+def organization_page(actor: User, organization: Any) -> dict[str, Any]:
     return {"roles": organization_roles(actor, organization)}
 
 
 @contributes_to(STRATEGY_OVERVIEW)
-def strategy_overview(actor: Any, _: None) -> dict[str, Any]:
+def strategy_overview(actor: User, _: None) -> dict[str, Any]:
     return {"coverage_by_gap": coverage_by_gap(actor)}
 
 
 @contributes_to(GAP_PAGE)
-def gap_page(actor: Any, gap: Any) -> dict[str, Any]:
+def gap_page(actor: User, gap: Any) -> dict[str, Any]:
     coverage = coverage_by_gap(actor).get(gap.pk)
     return {
         "coverage": coverage,
@@ -42,5 +43,5 @@ def gap_page(actor: Any, gap: Any) -> dict[str, Any]:
 
 
 @contributes_to(PLAY_PAGE)
-def play_page(actor: Any, play: Any) -> dict[str, Any]:
+def play_page(actor: User, play: Any) -> dict[str, Any]:
     return {"partnerships": with_links(play_partnerships(actor, play))}

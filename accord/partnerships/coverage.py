@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
 from accord.strategy.models import CapabilityGap
@@ -62,7 +63,7 @@ class GapCoverage:
         }
 
 
-def gap_coverage(actor: Any, *, include_archived: bool = False) -> list[GapCoverage]:
+def gap_coverage(actor: User, *, include_archived: bool = False) -> list[GapCoverage]:
     """Every gap the actor can see with its coverage, most exposed first. Three queries."""
     gaps = visible_to(actor, CapabilityGap).select_related("priority")
     if not include_archived:

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from accord.accounts.models import User
 from accord.core import policy
+from accord.core.http import SignedInRequest
 from accord.core.policy import access
 from accord.partnerships.coverage import GapCoverage, gap_coverage
 from accord.partnerships.models import PIPELINE, Stage
@@ -136,7 +138,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def coverage_matrix(
-    actor: Any, *, priority_id: int | None = None, kind: str | None = None
+    actor: User, *, priority_id: int | None = None, kind: str | None = None
 ) -> dict[str, Any]:
     """The heat map's rows grouped by priority, the filter choices and the status counts."""
     everything = gap_coverage(actor)
@@ -181,7 +183,7 @@ def coverage_matrix(
 
 
 @access(policy.STRATEGY_VIEW)
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: SignedInRequest) -> HttpResponse:
     priority_id = _int_or_none(request.GET.get("priority"))
     kind = request.GET.get("kind", "")
     kind = kind if kind in CapabilityGap.Kind.values else ""

@@ -5,12 +5,14 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from accord.accounts.models import User
 from accord.core import policy
-from accord.core.forms import BootstrapFormMixin, add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
 from accord.directory.models import Organization
 from accord.partnerships.gates import REQUIRABLE_FIELDS
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
 from accord.partnerships.services import ALL_PARTIES, PARTNERSHIP_FIELDS
+from accord.strategy.models import CapabilityGap
 
 
 class DateInput(forms.DateInput):
@@ -46,9 +48,9 @@ SECTIONS = [
 
 
 class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
-    gaps = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    gaps = forms.ModelMultipleChoiceField(queryset=CapabilityGap.objects.none(), required=False)
     team = forms.ModelMultipleChoiceField(
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         help_text="People assigned to it: they may edit it; if confidential, only they see it.",
     )
@@ -78,11 +80,11 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, gaps: QuerySet, users: QuerySet, plays: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gaps"].queryset = gaps
-        self.fields["team"].queryset = users
-        self.fields["owner"].queryset = users
-        self.fields["executive_sponsor"].queryset = users
-        self.fields["play"].queryset = plays
+        field_of(self, "gaps", forms.ModelChoiceField).queryset = gaps
+        field_of(self, "team", forms.ModelChoiceField).queryset = users
+        field_of(self, "owner", forms.ModelChoiceField).queryset = users
+        field_of(self, "executive_sponsor", forms.ModelChoiceField).queryset = users
+        field_of(self, "play", forms.ModelChoiceField).queryset = plays
         self.fields["gaps"].widget.attrs["size"] = 6
         self.fields["team"].widget.attrs["size"] = 6
         if self.instance.pk:
@@ -91,7 +93,8 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
         add_version_field(self, self.instance)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error(
@@ -192,8 +195,10 @@ class MoveForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], checklist: list[str], **kw):
         super().__init__(*args, **kw)
-        self.fields["to_stage"].choices = targets
-        self.fields["confirmed"].choices = [(item, item) for item in checklist]
+        field_of(self, "to_stage", forms.ChoiceField).choices = targets
+        field_of(self, "confirmed", forms.ChoiceField).choices = [
+            (item, item) for item in checklist
+        ]
 
 
 class _SharedItemForm(BootstrapFormMixin, forms.Form):
@@ -213,7 +218,7 @@ class _SharedItemForm(BootstrapFormMixin, forms.Form):
         choices = [(str(p.organization_id), p.organization.name) for p in parties]
         if len(parties) > 1:
             choices.append((ALL_PARTIES, "all parties"))
-        self.fields["shared_with"].choices = choices
+        field_of(self, "shared_with", forms.ChoiceField).choices = choices
         if len(parties) == 1:
             self.fields["shared_with"].initial = [choices[0][0]]
 

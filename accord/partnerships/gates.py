@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from accord.accounts.models import User
 from accord.core import policy
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage, StageGate
 
@@ -74,7 +75,8 @@ def _has(partnership: Partnership, field: str) -> bool:
         return partnership.pk is not None and partnership.parties.exists()
     if field == "gaps":  # named directly, or through the play it carries out
         direct = partnership.pk is not None and partnership.gaps.exists()
-        return direct or (partnership.play_id is not None and partnership.play.gaps.exists())
+        play = partnership.play if partnership.play_id is not None else None
+        return direct or (play is not None and play.gaps.exists())
     value = getattr(
         partnership,
         field if field not in ("play", "owner", "executive_sponsor") else f"{field}_id",
@@ -96,7 +98,7 @@ def missing_for_move(
     *,
     partnership: Partnership,
     to_stage: str,
-    actor: Any,
+    actor: User,
     confirmed: Iterable[str] = (),
     reason: str = "",
     gate: StageGate | None = None,

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from accord.accounts.models import User
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.partnerships.models import PartnershipParty, Stage, Visibility
@@ -21,7 +22,7 @@ from accord.strategy.models import PartnershipType
 UserRef = int | str  # a user's id or username
 
 
-def _username(user: Any) -> str | None:
+def _username(user: User | None) -> str | None:
     return user.get_username() if user is not None else None
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -35,26 +35,28 @@ from accord.strategy.models import CapabilityGap, PartnershipType
 EXPIRY_WARNING_DAYS = 60
 
 
-def partnerships_visible(actor: Any) -> QuerySet[Partnership]:
+def partnerships_visible(actor: User) -> QuerySet[Partnership]:
     return visible_to(actor, Partnership)
 
 
-def workspace_partnerships(actor: Any) -> QuerySet[Partnership]:
+def workspace_partnerships(actor: User) -> QuerySet[Partnership]:
     """A partner user's partnerships by title, each with `role`: its organization's role in it."""
-    own_role = PartnershipParty.objects.filter(
-        partnership=OuterRef("pk"), organization_id=policy.partner_organization_id(actor)
-    ).values("role")[:1]
+    # Anyone but a partner user (organization None) is a party to nothing.
+    own_party = Q(organization_id=policy.partner_organization_id(actor))
+    own_role = PartnershipParty.objects.filter(own_party, partnership=OuterRef("pk")).values(
+        "role"
+    )[:1]
     return visible_to(actor, Partnership).annotate(role=Subquery(own_role)).order_by("title", "id")
 
 
-def _with_parties(actor: Any, queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+def _with_parties(actor: User, queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
     parties = visible_to(actor, PartnershipParty).select_related("organization")
     return queryset.select_related("owner").prefetch_related(
         Prefetch("parties", queryset=parties.order_by("id"))
     )
 
 
-def partnership_list(actor: Any, params: Mapping[str, Any] | None = None) -> PartnershipFilter:
+def partnership_list(actor: User, params: Mapping[str, Any] | None = None) -> PartnershipFilter:
     """The filter bound to `params`; `.qs` is the filtered, prefetched queryset."""
     queryset = _with_parties(actor, partnerships_visible(actor))
     return PartnershipFilter(filter_params(params), queryset=queryset)
@@ -99,7 +101,7 @@ class Board:
     exits: list[BoardColumn]  # declined and exited: totals only
 
 
-def partnership_board(actor: Any, params: Mapping[str, Any] | None = None) -> Board:
+def partnership_board(actor: User, params: Mapping[str, Any] | None = None) -> Board:
     """Each pipeline stage with its total and its first BOARD_CARDS_PER_COLUMN cards, overdue
     reviews first, then by next review; the exits as totals. Three queries (totals, cards,
     their partners' names) besides the filter's, whatever the number of partnerships."""
@@ -119,7 +121,7 @@ def partnership_board(actor: Any, params: Mapping[str, Any] | None = None) -> Bo
     return Board(filterset, [column(s) for s in PIPELINE], [column(s) for s in EXITS])
 
 
-def _board_cards(actor: Any, queryset: QuerySet[Partnership]) -> list[BoardCard]:
+def _board_cards(actor: User, queryset: QuerySet[Partnership]) -> list[BoardCard]:
     """The first cards of each pipeline stage, in the order of the board."""
     order = (F("next_review_date").asc(nulls_last=True), F("title").asc(), F("pk").asc())
     rows = (
@@ -156,11 +158,11 @@ def _board_cards(actor: Any, queryset: QuerySet[Partnership]) -> list[BoardCard]
     return list(cards.values())
 
 
-def partnership_detail(actor: Any, pk: int) -> Partnership:
+def partnership_detail(actor: User, pk: int) -> Partnership:
     return get_visible_or_404(actor, Partnership, pk=pk)
 
 
-def partnership_parties(actor: Any, partnership: Partnership) -> QuerySet[PartnershipParty]:
+def partnership_parties(actor: User, partnership: Partnership) -> QuerySet[PartnershipParty]:
     return (
         visible_to(actor, PartnershipParty)
         .filter(partnership=partnership)
@@ -169,11 +171,11 @@ def partnership_parties(actor: Any, partnership: Partnership) -> QuerySet[Partne
     )
 
 
-def partnership_transitions(actor: Any, partnership: Partnership) -> QuerySet[StageTransition]:
+def partnership_transitions(actor: User, partnership: Partnership) -> QuerySet[StageTransition]:
     return visible_to(actor, StageTransition).filter(partnership=partnership)
 
 
-def partnership_notes(actor: Any, partnership: Partnership) -> QuerySet[Note]:
+def partnership_notes(actor: User, partnership: Partnership) -> QuerySet[Note]:
     return (
         visible_to(actor, Note)
         .filter(partnership=partnership)
@@ -188,11 +190,11 @@ def partnership_notes(actor: Any, partnership: Partnership) -> QuerySet[Note]:
     )
 
 
-def _sharing_parties(actor: Any) -> QuerySet[PartnershipParty]:
+def _sharing_parties(actor: User) -> QuerySet[PartnershipParty]:
     return visible_to(actor, PartnershipParty).select_related("organization").order_by("pk")
 
 
-def partnership_documents(actor: Any, partnership: Partnership) -> QuerySet[Document]:
+def partnership_documents(actor: User, partnership: Partnership) -> QuerySet[Document]:
     return (
         visible_to(actor, Document)
         .filter(partnership=partnership)
@@ -208,7 +210,7 @@ class TimelineEntry:
     item: Any
 
 
-def partnership_timeline(actor: Any, partnership: Partnership) -> list[TimelineEntry]:
+def partnership_timeline(actor: User, partnership: Partnership) -> list[TimelineEntry]:
     """Stage moves and notes, newest first."""
     entries = [
         TimelineEntry(t.at, "move", t) for t in partnership_transitions(actor, partnership)[:500]
@@ -237,11 +239,11 @@ def expiry_warnings(
     return warnings
 
 
-def gates_all(actor: Any) -> QuerySet[StageGate]:
+def gates_all(actor: User) -> QuerySet[StageGate]:
     return visible_to(actor, StageGate)
 
 
-def gate_for(actor: Any, stage: str) -> StageGate | None:
+def gate_for(actor: User, stage: str) -> StageGate | None:
     return gates_all(actor).filter(stage=stage).first()
 
 
@@ -255,7 +257,7 @@ class MovePreview:
     blocking: list[str]
 
 
-def move_preview(actor: Any, partnership: Partnership, to_stage: str) -> MovePreview:
+def move_preview(actor: User, partnership: Partnership, to_stage: str) -> MovePreview:
     gate = gate_for(actor, to_stage)
     if to_stage not in allowed_targets(partnership.stage):
         gate = None
@@ -280,11 +282,11 @@ def internal_users() -> QuerySet[User]:
     return policy.internal_accounts(User.objects.filter(is_active=True)).order_by("username")
 
 
-def gaps_visible(actor: Any) -> QuerySet[CapabilityGap]:
+def gaps_visible(actor: User) -> QuerySet[CapabilityGap]:
     return visible_to(actor, CapabilityGap).select_related("priority")
 
 
-def organization_roles(actor: Any, organization: Organization) -> QuerySet[PartnershipParty]:
+def organization_roles(actor: User, organization: Organization) -> QuerySet[PartnershipParty]:
     """Every role `organization` plays in partnerships the actor may see, with links."""
     if not policy.can(actor, policy.PARTNERSHIP_VIEW):
         return PartnershipParty.objects.none()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.errors import ConflictError, GateRefused
 from accord.core.models import AuditEvent
@@ -99,7 +100,7 @@ def _check_not_self(parties: Iterable[tuple[Any, str]]) -> None:
 @transaction.atomic
 def partnership_create(
     *,
-    actor: Any,
+    actor: User,
     data: Mapping[str, Any],
     parties: Iterable[tuple[Any, str]] = (),
     gaps: Iterable[Any] = (),
@@ -129,7 +130,7 @@ def partnership_create(
 @transaction.atomic
 def partnership_update(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     data: Mapping[str, Any],
     parties: Iterable[tuple[Any, str]] | None = None,
@@ -197,7 +198,7 @@ def gate_for(stage: str) -> StageGate | None:
 @transaction.atomic
 def partnership_move(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     to_stage: str,
     reason: str,
@@ -251,7 +252,7 @@ def partnership_move(
 
 @transaction.atomic
 def gate_update(
-    *, actor: Any, stage: str, data: Mapping[str, Any], expected_version: int | None = None
+    *, actor: User, stage: str, data: Mapping[str, Any], expected_version: int | None = None
 ) -> StageGate:
     """Change the gate into `stage`; EditConflict if edited since `expected_version`."""
     policy.require(actor, policy.GATES_MANAGE)
@@ -282,7 +283,7 @@ ALL_PARTIES = "all"
 
 
 def _sharing(
-    actor: Any, partnership: Partnership, visibility: str, shared_with: Any
+    actor: User, partnership: Partnership, visibility: str, shared_with: Any
 ) -> tuple[str, list[PartnershipParty]]:
     """The visibility and the parties a new item is shared with.
 
@@ -316,7 +317,7 @@ def _sharing(
     return visibility, [by_organization[pk] for pk in dict.fromkeys(chosen)]
 
 
-def _require_contributor(actor: Any, partnership: Partnership) -> None:
+def _require_contributor(actor: User, partnership: Partnership) -> None:
     if not policy.can_contribute_to_partnership(actor, partnership):
         raise PermissionDenied("Only its team, its parties or an administrator may add to it.")
 
@@ -328,7 +329,7 @@ def _shared_names(parties: list[PartnershipParty]) -> list[str]:
 @transaction.atomic
 def note_create(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     body: str,
     visibility: str,
@@ -352,7 +353,7 @@ def note_create(
 
 
 @transaction.atomic
-def comment_create(*, actor: Any, note: Note, body: str) -> NoteComment:
+def comment_create(*, actor: User, note: Note, body: str) -> NoteComment:
     _require_contributor(actor, note.partnership)
     if not policy.visible_to(actor, Note).filter(pk=note.pk).exists():
         raise PermissionDenied("You may not read this note.")
@@ -368,11 +369,11 @@ def comment_create(*, actor: Any, note: Note, body: str) -> NoteComment:
     return comment
 
 
-def check_upload(upload: UploadedFile) -> str:
+def check_upload(upload: UploadedFile[bytes]) -> str:
     """The content type of an acceptable upload, or a ValidationError naming the problem."""
     limit = settings.UPLOAD_LIMIT_BYTES
-    if upload.size > limit:
-        size, most = upload.size / 1048576, limit / 1048576
+    if (upload.size or 0) > limit:
+        size, most = (upload.size or 0) / 1048576, limit / 1048576
         message = f"{upload.name} is {size:.1f} MB; the limit is {most:.0f} MB."
         raise ValidationError({"file": message})
     suffix = Path(upload.name or "").suffix.lower()
@@ -390,9 +391,9 @@ def check_upload(upload: UploadedFile) -> str:
 @transaction.atomic
 def document_upload(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     title: str,
     visibility: str,
     shared_with: Any = None,
@@ -405,7 +406,7 @@ def document_upload(
         uploaded_by=actor,
         title=(title or upload.name or "")[:200],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         visibility=visibility,
     )
     document.file.save(upload.name or "upload", upload, save=False)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accord.accounts.models import User
 from accord.core.policy import visible_to
+from accord.core.prefetch import attach, prefetched
 from accord.partnerships.coverage import GapCoverage, gap_coverage
 from accord.partnerships.models import Partnership
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
@@ -29,18 +30,18 @@ TRACE_STAGE_BADGE = {
 }
 
 
-def coverage_by_gap(actor: Any) -> dict[int, GapCoverage]:
+def coverage_by_gap(actor: User) -> dict[int, GapCoverage]:
     return {row.gap.pk: row for row in gap_coverage(actor, include_archived=True)}
 
 
-def gap_partnerships(actor: Any, gap: CapabilityGap) -> QuerySet[Partnership]:
+def gap_partnerships(actor: User, gap: CapabilityGap) -> QuerySet[Partnership]:
     """Partnerships that name the gap directly or through their play."""
     linked = Q(gaps=gap) | Q(play__gaps=gap)
     ids = visible_to(actor, Partnership).filter(linked).values("pk")
     return visible_to(actor, Partnership).filter(pk__in=ids).select_related("play")
 
 
-def play_partnerships(actor: Any, play: PartnershipPlay) -> QuerySet[Partnership]:
+def play_partnerships(actor: User, play: PartnershipPlay) -> QuerySet[Partnership]:
     return visible_to(actor, Partnership).filter(play=play)
 
 
@@ -48,8 +49,11 @@ def with_links(partnerships: Iterable[Partnership]) -> list[Partnership]:
     """Give each partnership the link and badge class the strategy's templates show."""
     rows = list(partnerships)
     for partnership in rows:
-        partnership.trace_url = partnership.get_absolute_url()
-        partnership.stage_class = TRACE_STAGE_BADGE.get(partnership.stage, "text-bg-light")
+        attach(
+            partnership,
+            trace_url=partnership.get_absolute_url(),
+            stage_class=TRACE_STAGE_BADGE.get(partnership.stage, "text-bg-light"),
+        )
     return rows
 
 
@@ -77,7 +81,7 @@ class TracePriority:
     gaps: list[TraceGap]
 
 
-def traceability(actor: Any) -> list[TracePriority]:
+def traceability(actor: User) -> list[TracePriority]:
     """Priority → gaps → plays → partnerships, in a fixed number of queries at any size.
 
     A gap's partnerships are those naming it directly (`direct`, unless already shown under one
@@ -103,7 +107,11 @@ def traceability(actor: Any) -> list[TracePriority]:
     coverage = coverage_by_gap(actor)
     return [
         TracePriority(
-            priority, [_trace_gap(gap, coverage.get(gap.pk)) for gap in priority.open_gaps]
+            priority,
+            [
+                _trace_gap(gap, coverage.get(gap.pk))
+                for gap in prefetched(priority, "open_gaps", CapabilityGap)
+            ],
         )
         for priority in priorities
     ]
@@ -112,8 +120,9 @@ def traceability(actor: Any) -> list[TracePriority]:
 def _trace_gap(gap: CapabilityGap, coverage: GapCoverage | None) -> TraceGap:
     row = TraceGap(gap=gap, coverage=coverage)
     shown: set[int] = set()
-    for play in gap.open_plays:
-        row.plays.append(TracePlay(play, play.linked_partnerships))
-        shown.update(p.pk for p in play.linked_partnerships)
-    row.direct = [p for p in gap.direct if p.pk not in shown]
+    for play in prefetched(gap, "open_plays", PartnershipPlay):
+        linked = prefetched(play, "linked_partnerships", Partnership)
+        row.plays.append(TracePlay(play, linked))
+        shown.update(p.pk for p in linked)
+    row.direct = [p for p in prefetched(gap, "direct", Partnership) if p.pk not in shown]
     return row

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from accord.core import policy
 from accord.core.errors import ConflictError, EditConflict, GateRefused
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.history import history_for
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.exporting import export_response
 from accord.directory.models import Organization
@@ -63,7 +64,7 @@ def _detail_url(partnership: Partnership, tab: str = "") -> str:
 
 
 @access(policy.PARTNERSHIP_VIEW)
-def partnership_list(request: HttpRequest) -> HttpResponse:
+def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = selectors.partnership_list(request.user, request.GET)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = request.GET.get("export")
@@ -85,7 +86,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.PARTNERSHIP_VIEW)
-def partnership_board(request: HttpRequest) -> HttpResponse:
+def partnership_board(request: SignedInRequest) -> HttpResponse:
     board = selectors.partnership_board(request.user, request.GET)
     # The list links of a column ("N more", an exit's total) keep the board's filters.
     filters = filter_params(request.GET)
@@ -109,13 +110,13 @@ def partnership_board(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.PARTNERSHIP_VIEW)
-def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_detail(request.user, pk)
     return _detail(request, partnership, tab=request.GET.get("tab", "overview"))
 
 
 def _detail(
-    request: HttpRequest,
+    request: SignedInRequest,
     partnership: Partnership,
     *,
     tab: str,
@@ -166,19 +167,19 @@ def _detail(
 
 
 @access(policy.PARTNERSHIP_CHANGE)
-def partnership_create(request: HttpRequest) -> HttpResponse:
+def partnership_create(request: SignedInRequest) -> HttpResponse:
     return _partnership_form(request, None)
 
 
 @access(policy.PARTNERSHIP_CHANGE)
-def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_detail(request.user, pk)
     if not policy.can_change_partnership(request.user, partnership):
         raise PermissionDenied("Only its owner, its team or an administrator may edit it.")
     return _partnership_form(request, partnership)
 
 
-def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> HttpResponse:
+def _partnership_form(request: SignedInRequest, partnership: Partnership | None) -> HttpResponse:
     actor = request.user
     data = request.POST if request.method == "POST" else None
     initial = {"owner": actor.pk} if partnership is None else None
@@ -232,7 +233,7 @@ def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> 
 
 
 @access(policy.PARTNERSHIP_MOVE)
-def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_move(request: SignedInRequest, pk: int) -> HttpResponse:
     actor = request.user
     partnership = selectors.partnership_detail(actor, pk)
     if not policy.can_move_partnership(actor, partnership):
@@ -266,7 +267,7 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _move_form(
-    request: HttpRequest, partnership: Partnership, to_stage: str, *, bound: bool
+    request: SignedInRequest, partnership: Partnership, to_stage: str, *, bound: bool
 ) -> tuple[MoveForm, selectors.MovePreview]:
     targets = allowed_targets(partnership.stage)
     to_stage = to_stage if to_stage in targets else targets[0]
@@ -285,7 +286,7 @@ def _move_form(
 
 
 def _move_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     partnership: Partnership,
     to_stage: str,
     *,
@@ -317,7 +318,7 @@ def _move_page(
     )
 
 
-def _conflict(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def _conflict(request: SignedInRequest, partnership: Partnership) -> HttpResponse:
     message = (
         f"{partnership.title} was moved by someone else meanwhile (it is now at "
         f"{partnership.get_stage_display()}); nothing was changed. Review and try again."
@@ -339,7 +340,7 @@ def _safe_next(request: HttpRequest, target: str, partnership: Partnership) -> s
 # Notes and documents -----------------------------------------------------------------------
 
 
-def _changeable(request: HttpRequest, pk: int) -> Partnership:
+def _changeable(request: SignedInRequest, pk: int) -> Partnership:
     partnership = selectors.partnership_detail(request.user, pk)
     if not policy.can_change_partnership(request.user, partnership):
         raise PermissionDenied("Only its owner, its team or an administrator may add to it.")
@@ -347,7 +348,7 @@ def _changeable(request: HttpRequest, pk: int) -> Partnership:
 
 
 @access(policy.PARTNERSHIP_CHANGE)
-def partnership_note(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_note(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = _changeable(request, pk)
     if request.method != "POST":
         return redirect(_detail_url(partnership, "notes"))
@@ -364,7 +365,7 @@ def partnership_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.PARTNERSHIP_CHANGE)
-def partnership_document(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_document(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = _changeable(request, pk)
     if request.method != "POST":
         return redirect(_detail_url(partnership, "documents"))
@@ -388,7 +389,7 @@ def partnership_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.PARTNERSHIP_VIEW)
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: SignedInRequest, pk: int) -> FileResponse:
     return document_response(request.user, pk)
 
 
@@ -396,7 +397,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @access(policy.PARTNERSHIP_VIEW)
-def stagegate_list(request: HttpRequest) -> HttpResponse:
+def stagegate_list(request: SignedInRequest) -> HttpResponse:
     gates = {gate.stage: gate for gate in selectors.gates_all(request.user)}
     rows = [(stage, Stage(stage).label, gates.get(stage)) for stage in Stage.values]
     return render(
@@ -412,7 +413,7 @@ def stagegate_list(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.GATES_MANAGE)
-def stagegate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def stagegate_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     gate = get_visible_or_404(request.user, StageGate, pk=pk)
     form = GateForm(data=request.POST if request.method == "POST" else None, gate=gate)
     status = 200

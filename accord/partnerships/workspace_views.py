@@ -8,20 +8,21 @@ use the internal pages; here they get 403.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from accord.accounts.models import User
 from accord.core import policy
 from accord.core.forms import BootstrapFormMixin, add_validation_errors
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.core.prefetch import attach
 from accord.partnerships import selectors, services
 from accord.partnerships.downloads import document_response
 from accord.partnerships.models import Document, Note, Partnership, PartnershipParty, Visibility
@@ -56,7 +57,7 @@ def _with_role_label(partnership: Partnership) -> Partnership:
     return partnership
 
 
-def _partnership(actor: Any, pk: int) -> Partnership:
+def _partnership(actor: User, pk: int) -> Partnership:
     return _with_role_label(get_object_or_404(selectors.workspace_partnerships(actor), pk=pk))
 
 
@@ -66,7 +67,7 @@ def _detail_url(partnership_id: int, anchor: str = "") -> str:
 
 
 @access(policy.WORKSPACE_VIEW)
-def partnership_list(request: HttpRequest) -> HttpResponse:
+def partnership_list(request: SignedInRequest) -> HttpResponse:
     actor = request.user
     shared_notes = visible_to(actor, Note).values("pk")
     shared_documents = visible_to(actor, Document).values("pk")
@@ -80,7 +81,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.WORKSPACE_VIEW)
-def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET shows the shared items; POST uploads a document, shared by nature."""
     partnership = _partnership(request.user, pk)
     if request.method != "POST":
@@ -104,7 +105,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.WORKSPACE_VIEW)
-def partnership_note(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_note(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request.user, pk)
     if request.method != "POST":
         return redirect(_detail_url(partnership.pk))
@@ -126,7 +127,7 @@ def partnership_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.WORKSPACE_VIEW)
-def note_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def note_comment(request: SignedInRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(request.user, Note, pk=pk)
     if request.method != "POST":
         return redirect(_detail_url(note.partnership_id, f"note-{note.pk}"))
@@ -144,12 +145,12 @@ def note_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.WORKSPACE_VIEW)
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: SignedInRequest, pk: int) -> FileResponse:
     return document_response(request.user, pk)
 
 
 def _detail(
-    request: HttpRequest,
+    request: SignedInRequest,
     partnership: Partnership,
     *,
     note_form: SharedNoteForm | None = None,
@@ -162,7 +163,10 @@ def _detail(
     notes = list(selectors.partnership_notes(actor, partnership))
     comment_forms = comment_forms or {}
     for note in notes:
-        note.comment_form = comment_forms.get(note.pk) or CommentForm(auto_id=f"id_%s_{note.pk}")
+        attach(
+            note,
+            comment_form=comment_forms.get(note.pk) or CommentForm(auto_id=f"id_%s_{note.pk}"),
+        )
     context = {
         "partnership": partnership,
         "organization": actor.organization,

@@ -147,7 +147,9 @@ def candidate_list(request: ApiRequest, scan_id: int, filters: Query[CandidateQu
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.new is not None:
-        is_new = {"first_run": scan.run_count} if scan.run_count > 1 else {"pk__in": []}
+        is_new: dict[str, Any] = (
+            {"first_run": scan.run_count} if scan.run_count > 1 else {"pk__in": []}
+        )
         rows = rows.filter(**is_new) if filters.new else rows.exclude(**is_new)
     return rows.select_related("scan", "organization").order_by("-last_run", "rank", "id")
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from accord.accounts.models import User
 from accord.core.contributions import GAP_PAGE, contributes_to
 from accord.core.policy import visible_to
 from accord.scouting.models import Scan
 
 
 @contributes_to(GAP_PAGE)
-def gap_page(actor: Any, gap: Any) -> dict[str, Any]:
+def gap_page(actor: User, gap: Any) -> dict[str, Any]:
     scans = (
         visible_to(actor, Scan)
         .filter(gap=gap)

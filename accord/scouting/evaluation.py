@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from accord.accounts.models import User
 from accord.directory.models import ExternalId
 from accord.scouting.matching import scout
 
@@ -83,11 +84,7 @@ def _keys(query: dict[str, Any]) -> list[tuple[str, str]]:
     return [(r["source"], str(r["external_id"])) for r in query["relevant"]]
 
 
-def _keys(query: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(r["source"], str(r["external_id"])) for r in query["relevant"]]
-
-
-def evaluate(queries: list[dict[str, Any]], *, mode: str, user: Any) -> ModeScores:
+def evaluate(queries: list[dict[str, Any]], *, mode: str, user: User) -> ModeScores:
     per_query = []
     ran_as = mode
     for query in queries:

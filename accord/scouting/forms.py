@@ -4,12 +4,12 @@ from typing import Any
 
 from django import forms
 
-from accord.core.forms import BootstrapFormMixin
+from accord.core.forms import BootstrapFormMixin, field_of
 from accord.directory.models import Organization
 from accord.directory.normalize import country_choices
 from accord.directory.organization_filter import FIELDS, FOUNDED_YEARS, with_current_names
 from accord.scouting.models import Scan
-from accord.strategy.models import PartnershipType
+from accord.strategy.models import PartnershipPlay, PartnershipType
 
 
 class ScanForm(BootstrapFormMixin, forms.Form):
@@ -83,7 +83,9 @@ class RejectForm(BootstrapFormMixin, forms.Form):
 class PromoteForm(BootstrapFormMixin, forms.Form):
     bootstrap_size = "sm"
 
-    play = forms.ModelChoiceField(queryset=None, required=False, empty_label="No play")
+    play = forms.ModelChoiceField(
+        queryset=PartnershipPlay.objects.none(), required=False, empty_label="No play"
+    )
     type = forms.ChoiceField(
         choices=[("", "The play's type"), *PartnershipType.choices], required=False
     )
@@ -91,4 +93,4 @@ class PromoteForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, plays: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["play"].queryset = plays
+        field_of(self, "play", forms.ModelChoiceField).queryset = plays

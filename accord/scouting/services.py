@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.directory.organization_filter import OrganizationCriteria
@@ -53,7 +54,7 @@ def _clean(data: Mapping[str, Any], scan: Scan) -> None:
 
 
 @transaction.atomic
-def scan_create(*, actor: Any, data: Mapping[str, Any]) -> Scan:
+def scan_create(*, actor: User, data: Mapping[str, Any]) -> Scan:
     policy.require(actor, policy.SCOUTING_MANAGE)
     scan = Scan(created_by=actor)
     _clean(data, scan)
@@ -70,7 +71,7 @@ def scan_create(*, actor: Any, data: Mapping[str, Any]) -> Scan:
 
 @transaction.atomic
 def scan_update(
-    *, actor: Any, scan: Scan, data: Mapping[str, Any], expected_version: int | None = None
+    *, actor: User, scan: Scan, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Scan:
     """Change the fields in `data`, never a run's results; EditConflict if edited since
     `expected_version` was read."""
@@ -99,7 +100,7 @@ def excluded_organizations(scan: Scan) -> set[int]:
     return in_pipeline | set(rejected.values_list("organization_id", flat=True))
 
 
-def scan_run(*, actor: Any, scan: Scan) -> Scan:
+def scan_run(*, actor: User, scan: Scan) -> Scan:
     """Search again; candidates found for the first time are marked new.
 
     The search runs before the transaction: it may take seconds (encoding the query, loading
@@ -118,7 +119,7 @@ def scan_run(*, actor: Any, scan: Scan) -> Scan:
         return _record_run(actor, Scan.objects.select_for_update().get(pk=scan.pk), result)
 
 
-def _record_run(actor: Any, scan: Scan, result: ScoutResult) -> Scan:
+def _record_run(actor: User, scan: Scan, result: ScoutResult) -> Scan:
     scan.run_count += 1
     scan.last_run_at = timezone.now()
     scan.notices = result.notices
@@ -151,7 +152,7 @@ def _record_run(actor: Any, scan: Scan, result: ScoutResult) -> Scan:
     return scan
 
 
-def _decide(actor: Any, candidate: ScanCandidate, status: str, reason: str = "") -> None:
+def _decide(actor: User, candidate: ScanCandidate, status: str, reason: str = "") -> None:
     before = {"status": candidate.status, "reject_reason": candidate.reject_reason}
     candidate.status, candidate.reject_reason = status, reason
     candidate.decided_by, candidate.decided_at = actor, timezone.now()
@@ -171,7 +172,7 @@ def _open(candidate: ScanCandidate) -> None:
 
 
 @transaction.atomic
-def candidate_shortlist(*, actor: Any, candidate: ScanCandidate) -> ScanCandidate:
+def candidate_shortlist(*, actor: User, candidate: ScanCandidate) -> ScanCandidate:
     policy.require(actor, policy.SCOUTING_MANAGE)
     _open(candidate)
     _decide(actor, candidate, ScanCandidate.Status.SHORTLISTED)
@@ -179,7 +180,7 @@ def candidate_shortlist(*, actor: Any, candidate: ScanCandidate) -> ScanCandidat
 
 
 @transaction.atomic
-def candidate_reject(*, actor: Any, candidate: ScanCandidate, reason: str) -> ScanCandidate:
+def candidate_reject(*, actor: User, candidate: ScanCandidate, reason: str) -> ScanCandidate:
     policy.require(actor, policy.SCOUTING_MANAGE)
     _open(candidate)
     reason = " ".join((reason or "").split())
@@ -192,7 +193,7 @@ def candidate_reject(*, actor: Any, candidate: ScanCandidate, reason: str) -> Sc
 
 
 @transaction.atomic
-def candidate_reopen(*, actor: Any, candidate: ScanCandidate) -> ScanCandidate:
+def candidate_reopen(*, actor: User, candidate: ScanCandidate) -> ScanCandidate:
     """Undo a shortlist or a rejection."""
     policy.require(actor, policy.SCOUTING_MANAGE)
     _open(candidate)
@@ -203,7 +204,7 @@ def candidate_reopen(*, actor: Any, candidate: ScanCandidate) -> ScanCandidate:
 @transaction.atomic
 def candidate_promote(
     *,
-    actor: Any,
+    actor: User,
     candidate: ScanCandidate,
     play: PartnershipPlay | None = None,
     type: str | None = None,

@@ -13,9 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accord.accounts.models import User
 from accord.core import policy
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, add_version_field, show_conflict
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.organization_filter import OrganizationCriteria, with_current_names
 from accord.scouting import indexing, services
@@ -35,7 +37,7 @@ TABS = {
 
 @access(policy.SCOUTING_VIEW)
 @require_GET
-def scan_list(request: HttpRequest) -> HttpResponse:
+def scan_list(request: SignedInRequest) -> HttpResponse:
     scans = (
         visible_to(request.user, Scan)
         .select_related("gap", "created_by")
@@ -58,7 +60,7 @@ def scan_list(request: HttpRequest) -> HttpResponse:
 
 @access(policy.SCOUTING_VIEW)
 @require_GET
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: SignedInRequest) -> HttpResponse:
     """A quick search that saves nothing; "Save as scan" keeps it."""
     params = with_current_names(request.GET)
     for name in ("mode", "top"):  # a shared link may carry only the words
@@ -100,7 +102,7 @@ def _gap(request: HttpRequest) -> CapabilityGap | None:
 
 
 @access(policy.SCOUTING_MANAGE)
-def scan_create(request: HttpRequest) -> HttpResponse:
+def scan_create(request: SignedInRequest) -> HttpResponse:
     gap = _gap(request)
     initial = {"text": f"{gap.title}. {gap.description}".strip(), "title": gap.title} if gap else {}
     if request.method == "GET" and request.GET.get("text"):
@@ -124,7 +126,7 @@ def scan_create(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.SCOUTING_MANAGE)
-def scan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def scan_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     scan = get_visible_or_404(request.user, Scan, pk=pk)
     form = ScanForm(request.POST or None, initial=ScanForm.initial_for(scan))
     add_version_field(form, scan)
@@ -156,7 +158,7 @@ def scan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.SCOUTING_MANAGE)
 @require_POST
-def scan_run(request: HttpRequest, pk: int) -> HttpResponse:
+def scan_run(request: SignedInRequest, pk: int) -> HttpResponse:
     scan = get_visible_or_404(request.user, Scan, pk=pk)
     scan = services.scan_run(actor=request.user, scan=scan)
     fresh = scan.candidates.filter(first_run=scan.run_count).count() if scan.run_count > 1 else 0
@@ -164,7 +166,7 @@ def scan_run(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(scan.get_absolute_url())
 
 
-def _candidates(user: Any, scan: Scan, tab: str):
+def _candidates(user: User, scan: Scan, tab: str):
     rows = (
         visible_to(user, ScanCandidate)
         .filter(scan=scan)
@@ -179,9 +181,10 @@ def _candidates(user: Any, scan: Scan, tab: str):
 
 @access(policy.SCOUTING_VIEW)
 @require_GET
-def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     scan = get_visible_or_404(request.user, Scan, pk=pk)
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "results"
+    tab = request.GET.get("tab", "")
+    tab = tab if tab in TABS else "results"
     counts = dict(
         visible_to(request.user, ScanCandidate)
         .filter(scan=scan)
@@ -215,7 +218,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _plays(user: Any, scan: Scan):
+def _plays(user: User, scan: Scan):
     plays = visible_to(user, PartnershipPlay).exclude(status=PartnershipPlay.Status.ARCHIVED)
     return plays.filter(gaps=scan.gap) if scan.gap_id else plays
 
@@ -231,7 +234,7 @@ def _back(candidate: ScanCandidate, request: HttpRequest) -> HttpResponse:
 
 @access(policy.SCOUTING_MANAGE)
 @require_POST
-def scancandidate_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+def scancandidate_shortlist(request: SignedInRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     try:
         services.candidate_shortlist(actor=request.user, candidate=candidate)
@@ -244,7 +247,7 @@ def scancandidate_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.SCOUTING_MANAGE)
 @require_POST
-def scancandidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def scancandidate_reject(request: SignedInRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     try:
         services.candidate_reject(
@@ -259,7 +262,7 @@ def scancandidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.SCOUTING_MANAGE)
 @require_POST
-def scancandidate_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def scancandidate_reopen(request: SignedInRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     try:
         services.candidate_reopen(actor=request.user, candidate=candidate)
@@ -272,7 +275,7 @@ def scancandidate_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.SCOUTING_MANAGE)
 @require_POST
-def scancandidate_promote(request: HttpRequest, pk: int) -> HttpResponse:
+def scancandidate_promote(request: SignedInRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     if not policy.can(request.user, policy.PARTNERSHIP_CHANGE):
         raise PermissionDenied("Your role may not create partnerships.")

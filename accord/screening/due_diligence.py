@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.partnerships.models import Partnership
@@ -18,7 +19,7 @@ from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
 ITEM_FIELDS = ("title", "kind", "owner", "status", "evidence")
 
 
-def may_edit(actor: Any, item_or_partnership: DueDiligenceItem | Partnership) -> bool:
+def may_edit(actor: User, item_or_partnership: DueDiligenceItem | Partnership) -> bool:
     """Whoever may change the partnership keeps its checklist; an item's owner is accountable
     for getting it done, and reports through them."""
     if isinstance(item_or_partnership, DueDiligenceItem):
@@ -26,13 +27,13 @@ def may_edit(actor: Any, item_or_partnership: DueDiligenceItem | Partnership) ->
     return policy.can_change_partnership(actor, item_or_partnership)
 
 
-def _require(actor: Any, target: DueDiligenceItem | Partnership) -> None:
+def _require(actor: User, target: DueDiligenceItem | Partnership) -> None:
     if not may_edit(actor, target):
         raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
 
 
 @transaction.atomic
-def due_diligence_start(*, actor: Any, partnership: Partnership) -> list[DueDiligenceItem]:
+def due_diligence_start(*, actor: User, partnership: Partnership) -> list[DueDiligenceItem]:
     """Copy the checklist template onto the partnership; items already there are kept."""
     _require(actor, partnership)
     existing = set(partnership.due_diligence.values_list("title", flat=True))
@@ -59,7 +60,7 @@ def due_diligence_start(*, actor: Any, partnership: Partnership) -> list[DueDili
 
 @transaction.atomic
 def due_diligence_add(
-    *, actor: Any, partnership: Partnership, data: Mapping[str, Any]
+    *, actor: User, partnership: Partnership, data: Mapping[str, Any]
 ) -> DueDiligenceItem:
     _require(actor, partnership)
     position = partnership.due_diligence.count()
@@ -70,7 +71,7 @@ def due_diligence_add(
 @transaction.atomic
 def due_diligence_update(
     *,
-    actor: Any,
+    actor: User,
     item: DueDiligenceItem,
     data: Mapping[str, Any],
     expected_version: int | None = None,
@@ -83,7 +84,7 @@ def due_diligence_update(
 
 
 def _save(
-    actor: Any,
+    actor: User,
     item: DueDiligenceItem,
     data: Mapping[str, Any],
     *,
@@ -110,7 +111,7 @@ def _save(
 
 
 @transaction.atomic
-def due_diligence_delete(*, actor: Any, item: DueDiligenceItem) -> None:
+def due_diligence_delete(*, actor: User, item: DueDiligenceItem) -> None:
     _require(actor, item)
     audit.record(
         actor=actor,
@@ -126,13 +127,13 @@ def is_complete(partnership: Partnership) -> bool:
     return bool(items) and all(item.status in item.DONE_STATUSES for item in items)
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: User) -> None:
     if not policy.can(actor, policy.SCREENING_MANAGE):
         raise PermissionDenied("Only administrators and alliance managers keep the template.")
 
 
 @transaction.atomic
-def template_item_add(*, actor: Any, data: Mapping[str, Any]) -> DueDiligenceTemplateItem:
+def template_item_add(*, actor: User, data: Mapping[str, Any]) -> DueDiligenceTemplateItem:
     """Add an item to the checklist new due diligence starts from (existing ones keep theirs)."""
     _require_manager(actor)
     item = DueDiligenceTemplateItem(
@@ -152,7 +153,7 @@ def template_item_add(*, actor: Any, data: Mapping[str, Any]) -> DueDiligenceTem
 
 
 @transaction.atomic
-def template_item_delete(*, actor: Any, item: DueDiligenceTemplateItem) -> None:
+def template_item_delete(*, actor: User, item: DueDiligenceTemplateItem) -> None:
     _require_manager(actor)
     audit.record(
         actor=actor,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from accord.accounts.models import User
 from accord.core import policy
-from accord.core.forms import BootstrapFormMixin, add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
 from accord.screening.defaults import RUBRIC_TEMPLATES
 from accord.screening.models import (
     SCALE,
@@ -14,6 +14,7 @@ from accord.screening.models import (
     Criterion,
     DueDiligenceItem,
     DueDiligenceTemplateItem,
+    Rubric,
     Screening,
 )
 
@@ -28,7 +29,7 @@ class DueDiligenceItemForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = policy.internal_accounts(
+        field_of(self, "owner", forms.ModelChoiceField).queryset = policy.internal_accounts(
             User.objects.filter(is_active=True)
         ).order_by("username")
         self.fields["owner"].required = False
@@ -50,7 +51,9 @@ class RubricFromTemplateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [(name, name) for name in RUBRIC_TEMPLATES]
+        field_of(self, "template", forms.ChoiceField).choices = [
+            (name, name) for name in RUBRIC_TEMPLATES
+        ]
 
 
 class WeightsForm(forms.Form):
@@ -109,7 +112,7 @@ def _saaty_label(value: float) -> str:
 
 
 class ScreeningForm(BootstrapFormMixin, forms.ModelForm):
-    rubric = forms.ModelChoiceField(queryset=None)
+    rubric = forms.ModelChoiceField(queryset=Rubric.objects.none())
 
     class Meta:
         model = Screening
@@ -117,8 +120,8 @@ class ScreeningForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, rubrics=None, gaps=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].queryset = rubrics
-        self.fields["gap"].queryset = gaps
+        field_of(self, "rubric", forms.ModelChoiceField).queryset = rubrics
+        field_of(self, "gap", forms.ModelChoiceField).queryset = gaps
         self.fields["gap"].required = False
         self.order_fields(["title", "rubric", "gap", "aggregation", "disagreement_threshold"])
 
@@ -177,8 +180,10 @@ class ScoreForm(forms.Form):
         error_messages={"invalid_choice": "unknown confidence %(value)r."},
     )
 
-    def __init__(self, *args: Any, criterion: Criterion, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=str(criterion.pk), **kwargs)
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, criterion: Criterion, **kwargs: Any
+    ) -> None:
+        super().__init__(data, prefix=str(criterion.pk), **kwargs)
         self.criterion = criterion
 
     def add_prefix(self, field_name: str) -> str:

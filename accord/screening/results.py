@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.screening import mcda
 from accord.screening.models import Assessment, Criterion, Screening, ScreeningCandidate
@@ -88,7 +89,7 @@ def _aggregate(values: list[int], how: str) -> float:
 
 
 def screening_results(
-    actor: Any,
+    actor: User,
     screening: Screening,
     *,
     method: str = "topsis",
@@ -164,7 +165,9 @@ def screening_results(
     return results
 
 
-def _rank(results: Results, matrix: np.ndarray, rows: list[CandidateResult], types) -> None:
+def _rank(
+    results: Results, matrix: np.ndarray, rows: list[CandidateResult], types: list[int]
+) -> None:
     weights = [c.weight for c in results.criteria]
     ranking = mcda.rank(
         matrix, weights, types, method=results.method, normalization=results.normalization
@@ -175,7 +178,13 @@ def _rank(results: Results, matrix: np.ndarray, rows: list[CandidateResult], typ
         row.score, row.rank = round(score, 6), rank
 
 
-def _sensitivity(results: Results, matrix, rows, types, **options: Any) -> None:
+def _sensitivity(
+    results: Results,
+    matrix: np.ndarray,
+    rows: list[CandidateResult],
+    types: list[int],
+    **options: Any,
+) -> None:
     weights = [c.weight for c in results.criteria]
     outcome = mcda.sensitivity(
         matrix,
@@ -196,7 +205,7 @@ def _sensitivity(results: Results, matrix, rows, types, **options: Any) -> None:
 
 
 def weight_sweep(
-    actor: Any, screening: Screening, criterion: Criterion, *, method: str = "topsis",
+    actor: User, screening: Screening, criterion: Criterion, *, method: str = "topsis",
     points: int = 21,
 ) -> dict[str, Any]:  # fmt: skip
     """The leader as one criterion's weight moves from 0 to 1 (the others keep proportion)."""

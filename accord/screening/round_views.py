@@ -11,9 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accord.accounts.models import User
 from accord.accounts.selectors import active_users
 from accord.core import policy
 from accord.core.forms import add_validation_errors
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization
 from accord.partnerships.models import Partnership, Stage
@@ -44,7 +46,7 @@ def _form(request: HttpRequest, data: Any = None) -> ScreeningForm:
 
 
 @access(policy.SCREENING_MANAGE)
-def screening_create(request: HttpRequest) -> HttpResponse:
+def screening_create(request: SignedInRequest) -> HttpResponse:
     form = _form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "rubric"}
@@ -72,11 +74,10 @@ def _int(value: str | None, default: int, allowed: tuple[int, ...] | None = None
 
 @access(policy.SCREENING_VIEW)
 @require_GET
-def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     screening = get_visible_or_404(request.user, Screening, pk=pk)
-    method = (
-        request.GET.get("method") if request.GET.get("method") in ("topsis", "wsm") else "topsis"
-    )
+    method = request.GET.get("method", "")
+    method = method if method in ("topsis", "wsm") else "topsis"
     samples = _int(request.GET.get("samples"), 0, SAMPLE_CHOICES)
     results = screening_results(request.user, screening, method=method, samples=samples)
     criteria = results.criteria
@@ -138,7 +139,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _reviewers(actor: Any) -> Any:
+def _reviewers(actor: User) -> Any:
     return policy.accounts_granted(active_users(actor), policy.SCREENING_ASSESS).order_by(
         "username"
     )
@@ -146,7 +147,7 @@ def _reviewers(actor: Any) -> Any:
 
 @access(policy.SCREENING_MANAGE)
 @require_POST
-def screening_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+def screening_candidates(request: SignedInRequest, pk: int) -> HttpResponse:
     screening = get_visible_or_404(request.user, Screening, pk=pk)
     organization = partnership = scan_candidate = None
     if request.POST.get("scan_candidate", "").isdigit():
@@ -182,7 +183,7 @@ def screening_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.SCREENING_MANAGE)
 @require_POST
-def screening_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
+def screening_reviewers(request: SignedInRequest, pk: int) -> HttpResponse:
     screening = get_visible_or_404(request.user, Screening, pk=pk)
     reviewers = list(active_users(request.user).filter(pk__in=request.POST.getlist("reviewers")))
     if not reviewers:
@@ -204,7 +205,7 @@ def screening_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.SCREENING_ASSESS)
-def screeningcandidate_score(request: HttpRequest, pk: int) -> HttpResponse:
+def screeningcandidate_score(request: SignedInRequest, pk: int) -> HttpResponse:
     candidate = get_visible_or_404(request.user, ScreeningCandidate, pk=pk)
     assignment = own_assignment(request.user, candidate)
     if assignment is None:
@@ -256,7 +257,7 @@ def screeningcandidate_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _others_by_criterion(
-    user: Any, candidate: ScreeningCandidate, assignment: ReviewAssignment
+    user: User, candidate: ScreeningCandidate, assignment: ReviewAssignment
 ) -> dict[int, list[Assessment]]:
     """The other reviewers' scores of the candidate that `user` may see."""
     others = (

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accord.accounts.models import User
 from accord.core import audit, policy
 from accord.core.models import AuditEvent
 from accord.directory.models import Organization
@@ -33,7 +34,7 @@ from accord.screening.rubrics import current_version
 SCORE_FIELDS = ("score", "evidence", "confidence")
 
 
-def _require(actor: Any, action: str = policy.SCREENING_MANAGE) -> None:
+def _require(actor: User, action: str = policy.SCREENING_MANAGE) -> None:
     if not policy.can(actor, action):
         raise PermissionDenied("Your role may not do this in a screening.")
 
@@ -44,7 +45,7 @@ def _require_open(screening: Screening) -> None:
 
 
 @transaction.atomic
-def screening_create(*, actor: Any, rubric: Rubric, data: Mapping[str, Any]) -> Screening:
+def screening_create(*, actor: User, rubric: Rubric, data: Mapping[str, Any]) -> Screening:
     _require(actor)
     if rubric.status != Rubric.Status.ACTIVE:
         raise ValidationError({"rubric": "This rubric is archived."})
@@ -64,7 +65,7 @@ def screening_create(*, actor: Any, rubric: Rubric, data: Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def screening_set_status(*, actor: Any, screening: Screening, status: str) -> Screening:
+def screening_set_status(*, actor: User, screening: Screening, status: str) -> Screening:
     _require(actor)
     if status not in Screening.Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
@@ -83,7 +84,7 @@ def screening_set_status(*, actor: Any, screening: Screening, status: str) -> Sc
 @transaction.atomic
 def candidate_add(
     *,
-    actor: Any,
+    actor: User,
     screening: Screening,
     organization: Organization | None = None,
     partnership: Partnership | None = None,
@@ -131,7 +132,7 @@ def candidate_add(
 
 @transaction.atomic
 def reviewers_assign(
-    *, actor: Any, candidates: Iterable[ScreeningCandidate], reviewers: Iterable[Any]
+    *, actor: User, candidates: Iterable[ScreeningCandidate], reviewers: Iterable[Any]
 ) -> list[ReviewAssignment]:
     """Ask each reviewer to score each candidate; existing assignments are kept.
 
@@ -176,7 +177,7 @@ def reviewers_assign(
 
 def _clean_score(criterion: Criterion, data: Mapping[str, Any]) -> dict[str, Any]:
     low, high = SCALE
-    raw = data.get("score")
+    raw: Any = data.get("score")  # as posted: text, a number or nothing
     try:
         score = int(raw)
         if score != float(raw):
@@ -198,7 +199,7 @@ def _clean_score(criterion: Criterion, data: Mapping[str, Any]) -> dict[str, Any
 @transaction.atomic
 def scores_save(
     *,
-    actor: Any,
+    actor: User,
     assignment: ReviewAssignment,
     scores: Mapping[int, Mapping[str, Any]],
     submit: bool = False,

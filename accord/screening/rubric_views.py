@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accord.core import policy
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, add_version_field, show_conflict
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.screening import rubrics
 from accord.screening.forms import (
@@ -29,7 +30,7 @@ SECTION = {"section": "screening"}
 
 @access(policy.SCREENING_VIEW)
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     screenings = (
         visible_to(request.user, Screening)
         .select_related("rubric_version__rubric", "gap")
@@ -48,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.SCREENING_MANAGE)
-def rubric_create(request: HttpRequest) -> HttpResponse:
+def rubric_create(request: SignedInRequest) -> HttpResponse:
     form = RubricFromTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +101,7 @@ def _detail(
 
 @access(policy.SCREENING_VIEW)
 @require_GET
-def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rubric_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail(request, get_visible_or_404(request.user, Rubric, pk=pk))
 
 
@@ -113,7 +114,7 @@ def _criteria_with(rubric: Rubric, weights: dict[int, float]) -> list[dict]:
 
 @access(policy.SCREENING_MANAGE)
 @require_POST
-def rubric_weights(request: HttpRequest, pk: int) -> HttpResponse:
+def rubric_weights(request: SignedInRequest, pk: int) -> HttpResponse:
     rubric = get_visible_or_404(request.user, Rubric, pk=pk)
     criteria = list(rubrics.current_version(rubric).criteria.all())
     form = _versioned(WeightsForm(request.POST, criteria=criteria), rubric)
@@ -140,7 +141,7 @@ def rubric_weights(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(policy.SCREENING_MANAGE)
 @require_POST
-def rubric_ahp(request: HttpRequest, pk: int) -> HttpResponse:
+def rubric_ahp(request: SignedInRequest, pk: int) -> HttpResponse:
     rubric = get_visible_or_404(request.user, Rubric, pk=pk)
     criteria = list(rubrics.current_version(rubric).criteria.all())
     form = _versioned(PairwiseForm(request.POST, criteria=criteria), rubric)
@@ -171,7 +172,7 @@ def rubric_ahp(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.SCREENING_MANAGE)
-def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rubric_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Edit the criteria; on a rubric with scores this makes a new version."""
     rubric = get_visible_or_404(request.user, Rubric, pk=pk)
     version = rubrics.current_version(rubric)
@@ -205,7 +206,8 @@ def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=int(posted) if posted.isdigit() and len(posted) < 10 else None,
             )
         except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
+            # Django has no public way to add an error to the formset as a whole.
+            formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
         except EditConflict as conflict:
             # The criteria typed stay in the formset; the new version makes saving again deliberate.
             errors.append(str(conflict))

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.screening import mcda
@@ -31,13 +32,13 @@ class RubricChange:
     notices: list[str]
 
 
-def _require(actor: Any) -> None:
+def _require(actor: User) -> None:
     if not policy.can(actor, policy.SCREENING_MANAGE):
         raise PermissionDenied("Only administrators and alliance managers keep rubrics.")
 
 
 def current_version(rubric: Rubric) -> RubricVersion:
-    return rubric.versions.order_by("-number").first()
+    return rubric.versions.latest("number")  # a rubric is created with its first version
 
 
 def normalized_weights(criteria: Sequence[Mapping[str, Any]]) -> tuple[list[float], list[str]]:
@@ -106,7 +107,7 @@ def _snapshot(version: RubricVersion) -> list[dict[str, Any]]:
 @transaction.atomic
 def rubric_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     criteria: Sequence[Mapping[str, Any]],
     description: str = "",
@@ -128,7 +129,7 @@ def rubric_create(
     return RubricChange(version, new_version=True, notices=notices)
 
 
-def rubric_from_template(*, actor: Any, template: str, name: str = "") -> RubricChange:
+def rubric_from_template(*, actor: User, template: str, name: str = "") -> RubricChange:
     if template not in RUBRIC_TEMPLATES:
         known = ", ".join(RUBRIC_TEMPLATES)
         raise ValidationError({"template": f"Unknown template {template!r}; use one of {known}."})
@@ -152,7 +153,7 @@ def _has_scores(version: RubricVersion) -> bool:
     return Assessment.objects.filter(criterion__version=version).exists()
 
 
-def _version_to_change(actor: Any, rubric: Rubric) -> tuple[RubricVersion, bool]:
+def _version_to_change(actor: User, rubric: Rubric) -> tuple[RubricVersion, bool]:
     version = current_version(rubric)
     if not _has_scores(version):
         return version, False
@@ -165,7 +166,7 @@ def _version_to_change(actor: Any, rubric: Rubric) -> tuple[RubricVersion, bool]
 @transaction.atomic
 def rubric_update(
     *,
-    actor: Any,
+    actor: User,
     rubric: Rubric,
     criteria: Sequence[Mapping[str, Any]] | None = None,
     name: str | None = None,
@@ -195,7 +196,8 @@ def rubric_update(
         rubric.description = description
     rubric.full_clean()
     changes = audit.diff(before, {"name": rubric.name, "description": rubric.description})
-    version, notices, new = current_version(rubric), [], False
+    version, new = current_version(rubric), False
+    notices: list[str] = []
     if criteria is not None:
         _check_criteria(criteria)
         weights, notices = normalized_weights(criteria)
@@ -234,7 +236,7 @@ def _stored_criteria(rubric: Rubric) -> dict[str, str]:
 @transaction.atomic
 def rubric_weights_from_ahp(
     *,
-    actor: Any,
+    actor: User,
     rubric: Rubric,
     pairwise: Sequence[Sequence[float]],
     random_index: str = "saaty",
@@ -282,7 +284,7 @@ def ahp_warning(result: mcda.AhpResult, names: Sequence[str]) -> str:
 
 
 @transaction.atomic
-def rubric_archive(*, actor: Any, rubric: Rubric) -> Rubric:
+def rubric_archive(*, actor: User, rubric: Rubric) -> Rubric:
     _require(actor)
     if rubric.status != Rubric.Status.ARCHIVED:
         loaded = versions.loaded(rubric)

@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accord.accounts.models import User
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.screening.models import (
@@ -16,7 +17,7 @@ from accord.screening.models import (
 )
 
 
-def _username(user: Any) -> str | None:
+def _username(user: User | None) -> str | None:
     return user.get_username() if user is not None else None
 
 

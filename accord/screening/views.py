@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accord.core import policy
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.partnerships.models import Partnership
 from accord.screening import due_diligence
@@ -22,7 +23,7 @@ from accord.screening.models import DueDiligenceItem, DueDiligenceTemplateItem
 
 
 def _page(
-    request: HttpRequest,
+    request: SignedInRequest,
     partnership: Partnership,
     *,
     forms: dict[int, DueDiligenceItemForm] | None = None,
@@ -68,11 +69,11 @@ def _partnership(request: HttpRequest, pk: int) -> Partnership:
 
 @access(policy.PARTNERSHIP_VIEW)
 @require_GET
-def partnership_due_diligence(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_due_diligence(request: SignedInRequest, pk: int) -> HttpResponse:
     return _page(request, _partnership(request, pk))
 
 
-def _editable_partnership(request: HttpRequest, pk: int) -> Partnership:
+def _editable_partnership(request: SignedInRequest, pk: int) -> Partnership:
     partnership = _partnership(request, pk)
     if not due_diligence.may_edit(request.user, partnership):
         raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
@@ -81,7 +82,7 @@ def _editable_partnership(request: HttpRequest, pk: int) -> Partnership:
 
 @access(policy.PARTNERSHIP_CHANGE)
 @require_POST
-def partnership_due_diligence_start(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_due_diligence_start(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = _editable_partnership(request, pk)
     created = due_diligence.due_diligence_start(actor=request.user, partnership=partnership)
     messages.success(request, f"Due diligence started: {len(created)} items added.")
@@ -90,7 +91,7 @@ def partnership_due_diligence_start(request: HttpRequest, pk: int) -> HttpRespon
 
 @access(policy.PARTNERSHIP_CHANGE)
 @require_POST
-def partnership_due_diligence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_due_diligence_add(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = _editable_partnership(request, pk)
     form = DueDiligenceItemForm(request.POST, prefix="new")
     if form.is_valid():
@@ -107,7 +108,7 @@ def partnership_due_diligence_add(request: HttpRequest, pk: int) -> HttpResponse
 
 @access(policy.PARTNERSHIP_CHANGE)
 @require_POST
-def duediligenceitem_update(request: HttpRequest, pk: int) -> HttpResponse:
+def duediligenceitem_update(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(request.user, DueDiligenceItem, pk=pk)
     if not due_diligence.may_edit(request.user, item):
         raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
@@ -140,7 +141,7 @@ def _url(partnership: Partnership) -> str:
 
 
 @access(policy.SCREENING_MANAGE)
-def duediligencetemplateitem_list(request: HttpRequest) -> HttpResponse:
+def duediligencetemplateitem_list(request: SignedInRequest) -> HttpResponse:
     form = DueDiligenceTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +164,7 @@ def duediligencetemplateitem_list(request: HttpRequest) -> HttpResponse:
 
 @access(policy.SCREENING_MANAGE)
 @require_POST
-def duediligencetemplateitem_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def duediligencetemplateitem_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(request.user, DueDiligenceTemplateItem, pk=pk)
     due_diligence.template_item_delete(actor=request.user, item=item)
     messages.success(request, f"“{item.title}” removed from the checklist template.")

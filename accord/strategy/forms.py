@@ -1,6 +1,6 @@
 from django import forms
 
-from accord.core.forms import BootstrapFormMixin, add_version_field
+from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 
@@ -13,7 +13,7 @@ class PriorityForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         add_version_field(self, self.instance)
-        self.fields["owner"].queryset = owners
+        field_of(self, "owner", forms.ModelChoiceField).queryset = owners
 
 
 class GapForm(BootstrapFormMixin, forms.ModelForm):
@@ -29,7 +29,14 @@ class GapForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, priorities=None, **kwargs):
         super().__init__(*args, **kwargs)
         add_version_field(self, self.instance)
-        self.fields["priority"].queryset = priorities
+        field_of(self, "priority", forms.ModelChoiceField).queryset = priorities
+
+
+class GapChoiceField(forms.ModelMultipleChoiceField):
+    """Gaps named with their priority, as two priorities may have gaps of the same title."""
+
+    def label_from_instance(self, obj: CapabilityGap) -> str:
+        return f"{obj.priority}: {obj}"
 
 
 class PlayForm(BootstrapFormMixin, forms.ModelForm):
@@ -38,14 +45,14 @@ class PlayForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["title", "type", "gaps", "objective", "budget", "owner", "status"]
         widgets = {"objective": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"gaps": "The capability gaps this play addresses."}
+        field_classes = {"gaps": GapChoiceField}
 
     def __init__(self, *args, gaps=None, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         add_version_field(self, self.instance)
-        self.fields["gaps"].queryset = gaps
+        field_of(self, "gaps", forms.ModelChoiceField).queryset = gaps
         self.fields["gaps"].widget.attrs["size"] = 8
-        self.fields["gaps"].label_from_instance = lambda gap: f"{gap.priority}: {gap}"
-        self.fields["owner"].queryset = owners
+        field_of(self, "owner", forms.ModelChoiceField).queryset = owners
 
 
 class MoveForm(forms.Form):

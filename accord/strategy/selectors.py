@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.db.models import Prefetch, QuerySet
 
@@ -14,15 +14,15 @@ from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPrio
 ARCHIVED = "archived"
 
 
-def priorities_visible(actor: Any) -> QuerySet[StrategicPriority]:
+def priorities_visible(actor: User) -> QuerySet[StrategicPriority]:
     return visible_to(actor, StrategicPriority).select_related("owner")
 
 
-def gaps_visible(actor: Any) -> QuerySet[CapabilityGap]:
+def gaps_visible(actor: User) -> QuerySet[CapabilityGap]:
     return visible_to(actor, CapabilityGap).select_related("priority")
 
 
-def plays_visible(actor: Any) -> QuerySet[PartnershipPlay]:
+def plays_visible(actor: User) -> QuerySet[PartnershipPlay]:
     gaps = visible_to(actor, CapabilityGap).only("id", "title", "priority_id")
     return (
         visible_to(actor, PartnershipPlay)
@@ -31,36 +31,38 @@ def plays_visible(actor: Any) -> QuerySet[PartnershipPlay]:
     )
 
 
-def owner_choices(actor: Any) -> QuerySet[User]:
+def owner_choices(actor: User) -> QuerySet[User]:
     """The internal people a priority or play can be given to (for those who may edit one)."""
     if not policy.can(actor, policy.STRATEGY_CHANGE):
         return User.objects.none()
     return policy.internal_accounts(User.objects.filter(is_active=True)).order_by("username")
 
 
-def priority_detail(actor: Any, pk: int) -> StrategicPriority:
+def priority_detail(actor: User, pk: int) -> StrategicPriority:
     return get_visible_or_404(actor, StrategicPriority, pk=pk)
 
 
-def gap_detail(actor: Any, pk: int) -> CapabilityGap:
+def gap_detail(actor: User, pk: int) -> CapabilityGap:
     return get_visible_or_404(actor, CapabilityGap, pk=pk)
 
 
-def play_detail(actor: Any, pk: int) -> PartnershipPlay:
+def play_detail(actor: User, pk: int) -> PartnershipPlay:
     return get_visible_or_404(actor, PartnershipPlay, pk=pk)
 
 
-def priority_list(actor: Any, *, statuses: list[str] | None = None) -> QuerySet[StrategicPriority]:
+def priority_list(
+    actor: User, *, statuses: Sequence[str] | None = None
+) -> QuerySet[StrategicPriority]:
     rows = priorities_visible(actor)
     return rows.filter(status__in=statuses) if statuses else rows
 
 
 def gap_list(
-    actor: Any,
+    actor: User,
     *,
     priority: int | None = None,
-    kinds: list[str] | None = None,
-    statuses: list[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
     min_importance: int | None = None,
 ) -> QuerySet[CapabilityGap]:
     rows = gaps_visible(actor).order_by("priority__position", "priority_id", "position", "id")
@@ -76,10 +78,10 @@ def gap_list(
 
 
 def play_list(
-    actor: Any,
+    actor: User,
     *,
-    statuses: list[str] | None = None,
-    types: list[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
     gap: int | None = None,
 ) -> QuerySet[PartnershipPlay]:
     rows = plays_visible(actor)
@@ -92,7 +94,7 @@ def play_list(
     return rows
 
 
-def overview(actor: Any, *, show_archived: bool = False) -> list[StrategicPriority]:
+def overview(actor: User, *, show_archived: bool = False) -> list[StrategicPriority]:
     """Priorities in order, each with `.shown_gaps`; archived ones only when asked for."""
     gaps = visible_to(actor, CapabilityGap)
     priorities = priorities_visible(actor)
@@ -102,5 +104,5 @@ def overview(actor: Any, *, show_archived: bool = False) -> list[StrategicPriori
     return list(priorities.prefetch_related(Prefetch("gaps", queryset=gaps, to_attr="shown_gaps")))
 
 
-def gap_plays(actor: Any, gap: CapabilityGap) -> QuerySet[PartnershipPlay]:
+def gap_plays(actor: User, gap: CapabilityGap) -> QuerySet[PartnershipPlay]:
     return visible_to(actor, PartnershipPlay).filter(gaps=gap).select_related("owner")

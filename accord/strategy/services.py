@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
@@ -51,15 +52,15 @@ def _submitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]
     return {name: data[name] for name in fields if name in data}
 
 
-def _record(actor: Any, action: str, instance: models.Model, changes: Mapping[str, Any]) -> None:
+def _record(actor: User, action: str, instance: models.Model, changes: Mapping[str, Any]) -> None:
     audit.record(actor=actor, action=action, instance=instance, changes=changes)
 
 
-def _next_position(queryset: models.QuerySet) -> int:
+def _next_position(queryset: models.QuerySet[Any]) -> int:
     return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
-def _require_actor(actor: Any) -> None:
+def _require_actor(actor: User | None) -> None:
     if actor is None:
         raise ValueError("a strategy write needs a known actor")
     policy.require(actor, policy.STRATEGY_CHANGE)
@@ -85,7 +86,7 @@ def _horizon_errors(priority: StrategicPriority) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def priority_create(*, actor: Any, data: Mapping[str, Any]) -> StrategicPriority:
+def priority_create(*, actor: User, data: Mapping[str, Any]) -> StrategicPriority:
     _require_actor(actor)
     priority = StrategicPriority()
     _assign(priority, data, PRIORITY_FIELDS)
@@ -99,7 +100,7 @@ def priority_create(*, actor: Any, data: Mapping[str, Any]) -> StrategicPriority
 @transaction.atomic
 def priority_update(
     *,
-    actor: Any,
+    actor: User,
     priority: StrategicPriority,
     data: Mapping[str, Any],
     expected_version: int | None = None,
@@ -122,7 +123,7 @@ def priority_update(
     return priority
 
 
-def priority_archive(*, actor: Any, priority: StrategicPriority) -> StrategicPriority:
+def priority_archive(*, actor: User, priority: StrategicPriority) -> StrategicPriority:
     """Archive, never delete: its gaps and the partnerships under them keep their context."""
     return priority_update(
         actor=actor, priority=priority, data={"status": StrategicPriority.Status.ARCHIVED}
@@ -130,7 +131,7 @@ def priority_archive(*, actor: Any, priority: StrategicPriority) -> StrategicPri
 
 
 @transaction.atomic
-def priority_move(*, actor: Any, priority: StrategicPriority, direction: str) -> StrategicPriority:
+def priority_move(*, actor: User, priority: StrategicPriority, direction: str) -> StrategicPriority:
     _reorder(actor, StrategicPriority.objects.all(), priority, direction)
     priority.refresh_from_db(fields=["position"])
     return priority
@@ -150,7 +151,7 @@ def _target_date_errors(gap: CapabilityGap) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def gap_create(*, actor: Any, data: Mapping[str, Any]) -> CapabilityGap:
+def gap_create(*, actor: User, data: Mapping[str, Any]) -> CapabilityGap:
     _require_actor(actor)
     gap = CapabilityGap()
     _assign(gap, data, GAP_FIELDS)
@@ -165,7 +166,7 @@ def gap_create(*, actor: Any, data: Mapping[str, Any]) -> CapabilityGap:
 @transaction.atomic
 def gap_update(
     *,
-    actor: Any,
+    actor: User,
     gap: CapabilityGap,
     data: Mapping[str, Any],
     expected_version: int | None = None,
@@ -187,12 +188,12 @@ def gap_update(
     return gap
 
 
-def gap_archive(*, actor: Any, gap: CapabilityGap) -> CapabilityGap:
+def gap_archive(*, actor: User, gap: CapabilityGap) -> CapabilityGap:
     return gap_update(actor=actor, gap=gap, data={"status": CapabilityGap.Status.ARCHIVED})
 
 
 @transaction.atomic
-def gap_move(*, actor: Any, gap: CapabilityGap, direction: str) -> CapabilityGap:
+def gap_move(*, actor: User, gap: CapabilityGap, direction: str) -> CapabilityGap:
     _reorder(actor, CapabilityGap.objects.filter(priority_id=gap.priority_id), gap, direction)
     gap.refresh_from_db(fields=["position"])
     return gap
@@ -219,7 +220,7 @@ def _budget_errors(play: PartnershipPlay) -> dict[str, list[str]]:
 
 @transaction.atomic
 def play_create(
-    *, actor: Any, data: Mapping[str, Any], gaps: Iterable[CapabilityGap] = ()
+    *, actor: User, data: Mapping[str, Any], gaps: Iterable[CapabilityGap] = ()
 ) -> PartnershipPlay:
     _require_actor(actor)
     play = PartnershipPlay()
@@ -235,7 +236,7 @@ def play_create(
 @transaction.atomic
 def play_update(
     *,
-    actor: Any,
+    actor: User,
     play: PartnershipPlay,
     data: Mapping[str, Any],
     gaps: Iterable[CapabilityGap] | None = None,
@@ -269,14 +270,16 @@ def play_update(
     return play
 
 
-def play_archive(*, actor: Any, play: PartnershipPlay) -> PartnershipPlay:
+def play_archive(*, actor: User, play: PartnershipPlay) -> PartnershipPlay:
     return play_update(actor=actor, play=play, data={"status": PartnershipPlay.Status.ARCHIVED})
 
 
 # Ordering --------------------------------------------------------------------------------
 
 
-def _reorder(actor: Any, siblings: models.QuerySet, row: models.Model, direction: str) -> None:
+def _reorder(
+    actor: User, siblings: models.QuerySet[Any], row: models.Model, direction: str
+) -> None:
     """Swap `row` with its neighbour; positions are renumbered 1..n so ties cannot stall it."""
     _require_actor(actor)
     if direction not in DIRECTIONS:

@@ -18,7 +18,9 @@ from accord.core.contributions import GAP_PAGE, PLAY_PAGE, STRATEGY_OVERVIEW, co
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.history import history_for
+from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404
+from accord.core.prefetch import attach, prefetched
 from accord.strategy import selectors, services
 from accord.strategy.forms import GapForm, MoveForm, PlayForm, PriorityForm
 from accord.strategy.models import (
@@ -31,7 +33,7 @@ from accord.strategy.models import (
 SECTION = {"section": "strategy"}
 
 
-def _history(request: HttpRequest, obj: Any) -> list:
+def _history(request: SignedInRequest, obj: Any) -> list:
     return list(history_for(request.user, obj)[:200])
 
 
@@ -62,14 +64,14 @@ def _save(
 
 
 @access(policy.STRATEGY_VIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: SignedInRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
     priorities = selectors.overview(request.user, show_archived=show_archived)
     coverage = contributed(STRATEGY_OVERVIEW, request.user, None).get("coverage_by_gap", {})
     for priority in priorities:
-        for gap in priority.shown_gaps:
+        for gap in prefetched(priority, "shown_gaps", CapabilityGap):
             row = coverage.get(gap.pk)
-            gap.coverage_status = row.status if row else "uncovered"
+            attach(gap, coverage_status=row.status if row else "uncovered")
     context = {
         **SECTION,
         "priorities": priorities,
@@ -83,7 +85,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.STRATEGY_VIEW)
-def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     priority = selectors.priority_detail(request.user, pk)
     tab = request.GET.get("tab", "overview")
     context = {
@@ -99,16 +101,16 @@ def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.STRATEGY_CHANGE)
-def priority_create(request: HttpRequest) -> HttpResponse:
+def priority_create(request: SignedInRequest) -> HttpResponse:
     return _priority_form(request, None)
 
 
 @access(policy.STRATEGY_CHANGE)
-def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _priority_form(request, selectors.priority_detail(request.user, pk))
 
 
-def _priority_form(request: HttpRequest, priority: StrategicPriority | None) -> HttpResponse:
+def _priority_form(request: SignedInRequest, priority: StrategicPriority | None) -> HttpResponse:
     form = PriorityForm(
         request.POST or None, instance=priority, owners=selectors.owner_choices(request.user)
     )
@@ -130,7 +132,7 @@ def _priority_form(request: HttpRequest, priority: StrategicPriority | None) -> 
 
 
 @access(policy.STRATEGY_CHANGE)
-def priority_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     priority = selectors.priority_detail(request.user, pk)
     if request.method == "POST":
         services.priority_archive(actor=request.user, priority=priority)
@@ -142,7 +144,7 @@ def priority_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access(policy.STRATEGY_CHANGE)
-def priority_move(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_move(request: SignedInRequest, pk: int) -> HttpResponse:
     priority = selectors.priority_detail(request.user, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
@@ -157,7 +159,7 @@ def priority_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.STRATEGY_VIEW)
-def gap_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def gap_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     gap = selectors.gap_detail(request.user, pk)
     tab = request.GET.get("tab", "overview")
     context = {
@@ -176,16 +178,16 @@ def gap_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.STRATEGY_CHANGE)
-def gap_create(request: HttpRequest) -> HttpResponse:
+def gap_create(request: SignedInRequest) -> HttpResponse:
     return _gap_form(request, None)
 
 
 @access(policy.STRATEGY_CHANGE)
-def gap_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def gap_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _gap_form(request, selectors.gap_detail(request.user, pk))
 
 
-def _gap_form(request: HttpRequest, gap: CapabilityGap | None) -> HttpResponse:
+def _gap_form(request: SignedInRequest, gap: CapabilityGap | None) -> HttpResponse:
     priorities = selectors.priorities_visible(request.user)
     initial = None
     if gap is None:
@@ -209,7 +211,7 @@ def _gap_form(request: HttpRequest, gap: CapabilityGap | None) -> HttpResponse:
 
 
 @access(policy.STRATEGY_CHANGE)
-def gap_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def gap_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     gap = selectors.gap_detail(request.user, pk)
     if request.method == "POST":
         services.gap_archive(actor=request.user, gap=gap)
@@ -221,7 +223,7 @@ def gap_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access(policy.STRATEGY_CHANGE)
-def gap_move(request: HttpRequest, pk: int) -> HttpResponse:
+def gap_move(request: SignedInRequest, pk: int) -> HttpResponse:
     gap = selectors.gap_detail(request.user, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
@@ -235,7 +237,7 @@ def gap_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.STRATEGY_VIEW)
-def play_list(request: HttpRequest) -> HttpResponse:
+def play_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     type_ = request.GET.get("type", "")
     show_archived = request.GET.get("archived") == "1"
@@ -260,7 +262,7 @@ def play_list(request: HttpRequest) -> HttpResponse:
 
 
 @access(policy.STRATEGY_VIEW)
-def play_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def play_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     play = selectors.play_detail(request.user, pk)
     tab = request.GET.get("tab", "overview")
     context = {
@@ -277,16 +279,16 @@ def play_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(policy.STRATEGY_CHANGE)
-def play_create(request: HttpRequest) -> HttpResponse:
+def play_create(request: SignedInRequest) -> HttpResponse:
     return _play_form(request, None)
 
 
 @access(policy.STRATEGY_CHANGE)
-def play_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def play_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _play_form(request, selectors.play_detail(request.user, pk))
 
 
-def _play_form(request: HttpRequest, play: PartnershipPlay | None) -> HttpResponse:
+def _play_form(request: SignedInRequest, play: PartnershipPlay | None) -> HttpResponse:
     initial = None
     if play is None:
         asked = request.GET.get("gap", "")
@@ -318,7 +320,7 @@ def _play_form(request: HttpRequest, play: PartnershipPlay | None) -> HttpRespon
 
 
 @access(policy.STRATEGY_CHANGE)
-def play_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def play_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     play = selectors.play_detail(request.user, pk)
     if request.method == "POST":
         services.play_archive(actor=request.user, play=play)
@@ -330,7 +332,7 @@ def play_archive(request: HttpRequest, pk: int) -> HttpResponse:
 # Helpers ---------------------------------------------------------------------------------
 
 
-def _play_gap_choices(request: HttpRequest, play: PartnershipPlay | None) -> Any:
+def _play_gap_choices(request: SignedInRequest, play: PartnershipPlay | None) -> Any:
     """Open gaps, plus the archived ones the play already addresses (so saving keeps them)."""
     gaps = selectors.gaps_visible(request.user)
     choices = gaps.exclude(status=CapabilityGap.Status.ARCHIVED)
