@@ -27,6 +27,8 @@ echo "== ruff" >&2
 .venv/bin/ruff format --check accord tests benchmarks
 echo "== the direction between the apps (docs/architecture.md)" >&2
 .venv/bin/lint-imports
+echo "== types (mypy)" >&2
+.venv/bin/mypy
 
 mkdir -p artifacts
 echo "== the base install: no extras, a brand-new virtual environment" >&2
