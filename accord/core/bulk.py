@@ -25,11 +25,11 @@ _CONVERTED = (
 )
 
 
-def needs_conversion(field: models.Field) -> bool:
+def needs_conversion(field: models.Field[Any, Any]) -> bool:
     return isinstance(field, _CONVERTED)
 
 
-def db_value(field: models.Field) -> Callable[[Any], Any]:
+def db_value(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     """The converter of a value of `field` to what the database driver takes."""
     return lambda value: field.get_db_prep_save(value, connection)
 
@@ -54,10 +54,12 @@ def insert_rows(
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
             return list(range(last - len(rows) + 1, last + 1))
-        pk = quote(model._meta.pk.column)
+        pk_column = model._meta.pk.column
+        assert pk_column is not None  # a concrete primary key has its column
+        pk = quote(pk_column)
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, model._meta.pk.column, len(rows)],
+            [table, pk_column, len(rows)],
         )
         ids = [row[0] for row in cursor.fetchall()]
         cursor.executemany(

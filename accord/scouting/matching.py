@@ -19,6 +19,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.directory.models import ExternalId, Organization
 from accord.directory.organization_filter import OrganizationCriteria
@@ -90,7 +91,7 @@ def clean_query(text: str | None) -> tuple[str, list[str]]:
 def scout(
     text: str | None,
     *,
-    user: Any,
+    user: User,
     mode: str = "hybrid",
     top: int = 20,
     filters: OrganizationCriteria | None = None,
@@ -140,7 +141,7 @@ def scout(
     )
     if mode in ("hybrid", "lexical"):
         pools["lexical"] = _lexical_pool(terms, pool, filters, organizations)
-    if by_meaning is not None:
+    if by_meaning is not None and index is not None:
         try:
             query_vector, nearest = by_meaning.result(timeout=MEANING_TIMEOUT_SECONDS)
         except TimeoutError:
@@ -257,7 +258,7 @@ def _load(ranked: list[tuple[int, float]], organizations: QuerySet, top: int) ->
         )
     }
     items = [Match(found[pk], score, {}) for pk, score in candidates if pk in found][:top]
-    external = {}
+    external: dict[int, tuple[str, str]] = {}
     for organization_id, source, value in ExternalId.objects.filter(
         organization_id__in=[m.organization.pk for m in items]
     ).values_list("organization_id", "source", "value"):

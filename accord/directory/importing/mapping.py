@@ -89,7 +89,7 @@ class ColumnMapping:
 
 def resolve(kind: str, headers: list[str], explicit: dict[str, str]) -> ColumnMapping:
     """The mapping for a file with `headers`: explicit entries first, then names and aliases."""
-    by_key = {}
+    by_key: dict[str, str] = {}
     for name, aliases in FIELDS[kind].items():
         for alias in (name, *aliases):
             by_key.setdefault(_key(alias), name)

@@ -59,7 +59,7 @@ class _Organizations:
                 return int(ref)
             raise ValueError(f"no organization has the id {ref}")
         match = _EXTERNAL_REF.match(ref)
-        if match and (owner := self.external.get(match.groups())) is not None:
+        if match and (owner := self.external.get((match[1], match[2]))) is not None:
             return owner
         found = self.by_name.get(normalize_name(ref), [])
         if len(found) == 1:

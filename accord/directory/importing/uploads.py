@@ -14,6 +14,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -170,8 +171,9 @@ class UploadForm(BootstrapFormMixin, forms.Form):
             raise forms.ValidationError("Upload a .csv, .xlsx or .jsonl file.")
         return upload
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if not kind:
             return data

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db import models
 
 from accord.directory.importing.errors import RowError
 from accord.directory.importing.mapping import MappedRow
@@ -22,7 +23,8 @@ from accord.directory.normalize import country_code, normalize_website, size_ban
 web_address = URLValidator(schemes=["http", "https"])
 # The same pattern compiled now: behind Django's lazy proxy each of a large import's
 # addresses paid more for reaching the pattern than for matching it.
-web_address.regex = re.compile(web_address.regex.pattern, web_address.regex.flags)
+_lazy_pattern = cast(re.Pattern[str], web_address.regex)
+web_address.regex = re.compile(_lazy_pattern.pattern, _lazy_pattern.flags)
 _email = EmailValidator()
 _TAG_SPLIT = re.compile(r"[|;,]")
 _TRUE = {"1", "true", "yes", "y", "x", "internal", "ja", "oui", "wahr"}
@@ -61,8 +63,8 @@ class RowChecker:
             self.error(target, str(error))
 
 
-def _choice(choices: type, what: str) -> Callable[[str], str]:
-    lookup = {}
+def _choice(choices: type[models.Choices], what: str) -> Callable[[str], str]:
+    lookup: dict[str, str] = {}
     for value, label in choices.choices:
         lookup[value.lower()] = value
         lookup[str(label).lower()] = value

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from accord.accounts.models import User
 from accord.core.audit import audit_event, json_value, record_each, record_many
 from accord.core.bulk import db_value, insert_rows, needs_conversion
 from accord.core.models import AuditEvent
@@ -64,7 +65,17 @@ class ModelSpec:
     prepare: Callable[[Any, list[str] | None], None]  # derived fields before saving
 
     def attname(self, name: str) -> str:
-        return self.model._meta.get_field(name).attname
+        field = self.model._meta.get_field(name)
+        assert isinstance(field, models.Field)  # audited fields are the model's own
+        return field.attname
+
+    def tag_links(self) -> type[models.Model]:
+        """The model linking an object to its tags."""
+        field = self.model._meta.get_field("tags")
+        assert isinstance(field, models.ManyToManyField)
+        through = field.remote_field.through
+        assert through is not None  # Django creates it when the models load
+        return through
 
 
 def _chunks(items: list[Any], size: int = BATCH) -> Iterable[list[Any]]:
@@ -78,7 +89,7 @@ def unique_slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def tags_by_name(names: Iterable[str], *, actor: Any) -> dict[str, Tag]:
+def tags_by_name(names: Iterable[str], *, actor: User) -> dict[str, Tag]:
     """Tags by lowercased name, creating the missing ones in bulk (and auditing them)."""
     wanted = {n.lower(): n for n in names}
     found: dict[str, Tag] = {}
@@ -129,7 +140,7 @@ def _values(audited: list[tuple[str, str]], instance: models.Model, tags: list[s
 def apply_plan(
     plan: Plan,
     *,
-    actor: Any,
+    actor: User,
     spec: ModelSpec,
     source: str | None,
     on_progress: Callable[[int], None] | None = None,
@@ -148,7 +159,7 @@ def apply_plan(
 
 
 def _through_rows(spec: ModelSpec, owner_id: int, names: Iterable[str], tags: dict[str, Tag]):
-    through = spec.model._meta.get_field("tags").remote_field.through
+    through = spec.tag_links()
     return [through(**{f"{spec.owner}_id": owner_id, "tag_id": tags[n.lower()].pk}) for n in names]
 
 
@@ -159,7 +170,7 @@ def _external_rows(spec: ModelSpec, owner_id: int, pairs: Iterable[tuple[str, st
 def _write_creates(
     creates: list[Create],
     *,
-    actor: Any,
+    actor: User,
     spec: ModelSpec,
     tags: dict[str, Tag],
     progress,
@@ -167,7 +178,7 @@ def _write_creates(
 ) -> None:
     """Each batch of objects, their tag links and external ids: one executemany per table."""
     model = spec.model
-    through = model._meta.get_field("tags").remote_field.through
+    through = spec.tag_links()
     concrete = list(model._meta.concrete_fields)  # the primary key first
     fields = concrete[1:]
     columns = [f.attname for f in fields]
@@ -246,9 +257,9 @@ def _external_change(before: list[str], added: list[tuple[str, str]]) -> dict[st
 
 
 def _write_updates(
-    updates: list[Update], *, actor: Any, spec: ModelSpec, tags: dict[str, Tag], progress
+    updates: list[Update], *, actor: User, spec: ModelSpec, tags: dict[str, Tag], progress
 ) -> None:
-    through = spec.model._meta.get_field("tags").remote_field.through
+    through = spec.tag_links()
     audited = _audited(spec)
     now = timezone.now()
     for batch in _chunks(updates):
@@ -279,10 +290,11 @@ def _write_updates(
             entries.append((instance.pk, str(instance), changes))
         instances = [u.instance for u in batch if u.data or u.tags is not None]
         if instances:
-            spec.model.objects.bulk_update(instances, sorted(changed_fields), batch_size=500)
+            manager = spec.model._default_manager
+            manager.bulk_update(instances, sorted(changed_fields), batch_size=500)
         if retagged:
-            through.objects.filter(**{f"{spec.owner}_id__in": retagged}).delete()
-            through.objects.bulk_create(links, batch_size=BATCH)
+            through._default_manager.filter(**{f"{spec.owner}_id__in": retagged}).delete()
+            through._default_manager.bulk_create(links, batch_size=BATCH)
         ExternalId.objects.bulk_create(externals, batch_size=BATCH)
         record_each(
             actor=actor,
