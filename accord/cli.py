@@ -255,7 +255,18 @@ def run_server(host: str, port: int, *, workers: int, background: bool = True) -
         helper = subprocess.Popen(
             [sys.executable, "-m", "accord.cli", "worker", "--parent", str(os.getpid())]
         )
-        atexit.register(helper.terminate)
+
+        def stop_helper() -> None:
+            # The server is the last to go: a process manager that sees it exit may assume
+            # that everything it started has stopped.
+            helper.terminate()
+            try:
+                helper.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                helper.kill()
+                helper.wait()
+
+        atexit.register(stop_helper)
     from django.db import connections
 
     connections.close_all()  # no connection is inherited by the forked workers
