@@ -13,18 +13,13 @@ from accord.core.policy import visible_to
 from accord.core.prefetch import attach, prefetched
 from accord.partnerships.coverage import GapCoverage, gap_coverage
 from accord.partnerships.models import Partnership
+from accord.partnerships.tables import STAGE_BADGE
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 ARCHIVED = "archived"
 # In the strategy's trees an exit is struck through rather than red: history, not an alarm.
 TRACE_STAGE_BADGE = {
-    "candidate": "text-bg-light border",
-    "screening": "text-bg-secondary",
-    "engaging": "text-bg-info",
-    "negotiating": "text-bg-primary",
-    "piloting": "text-bg-warning",
-    "active": "text-bg-success",
-    "renewal_review": "text-bg-dark",
+    **STAGE_BADGE,
     "declined": "text-bg-light text-decoration-line-through",
     "exited": "text-bg-light text-decoration-line-through",
 }
