@@ -13,6 +13,9 @@ from accord.accounts.services import token_create, user_create
 from accord.core import policy
 from accord.directory import services as directory
 from accord.directory.models import Organization
+from accord.partnerships import services as partnerships
+from accord.partnerships.models import Partnership
+from accord.strategy.models import CapabilityGap, StrategicPriority
 
 # The reference data sets (see the README): shared/data beside the repository by default.
 SHARED_DATA = Path(
@@ -133,3 +136,26 @@ def complete_due_diligence(actor, partnership) -> None:
     template_install_defaults()  # a flushing (transactional) test may have emptied it
     for item in due_diligence_start(actor=actor, partnership=partnership):
         due_diligence_update(actor=actor, item=item, data={"status": "done", "evidence": "Seen"})
+
+
+@pytest.fixture
+def default_gates(db) -> None:
+    """The default gates come from a data migration, which a transactional test's flush removes."""
+    partnerships.gates_install_defaults()
+
+
+@pytest.fixture
+def gap(db) -> CapabilityGap:
+    priority = StrategicPriority.objects.create(title="Grow in robotics", horizon_year=2030)
+    return CapabilityGap.objects.create(priority=priority, title="Machine vision")
+
+
+@pytest.fixture
+def partnership(personas, org_a, gap) -> Partnership:
+    """A manager's partnership with organization A, addressing `gap`."""
+    return partnerships.partnership_create(
+        actor=personas["manager"],
+        data={"title": "Vision alliance", "type": "rd_alliance", "value_for_us": "Inspection"},
+        parties=[(org_a, "partner")],
+        gaps=[gap],
+    )

@@ -19,32 +19,13 @@ from accord.directory.models import Organization, Tag
 from accord.partnerships import services
 from accord.partnerships.models import Partnership
 from accord.strategy import services as strategy
-from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+from accord.strategy.models import PartnershipPlay
 from tests.conftest import client_for
 
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def default_gates(db) -> None:
-    services.gates_install_defaults()
-
-
-@pytest.fixture
-def gap(db) -> CapabilityGap:
-    priority = StrategicPriority.objects.create(title="Grow in robotics", horizon_year=2030)
-    return CapabilityGap.objects.create(priority=priority, title="Machine vision")
-
-
-@pytest.fixture
-def partnership(personas, org_a, gap) -> Partnership:
-    return services.partnership_create(
-        actor=personas["manager"],
-        data={"title": "Vision alliance", "type": "rd_alliance", "value_for_us": "Inspection"},
-        parties=[(org_a, "partner")],
-        gaps=[gap],
-    )
-    return partnership
+pytestmark = pytest.mark.usefixtures("default_gates")
 
 
 def send(client: Client, method: str, path: str, body: Any, **headers: str):

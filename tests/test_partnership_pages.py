@@ -15,33 +15,13 @@ from accord.core.models import AuditEvent
 from accord.directory import services as directory
 from accord.partnerships import selectors, services
 from accord.partnerships.models import Document, Note, Partnership, StageGate, StageTransition
-from accord.strategy.models import CapabilityGap, StrategicPriority
 from tests.conftest import client_for
 
 LIST = "/partnerships/"
 BOARD = "/partnerships/board/"
 
 
-@pytest.fixture(autouse=True)
-def default_gates(db) -> None:
-    """The default gates come from a data migration, which a transactional test's flush removes."""
-    services.gates_install_defaults()
-
-
-@pytest.fixture
-def gap(db) -> CapabilityGap:
-    priority = StrategicPriority.objects.create(title="Grow in robotics", horizon_year=2030)
-    return CapabilityGap.objects.create(priority=priority, title="Machine vision")
-
-
-@pytest.fixture
-def partnership(personas, org_a, gap) -> Partnership:
-    return services.partnership_create(
-        actor=personas["manager"],
-        data={"title": "Vision alliance", "type": "rd_alliance", "value_for_us": "Inspection"},
-        parties=[(org_a, "partner")],
-        gaps=[gap],
-    )
+pytestmark = pytest.mark.usefixtures("default_gates")
 
 
 @pytest.fixture
