@@ -182,6 +182,8 @@ TEMPLATES = [
 DATA_DIR_DEFAULT_DB = f"sqlite:///{DATA_DIR / 'accord.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", DATA_DIR_DEFAULT_DB))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, plus the note a writer leaves for a long import (accord/core/sqlite).
+    DATABASES["default"]["ENGINE"] = "accord.core.sqlite"
     # WAL lets readers work while one writer writes; IMMEDIATE avoids lock upgrade deadlocks.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -191,7 +193,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("ACCORD_TEST_SQLITE_NAME", "") or None}
+    # Named, not left empty: test runners recognise an in-memory test database by Django's
+    # engine name only, and would otherwise make a file beside the real one.
+    DATABASES["default"]["TEST"] = {"NAME": env("ACCORD_TEST_SQLITE_NAME", "") or ":memory:"}
     # Created here, before SQLite would create it world-readable; its -wal and -shm files
     # take the database file's mode.
     sqlite_file = str(DATABASES["default"]["NAME"] or "")

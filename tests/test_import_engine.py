@@ -406,6 +406,36 @@ def test_chunks_written_faster_than_the_hold_time_are_not_paused_between(
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
+def test_an_import_gives_way_between_chunks_only_after_another_writer_asked(
+    tmp_path, admin_user, monkeypatch
+):
+    """Pauses when nobody waited cost a large import a sixth of its time."""
+    from accord.core.sqlite.base import LockRequests
+    from accord.directory.importing import engine
+
+    marker = tmp_path / "accord.sqlite3-writers"
+    monkeypatch.setattr(LockRequests, "of", classmethod(lambda cls, _: LockRequests(marker)))
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(engine, "HOLD_SECONDS", 0)
+    pauses: list[int] = []
+    monkeypatch.setattr(engine, "leave_room", lambda: pauses.append(Organization.objects.count()))
+    real_apply, chunks = engine.apply_plan, []
+
+    def apply_then_someone_asks(plan, **kwargs):
+        real_apply(plan, **kwargs)
+        chunks.append(1)
+        if len(chunks) == 2:
+            marker.write_bytes(b"w")  # the note a writer leaves before it waits for the lock
+
+    monkeypatch.setattr(engine, "apply_plan", apply_then_someone_asks)
+    rows = "".join(f"Chunk Org {n},startup,DE,Berlin,,2020,\n" for n in range(7))
+    result = run(write(tmp_path, HEADER + rows), admin_user)
+    assert (result.written, result.created) == (True, 7)
+    assert pauses == [4]  # after the second chunk only
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
 def test_the_checkpoint_interval_is_restored_after_an_import_even_a_failed_one(
     tmp_path, admin_user, monkeypatch
 ):

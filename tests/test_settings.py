@@ -97,9 +97,10 @@ def test_a_postgresql_database_url_selects_postgresql(tmp_path):
 
 def test_without_a_database_url_sqlite_in_the_data_folder_is_used_in_wal_mode(tmp_path):
     db = database_settings(tmp_path)
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["ENGINE"] == "accord.core.sqlite"  # Django's, plus notes for a long import
     assert db["NAME"] == str(tmp_path.resolve() / "accord.sqlite3")
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["TEST"]["NAME"] == ":memory:"  # the tests never write beside the real database
 
 
 def test_a_debug_setting_of_maybe_stops_start_up(tmp_path):

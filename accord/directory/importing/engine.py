@@ -5,14 +5,15 @@ command line, the web pages and the benchmark call; the acting user is always ex
 
 Every row is validated before the first is written, so a file with a bad row writes nothing.
 On SQLite, whose one write lock covers the whole database, the rows are then written in
-chunks of their own transactions, with a pause after each `HOLD_SECONDS` of them in which
-waiting writers take the lock: a large import written in one transaction held it for longer
-than the busy timeout, and every save of every user failed meanwhile. An import interrupted
-while writing (the process killed, the disk full) therefore keeps the chunks already written,
-each complete with its tags, external ids, audit events and search index entries. A chunk that
-waited for the lock past the busy timeout is rolled back and written again: the import waits,
-not the people using the application. PostgreSQL, whose writers do not wait for each other
-on different rows, writes the import in one transaction.
+chunks of their own transactions, with a pause after each `HOLD_SECONDS` of them in which the
+writers that asked for the lock meanwhile (their notes: accord/core/sqlite) take it: a large
+import written in one transaction held it for longer than the busy timeout, and every save of
+every user failed meanwhile. An import interrupted while writing (the process killed, the
+disk full) therefore keeps the chunks already written, each complete with its tags, external
+ids, audit events and search index entries. A chunk that waited for the lock past the busy
+timeout is rolled back and written again: the import waits, not the people using the
+application. PostgreSQL, whose writers do not wait for each other on different rows, writes
+the import in one transaction.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db import OperationalError, connection, transaction
 
 from accord.core import policy
 from accord.core.errors import database_busy
+from accord.core.sqlite.base import watching_lock_requests
 from accord.directory.importing import organizations, people
 from accord.directory.importing.duplicates import PossibleDuplicate
 from accord.directory.importing.errors import ImportUsageError, RowError
@@ -259,10 +261,14 @@ def import_table(
 
     chunks = _chunks(plan) if connection.vendor == "sqlite" else [plan]
     writing_since = time.monotonic()
-    with _fewer_checkpoints() if len(chunks) > 1 else nullcontext():
+    with (
+        _fewer_checkpoints() if len(chunks) > 1 else nullcontext(),
+        watching_lock_requests(connection) as requests,
+    ):
         for number, chunk in enumerate(chunks):
             if number and time.monotonic() - writing_since >= HOLD_SECONDS:
-                leave_room()
+                if requests is None or requests.came():  # (None: nobody can tell; give way)
+                    leave_room()
                 writing_since = time.monotonic()
             for attempt in range(1, CHUNK_ATTEMPTS + 1):
                 done_before = done
