@@ -11,10 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-
 from accord.directory.importing.mapping import ORGANIZATIONS, MappedRow
-from accord.directory.importing.validation import web_address
+from accord.directory.importing.validation import is_web_address
 from accord.directory.normalize import normalize_website
 
 _FOOTNOTE = re.compile(r"\[\w+\]")
@@ -34,9 +32,7 @@ class Preset:
 def _first_url(value: str) -> str:
     """A source's website cell, which may be a bare scheme or several addresses."""
     first = value.replace(",", " ").split()[0] if value.strip() else ""
-    try:
-        web_address(normalize_website(first))
-    except ValidationError:
+    if not is_web_address(normalize_website(first)):
         return ""  # known sources hold a few placeholders such as `http://url`
     return first
 

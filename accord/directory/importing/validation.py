@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -20,16 +21,27 @@ from accord.directory.importing.mapping import MappedRow
 from accord.directory.models import Organization, Person
 from accord.directory.normalize import country_code, normalize_website, size_band
 
-web_address = URLValidator(schemes=["http", "https"])
+_web_address = URLValidator(schemes=["http", "https"])
 # The same pattern compiled now: behind Django's lazy proxy each of a large import's
 # addresses paid more for reaching the pattern than for matching it.
-_lazy_pattern = cast(re.Pattern[str], web_address.regex)
-web_address.regex = re.compile(_lazy_pattern.pattern, _lazy_pattern.flags)
+_lazy_pattern = cast(re.Pattern[str], _web_address.regex)
+_web_address.regex = re.compile(_lazy_pattern.pattern, _lazy_pattern.flags)
 _email = EmailValidator()
 _TAG_SPLIT = re.compile(r"[|;,]")
 _TRUE = {"1", "true", "yes", "y", "x", "internal", "ja", "oui", "wahr"}
 _FALSE = {"", "0", "false", "no", "n", "external", "nein", "non", "falsch"}
 _SIZE_RANGE = re.compile(r"^\s*([0-9][0-9,]*)\s*(?:[-\u2013]\s*([0-9][0-9,]*)|\+)?\s*$")
+
+
+# A preset's reading of a cell and the row's check ask the same of every address; the import
+# empties the cache when it ends.
+@cache
+def is_web_address(website: str) -> bool:
+    try:
+        _web_address(website)
+    except ValidationError:
+        return False
+    return True
 
 
 class RowChecker:
@@ -128,10 +140,8 @@ def _website(text: str) -> str:
     website = normalize_website(text)
     if len(website) > 300:
         raise ValueError(f"too long: {len(website)} characters, at most 300")
-    try:
-        web_address(website)
-    except ValidationError:
-        raise ValueError(f"not a web address: {text!r}") from None
+    if not is_web_address(website):
+        raise ValueError(f"not a web address: {text!r}")
     return website
 
 
