@@ -11,6 +11,7 @@ from django.db import models, transaction
 from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
+from accord.core.writes import assign
 from accord.directory.models import ExternalId, Organization, Person, Tag, tag_slug
 from accord.directory.normalize import normalize_website
 from accord.directory.signals import organizations_changed
@@ -42,18 +43,6 @@ PERSON_FIELDS = (
     "notes",
 )
 TAG_FIELDS = ("name", "slug", "description")
-
-
-def _assign(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
-    for name in fields:
-        if name in data:
-            value = data[name]
-            setattr(instance, name, "" if value is None and _is_text(instance, name) else value)
-
-
-def _is_text(instance: models.Model, name: str) -> bool:
-    field = instance._meta.get_field(name)
-    return isinstance(field, models.CharField | models.TextField) and not field.null
 
 
 def _prepare_organization(organization: Organization) -> None:
@@ -102,7 +91,7 @@ def organization_create(
 ) -> Organization:
     _authorize(actor)
     organization = Organization()
-    _assign(organization, data, ORGANIZATION_FIELDS)
+    assign(organization, data, ORGANIZATION_FIELDS)
     _prepare_organization(organization)
     organization.full_clean()
     organization.save()
@@ -133,7 +122,7 @@ def organization_update(
     before = _audited_values(organization, ORGANIZATION_FIELDS)
     loaded = versions.loaded(organization)
     tags = None if tags is None else list(tags)
-    _assign(organization, data, ORGANIZATION_FIELDS)
+    assign(organization, data, ORGANIZATION_FIELDS)
     _prepare_organization(organization)
     organization.full_clean()
     tags_changed = _tags_change(organization, tags)
@@ -214,7 +203,7 @@ def organization_merge(*, actor: User, keep: Organization, duplicate: Organizati
         for name in ORGANIZATION_FIELDS
         if name != "is_self" and getattr(keep, name) in ("", None) and getattr(duplicate, name)
     }
-    _assign(keep, filled, filled)
+    assign(keep, filled, filled)
     tags = list({*keep.tags.all(), *duplicate.tags.all()})
     _prepare_organization(keep)
     keep.derive_fields(t.name for t in tags)
@@ -256,7 +245,7 @@ def external_id_set(*, organization: Organization, source: str, value: str) -> E
 def person_create(*, actor: User, data: Mapping[str, Any], tags: Iterable[Tag] = ()) -> Person:
     _authorize(actor)
     person = Person()
-    _assign(person, data, PERSON_FIELDS)
+    assign(person, data, PERSON_FIELDS)
     person.full_clean()
     person.save()
     _set_tags(person, tags)
@@ -284,7 +273,7 @@ def person_update(
     before = _audited_values(person, PERSON_FIELDS)
     loaded = versions.loaded(person)
     tags = None if tags is None else list(tags)
-    _assign(person, data, PERSON_FIELDS)
+    assign(person, data, PERSON_FIELDS)
     person.full_clean()
     tags_changed = _tags_change(person, tags)
     versions.save_changes(
@@ -323,7 +312,7 @@ def _tag_values(tag: Tag) -> dict[str, Any]:
 def tag_create(*, actor: User, data: Mapping[str, Any]) -> Tag:
     _authorize(actor)
     tag = Tag()
-    _assign(tag, data, TAG_FIELDS)
+    assign(tag, data, TAG_FIELDS)
     if not tag.slug:
         tag.slug = tag_slug(tag.name)
     tag.full_clean()
@@ -345,7 +334,7 @@ def tag_update(
     _authorize(actor)
     before = _tag_values(tag)
     loaded = versions.loaded(tag)
-    _assign(tag, data, TAG_FIELDS)
+    assign(tag, data, TAG_FIELDS)
     tag.full_clean()
     versions.save_changes(
         tag, loaded, submitted=_submitted(data, TAG_FIELDS, None), expected_version=expected_version

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
+from accord.core.writes import assign, validate
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
 PRIORITY_FIELDS = ("title", "description", "horizon_year", "owner", "weight", "status")
@@ -26,26 +27,6 @@ GAP_FIELDS = ("priority", "title", "kind", "importance", "description", "target_
 PLAY_FIELDS = ("title", "type", "objective", "budget", "owner", "status")
 HORIZON_YEARS = 15
 DIRECTIONS = ("up", "down")
-
-
-def _assign(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
-    for name in fields:
-        if name in data:
-            value = data[name]
-            field = instance._meta.get_field(name)
-            text = isinstance(field, models.CharField | models.TextField) and not field.null
-            setattr(instance, name, "" if value is None and text else value)
-
-
-def _clean(instance: models.Model, errors: dict[str, list[str]]) -> None:
-    """Run the model's own validation and ours, and report every problem at once."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
 
 
 def _submitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
@@ -89,9 +70,9 @@ def _horizon_errors(priority: StrategicPriority) -> dict[str, list[str]]:
 def priority_create(*, actor: User, data: Mapping[str, Any]) -> StrategicPriority:
     _require_actor(actor)
     priority = StrategicPriority()
-    _assign(priority, data, PRIORITY_FIELDS)
+    assign(priority, data, PRIORITY_FIELDS)
     priority.position = _next_position(StrategicPriority.objects.all())
-    _clean(priority, _horizon_errors(priority))
+    validate(priority, _horizon_errors(priority))
     priority.save()
     _record(actor, AuditEvent.Action.CREATE, priority, audit.diff({}, _priority_values(priority)))
     return priority
@@ -109,8 +90,8 @@ def priority_update(
     _require_actor(actor)
     before = _priority_values(priority)
     loaded = versions.loaded(priority)
-    _assign(priority, data, PRIORITY_FIELDS)
-    _clean(priority, {})
+    assign(priority, data, PRIORITY_FIELDS)
+    validate(priority, {})
     versions.save_changes(
         priority,
         loaded,
@@ -154,10 +135,10 @@ def _target_date_errors(gap: CapabilityGap) -> dict[str, list[str]]:
 def gap_create(*, actor: User, data: Mapping[str, Any]) -> CapabilityGap:
     _require_actor(actor)
     gap = CapabilityGap()
-    _assign(gap, data, GAP_FIELDS)
+    assign(gap, data, GAP_FIELDS)
     if gap.priority_id is not None:
         gap.position = _next_position(CapabilityGap.objects.filter(priority_id=gap.priority_id))
-    _clean(gap, _target_date_errors(gap))
+    validate(gap, _target_date_errors(gap))
     gap.save()
     _record(actor, AuditEvent.Action.CREATE, gap, audit.diff({}, _gap_values(gap)))
     return gap
@@ -175,10 +156,10 @@ def gap_update(
     _require_actor(actor)
     before = _gap_values(gap)
     loaded = versions.loaded(gap)
-    _assign(gap, data, GAP_FIELDS)
+    assign(gap, data, GAP_FIELDS)
     if gap.priority_id != loaded["priority_id"]:  # moved: to the end of its new priority's list
         gap.position = _next_position(CapabilityGap.objects.filter(priority_id=gap.priority_id))
-    _clean(gap, {})
+    validate(gap, {})
     versions.save_changes(
         gap, loaded, submitted=_submitted(data, GAP_FIELDS), expected_version=expected_version
     )
@@ -224,9 +205,9 @@ def play_create(
 ) -> PartnershipPlay:
     _require_actor(actor)
     play = PartnershipPlay()
-    _assign(play, data, PLAY_FIELDS)
+    assign(play, data, PLAY_FIELDS)
     play.position = _next_position(PartnershipPlay.objects.all())
-    _clean(play, _budget_errors(play))
+    validate(play, _budget_errors(play))
     play.save()
     play.gaps.set(list(gaps))
     _record(actor, AuditEvent.Action.CREATE, play, audit.diff({}, _play_values(play)))
@@ -247,8 +228,8 @@ def play_update(
     _require_actor(actor)
     before = _play_values(play)
     loaded = versions.loaded(play)
-    _assign(play, data, PLAY_FIELDS)
-    _clean(play, _budget_errors(play))
+    assign(play, data, PLAY_FIELDS)
+    validate(play, _budget_errors(play))
     submitted = _submitted(data, PLAY_FIELDS)
     if gaps is not None:
         submitted["gaps"] = list(gaps)
