@@ -23,6 +23,7 @@ from accord.core.errors import ConflictError, EditConflict, GateRefused, databas
 from accord.core.views import database_busy_response
 from accord.directory.api import router as directory_router
 from accord.partnerships.api import router as partnerships_router
+from accord.pilots.api import router as pilots_router
 from accord.scouting.api import router as scouting_router
 from accord.screening.api import router as screening_router
 from accord.strategy.api import router as strategy_router
@@ -160,5 +161,6 @@ for router in (
     partnerships_router,
     screening_router,
     scouting_router,
+    pilots_router,
 ):
     api.add_router("/", router)

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "accord.partnerships",
     "accord.screening",
     "accord.scouting",
+    "accord.pilots",
     "accord.dashboard",
 ]
 

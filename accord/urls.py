@@ -13,6 +13,7 @@ urlpatterns = [
     path("coverage/", include("accord.partnerships.coverage_urls")),
     path("scouting/", include("accord.scouting.urls")),
     path("screening/", include("accord.screening.urls")),
+    path("pilots/", include("accord.pilots.urls")),
     path("workspace/", include("accord.partnerships.workspace_urls")),
     path("api/v1/", api.urls),
 ]

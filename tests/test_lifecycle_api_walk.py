@@ -106,10 +106,13 @@ def test_a_partnership_goes_from_strategy_through_every_stage(personas, org_a):
     ok(move(manager, pk, "negotiating", ["Due diligence on ethics and compliance done"]), 201)
     ok(move(manager, pk, "piloting", ["Pilot success criteria agreed with the partner"]), 201)
 
-    # Active needs an executive's approval: the manager is refused, the executive moves it.
+    # Active needs a pilot decided to scale, and an executive's approval.
     refused = move(manager, pk, "active", ["Joint steering committee named"])
     assert refused.status_code == 422
-    assert any("executive" in d["message"] for d in refused.json()["error"]["details"])
+    messages = [d["message"] for d in refused.json()["error"]["details"]]
+    assert any("executive" in message for message in messages)
+    assert any("pilot decided to scale" in message for message in messages)
+    run_a_pilot_to_a_scale_decision(manager, executive, pk)
     ok(move(executive, pk, "active", ["Joint steering committee named"]), 201)
     ok(move(manager, pk, "renewal_review"), 201)
     ok(move(executive, pk, "active", ["Joint steering committee named"]), 201)
@@ -135,3 +138,35 @@ def test_a_partnership_goes_from_strategy_through_every_stage(personas, org_a):
     coverage = ok(manager.get(f"{API}/coverage"))
     row = next(item for item in coverage["items"] if item["id"] == gap["id"])
     assert row["status"] == "uncovered"  # an exited partnership covers nothing
+
+
+def run_a_pilot_to_a_scale_decision(manager: Client, executive: Client, pk: int) -> None:
+    """Hypothesis, a criterion with its target, an actual, readiness, then scale."""
+    pilot = ok(
+        send(manager, "POST", "/pilots", {
+            "partnership": pk, "title": "Line 3 inspection", "hypothesis": "Halves defects",
+            "starts_on": "2026-03-01", "ends_on": "2026-06-30",
+        }),
+        201,
+    )  # fmt: skip
+    criterion = ok(
+        send(manager, "POST", f"/pilots/{pilot['id']}/success-criteria",
+             {"metric": "Defect rate", "unit": "%", "comparator": "at_most", "target": "2"}),
+        201,
+    )  # fmt: skip
+    actual = {"value": "1.6", "observed_on": "2026-06-20", "unit": "%"}
+    ok(send(manager, "POST", f"/success-criteria/{criterion['id']}/actuals", actual), 201)
+    refused = send(executive, "POST", f"/pilots/{pilot['id']}/decisions",
+                   {"decision": "scale", "rationale": "Target met"})  # fmt: skip
+    assert refused.status_code == 422
+    assert "Assess readiness before scaling" in refused.content.decode()
+    evidence = {"score": 4, "evidence": "Seen in the plant"}
+    readiness = {name: evidence for name in ("technical", "commercial", "organisational", "legal")}
+    ok(send(manager, "PUT", f"/pilots/{pilot['id']}/readiness", readiness))
+    decided = ok(
+        send(executive, "POST", f"/pilots/{pilot['id']}/decisions",
+             {"decision": "scale", "rationale": "Target met"}),
+        201,
+    )  # fmt: skip
+    assert decided["evidence"]["criteria"][0]["met"] is True
+    assert ok(manager.get(f"{API}/pilots/{pilot['id']}"))["status"] == "succeeded"

@@ -52,6 +52,9 @@ from accord.screening.models import (
     ScreeningCandidate,
 )
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+from tests import matrix_samples
+
+matrix_samples.load()
 
 ROLES = ("admin", "executive", "manager", "contributor", "viewer", "partner_a", "partner_b",
          "anonymous")  # fmt: skip
@@ -199,7 +202,13 @@ def world(db) -> dict[str, Any]:
     WorkerHeartbeat.objects.create(
         worker_id="matrix", hostname="matrix", pid=1, started_at=now, beat_at=now
     )
-    return {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b, "secret": secret}
+    world = {"users": users, "samples": samples, "org_a": org_a, "org_b": org_b,
+             "secret": secret, "secret_evidence": SECRET_EVIDENCE}  # fmt: skip
+    for build in matrix_samples.SAMPLES:  # the later apps' samples (tests/matrix_samples)
+        samples.update(build(world))
+    for build in matrix_samples.CONFIDENTIAL:
+        secret.update(build(world))
+    return world
 
 
 def _lifecycle_samples(admin: User, manager: User, org_b: Organization) -> dict:

@@ -4,7 +4,8 @@ The apps depend on each other in one direction (docs/architecture.md): strategy 
 partnerships, yet a capability gap's page shows the partnerships that address it. Such a page
 names an extension point and asks `contributed` for the extra context; the later app registers
 a contributor for that point when it is ready (`AppConfig.ready`). A page still renders, with
-less on it, when no app contributes.
+less on it, when no app contributes. Lists that two contributors give under one name are
+joined (the tabs and alerts of a partnership's page).
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ ORGANIZATION_PAGE = "directory.organization"  # subject: the organization
 STRATEGY_OVERVIEW = "strategy.overview"  # subject: None (the gaps the actor sees)
 GAP_PAGE = "strategy.gap"  # subject: the capability gap
 PLAY_PAGE = "strategy.play"  # subject: the partnership play
-POINTS = frozenset({ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE})
+# subject: the partnership; `tabs` as (label, url, count), `alerts` as
+# (level, text, link, link text)
+PARTNERSHIP_PAGE = "partnerships.partnership"
+POINTS = frozenset({ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE})
 
 _contributors: dict[str, list[Contributor]] = defaultdict(list)
 
@@ -44,5 +48,9 @@ def contributed(point: str, actor: User, subject: Any) -> dict[str, Any]:
     """The context every contributor to `point` adds for `actor` looking at `subject`."""
     context: dict[str, Any] = {}
     for contributor in _contributors[point]:
-        context.update(contributor(actor, subject))
+        for name, value in contributor(actor, subject).items():
+            if isinstance(value, list) and isinstance(context.get(name), list):
+                context[name] = [*context[name], *value]
+            else:
+                context[name] = value
     return context

@@ -238,6 +238,24 @@ def can_contribute_to_partnership(user: Visitor, partnership: Any) -> bool:
     return can_change_partnership(user, partnership)
 
 
+def can_record_actuals(
+    user: Visitor, criterion: Any, *, changes_partnership: bool | None = None
+) -> bool:
+    """Who records a success criterion's actuals: those who may change the partnership (a page
+    that asked already passes the answer), and the criterion's assignee on either side while
+    it may see the pilot."""
+    if changes_partnership is None:
+        changes_partnership = can_change_partnership(user, criterion.pilot.partnership)
+    if changes_partnership:
+        return True
+    member = signed_in(user)
+    return (
+        member is not None
+        and criterion.assignee_id == member.pk
+        and visible_to(user, _model("pilots.Pilot")).filter(pk=criterion.pilot_id).exists()
+    )
+
+
 def can_manage_credentials_of(user: Visitor, owner: Any) -> bool:
     """Anyone signed in sets their own password and API tokens; administrators anyone's."""
     member = signed_in(user)
@@ -313,6 +331,18 @@ def _linked_rows(action: str, *paths: str) -> Rule:
         if not can(user, action):
             return qs.none()
         return within_visible_partnerships(user, qs, *paths)
+
+    return rule
+
+
+def _rows_of_visible(label: str, path: str, *, partner_reads: bool = True) -> Rule:
+    """Rows that belong to a row of the model `label` by `path`: visible with it. Where a
+    partner does not read them (assessments of its own pilots), visible to internal roles."""
+
+    def rule(user: Visitor, qs: Rows) -> Rows:
+        if not partner_reads and role_of(user) not in INTERNAL_ROLES:
+            return qs.none()
+        return qs.filter(**{f"{path}__in": visible_to(user, _model(label)).values("pk")})
 
     return rule
 
@@ -443,6 +473,11 @@ _VISIBILITY: dict[str, Rule] = {
     "screening.duediligenceitem": _partnership_child_rows(shared_only_for_partner=False),
     "scouting.scan": _scouting_rows,
     "scouting.scancandidate": _linked_rows(SCOUTING_VIEW, "partnership"),
+    "pilots.pilot": _partnership_child_rows(shared_only_for_partner=True),
+    "pilots.successcriterion": _rows_of_visible("pilots.Pilot", "pilot"),
+    "pilots.criterionactual": _rows_of_visible("pilots.SuccessCriterion", "criterion"),
+    "pilots.readinessscore": _rows_of_visible("pilots.Pilot", "pilot", partner_reads=False),
+    "pilots.pilotdecision": _rows_of_visible("pilots.Pilot", "pilot", partner_reads=False),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

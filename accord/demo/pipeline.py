@@ -23,6 +23,7 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.accounts.services import user_create
 from accord.core import policy
+from accord.demo.pilots import load_pilots_demo, scale_a_pilot
 from accord.directory.models import Organization
 from accord.partnerships.gates import DEFAULT_GATES
 from accord.partnerships.models import (
@@ -40,6 +41,7 @@ from accord.partnerships.services import (
     partnership_create,
     partnership_move,
 )
+from accord.pilots.gates import PILOT_SCALED
 from accord.screening.due_diligence import due_diligence_start, due_diligence_update
 from accord.strategy import services as strategy
 from accord.strategy.models import StrategicPriority
@@ -436,9 +438,10 @@ def _organizations_for(
     return rng.sample(candidates, min(count, len(candidates)))
 
 
-def _move_through(partnership, path, owner, executive, rng) -> list[Any]:
+def _move_through(partnership, path, owner, executive, rng, topic) -> list[Any]:
     gates = {g.stage: g for g in StageGate.objects.all()}
     transitions = []
+    scaled = False
     for stage in path:
         gate = gates.get(stage)
         checklist = gate.checklist if gate else DEFAULT_GATES.get(stage, {}).get("checklist", [])
@@ -447,6 +450,9 @@ def _move_through(partnership, path, owner, executive, rng) -> list[Any]:
         reason = BACKWARD_REASON if backward else rng.choice(REASONS[stage])
         if gate and "due_diligence" in gate.required_fields and not backward:
             _due_diligence_done(partnership, owner)
+        if gate and PILOT_SCALED in gate.required_fields and not backward and not scaled:
+            scale_a_pilot(partnership, owner, executive, rng, topic)
+            scaled = True
         transitions.append(
             partnership_move(
                 actor=executive if needs_executive else owner,
@@ -484,7 +490,8 @@ def load_pipeline_demo(
     partner_organization: Organization,
     rng: random.Random,
 ) -> dict[str, int]:
-    """Priorities, gaps, plays and 64 partnerships over every stage, with histories."""
+    """Priorities, gaps, plays and 64 partnerships over every stage, with histories and
+    their pilots."""
     if StrategicPriority.objects.exists():
         return {"partnerships": PartnershipModel.objects.count(), "created": 0}
     today = timezone.localdate()
@@ -501,6 +508,7 @@ def load_pipeline_demo(
     partner_slots = {33, 38, 45}  # which partnerships the demo partner user's company joins
     titles: set[str] = set()
     all_transitions = []
+    runs: list[tuple[Any, User, str]] = []
     for index, final in enumerate(finals):
         if final in (Stage.CANDIDATE, Stage.SCREENING) and thin_queue and index % 2 == 0:
             gap_indices = [thin_queue.pop(0)]
@@ -548,13 +556,17 @@ def load_pipeline_demo(
             gaps=[gaps[g] for g in gap_indices],
             team=_team(index, managers, admin),
         )  # fmt: skip
-        transitions = _move_through(partnership, path, owner, executives[0], rng)
+        transitions = _move_through(partnership, path, owner, executives[0], rng, topic)
+        runs.append((partnership, owner, topic))
         _backdate(transitions, today, rng)
         all_transitions += transitions
         if index in partner_slots:
             _shared_notes(partnership, owner, partner_organization)
     StageTransition.objects.bulk_update(all_transitions, ["at"])
+    partner = User.objects.filter(organization=partner_organization).first()
+    pilots = load_pilots_demo(runs=runs, executive=executives[0], partner=partner, rng=rng)
     return {
+        **pilots,
         "priorities": len(PRIORITIES),
         "gaps": len(gaps),
         "plays": len(plays),

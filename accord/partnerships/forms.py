@@ -9,7 +9,7 @@ from accord.accounts.models import User
 from accord.core import policy
 from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
 from accord.directory.models import Organization
-from accord.partnerships.gates import REQUIRABLE_FIELDS
+from accord.partnerships.gates import requirable
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
 from accord.partnerships.services import ALL_PARTIES, PARTNERSHIP_FIELDS
 from accord.strategy.models import CapabilityGap
@@ -201,7 +201,7 @@ class MoveForm(BootstrapFormMixin, forms.Form):
         ]
 
 
-class _SharedItemForm(BootstrapFormMixin, forms.Form):
+class SharedItemForm(BootstrapFormMixin, forms.Form):
     """A note or document; if shared, with the parties chosen (by default the only one)."""
 
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.INTERNAL)
@@ -227,12 +227,12 @@ class _SharedItemForm(BootstrapFormMixin, forms.Form):
         return ALL_PARTIES if ALL_PARTIES in chosen else [int(pk) for pk in chosen]
 
 
-class NoteForm(_SharedItemForm):
+class NoteForm(SharedItemForm):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note")
     field_order = ["body", "visibility", "shared_with"]
 
 
-class DocumentForm(_SharedItemForm):
+class DocumentForm(SharedItemForm):
     title = forms.CharField(required=False, max_length=200)
     file = forms.FileField()
     field_order = ["title", "file", "visibility", "shared_with"]
@@ -240,7 +240,7 @@ class DocumentForm(_SharedItemForm):
 
 class GateForm(BootstrapFormMixin, forms.Form):
     required_fields = forms.MultipleChoiceField(
-        choices=list(REQUIRABLE_FIELDS.items()),
+        choices=requirable,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Required before entering",

@@ -7,7 +7,8 @@ the move. `missing_for_move` lists, in words a person reads, everything that sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from accord.accounts.models import User
@@ -35,6 +36,37 @@ REQUIRABLE_FIELDS: dict[str, str] = {
     "due_diligence": "the due diligence completed",
 }
 
+
+@dataclass(frozen=True)
+class Requirement:
+    """What an app above this one adds to the gates: `missing(partnership)` says what is
+    still lacking, in sentences, or nothing."""
+
+    words: str
+    missing: Callable[[Partnership], list[str]]
+
+
+_REQUIREMENTS: dict[str, Requirement] = {}
+
+
+def requirement(
+    name: str, words: str
+) -> Callable[[Callable[[Partnership], list[str]]], Callable[[Partnership], list[str]]]:
+    """Register the decorated check as a requirement gates may name (`AppConfig.ready`)."""
+
+    def register(missing: Callable[[Partnership], list[str]]) -> Callable[[Partnership], list[str]]:
+        _REQUIREMENTS[name] = Requirement(words, missing)
+        return missing
+
+    return register
+
+
+def requirable() -> list[tuple[str, str]]:
+    """Every requirement a gate may name, with its words: fields first, then the apps'."""
+    extra = [(name, r.words) for name, r in _REQUIREMENTS.items()]
+    return [*REQUIRABLE_FIELDS.items(), *extra]
+
+
 DEFAULT_GATES: dict[str, dict[str, Any]] = {
     Stage.SCREENING: {"required_fields": ["parties", "gaps"], "checklist": []},
     Stage.ENGAGING: {
@@ -50,7 +82,13 @@ DEFAULT_GATES: dict[str, dict[str, Any]] = {
         "checklist": ["Pilot success criteria agreed with the partner"],
     },
     Stage.ACTIVE: {
-        "required_fields": ["signed_on", "start_date", "ip_terms", "next_review_date"],
+        "required_fields": [
+            "signed_on",
+            "start_date",
+            "ip_terms",
+            "next_review_date",
+            "pilot_scaled",
+        ],
         "checklist": ["Joint steering committee named"],
         "approver_role": policy.EXECUTIVE,
     },
@@ -94,6 +132,17 @@ def _due_diligence_missing(partnership: Partnership) -> list[str]:
     return [f"Due diligence not done: {item.title}." for item in open_items]
 
 
+def missing_for(partnership: Partnership, requirement: str) -> list[str]:
+    """What `partnership` still lacks of one requirement a gate names; empty when met."""
+    if requirement == "due_diligence":
+        return _due_diligence_missing(partnership)
+    if requirement in _REQUIREMENTS:
+        return _REQUIREMENTS[requirement].missing(partnership)
+    if requirement not in REQUIRABLE_FIELDS:
+        return [f"Missing {requirement}: no installed part of Accord can check it."]
+    return [] if _has(partnership, requirement) else [f"Missing {REQUIRABLE_FIELDS[requirement]}."]
+
+
 def missing_for_move(
     *,
     partnership: Partnership,
@@ -125,13 +174,8 @@ def missing_for_move(
     )
     if gate is None or not moving_forward:
         return missing
-    missing += [
-        f"Missing {REQUIRABLE_FIELDS.get(field, field)}."
-        for field in gate.required_fields
-        if field != "due_diligence" and not _has(partnership, field)
-    ]
-    if "due_diligence" in gate.required_fields:
-        missing += _due_diligence_missing(partnership)
+    for field in gate.required_fields:
+        missing += missing_for(partnership, field)
     confirmed_items = set(confirmed)
     missing += [f"Not confirmed: {item}." for item in gate.checklist if item not in confirmed_items]
     if gate.approver_role and not policy.may_approve(actor, gate.approver_role):

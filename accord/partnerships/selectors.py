@@ -17,7 +17,7 @@ from accord.core.policy import get_visible_or_404, visible_to
 from accord.directory.models import Organization
 from accord.directory.selectors import filter_params
 from accord.partnerships.filters import PartnershipFilter
-from accord.partnerships.gates import REQUIRABLE_FIELDS, allowed_targets, missing_for_move
+from accord.partnerships.gates import allowed_targets, missing_for, missing_for_move, requirable
 from accord.partnerships.models import (
     EXITS,
     PIPELINE,
@@ -269,11 +269,11 @@ def move_preview(actor: User, partnership: Partnership, to_stage: str) -> MovePr
         reason="(preview)",
         gate=gate,
     )
-    fields = []
-    if gate is not None:
-        for name in gate.required_fields:
-            words = REQUIRABLE_FIELDS.get(name, name)
-            fields.append((words, f"Missing {words}." not in blocking))
+    words = dict(requirable())
+    fields = [
+        (words.get(name, name), not missing_for(partnership, name))
+        for name in (gate.required_fields if gate is not None else [])
+    ]
     return MovePreview(to_stage, gate, fields, blocking)
 
 

@@ -282,7 +282,7 @@ def gates_install_defaults() -> None:
 ALL_PARTIES = "all"
 
 
-def _sharing(
+def sharing(
     actor: User, partnership: Partnership, visibility: str, shared_with: Any
 ) -> tuple[str, list[PartnershipParty]]:
     """The visibility and the parties a new item is shared with.
@@ -336,7 +336,7 @@ def note_create(
     shared_with: Any = None,
 ) -> Note:
     _require_contributor(actor, partnership)
-    visibility, parties = _sharing(actor, partnership, visibility, shared_with)
+    visibility, parties = sharing(actor, partnership, visibility, shared_with)
     note = Note(partnership=partnership, author=actor, body=body.strip(), visibility=visibility)
     note.full_clean()
     note.save()
@@ -400,7 +400,7 @@ def document_upload(
 ) -> Document:
     _require_contributor(actor, partnership)
     content_type = check_upload(upload)
-    visibility, parties = _sharing(actor, partnership, visibility, shared_with)
+    visibility, parties = sharing(actor, partnership, visibility, shared_with)
     document = Document(
         partnership=partnership,
         uploaded_by=actor,

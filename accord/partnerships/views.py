@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_tables2 import RequestConfig
 
 from accord.core import policy
+from accord.core.contributions import PARTNERSHIP_PAGE, contributed
 from accord.core.errors import ConflictError, EditConflict, GateRefused
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.history import history_for
@@ -32,7 +33,7 @@ from accord.partnerships.forms import (
     PartnershipForm,
     party_formset,
 )
-from accord.partnerships.gates import REQUIRABLE_FIELDS, allowed_targets
+from accord.partnerships.gates import allowed_targets, requirable
 from accord.partnerships.models import Partnership, Stage, StageGate
 from accord.partnerships.tables import PartnershipTable
 from accord.strategy.models import PartnershipPlay
@@ -134,6 +135,7 @@ def _detail(
         "can_change": policy.can_change_partnership(actor, partnership),
         "can_move": policy.can_move_partnership(actor, partnership),
         "warnings": selectors.expiry_warnings(partnership),
+        **contributed(PARTNERSHIP_PAGE, actor, partnership),
     }
     if tab == "overview":
         context.update(
@@ -278,6 +280,7 @@ def _move_form(
             "to_stage": to_stage,
             "expected_version": partnership.stage_version,
             "next": request.GET.get("next") or request.POST.get("next", ""),
+            "reason": request.GET.get("reason", "")[:2000],  # proposed, e.g. by a killed pilot
         },
         targets=[(s, Stage(s).label) for s in targets],
         checklist=preview.gate.checklist if preview.gate else [],
@@ -406,7 +409,7 @@ def stagegate_list(request: SignedInRequest) -> HttpResponse:
         {
             **SECTION,
             "rows": rows,
-            "field_words": REQUIRABLE_FIELDS,
+            "field_words": dict(requirable()),
             "can_manage": policy.can(request.user, policy.GATES_MANAGE),
         },
     )

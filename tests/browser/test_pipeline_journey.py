@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from accord.directory import services as directory
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
+from accord.pilots import services as pilots
 from accord.screening.due_diligence import template_install_defaults
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 from tests.browser.conftest import screenshot, sign_in
@@ -133,6 +134,7 @@ def test_a_prepared_partnership_goes_through_every_later_stage_and_out(page, str
     )
     Partnership.objects.filter(pk=partnership.pk).update(stage="engaging")
     complete_due_diligence(admin_user, partnership)
+    scale_a_pilot(admin_user, partnership)  # the gate into active asks for one
     sign_in(page, "cfo", PASSWORD)
     detail = f"/partnerships/{partnership.pk}/"
     for stage, label in [
@@ -157,3 +159,18 @@ def test_a_prepared_partnership_goes_through_every_later_stage_and_out(page, str
     for label in ("On to negotiating.", "On to renewal review.", "On to exited."):
         assert label in timeline
     screenshot(page, "partnership-every-stage")
+
+
+def scale_a_pilot(actor, partnership) -> None:
+    pilot = pilots.pilot_create(
+        actor=actor, partnership=partnership,
+        data={"title": "Weld seam pilot", "hypothesis": "Fewer reworks",
+              "starts_on": dt.date(2026, 2, 1), "ends_on": dt.date(2026, 5, 1)},
+    )  # fmt: skip
+    evidence = {"score": 4, "evidence": "Seen on the line"}
+    pilots.readiness_assess(
+        actor=actor,
+        pilot=pilot,
+        scores=dict.fromkeys(("technical", "commercial", "organisational", "legal"), evidence),
+    )
+    pilots.pilot_decide(actor=actor, pilot=pilot, decision="scale", rationale="Reworks halved")

@@ -1,0 +1,42 @@
+"""The one filter of pilots, shared by the list page and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accord.pilots.models import Pilot
+
+
+class PilotFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search")
+    status = django_filters.MultipleChoiceFilter(choices=Pilot.Status.choices)
+    decision = django_filters.MultipleChoiceFilter(choices=Pilot.Decision.choices)
+    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Past its timebox without a decision"
+    )
+
+    class Meta:
+        model = Pilot
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Pilot], name: str, value: str) -> QuerySet[Pilot]:
+        words = value.strip()
+        if not words:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=words)
+            | Q(hypothesis__icontains=words)
+            | Q(partnership__title__icontains=words)
+        )
+
+    def filter_overdue(self, queryset: QuerySet[Pilot], name: str, value: Any) -> QuerySet[Pilot]:
+        if value is None:
+            return queryset
+        late = Q(status__in=Pilot.OPEN_STATUSES, ends_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
