@@ -15,8 +15,8 @@ from tests.conftest import client_for
 
 SMALL, LARGE = 3, 40
 # Session and user; directory counts, kinds, recent changes, our company (6); funnel, reviews,
-# renewals, my partnerships, overdue pilots (5); coverage (3).
-HOME_QUERIES = 16
+# renewals, my partnerships, overdue pilots and milestones (6); coverage (3).
+HOME_QUERIES = 17
 
 
 def today() -> dt.date:

@@ -87,12 +87,12 @@ def test_a_decision_form_without_a_rationale_is_refused_by_name(personas, partne
 
 
 # Session and user are two of each page's queries. The pilot page: the pilot (visible, then
-# with its partnership and owners); criteria; their actuals; readiness; decisions; history;
+# with its partnership and owners); criteria; actuals; readiness; decisions; milestones; history;
 # for a manager, who may change it, the criterion form's assignees; the team checks.
-PILOT_PAGE_QUERIES = {"manager": 12, "viewer": 11}
+PILOT_PAGE_QUERIES = {"manager": 13, "viewer": 12}
 # The list: count and rows; a partnership's pilots: the partnership and its pilots; the
-# partnership's page gains one, its pilots for the tab and the alerts.
-LIST_QUERIES = {"/pilots/": 4, "partnership pilots": 4, "partnership page": 8}
+# partnership's page gains two: its pilots and its milestones, for the tabs and alerts.
+LIST_QUERIES = {"/pilots/": 4, "partnership pilots": 4, "partnership page": 9}
 
 
 @pytest.mark.parametrize("role", ["manager", "viewer"])

@@ -238,22 +238,27 @@ def can_contribute_to_partnership(user: Visitor, partnership: Any) -> bool:
     return can_change_partnership(user, partnership)
 
 
-def can_record_actuals(
-    user: Visitor, criterion: Any, *, changes_partnership: bool | None = None
+def can_work_on(
+    user: Visitor,
+    item: models.Model,
+    partnership: Any,
+    assignee_id: int | None,
+    *,
+    changes_partnership: bool | None = None,
+    read_through_policy: bool = False,
 ) -> bool:
-    """Who records a success criterion's actuals: those who may change the partnership (a page
-    that asked already passes the answer), and the criterion's assignee on either side while
-    it may see the pilot."""
+    """Who updates an item assigned to someone (a criterion's actuals, a milestone): those who
+    may change its partnership, and its assignee on either side while it may see the item. A
+    page that asked already passes the answers: whether the user changes the partnership, and
+    that it read the item through `visible_to`."""
     if changes_partnership is None:
-        changes_partnership = can_change_partnership(user, criterion.pilot.partnership)
+        changes_partnership = can_change_partnership(user, partnership)
     if changes_partnership:
         return True
     member = signed_in(user)
-    return (
-        member is not None
-        and criterion.assignee_id == member.pk
-        and visible_to(user, _model("pilots.Pilot")).filter(pk=criterion.pilot_id).exists()
-    )
+    if member is None or assignee_id != member.pk:
+        return False
+    return read_through_policy or visible_to(user, type(item)).filter(pk=item.pk).exists()
 
 
 def can_manage_credentials_of(user: Visitor, owner: Any) -> bool:
@@ -478,6 +483,8 @@ _VISIBILITY: dict[str, Rule] = {
     "pilots.criterionactual": _rows_of_visible("pilots.SuccessCriterion", "criterion"),
     "pilots.readinessscore": _rows_of_visible("pilots.Pilot", "pilot", partner_reads=False),
     "pilots.pilotdecision": _rows_of_visible("pilots.Pilot", "pilot", partner_reads=False),
+    "pilots.milestone": _partnership_child_rows(shared_only_for_partner=True),
+    "pilots.sprint": _partnership_child_rows(shared_only_for_partner=True),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

@@ -17,7 +17,7 @@ from accord.core.prefetch import attach
 from accord.directory.models import Organization, Person, Tag
 from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
-from accord.pilots.selectors import overdue_pilots
+from accord.pilots.selectors import overdue_milestones, overdue_pilots
 
 REVIEW_WINDOW_DAYS = 30
 RENEWAL_NOTICE_DEFAULT_DAYS = 90
@@ -170,6 +170,7 @@ def dashboard_for(actor: User) -> dict[str, Any]:
             renewals=upcoming_renewals(actor, today),
             mine=my_partnerships(actor),
             overdue_pilots=overdue_pilots(actor, today),
+            overdue_milestones=overdue_milestones(actor, today),
         )
     if policy.can(actor, policy.STRATEGY_VIEW):
         context["coverage"] = coverage_summary(actor)

@@ -1,6 +1,7 @@
 """Demo pilots: every partnership that reached `active` went through a pilot decided to scale
 (its gate asks for one); those piloting now run pilots in every open state, one past its
-timebox without a decision; an exited partnership's pilot was killed, with its rationale."""
+timebox without a decision; an exited partnership's pilot was killed, with its rationale.
+Piloting and active partnerships have milestones on both sides, some late, and sprints."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.partnerships.models import Partnership, Stage, Visibility
-from accord.pilots import services
-from accord.pilots.models import Pilot
+from accord.pilots import milestones, services
+from accord.pilots.models import Milestone, Pilot, Sprint
 
 # (metric, unit, comparator, target, first actual, last actual)
 CRITERIA = [
@@ -162,4 +163,61 @@ def load_pilots_demo(
             "staff a second site this year. Exit and keep the relationship warm.",
         )
         created += 1
-    return {"pilots": Pilot.objects.count(), "open_pilots_created": created}
+    for index, (partnership, owner, _) in enumerate(runs):
+        if partnership.stage in (Stage.PILOTING, Stage.ACTIVE):
+            _milestones(partnership, owner, partner, index, rng)
+    return {
+        "pilots": Pilot.objects.count(),
+        "open_pilots_created": created,
+        "milestones": Milestone.objects.count(),
+        "sprints": Sprint.objects.count(),
+    }
+
+
+# (title, side, days from today it is due, done)
+MILESTONES = [
+    ("Kick-off with both teams on site", "ours", -70, True),
+    ("Test data set delivered", "partner", -45, True),
+    ("Integration on the first line", "ours", -20, True),
+    ("Interim results to the steering committee", "partner", -6, False),
+    ("Security review of the data flows", "ours", -3, False),
+    ("Final pilot report", "ours", 25, False),
+]
+
+
+def _milestones(
+    partnership: Partnership, owner: User, partner: User | None, index: int, rng: random.Random
+) -> None:
+    today = timezone.localdate()
+    parties = partnership.parties.values_list("organization_id", flat=True)
+    shared = partner is not None and partner.organization_id in set(parties)
+    pilot = partnership.pilots.order_by("-starts_on").first()
+    for title, side, due, done in MILESTONES[index % 2 :: 1 + index % 2]:
+        their_owner = partner if shared and side == "partner" else None
+        milestones.milestone_create(
+            actor=owner,
+            partnership=partnership,
+            data={
+                "title": title, "side": side, "pilot": pilot,
+                "owner": owner if side == "ours" else their_owner,
+                "due_on": today + dt.timedelta(days=due),
+                "completed_on": today + dt.timedelta(days=due - rng.randint(0, 3))
+                if done
+                else None,
+            },
+            visibility=Visibility.SHARED if shared else Visibility.INTERNAL,
+            shared_with=[partner.organization_id] if shared and partner is not None else None,
+        )  # fmt: skip
+    if index % 3 == 0:
+        start = today - dt.timedelta(days=30 + index)
+        milestones.sprint_create(
+            actor=owner,
+            partnership=partnership,
+            data={
+                "title": "Two-day joint hackathon", "kind": "hackathon", "pilot": pilot,
+                "starts_on": start, "ends_on": start + dt.timedelta(days=1),
+                "guests": "Four engineers of the partner",
+                "outcomes": "Two working prototypes; one goes into the pilot's next iteration.",
+            },
+            participants=[owner],
+        )  # fmt: skip

@@ -1,6 +1,7 @@
-"""Pilots API: pilots, their success criteria and actuals, readiness and decisions. Thin:
-reads through selectors and the access policy, writes through services, access declared per
-operation with `@api_access`. A pilot the caller may not see answers 404, like a missing one.
+"""Pilots API: pilots, their success criteria and actuals, readiness and decisions, milestones
+and sprints. Thin: reads through selectors and the access policy, writes through services,
+access declared per operation with `@api_access`. A row the caller may not see answers 404,
+like a missing one.
 """
 
 from typing import Any
@@ -24,16 +25,28 @@ from accord.core.policy import (
 )
 from accord.partnerships import selectors as partnership_selectors
 from accord.partnerships.models import Partnership
-from accord.pilots import selectors, services
-from accord.pilots.models import CriterionActual, Pilot, PilotDecision, SuccessCriterion
+from accord.pilots import milestones, selectors, services
+from accord.pilots.models import (
+    CriterionActual,
+    Milestone,
+    Pilot,
+    PilotDecision,
+    Sprint,
+    SuccessCriterion,
+)
 from accord.pilots.schemas import (
     ActualIn,
     ActualOut,
+    CompletionIn,
     CriterionIn,
     CriterionOut,
     CriterionPatch,
     DecisionIn,
     DecisionOut,
+    MilestoneFilters,
+    MilestoneIn,
+    MilestoneOut,
+    MilestonePatch,
     PilotFields,
     PilotFilters,
     PilotIn,
@@ -41,6 +54,10 @@ from accord.pilots.schemas import (
     PilotPatch,
     ReadinessAssessIn,
     ReadinessOut,
+    SprintFilters,
+    SprintIn,
+    SprintOut,
+    SprintPatch,
 )
 
 router = Router(tags=["pilots"])
@@ -258,3 +275,161 @@ def pilot_decide(request: ApiRequest, pilot_id: int, payload: DecisionIn):
         expected_version=versions.expected_version(request, payload.version),
     )
     return Status(201, decision)
+
+
+# Milestones and sprints
+
+
+def _partnership(request: ApiRequest, pk: int) -> Partnership:
+    partnership = visible_to(request.auth, Partnership).filter(pk=pk).first()
+    if partnership is None:
+        raise ValidationError({"partnership": f"No partnership has id {pk}."})
+    return partnership
+
+
+def _pilot_of(request: ApiRequest, data: dict[str, Any]) -> None:
+    """Replace the pilot id sent by the pilot, among those the caller may see."""
+    if data.get("pilot") is not None:
+        pilot_id = data["pilot"]
+        data["pilot"] = visible_to(request.auth, Pilot).filter(pk=pilot_id).first()
+        if data["pilot"] is None:
+            raise ValidationError({"pilot": f"No pilot has id {pilot_id}."})
+
+
+def _milestone_data(
+    request: ApiRequest, payload: MilestoneIn | MilestonePatch, partnership: Partnership
+) -> dict[str, Any]:
+    data = payload.model_dump(
+        exclude_unset=True, exclude={"partnership", "visibility", "shared_with", "version"}
+    )
+    _pilot_of(request, data)
+    if data.get("owner") is not None:
+        data["owner"] = _user("owner", data["owner"], selectors.people_of(partnership))
+    return data
+
+
+@router.get("/milestones", response=list[MilestoneOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def milestone_list(request: ApiRequest, filters: Query[MilestoneFilters]):
+    """Milestones the caller may see, soonest due first; filter by partnership, pilot, side,
+    owner, completed or overdue."""
+    return filtered(selectors.milestone_list(request.auth, filter_params(filters)))
+
+
+@router.get("/milestones/{milestone_id}", response=MilestoneOut)
+@api_access(PARTNERSHIP_VIEW, model=Milestone)
+def milestone_get(request: ApiRequest, milestone_id: int, response: HttpResponse):
+    milestone = get_visible_or_404(request.auth, Milestone, pk=milestone_id)
+    versions.tag_response(response, milestone)
+    return milestone
+
+
+@router.post("/milestones", response={201: MilestoneOut})
+@api_access(PARTNERSHIP_CHANGE)
+def milestone_create(request: ApiRequest, payload: MilestoneIn):
+    """Add a milestone owned by either side, to a partnership or one of its pilots."""
+    partnership = _partnership(request, payload.partnership)
+    milestone = milestones.milestone_create(
+        actor=request.auth,
+        partnership=partnership,
+        data=_milestone_data(request, payload, partnership),
+        visibility=payload.visibility,
+        shared_with=payload.shared_with,
+    )
+    return Status(201, milestone)
+
+
+@router.patch("/milestones/{milestone_id}", response=MilestoneOut, openapi_extra=EDIT_OPENAPI)
+@api_access(PARTNERSHIP_CHANGE, model=Milestone)
+def milestone_update(
+    request: ApiRequest, milestone_id: int, payload: MilestonePatch, response: HttpResponse
+):
+    """Change the fields sent. Send the version read (If-Match or `version`) so an edit made
+    meanwhile is refused rather than overwritten."""
+    milestone = get_visible_or_404(request.auth, Milestone, pk=milestone_id)
+    saved = milestones.milestone_update(
+        actor=request.auth,
+        milestone=milestone,
+        data=_milestone_data(request, payload, milestone.partnership),
+        expected_version=versions.expected_version(request, payload.version),
+    )
+    versions.tag_response(response, saved)
+    return saved
+
+
+@router.post("/milestones/{milestone_id}/completion", response=MilestoneOut)
+@api_access(PARTNERSHIP_VIEW, model=Milestone)
+def milestone_complete(request: ApiRequest, milestone_id: int, payload: CompletionIn):
+    """Mark it done today (`done: true`) or open it again: for its owner, on either side, and
+    the partnership's team. `version` is the one read."""
+    milestone = get_visible_or_404(request.auth, Milestone, pk=milestone_id)
+    return milestones.milestone_complete(
+        actor=request.auth, milestone=milestone, done=payload.done,
+        expected_version=payload.version,
+    )  # fmt: skip
+
+
+def _sprint_data(
+    request: ApiRequest, payload: SprintIn | SprintPatch, partnership: Partnership
+) -> tuple[dict[str, Any], list[User] | None]:
+    data = payload.model_dump(
+        exclude_unset=True,
+        exclude={"partnership", "visibility", "shared_with", "version", "participants"},
+    )
+    _pilot_of(request, data)
+    people = None
+    if payload.participants is not None:
+        allowed = selectors.people_of(partnership)
+        people = [_user("participants", ref, allowed) for ref in payload.participants]
+    return data, people
+
+
+@router.get("/sprints", response=list[SprintOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def sprint_list(request: ApiRequest, filters: Query[SprintFilters]):
+    """Sprints the caller may see, latest first; filter by partnership, pilot or kind."""
+    return filtered(selectors.sprint_list(request.auth, filter_params(filters)))
+
+
+@router.get("/sprints/{sprint_id}", response=SprintOut)
+@api_access(PARTNERSHIP_VIEW, model=Sprint)
+def sprint_get(request: ApiRequest, sprint_id: int, response: HttpResponse):
+    sprint = get_visible_or_404(request.auth, Sprint, pk=sprint_id)
+    versions.tag_response(response, sprint)
+    return sprint
+
+
+@router.post("/sprints", response={201: SprintOut})
+@api_access(PARTNERSHIP_CHANGE)
+def sprint_create(request: ApiRequest, payload: SprintIn):
+    partnership = _partnership(request, payload.partnership)
+    data, people = _sprint_data(request, payload, partnership)
+    sprint = milestones.sprint_create(
+        actor=request.auth,
+        partnership=partnership,
+        data=data,
+        participants=people or [],
+        visibility=payload.visibility,
+        shared_with=payload.shared_with,
+    )
+    return Status(201, sprint)
+
+
+@router.patch("/sprints/{sprint_id}", response=SprintOut, openapi_extra=EDIT_OPENAPI)
+@api_access(PARTNERSHIP_CHANGE, model=Sprint)
+def sprint_update(
+    request: ApiRequest, sprint_id: int, payload: SprintPatch, response: HttpResponse
+):
+    sprint = get_visible_or_404(request.auth, Sprint, pk=sprint_id)
+    data, people = _sprint_data(request, payload, sprint.partnership)
+    saved = milestones.sprint_update(
+        actor=request.auth,
+        sprint=sprint,
+        data=data,
+        participants=people,
+        expected_version=versions.expected_version(request, payload.version),
+    )
+    versions.tag_response(response, saved)
+    return saved

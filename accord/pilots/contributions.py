@@ -13,7 +13,7 @@ from accord.accounts.models import User
 from accord.core.contributions import PARTNERSHIP_PAGE, contributes_to
 from accord.partnerships.models import EXITS, Partnership, Stage
 from accord.pilots.models import Pilot
-from accord.pilots.selectors import partnership_pilots
+from accord.pilots.selectors import partnership_milestones, partnership_pilots
 
 
 def exit_proposal(pilot: Pilot) -> str:
@@ -47,5 +47,20 @@ def partnership_page(actor: User, partnership: Partnership) -> dict[str, Any]:
             exit_proposal(last),
             "Propose the exit",
         ))  # fmt: skip
-    url = reverse("pilots:partnership_pilots", args=[partnership.pk])
-    return {"tabs": [("Pilots", url, len(pilots))], "alerts": alerts}
+    late = [m for m in partnership_milestones(actor, partnership) if m.days_overdue(today)]
+    if late:
+        alerts.append((
+            "warning",
+            f"{len(late)} milestone{'s' if len(late) > 1 else ''} past due: "
+            + ", ".join(f"“{m.title}” ({m.days_overdue(today)} d)" for m in late[:3])
+            + ("…" if len(late) > 3 else ""),
+            reverse("pilots:partnership_milestones", args=[partnership.pk]),
+            "Milestones",
+        ))  # fmt: skip
+    return {
+        "tabs": [
+            ("Pilots", reverse("pilots:partnership_pilots", args=[partnership.pk]), len(pilots)),
+            ("Milestones", reverse("pilots:partnership_milestones", args=[partnership.pk]), 0),
+        ],
+        "alerts": alerts,
+    }

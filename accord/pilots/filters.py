@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accord.pilots.models import Pilot
+from accord.pilots.models import Milestone, Pilot, Side, Sprint
 
 
 class PilotFilter(django_filters.FilterSet):
@@ -40,3 +40,35 @@ class PilotFilter(django_filters.FilterSet):
             return queryset
         late = Q(status__in=Pilot.OPEN_STATUSES, ends_on__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    pilot = django_filters.NumberFilter(field_name="pilot_id")
+    side = django_filters.ChoiceFilter(choices=Side.choices)
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    completed = django_filters.BooleanFilter(field_name="completed_on", lookup_expr="isnull",
+                                             exclude=True)  # fmt: skip
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Past due, not done")
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+    def filter_overdue(
+        self, queryset: QuerySet[Milestone], name: str, value: Any
+    ) -> QuerySet[Milestone]:
+        if value is None:
+            return queryset
+        late = Q(completed_on__isnull=True, due_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class SprintFilter(django_filters.FilterSet):
+    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    pilot = django_filters.NumberFilter(field_name="pilot_id")
+    kind = django_filters.ChoiceFilter(choices=Sprint.Kind.choices)
+
+    class Meta:
+        model = Sprint
+        fields: list[str] = []

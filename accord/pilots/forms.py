@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from accord.accounts.models import User
 from accord.core.forms import BootstrapFormMixin, add_version_field
 from accord.partnerships.forms import DateInput, SharedItemForm
-from accord.pilots.models import Pilot, ReadinessScore, SuccessCriterion
+from accord.pilots.models import Milestone, Pilot, ReadinessScore, Side, Sprint, SuccessCriterion
 from accord.pilots.services import EDITABLE_STATUSES
 
 
@@ -156,3 +156,62 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
     )
     ends_on = forms.DateField(required=False, widget=DateInput(), label="New end (to iterate)")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class _MilestoneFields(forms.Form):
+    title = forms.CharField(max_length=200)
+    pilot = forms.ModelChoiceField(queryset=Pilot.objects.none(), required=False)
+    side = forms.ChoiceField(choices=Side.choices, label="Owned by")
+    owner = UserChoiceField(queryset=User.objects.none(), required=False)
+    due_on = forms.DateField(widget=DateInput(), label="Due")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def set_choices(self, pilots: QuerySet[Pilot], people: QuerySet[User]) -> None:
+        self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+
+
+class MilestoneCreateForm(SharedItemForm, _MilestoneFields):
+    field_order = [*_MilestoneFields.base_fields, "visibility", "shared_with"]
+
+
+class MilestoneEditForm(BootstrapFormMixin, _MilestoneFields):
+    completed_on = forms.DateField(widget=DateInput(), required=False, label="Completed on")
+
+    def __init__(self, *args: Any, milestone: Milestone, **kwargs: Any) -> None:
+        fields = [*_MilestoneFields.base_fields, "completed_on"]
+        kwargs.setdefault("initial", {name: getattr(milestone, name) for name in fields})
+        super().__init__(*args, **kwargs)
+        add_version_field(self, milestone)
+
+
+class _SprintFields(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Sprint.Kind.choices)
+    pilot = forms.ModelChoiceField(queryset=Pilot.objects.none(), required=False)
+    starts_on = forms.DateField(widget=DateInput(), label="Starts")
+    ends_on = forms.DateField(widget=DateInput(), label="Ends")
+    participants = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    guests = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Participants without an account, one a line.",
+    )
+    outcomes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def set_choices(self, pilots: QuerySet[Pilot], people: QuerySet[User]) -> None:
+        self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+
+
+class SprintCreateForm(SharedItemForm, _SprintFields):
+    field_order = [*_SprintFields.base_fields, "visibility", "shared_with"]
+
+
+class SprintEditForm(BootstrapFormMixin, _SprintFields):
+    def __init__(self, *args: Any, sprint: Sprint, **kwargs: Any) -> None:
+        initial = {name: getattr(sprint, name) for name in _SprintFields.base_fields}
+        initial["participants"] = list(sprint.participants.all())
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        add_version_field(self, sprint)

@@ -215,3 +215,101 @@ class PilotDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.get_decision_display()}"
+
+
+class Side(models.TextChoices):
+    OURS = "ours", "ours"
+    PARTNER = "partner", "the partner's"
+
+
+class Milestone(Versioned):
+    """A dated step of a partnership or one of its pilots, owned by either side."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="milestones"
+    )
+    pilot = models.ForeignKey(
+        Pilot, null=True, blank=True, on_delete=models.SET_NULL, related_name="milestones"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    side = models.CharField(max_length=10, choices=Side.choices, default=Side.OURS)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_milestones",
+    )
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    shared_with = models.ManyToManyField(
+        PartnershipParty, blank=True, related_name="shared_%(class)ss"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["completed_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:milestone_edit", args=[self.pk])
+
+    def days_overdue(self, today: dt.date) -> int:
+        """Days past its due date while not completed; 0 otherwise."""
+        late = self.completed_on is None and self.due_on < today
+        return (today - self.due_on).days if late else 0
+
+
+class Sprint(Versioned):
+    """A short joint push (a hackathon, a design sprint) with its people and what came of it."""
+
+    class Kind(models.TextChoices):
+        HACKATHON = "hackathon", "hackathon"
+        DESIGN_SPRINT = "design_sprint", "design sprint"
+        OTHER = "other", "other"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sprints")
+    pilot = models.ForeignKey(
+        Pilot, null=True, blank=True, on_delete=models.SET_NULL, related_name="sprints"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DESIGN_SPRINT)
+    title = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="sprints"
+    )
+    guests = models.TextField(blank=True, help_text="Participants without an account, one a line.")
+    outcomes = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    shared_with = models.ManyToManyField(
+        PartnershipParty, blank=True, related_name="shared_%(class)ss"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="sprint_ends_after_it_starts",
+                violation_error_message="The sprint cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:sprint_edit", args=[self.pk])

@@ -12,7 +12,7 @@ from accord.accounts.models import User
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.partnerships.models import Visibility
-from accord.pilots.models import Pilot, ReadinessScore, SuccessCriterion
+from accord.pilots.models import Milestone, Pilot, ReadinessScore, Side, Sprint, SuccessCriterion
 
 USER_REF = "Username or id of a user: ours, or a partner user of a party for the partner's side"
 
@@ -187,3 +187,116 @@ class DecisionOut(Schema):
     decided_by: str = Field(..., alias="decided_by_name")
     decided_at: dt.datetime
     evidence: dict[str, object]
+
+
+class MilestoneOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    pilot: int | None = Field(..., alias="pilot_id")
+    title: str
+    description: str
+    side: Side
+    owner: str | None
+    due_on: dt.date
+    completed_on: dt.date | None
+    overdue_days: int = Field(..., description="Days past due while not done")
+    visibility: str
+    version: int = Field(..., description=VERSION_OUT)
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_owner(obj: Milestone) -> str | None:
+        return _username(obj.owner)
+
+    @staticmethod
+    def resolve_overdue_days(obj: Milestone) -> int:
+        return obj.days_overdue(timezone.localdate())
+
+
+class MilestoneFields(InputSchema):
+    pilot: int | None = Field(None, description="Id of a pilot of the same partnership")
+    title: str = Text(min_length=1, max_length=200)
+    description: str = Text()
+    side: Side | None = None
+    owner: int | str | None = Field(None, description=USER_REF)
+    due_on: dt.date | None = None
+    completed_on: dt.date | None = None
+
+
+class MilestoneIn(MilestoneFields):
+    partnership: int = Field(..., description="Id of the partnership")
+    title: str = Field(..., min_length=1, max_length=200)
+    due_on: dt.date
+    visibility: Visibility = Visibility.INTERNAL
+    shared_with: list[int] | None = Field(
+        None, description="Organization ids of the parties it is shared with"
+    )
+
+
+class MilestonePatch(MilestoneFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class CompletionIn(InputSchema):
+    done: bool
+    version: int = Field(..., ge=0, description=VERSION_IN)
+
+
+class MilestoneFilters(Schema):
+    partnership: int | None = None
+    pilot: int | None = None
+    side: Side | None = None
+    owner: int | None = Field(None, description="Id of its owner")
+    completed: bool | None = None
+    overdue: bool | None = Field(None, description="Past due and not done")
+
+
+class SprintOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    pilot: int | None = Field(..., alias="pilot_id")
+    kind: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    participants: list[str]
+    guests: str
+    outcomes: str
+    visibility: str
+    version: int = Field(..., description=VERSION_OUT)
+
+    @staticmethod
+    def resolve_participants(obj: Sprint) -> list[str]:
+        return [user.get_username() for user in obj.participants.all()]
+
+
+class SprintFields(InputSchema):
+    pilot: int | None = Field(None, description="Id of a pilot of the same partnership")
+    kind: Sprint.Kind | None = None
+    title: str = Text(min_length=1, max_length=200)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    participants: list[int | str] | None = Field(None, description=f"{USER_REF}; replaces")
+    guests: str = Text()
+    outcomes: str = Text()
+
+
+class SprintIn(SprintFields):
+    partnership: int = Field(..., description="Id of the partnership")
+    title: str = Field(..., min_length=1, max_length=200)
+    starts_on: dt.date
+    ends_on: dt.date
+    visibility: Visibility = Visibility.INTERNAL
+    shared_with: list[int] | None = Field(
+        None, description="Organization ids of the parties it is shared with"
+    )
+
+
+class SprintPatch(SprintFields):
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class SprintFilters(Schema):
+    partnership: int | None = None
+    pilot: int | None = None
+    kind: Sprint.Kind | None = None

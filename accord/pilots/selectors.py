@@ -15,12 +15,14 @@ from accord.core import policy
 from accord.core.policy import get_visible_or_404, visible_to
 from accord.core.prefetch import attach
 from accord.partnerships.models import Partnership
-from accord.pilots.filters import PilotFilter
+from accord.pilots.filters import MilestoneFilter, PilotFilter, SprintFilter
 from accord.pilots.models import (
     CriterionActual,
+    Milestone,
     Pilot,
     PilotDecision,
     ReadinessScore,
+    Sprint,
     SuccessCriterion,
     plain,
 )
@@ -117,3 +119,54 @@ def partner_users_of(partnership: Partnership) -> QuerySet[User]:
     """The active users of the partnership's parties (only partner users have one)."""
     parties = partnership.parties.values("organization_id")
     return User.objects.filter(is_active=True, organization_id__in=parties).order_by("username")
+
+
+def milestone_rows(actor: User) -> QuerySet[Milestone]:
+    return visible_to(actor, Milestone).select_related("partnership", "pilot", "owner")
+
+
+def milestone_list(actor: User, params: Any = None) -> MilestoneFilter:
+    return MilestoneFilter(params, queryset=milestone_rows(actor))
+
+
+def mark_late(milestones: list[Milestone], today: dt.date) -> list[Milestone]:
+    for milestone in milestones:
+        days = milestone.days_overdue(today)
+        attach(milestone, overdue=days > 0, days_over=days)
+    return milestones
+
+
+def partnership_milestones(actor: User, partnership: Partnership) -> list[Milestone]:
+    rows = milestone_rows(actor).filter(partnership=partnership)
+    return mark_late(list(rows), timezone.localdate())
+
+
+def overdue_milestones(actor: User, today: dt.date) -> list[Milestone]:
+    """Milestones past their due date and not done, longest overdue first. One query."""
+    rows = (
+        visible_to(actor, Milestone)
+        .filter(completed_on__isnull=True, due_on__lt=today)
+        .select_related("partnership", "owner")
+        .order_by("due_on", "pk")[:LIST_LIMIT]
+    )
+    return mark_late(list(rows), today)
+
+
+def sprint_rows(actor: User) -> QuerySet[Sprint]:
+    return (
+        visible_to(actor, Sprint)
+        .select_related("partnership", "pilot")
+        .prefetch_related(Prefetch("participants", queryset=User.objects.order_by("username")))
+    )
+
+
+def sprint_list(actor: User, params: Any = None) -> SprintFilter:
+    return SprintFilter(params, queryset=sprint_rows(actor))
+
+
+def people_of(partnership: Partnership) -> QuerySet[User]:
+    """Who may own or join its work: our active users and its parties' users."""
+    active = User.objects.filter(is_active=True)
+    ours = policy.internal_accounts(active).values("pk")
+    theirs = partnership.parties.values("organization_id")
+    return active.filter(Q(pk__in=ours) | Q(organization_id__in=theirs)).order_by("username")

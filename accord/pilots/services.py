@@ -24,6 +24,7 @@ from accord.pilots.models import (
     Pilot,
     PilotDecision,
     ReadinessScore,
+    Side,
     SuccessCriterion,
     plain,
 )
@@ -62,6 +63,22 @@ def _pilot_values(pilot: Pilot) -> dict[str, Any]:
     return audit.snapshot(pilot, PILOT_FIELDS)
 
 
+def owner_errors(
+    field: str, user: User | None, partnership: Partnership, side: str
+) -> dict[str, list[str]]:
+    """An owner on our side is one of our users; on the partner's, a user of one of its parties."""
+    if user is None:
+        return {}
+    if side == Side.OURS:
+        if policy.is_internal(user):
+            return {}
+        return {field: [f"{user.get_username()} is not one of our company's users."]}
+    own = policy.partner_organization_id(user)
+    if own is not None and partnership.parties.filter(organization_id=own).exists():
+        return {}
+    return {field: [f"{user.get_username()} is not a user of a party of {partnership.title}."]}
+
+
 def _pilot_errors(pilot: Pilot, *, status_changed: bool) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if status_changed and pilot.status not in EDITABLE_STATUSES:
@@ -73,17 +90,10 @@ def _pilot_errors(pilot: Pilot, *, status_changed: bool) -> dict[str, list[str]]
         pilot.budget = pilot.budget.quantize(CENTS)
         if pilot.budget < 0:
             errors["budget"] = ["The budget cannot be negative."]
-    if pilot.owner is not None and not policy.is_internal(pilot.owner):
-        errors["owner"] = [f"{pilot.owner.get_username()} is not one of our company's users."]
-    partner_owner = pilot.partner_owner
-    if partner_owner is not None:
-        own = policy.partner_organization_id(partner_owner)
-        parties = pilot.partnership.parties.values_list("organization_id", flat=True)
-        if own is None or own not in set(parties):
-            errors["partner_owner"] = [
-                f"{partner_owner.get_username()} is not a user of a party of "
-                f"{pilot.partnership.title}."
-            ]
+    errors.update(owner_errors("owner", pilot.owner, pilot.partnership, Side.OURS))
+    errors.update(
+        owner_errors("partner_owner", pilot.partner_owner, pilot.partnership, Side.PARTNER)
+    )
     starts, ends = pilot.starts_on, pilot.ends_on
     if isinstance(starts, dt.date) and isinstance(ends, dt.date) and ends < starts:
         errors["ends_on"] = [f"The timebox ends ({ends}) before it starts ({starts})."]
@@ -227,7 +237,8 @@ def actual_record(
     note: str = "",
 ) -> CriterionActual:
     """Record a measured value; `unit`, when given, must be the criterion's own."""
-    if not policy.can_record_actuals(actor, criterion):
+    partnership = criterion.pilot.partnership
+    if not policy.can_work_on(actor, criterion, partnership, criterion.assignee_id):
         raise PermissionDenied("Only the criterion's assignee or the partnership's team may.")
     pilot = criterion.pilot
     if not pilot.is_open:

@@ -154,8 +154,13 @@ def _detail(
     standings = selectors.criteria_standing(actor, pilot)
     for standing in standings:
         criterion = standing.criterion
-        recordable = pilot.is_open and policy.can_record_actuals(
-            actor, criterion, changes_partnership=can_change
+        recordable = pilot.is_open and policy.can_work_on(
+            actor,
+            criterion,
+            pilot.partnership,
+            criterion.assignee_id,
+            changes_partnership=can_change,
+            read_through_policy=True,
         )
         standing.form = (  # type: ignore[attr-defined]
             forms.get(f"actual-{criterion.pk}")
@@ -172,6 +177,9 @@ def _detail(
         "readiness": [(d.label, readiness.get(d.value)) for d in services.DIMENSIONS],
         "readiness_missing": services.readiness_missing(pilot),
         "decisions": selectors.decisions_of(actor, pilot),
+        "milestones": selectors.mark_late(
+            list(selectors.milestone_rows(actor).filter(pilot=pilot)), timezone.localdate()
+        ),
         "can_change": can_change,
         "criterion_form": forms.get("criterion")
         or (

@@ -101,3 +101,31 @@ def test_a_manager_runs_a_pilot_to_a_kill_decision(page, partnership, admin_user
         re.compile("Pilot “Line 3 inspection” was killed on")
     )
     screenshot(page, "pilot-exit-proposed")
+
+
+def test_a_manager_adds_a_milestone_and_marks_it_done(page, partnership, admin_user):
+    from accord.pilots import milestones
+
+    today = timezone.localdate()
+    milestones.milestone_create(
+        actor=admin_user, partnership=partnership,
+        data={"title": "Security review", "due_on": today - dt.timedelta(days=5)},
+    )  # fmt: skip
+    sign_in(page, "admin", PASSWORD)
+    page.goto(f"/partnerships/{partnership.pk}/")
+    expect(page.get_by_test_id("partnership-alert")).to_contain_text("1 milestone past due")
+    page.get_by_test_id("milestones-tab").click()
+    page.locator("summary", has_text="Add a milestone").click()
+    form = page.get_by_test_id("milestone-form")
+    form.locator("#id_m-title").fill("Interim results to the committee")
+    form.locator("#id_m-side").select_option("partner")
+    form.locator("#id_m-due_on").fill((today + dt.timedelta(days=12)).isoformat())
+    form.get_by_role("button", name="Add the milestone").click()
+    expect(page.get_by_test_id("milestone")).to_have_count(2)
+    late = page.get_by_test_id("milestone").filter(has_text="Security review")
+    expect(late).to_contain_text("5 d overdue")
+    late.get_by_test_id("complete-milestone").click()
+    expect(page.get_by_test_id("milestone").filter(has_text="Security review")).to_contain_text(
+        "done"
+    )
+    screenshot(page, "pilot-milestones")
