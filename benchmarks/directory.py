@@ -145,7 +145,7 @@ def _unique_name(rng: random.Random, country: str, used: set[str]) -> str:
 
 def generated_organizations(seed: int, used: set[str]) -> Iterator[dict[str, Any]]:
     """Endless deterministic organizations with text worth searching."""
-    from accord.directory import demo
+    from accord.demo import directory as demo
 
     rng = random.Random(seed)
     kinds, weights = zip(*demo.KIND_WEIGHTS.items(), strict=True)
@@ -345,7 +345,7 @@ class Seeder:
             Person.objects.bulk_create(self._people(created), batch_size=BATCH)
 
     def _people(self, organizations: list[Any]) -> Iterator[Any]:
-        from accord.directory import demo
+        from accord.demo import directory as demo
         from accord.directory.models import Person
 
         rng = self.people_rng

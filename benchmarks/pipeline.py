@@ -10,10 +10,12 @@ allow, with its reason and actor) and the audit events the services would have w
 
 Then, signed in as an administrator, it measures p50/p95 latency, CPU time, SQL time and SQL
 query count of the pipeline board, the partnership list (plain, one stage, one gap, a search),
-the coverage matrix, the home dashboard and the API list: at the small size, and again after
-growing to the large one (100 -> 2,000 partnerships, 10 -> 200 gaps, 1,000 -> 20,000
-transitions; --quick: 50 -> 300). Query counts must not change with size, and every request must
-answer within the p95 target at the large size. The seed is a bulk load, so it is followed by
+the coverage matrix, the home dashboard, the API list, a pilot's page, the pilot lists and a
+partnership's milestones: at the small size, and again after growing to the large one (100 ->
+2,000 partnerships, 10 -> 200 gaps, 1,000 -> 20,000 transitions, 250 -> 5,000 pilots with
+three criteria and twelve actuals each, 2,500 -> 50,000 milestones; --quick: 50 -> 300).
+Query counts must not change with size, and every request must answer within the p95 target
+at the large size. The seed is a bulk load, so it is followed by
 ANALYZE. Each page is first checked to answer 200 with seeded content in it (a known title, the
 expected number of cards or rows), so an error page is never timed. For a request over the
 target, its statements are printed with their query plans and timings, and a profile shows
@@ -62,10 +64,23 @@ class Size:
     partnerships: int
     gaps: int
     transitions: int
+    pilots: int
+    milestones: int
 
 
-FULL = {"small": Size(100, 10, 1_000), "large": Size(2_000, 200, 20_000), "reps": 30}
-QUICK = {"small": Size(50, 5, 500), "large": Size(300, 30, 3_000), "reps": 10}
+FULL = {
+    "small": Size(100, 10, 1_000, 250, 2_500),
+    "large": Size(2_000, 200, 20_000, 5_000, 50_000),
+    "reps": 30,
+}
+QUICK = {
+    "small": Size(50, 5, 500, 120, 1_200),
+    "large": Size(300, 30, 3_000, 750, 7_500),
+    "reps": 10,
+}
+CRITERIA_PER_PILOT, ACTUALS_PER_CRITERION = 3, 4
+PILOT_STATUSES = {"planned": 10, "running": 30, "evaluating": 10, "succeeded": 25, "failed": 20,
+                  "stopped": 5}  # fmt: skip
 
 # Where partnerships stand, as weights: a pipeline with a long tail of exits.
 STAGE_MIX = {
@@ -208,7 +223,7 @@ class Seeder:
         )
 
     def _organization_rows(self, count: int) -> Iterator[Any]:
-        from accord.directory import demo
+        from accord.demo import directory as demo
         from accord.directory.models import Organization
         from accord.directory.normalize import normalize_domain, normalize_name
 
@@ -240,7 +255,7 @@ class Seeder:
             )
 
     def _organization_name(self, kind: str) -> str:
-        from accord.directory import demo
+        from accord.demo import directory as demo
 
         rng = self.rng
         for attempt in itertools.count():
@@ -277,7 +292,7 @@ class Seeder:
     # Strategy
 
     def _grow_strategy(self, size: Size) -> None:
-        from accord.strategy import demo
+        from accord.demo import pipeline as demo
         from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
 
         rng = self.rng
@@ -364,7 +379,73 @@ class Seeder:
             self._grow_organizations(round(size.partnerships * ORGANIZATIONS_PER_PARTNERSHIP))
             self._grow_strategy(size)
             self._grow_partnerships(size)
+            self._grow_pilots(size)
+            self._grow_milestones(size)
         return time.perf_counter() - started
+
+    # Pilots and milestones
+
+    def _grow_pilots(self, size: Size) -> None:
+        """Pilots of partnerships that reached piloting, in every status, each with its
+        criteria and their actuals; the decided ones with their decision."""
+        from accord.partnerships.models import Partnership
+        from accord.pilots.models import CriterionActual, Pilot, PilotDecision, SuccessCriterion
+
+        rng, today = self.rng, self.today
+        stages = ("piloting", "active", "renewal_review", "exited")
+        hosts = list(Partnership.objects.filter(stage__in=stages).values_list("pk", "owner_id"))
+        statuses, weights = zip(*PILOT_STATUSES.items(), strict=True)
+        pilots = []
+        for n in range(Pilot.objects.count(), size.pilots):
+            partnership, owner = rng.choice(hosts)
+            status = rng.choices(statuses, weights)[0]
+            starts = today - dt.timedelta(days=rng.randint(10, 700))
+            ends = starts + dt.timedelta(days=rng.choice([60, 90, 120]))
+            decision = {"succeeded": "scale", "failed": "kill"}.get(status, "")
+            pilots.append(Pilot(
+                partnership_id=partnership, title=f"Pilot {n + 1}", owner_id=owner,
+                hypothesis="Halves the defects on the line within one quarter.",
+                starts_on=starts, ends_on=ends, status=status, decision=decision,
+                decided_at=self.now if decision else None,
+                budget=Decimal(rng.choice([50, 120, 250]) * 1000),
+            ))  # fmt: skip
+        created = Pilot.objects.bulk_create(pilots, batch_size=BATCH)
+        PilotDecision.objects.bulk_create(
+            [PilotDecision(pilot_id=p.pk, decision=p.decision, rationale="As measured.",
+                           decided_by_name="ceo", decided_at=self.now)
+             for p in created if p.decision],
+            batch_size=BATCH,
+        )  # fmt: skip
+        criteria = SuccessCriterion.objects.bulk_create(
+            [SuccessCriterion(pilot_id=p.pk, metric=f"Metric {k}", unit="%", position=k,
+                              comparator="at_least", target=Decimal(90))
+             for p in created for k in range(CRITERIA_PER_PILOT)],
+            batch_size=BATCH,
+        )  # fmt: skip
+        CriterionActual.objects.bulk_create(
+            [CriterionActual(criterion_id=c.pk, value=Decimal(rng.randint(70, 99)),
+                             observed_on=today - dt.timedelta(days=7 * (k + 1)))
+             for c in criteria for k in range(ACTUALS_PER_CRITERION)],
+            batch_size=BATCH,
+        )  # fmt: skip
+
+    def _grow_milestones(self, size: Size) -> None:
+        from accord.partnerships.models import Partnership
+        from accord.pilots.models import Milestone
+
+        rng, today = self.rng, self.today
+        hosts = list(Partnership.objects.values_list("pk", "owner_id"))
+        rows = []
+        for n in range(Milestone.objects.count(), size.milestones):
+            partnership, owner = rng.choice(hosts)
+            due = today + dt.timedelta(days=rng.randint(-300, 200))
+            done = due < today and rng.random() < 0.85
+            rows.append(Milestone(
+                partnership_id=partnership, title=f"Milestone {n + 1}", owner_id=owner,
+                side=rng.choice(["ours", "partner"]), due_on=due,
+                completed_on=due if done else None,
+            ))  # fmt: skip
+        Milestone.objects.bulk_create(rows, batch_size=BATCH)
 
     def _walk(self, final: str, budget: int) -> list[str]:
         """The stages a partnership went through to reach `final` (candidate excluded), with
@@ -403,9 +484,9 @@ class Seeder:
         return [*stages[1 : at + 1], *detour, *stages[at + 1 :]]
 
     def _moves(self, walk: list[str]) -> list[Move]:
+        from accord.demo import pipeline as demo
         from accord.partnerships.gates import DEFAULT_GATES, allowed_targets
         from accord.partnerships.models import PIPELINE
-        from accord.strategy import demo
 
         rng, moves, current = self.rng, [], "candidate"
         for to in walk:
@@ -430,7 +511,7 @@ class Seeder:
 
     def _fields(self, final: str, walk: list[str], kind: str, topic: str) -> dict[str, Any]:
         """Every field the gates on its path need, with dates spread around today."""
-        from accord.strategy import demo
+        from accord.demo import pipeline as demo
 
         rng, today = self.rng, self.today
         reached = set(walk) | {final}
@@ -473,8 +554,8 @@ class Seeder:
         return data
 
     def _parties(self, type_: str) -> list[tuple[Org, str]]:
+        from accord.demo import pipeline as demo
         from accord.partnerships.models import PartnershipParty
-        from accord.strategy import demo
 
         rng = self.rng
         kinds = demo.KINDS_FOR_TYPE.get(type_, ["startup", "scaleup", "corporate", "research"])
@@ -488,8 +569,8 @@ class Seeder:
         ]
 
     def _grow_partnerships(self, size: Size) -> None:
+        from accord.demo import pipeline as demo
         from accord.partnerships.models import Partnership
-        from accord.strategy import demo
 
         rng = self.rng
         finals, weights = zip(*STAGE_MIX.items(), strict=True)
@@ -709,6 +790,54 @@ def probes(gap_id: int) -> dict[str, Probe]:
     if None in (first, most_urgent, active, by_gap, found, review, latest):
         raise AssertionError("the seed lacks a partnership, review or audit event a page needs")
     list_url = reverse("partnerships:partnership_list")
+    return {**_partnership_probes(list_url, everything, first, most_urgent, board_counts, active,
+                                  by_gap, gap_id, found, gaps, latest, review, total),
+            **_pilot_probes()}  # fmt: skip
+
+
+def _pilot_probes() -> dict[str, Probe]:
+    """A running pilot's page (with every form a manager sees), the pilot lists and the
+    milestones page of the partnership with the most milestones."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from accord.pilots.models import Milestone, Pilot
+
+    pilot = Pilot.objects.filter(status="running").order_by("-starts_on", "-id").first()
+    latest = Pilot.objects.order_by("-starts_on", "-id").first()
+    overdue = (
+        Pilot.objects.filter(status__in=Pilot.OPEN_STATUSES, ends_on__lt=timezone.localdate())
+        .order_by("-starts_on", "-id")
+        .first()
+    )
+    busiest = (
+        Milestone.objects.values("partnership_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "partnership_id")
+        .first()
+    )
+    if pilot is None or latest is None or overdue is None or busiest is None:
+        raise AssertionError("the seed lacks a pilot, an overdue one or a milestone")
+    return {
+        "pilot": Probe(f"/pilots/{pilot.pk}/",
+                       _html(pilot.title, counts={'data-testid="criterion"': CRITERIA_PER_PILOT})),
+        "pilot_list": Probe("/pilots/", _html(latest.title)),
+        "pilots_overdue": Probe("/pilots/?overdue=true", _html(overdue.title)),
+        "milestones": Probe(
+            f"/pilots/partnership/{busiest['partnership_id']}/milestones/",
+            _html(counts={'data-testid="milestone"': busiest["n"]}),
+        ),
+        "api_pilots": Probe("/api/v1/pilots", _api(Pilot.objects.count(), latest.title)),
+    }  # fmt: skip
+
+
+def _partnership_probes(
+    list_url: str, everything: Any, first: Any, most_urgent: Any, board_counts: dict[str, int],
+    active: Any, by_gap: Any, gap_id: int, found: Any, gaps: Any, latest: Any, review: Any,
+    total: int,
+) -> dict[str, Probe]:  # fmt: skip
+    from django.urls import reverse
+
     return {
         "board": Probe(
             reverse("partnerships:partnership_board"), _html(most_urgent.title, counts=board_counts)
@@ -724,7 +853,7 @@ def probes(gap_id: int) -> dict[str, Probe]:
             ),
         ),
         "dashboard": Probe(
-            reverse("core:home"),
+            reverse("dashboard:home"),
             _html(latest.object_repr, review.title, counts={'data-testid="pipeline-funnel"': 1}),
         ),
         "api_list": Probe("/api/v1/partnerships", _api(total, first.title)),
@@ -894,12 +1023,14 @@ def setup_django(workdir: Path) -> None:
 def describe(seeder: Seeder) -> str:
     from accord.core.models import AuditEvent
     from accord.partnerships.models import Partnership, PartnershipParty, StageTransition
+    from accord.pilots.models import Milestone, Pilot
 
     return (
         f"{Partnership.objects.count():,} partnerships ({PartnershipParty.objects.count():,}"
         f" parties), {len(seeder.gaps):,} gaps, {len(seeder.plays):,} plays,"
         f" {StageTransition.objects.count():,} transitions, {AuditEvent.objects.count():,} audit"
-        f" events, {seeder.organization_count + 1:,} organizations"
+        f" events, {seeder.organization_count + 1:,} organizations,"
+        f" {Pilot.objects.count():,} pilots, {Milestone.objects.count():,} milestones"
     )
 
 
