@@ -22,6 +22,7 @@ from accord.core.api_access import authorize
 from accord.core.errors import ConflictError, EditConflict, GateRefused, database_busy
 from accord.core.views import database_busy_response
 from accord.directory.api import router as directory_router
+from accord.governance.api import router as governance_router
 from accord.partnerships.api import router as partnerships_router
 from accord.pilots.api import router as pilots_router
 from accord.scouting.api import router as scouting_router
@@ -162,5 +163,6 @@ for router in (
     screening_router,
     scouting_router,
     pilots_router,
+    governance_router,
 ):
     api.add_router("/", router)

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "accord.screening",
     "accord.scouting",
     "accord.pilots",
+    "accord.governance",
     "accord.dashboard",
 ]
 

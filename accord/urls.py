@@ -14,6 +14,7 @@ urlpatterns = [
     path("scouting/", include("accord.scouting.urls")),
     path("screening/", include("accord.screening.urls")),
     path("pilots/", include("accord.pilots.urls")),
+    path("governance/", include("accord.governance.urls")),
     path("workspace/", include("accord.partnerships.workspace_urls")),
     path("api/v1/", api.urls),
 ]

@@ -15,8 +15,8 @@ from tests.conftest import client_for
 
 SMALL, LARGE = 3, 40
 # Session and user; directory counts, kinds, recent changes, our company (6); funnel, reviews,
-# renewals, my partnerships, overdue pilots and milestones (6); coverage (3).
-HOME_QUERIES = 17
+# renewals, my partnerships, overdue pilots, milestones and actions (7); coverage (3).
+HOME_QUERIES = 18
 
 
 def today() -> dt.date:

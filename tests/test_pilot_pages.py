@@ -91,8 +91,9 @@ def test_a_decision_form_without_a_rationale_is_refused_by_name(personas, partne
 # for a manager, who may change it, the criterion form's assignees; the team checks.
 PILOT_PAGE_QUERIES = {"manager": 13, "viewer": 12}
 # The list: count and rows; a partnership's pilots: the partnership and its pilots; the
-# partnership's page gains two: its pilots and its milestones, for the tabs and alerts.
-LIST_QUERIES = {"/pilots/": 4, "partnership pilots": 4, "partnership page": 9}
+# partnership's page gains four for its tabs and alerts: pilots and milestones, committees and
+# open action items.
+LIST_QUERIES = {"/pilots/": 4, "partnership pilots": 4, "partnership page": 11}
 
 
 @pytest.mark.parametrize("role", ["manager", "viewer"])

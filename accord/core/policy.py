@@ -483,6 +483,11 @@ _VISIBILITY: dict[str, Rule] = {
     "pilots.criterionactual": _rows_of_visible("pilots.SuccessCriterion", "criterion"),
     "pilots.readinessscore": _rows_of_visible("pilots.Pilot", "pilot", partner_reads=False),
     "pilots.pilotdecision": _rows_of_visible("pilots.Pilot", "pilot", partner_reads=False),
+    "governance.committee": _partnership_child_rows(shared_only_for_partner=True),
+    "governance.meeting": _rows_of_visible("governance.Committee", "committee"),
+    "governance.decision": _rows_of_visible("governance.Committee", "committee"),
+    "governance.actionitem": _rows_of_visible("governance.Committee", "committee"),
+    "governance.calendarfeed": _token_rows,
     "pilots.milestone": _partnership_child_rows(shared_only_for_partner=True),
     "pilots.sprint": _partnership_child_rows(shared_only_for_partner=True),
 }

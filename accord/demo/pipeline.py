@@ -23,6 +23,7 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.accounts.services import user_create
 from accord.core import policy
+from accord.demo.governance import load_governance_demo
 from accord.demo.pilots import load_pilots_demo, scale_a_pilot
 from accord.directory.models import Organization
 from accord.partnerships.gates import DEFAULT_GATES
@@ -565,8 +566,10 @@ def load_pipeline_demo(
     StageTransition.objects.bulk_update(all_transitions, ["at"])
     partner = User.objects.filter(organization=partner_organization).first()
     pilots = load_pilots_demo(runs=runs, executive=executives[0], partner=partner, rng=rng)
+    governance = load_governance_demo(runs=runs, sponsor=executives[0], partner=partner, rng=rng)
     return {
         **pilots,
+        **governance,
         "priorities": len(PRIORITIES),
         "gaps": len(gaps),
         "plays": len(plays),

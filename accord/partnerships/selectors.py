@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -296,3 +296,22 @@ def organization_roles(actor: User, organization: Organization) -> QuerySet[Part
         .select_related("partnership")
         .order_by("partnership__title", "id")
     )
+
+
+def people_of(partnership: Partnership) -> QuerySet[User]:
+    """Who may take part in its work (own a milestone or an action, sit on a committee): our
+    active users and the users of its parties (only partner users belong to an organization)."""
+    active = User.objects.filter(is_active=True)
+    ours = policy.internal_accounts(active).values("pk")
+    theirs = partnership.parties.values("organization_id")
+    return active.filter(Q(pk__in=ours) | Q(organization_id__in=theirs)).order_by("username")
+
+
+def outsiders(partnership: Partnership, people: Iterable[User]) -> list[str]:
+    """The usernames among `people` who are neither ours nor users of its parties."""
+    parties = set(partnership.parties.values_list("organization_id", flat=True))
+    return [
+        person.get_username()
+        for person in people
+        if not policy.is_internal(person) and policy.partner_organization_id(person) not in parties
+    ]

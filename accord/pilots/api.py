@@ -304,7 +304,7 @@ def _milestone_data(
     )
     _pilot_of(request, data)
     if data.get("owner") is not None:
-        data["owner"] = _user("owner", data["owner"], selectors.people_of(partnership))
+        data["owner"] = _user("owner", data["owner"], partnership_selectors.people_of(partnership))
     return data
 
 
@@ -380,7 +380,7 @@ def _sprint_data(
     _pilot_of(request, data)
     people = None
     if payload.participants is not None:
-        allowed = selectors.people_of(partnership)
+        allowed = partnership_selectors.people_of(partnership)
         people = [_user("participants", ref, allowed) for ref in payload.participants]
     return data, people
 

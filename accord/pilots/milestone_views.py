@@ -38,7 +38,7 @@ def _url(partnership: Partnership | int) -> str:
 
 def _choices(form: Any, request: SignedInRequest, partnership: Partnership) -> Any:
     pilots = selectors.pilot_rows(request.user).filter(partnership=partnership)
-    form.set_choices(pilots, selectors.people_of(partnership))
+    form.set_choices(pilots, partnership_selectors.people_of(partnership))
     return form
 
 

@@ -17,8 +17,9 @@ from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, validate
 from accord.partnerships.models import Partnership
+from accord.partnerships.selectors import outsiders
 from accord.partnerships.services import sharing
-from accord.pilots.models import Milestone, Pilot, Side, Sprint
+from accord.pilots.models import Milestone, Pilot, Sprint
 from accord.pilots.services import owner_errors
 
 MILESTONE_FIELDS = ("pilot", "title", "description", "side", "owner", "due_on", "completed_on")
@@ -137,12 +138,7 @@ def _sprint_errors(sprint: Sprint) -> dict[str, list[str]]:
 
 
 def _participant_errors(partnership: Partnership, people: list[User]) -> dict[str, list[str]]:
-    outside = [
-        person.get_username()
-        for person in people
-        if owner_errors("participants", person, partnership, Side.OURS)
-        and owner_errors("participants", person, partnership, Side.PARTNER)
-    ]
+    outside = outsiders(partnership, people)
     if outside:
         return {"participants": [f"Neither ours nor a party's: {', '.join(outside)}."]}
     return {}

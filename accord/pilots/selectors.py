@@ -162,11 +162,3 @@ def sprint_rows(actor: User) -> QuerySet[Sprint]:
 
 def sprint_list(actor: User, params: Any = None) -> SprintFilter:
     return SprintFilter(params, queryset=sprint_rows(actor))
-
-
-def people_of(partnership: Partnership) -> QuerySet[User]:
-    """Who may own or join its work: our active users and its parties' users."""
-    active = User.objects.filter(is_active=True)
-    ours = policy.internal_accounts(active).values("pk")
-    theirs = partnership.parties.values("organization_id")
-    return active.filter(Q(pk__in=ours) | Q(organization_id__in=theirs)).order_by("username")

@@ -1,0 +1,166 @@
+"""Joint governance of a partnership: its committees (members from both sides, a cadence and
+a charter), their meetings, the decision log and the action items that follow from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from accord.core.versions import Versioned
+from accord.partnerships.models import Partnership, PartnershipParty, Visibility
+
+
+class Committee(Versioned):
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", "weekly"
+        FORTNIGHTLY = "fortnightly", "every two weeks"
+        MONTHLY = "monthly", "monthly"
+        QUARTERLY = "quarterly", "quarterly"
+        AD_HOC = "ad_hoc", "when needed"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="committees"
+    )
+    name = models.CharField(max_length=200)
+    charter = models.TextField(blank=True, help_text="What it decides, and how.")
+    cadence = models.CharField(max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="chaired_committees",
+    )  # fmt: skip
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="committees"
+    )
+    # What the committee's meetings, minutes, decisions and actions are shared with.
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    shared_with = models.ManyToManyField(
+        PartnershipParty, blank=True, related_name="shared_%(class)ss"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:committee_detail", args=[self.pk])
+
+
+class Meeting(Versioned):
+    """Times are stored in UTC and shown in the reader's zone."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    location = models.CharField(max_length=300, blank=True)
+    agenda = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="meetings"
+    )
+    cancelled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message="The meeting must end after it starts.",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting_detail", args=[self.pk])
+
+
+class Decision(models.Model):
+    """An entry of the committee's decision log: what was decided, by whom, when."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="decisions")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    title = models.CharField(max_length=300, help_text="What was decided.")
+    details = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=300, help_text="Who decided: people or the body.")
+    decided_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionItem(Versioned):
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        DONE = "done", "done"
+        CANCELLED = "cancelled", "cancelled"
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="action_items")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="action_items",
+    )  # fmt: skip
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def days_overdue(self, today: dt.date) -> int:
+        late = self.status == self.Status.OPEN and self.due_on < today
+        return (today - self.due_on).days if late else 0
+
+
+class CalendarFeed(models.Model):
+    """A user's secret link to the meetings it attends, for a calendar application. Only the
+    token's hash is kept; revoking deletes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"

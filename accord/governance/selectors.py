@@ -1,0 +1,114 @@
+"""Reads of governance, each through the access policy and given the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accord.accounts.models import User
+from accord.core.policy import get_visible_or_404, visible_to
+from accord.core.prefetch import attach
+from accord.governance.models import ActionItem, CalendarFeed, Committee, Decision, Meeting
+from accord.partnerships.models import Partnership
+
+FEED_PAST_DAYS = 90  # how far back a calendar feed reaches
+
+
+def _people() -> Prefetch[Any]:
+    return Prefetch("members", queryset=User.objects.order_by("username"))
+
+
+def committee_detail(actor: User, pk: Any) -> Committee:
+    committee = get_visible_or_404(actor, Committee, pk=pk)
+    rows = visible_to(actor, Committee).select_related("partnership", "chair")
+    return rows.prefetch_related(_people()).get(pk=committee.pk)
+
+
+def partnership_committees(actor: User, partnership: Partnership) -> QuerySet[Committee]:
+    rows = visible_to(actor, Committee).filter(partnership=partnership)
+    return rows.select_related("chair").prefetch_related(_people())
+
+
+def meetings_of(actor: User, committee: Committee) -> list[Meeting]:
+    rows = visible_to(actor, Meeting).filter(committee=committee)
+    return list(rows.prefetch_related(Prefetch("attendees", queryset=User.objects.order_by(
+        "username"))))  # fmt: skip
+
+
+def meeting_detail(actor: User, pk: Any) -> Meeting:
+    meeting = get_visible_or_404(actor, Meeting, pk=pk)
+    rows = visible_to(actor, Meeting).select_related(
+        "committee", "committee__partnership", "committee__chair"
+    )
+    return rows.prefetch_related(
+        Prefetch("attendees", queryset=User.objects.order_by("username"))
+    ).get(pk=meeting.pk)
+
+
+def decisions_of(actor: User, **lookup: Any) -> QuerySet[Decision]:
+    return visible_to(actor, Decision).filter(**lookup).select_related("meeting")
+
+
+def mark_late(items: list[ActionItem], today: dt.date) -> list[ActionItem]:
+    for item in items:
+        days = item.days_overdue(today)
+        attach(item, overdue=days > 0, days_over=days)
+    return items
+
+
+def action_items_of(actor: User, **lookup: Any) -> list[ActionItem]:
+    rows = visible_to(actor, ActionItem).filter(**lookup).select_related("owner", "decision")
+    return mark_late(list(rows.order_by("status", "due_on", "pk")), timezone.localdate())
+
+
+def my_action_items(actor: User, *, include_closed: bool = False) -> list[ActionItem]:
+    """The action items `actor` owns across partnerships: open ones first, soonest due. Two
+    queries however many partnerships."""
+    rows = visible_to(actor, ActionItem).filter(owner=actor)
+    if not include_closed:
+        rows = rows.filter(status=ActionItem.Status.OPEN)
+    rows = rows.select_related("committee", "committee__partnership", "owner", "decision")
+    return mark_late(list(rows.order_by("status", "due_on", "pk")), timezone.localdate())
+
+
+def overdue_action_items(actor: User, today: dt.date, limit: int = 10) -> list[ActionItem]:
+    rows = (
+        visible_to(actor, ActionItem)
+        .filter(status=ActionItem.Status.OPEN, due_on__lt=today)
+        .select_related("committee", "committee__partnership", "owner")
+        .order_by("due_on", "pk")[:limit]
+    )
+    return mark_late(list(rows), today)
+
+
+def feed_meetings(user: User) -> QuerySet[Meeting]:
+    """The meetings a user attends or whose committee it sits on, that it may still see."""
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    mine = Q(attendees=user) | Q(committee__members=user) | Q(committee__chair=user)
+    ids = Meeting.objects.filter(mine).values("pk")
+    return (
+        visible_to(user, Meeting)
+        .filter(pk__in=ids, ends_at__gte=since)
+        .select_related("committee", "committee__chair")
+        .order_by("starts_at", "pk")
+    )
+
+
+def meetings_queryset(actor: User, committee: Committee) -> QuerySet[Meeting]:
+    return visible_to(actor, Meeting).filter(committee=committee).order_by("-starts_at")
+
+
+def committee_rows(actor: User) -> QuerySet[Committee]:
+    return visible_to(actor, Committee).select_related("chair").prefetch_related(_people())
+
+
+def meeting_rows(actor: User) -> QuerySet[Meeting]:
+    attendees = Prefetch("attendees", queryset=User.objects.order_by("username"))
+    return visible_to(actor, Meeting).prefetch_related(attendees)
+
+
+def has_calendar_feed(user: User) -> bool:
+    return visible_to(user, CalendarFeed).exists()
