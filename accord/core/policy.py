@@ -488,6 +488,8 @@ _VISIBILITY: dict[str, Rule] = {
     "governance.decision": _rows_of_visible("governance.Committee", "committee"),
     "governance.actionitem": _rows_of_visible("governance.Committee", "committee"),
     "governance.calendarfeed": _token_rows,
+    "governance.escalation": _partnership_child_rows(shared_only_for_partner=True),
+    "governance.escalationstep": _rows_of_visible("governance.Escalation", "escalation"),
     "pilots.milestone": _partnership_child_rows(shared_only_for_partner=True),
     "pilots.sprint": _partnership_child_rows(shared_only_for_partner=True),
 }

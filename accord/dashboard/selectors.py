@@ -15,7 +15,7 @@ from accord.core.models import AuditEvent
 from accord.core.policy import visible_to
 from accord.core.prefetch import attach
 from accord.directory.models import Organization, Person, Tag
-from accord.governance.selectors import overdue_action_items
+from accord.governance.selectors import open_escalations, overdue_action_items
 from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
 from accord.pilots.selectors import overdue_milestones, overdue_pilots
@@ -173,6 +173,7 @@ def dashboard_for(actor: User) -> dict[str, Any]:
             overdue_pilots=overdue_pilots(actor, today),
             overdue_milestones=overdue_milestones(actor, today),
             overdue_actions=overdue_action_items(actor, today),
+            escalations=open_escalations(actor),
         )
     if policy.can(actor, policy.STRATEGY_VIEW):
         context["coverage"] = coverage_summary(actor)

@@ -1,6 +1,6 @@
 """Demo governance: active and piloting partnerships have a joint steering committee with
 members of both sides, past meetings with minutes and decisions, upcoming ones, and action
-items on both sides, some past due."""
+items on both sides, some past due; a few have open escalations, one raised by the partner."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import random
 from django.utils import timezone
 
 from accord.accounts.models import User
-from accord.governance import services
-from accord.governance.models import ActionItem, Committee, Meeting
+from accord.governance import escalations, services
+from accord.governance.models import ActionItem, Committee, Escalation, Meeting
 from accord.partnerships.models import Partnership, Stage
 
 DECISIONS = [
@@ -19,6 +19,11 @@ DECISIONS = [
     "Share the anonymised line data under the annex",
     "Move the quarterly review to the partner's site",
     "Fund two more engineers from the joint budget",
+]
+ISSUES = [
+    ("Test data from the second plant not delivered", "high"),
+    ("Disagreement on who owns the improved model", "critical"),
+    ("Invoices for the pilot unpaid for 60 days", "medium"),
 ]
 ACTIONS = [
     ("Circulate the data-sharing annex", "partner", -4),
@@ -79,7 +84,16 @@ def load_governance_demo(
                       "owner": theirs if side == "partner" else owner,
                       "due_on": today + dt.timedelta(days=due)},
             )  # fmt: skip
+        if index % 4 == 0:
+            escalations.escalation_raise(
+                actor=theirs or owner, partnership=partnership,
+                data={"title": ISSUES[index % len(ISSUES)][0],
+                      "severity": ISSUES[index % len(ISSUES)][1],
+                      "description": "Raised after the last steering committee."},
+                path=None if theirs else [owner, sponsor],
+            )  # fmt: skip
     return {
+        "escalations": Escalation.objects.count(),
         "committees": Committee.objects.count(),
         "meetings": Meeting.objects.count(),
         "action_items": ActionItem.objects.count(),

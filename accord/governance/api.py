@@ -1,6 +1,6 @@
-"""Governance API: committees, meetings, the decision log and action items. Thin: reads through
-selectors and the access policy, writes through services, access declared per operation with
-`@api_access`. A row the caller may not see answers 404, like a missing one.
+"""Governance API: committees, meetings, the decision log, action items and escalations. Thin:
+reads through selectors and the access policy, writes through services, access declared per
+operation with `@api_access`. A row the caller may not see answers 404, like a missing one.
 """
 
 from typing import Any
@@ -22,9 +22,9 @@ from accord.core.policy import (
     get_visible_or_404,
     visible_to,
 )
-from accord.governance import selectors, services
+from accord.governance import escalations, selectors, services
 from accord.governance.filters import ActionItemFilter, MeetingFilter
-from accord.governance.models import ActionItem, Committee, Decision, Meeting
+from accord.governance.models import ActionItem, Committee, Decision, Escalation, Meeting
 from accord.governance.schemas import (
     ActionItemFilters,
     ActionItemIn,
@@ -37,10 +37,15 @@ from accord.governance.schemas import (
     DecisionFilters,
     DecisionIn,
     DecisionOut,
+    EscalationFilters,
+    EscalationIn,
+    EscalationOut,
+    EscalationStepIn,
     MeetingFilters,
     MeetingIn,
     MeetingOut,
     MeetingPatch,
+    ResolutionIn,
 )
 from accord.partnerships import selectors as partnership_selectors
 from accord.partnerships.models import Partnership
@@ -285,3 +290,65 @@ def action_item_status(request: ApiRequest, item_id: int, payload: ActionStatusI
         actor=request.auth, item=item, data={"status": payload.status},
         expected_version=payload.version, read_through_policy=True,
     )  # fmt: skip
+
+
+# Escalations
+
+
+@router.get("/escalations", response=list[EscalationOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def escalation_list(request: ApiRequest, filters: Query[EscalationFilters]):
+    """Escalations the caller may see, newest first; filter by partnership, open, severity."""
+    rows = selectors.escalation_rows(request.auth)
+    if filters.partnership is not None:
+        rows = rows.filter(partnership_id=filters.partnership)
+    if filters.open is not None:
+        rows = rows.filter(resolved_at__isnull=filters.open)
+    if filters.severity is not None:
+        rows = rows.filter(severity=filters.severity)
+    return rows
+
+
+@router.get("/escalations/{escalation_id}", response=EscalationOut)
+@api_access(PARTNERSHIP_VIEW, model=Escalation)
+def escalation_get(request: ApiRequest, escalation_id: int, response: HttpResponse):
+    escalation = selectors.escalation_detail(request.auth, escalation_id)
+    versions.tag_response(response, escalation)
+    return escalation
+
+
+@router.post("/escalations", response={201: EscalationOut})
+@api_access(PARTNERSHIP_CHANGE)
+def escalation_raise(request: ApiRequest, payload: EscalationIn):
+    """Raise an issue on a path of people; the first holds it now, within its severity's time
+    (critical 4 h, high 24 h, medium 72 h, low a week)."""
+    partnership = _visible(request, Partnership, "partnership", payload.partnership)
+    escalation = escalations.escalation_raise(
+        actor=request.auth, partnership=partnership,
+        data=payload.model_dump(include={"title", "description", "severity"}),
+        path=_people("path", payload.path, partnership),
+        visibility=payload.visibility, shared_with=payload.shared_with,
+    )  # fmt: skip
+    return Status(201, selectors.escalation_detail(request.auth, escalation.pk))
+
+
+@router.post("/escalations/{escalation_id}/step-up", response=EscalationOut)
+@api_access(PARTNERSHIP_VIEW, model=Escalation)
+def escalation_step_up(request: ApiRequest, escalation_id: int, payload: EscalationStepIn):
+    """Pass it to the next on its path: for the one holding it and the partnership's team."""
+    escalation = selectors.escalation_detail(request.auth, escalation_id)
+    escalations.escalation_step_up(actor=request.auth, escalation=escalation,
+                                   expected_version=payload.version)  # fmt: skip
+    return selectors.escalation_detail(request.auth, escalation_id)
+
+
+@router.post("/escalations/{escalation_id}/resolution", response=EscalationOut)
+@api_access(PARTNERSHIP_VIEW, model=Escalation)
+def escalation_resolve(request: ApiRequest, escalation_id: int, payload: ResolutionIn):
+    """Resolve it, saying how: for the one holding it and the partnership's team."""
+    escalation = selectors.escalation_detail(request.auth, escalation_id)
+    escalations.escalation_resolve(actor=request.auth, escalation=escalation,
+                                   resolution=payload.resolution,
+                                   expected_version=payload.version)  # fmt: skip
+    return selectors.escalation_detail(request.auth, escalation_id)

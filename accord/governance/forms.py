@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from accord.accounts.models import User
 from accord.core.forms import BootstrapFormMixin, add_version_field
-from accord.governance.models import ActionItem, Committee, Decision, Meeting
+from accord.governance.models import ActionItem, Committee, Decision, Escalation, Meeting
 from accord.partnerships.forms import DateInput, SharedItemForm
 
 
@@ -94,3 +94,37 @@ class ActionItemForm(BootstrapFormMixin, forms.Form):
 
 
 STATUS_CHOICES = ActionItem.Status.choices
+
+
+class EscalationForm(SharedItemForm):
+    """The path is up to three people, in the order the issue climbs; left empty, the
+    partnership's owner and then its sponsor."""
+
+    title = forms.CharField(max_length=300, label="Issue")
+    severity = forms.ChoiceField(choices=Escalation.Severity.choices, initial="medium")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    first = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                   label="First to answer")  # fmt: skip
+    second = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                    label="Then")  # fmt: skip
+    third = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                   label="Then")  # fmt: skip
+    field_order = ["title", "severity", "description", "first", "second", "third",
+                   "visibility", "shared_with"]  # fmt: skip
+
+    def set_people(self, people: QuerySet[User]) -> None:
+        for name in ("first", "second", "third"):
+            self.fields[name].queryset = people  # type: ignore[attr-defined]
+
+    def path(self) -> list[User] | None:
+        chosen = [self.cleaned_data[n] for n in ("first", "second", "third")]
+        people = [p for p in chosen if p is not None]
+        return people or None
+
+
+class ResolveForm(BootstrapFormMixin, forms.Form):
+    resolution = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say how it was resolved."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -164,3 +164,89 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+class Escalation(Versioned):
+    """An issue raised by either side that climbs a path of people until it is resolved. Each
+    step starts the clock again: the one holding it has its severity's time to answer."""
+
+    class Severity(models.TextChoices):
+        LOW = "low", "low"
+        MEDIUM = "medium", "medium"
+        HIGH = "high", "high"
+        CRITICAL = "critical", "critical"
+
+    # Hours the one holding an escalation has to resolve it or pass it on.
+    SLA_HOURS = {"low": 168, "medium": 72, "high": 24, "critical": 4}
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="escalations"
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    level = models.PositiveSmallIntegerField(default=0, help_text="Who on the path holds it.")
+    level_since = models.DateTimeField()
+    resolution = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    shared_with = models.ManyToManyField(
+        PartnershipParty, blank=True, related_name="shared_%(class)ss"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["resolved_at", "level_since"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:escalation_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def sla_hours(self) -> int:
+        return self.SLA_HOURS[self.severity]
+
+    def due_at(self) -> dt.datetime:
+        return self.level_since + dt.timedelta(hours=self.sla_hours)
+
+    def hours_over(self, now: dt.datetime) -> int:
+        """Whole hours past the SLA while open; 0 within it or once resolved."""
+        if not self.is_open or now <= self.due_at():
+            return 0
+        return max(1, int((now - self.due_at()).total_seconds() // 3600))
+
+
+class EscalationStep(models.Model):
+    """One person on an escalation's path, in order."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="path")
+    position = models.PositiveSmallIntegerField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")  # fmt: skip
+
+    class Meta:
+        ordering = ["escalation", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["escalation", "position"], name="one_step_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.person}"

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from accord.accounts.models import User
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
-from accord.governance.models import ActionItem, Committee, Meeting
+from accord.governance.models import ActionItem, Committee, Escalation, Meeting
 from accord.partnerships.models import Visibility
 
 USER_REF = "Username or id of one of our users or of a user of a party"
@@ -190,3 +190,71 @@ class ActionItemFilters(Schema):
     mine: bool | None = Field(None, description="Only the caller's own")
     status: list[ActionItem.Status] = Field(default_factory=list)
     overdue: bool | None = Field(None, description="Open past its due date")
+
+
+class EscalationOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    title: str
+    description: str
+    severity: str
+    raised_by: str | None
+    raised_at: dt.datetime
+    path: list[str]
+    held_by: str | None
+    answer_by: dt.datetime | None = Field(..., description="When the one holding it must answer")
+    hours_over: int = Field(..., description="Hours past that time, while open")
+    resolution: str
+    resolved_at: dt.datetime | None
+    visibility: str
+    version: int = Field(..., description=VERSION_OUT)
+
+    @staticmethod
+    def resolve_raised_by(obj: Escalation) -> str | None:
+        return _username(obj.raised_by)
+
+    @staticmethod
+    def resolve_path(obj: Escalation) -> list[str]:
+        return [step.person.get_username() for step in obj.path.all()]
+
+    @staticmethod
+    def resolve_held_by(obj: Escalation) -> str | None:
+        held = [s.person for s in obj.path.all() if s.position == obj.level]
+        return held[0].get_username() if held and obj.is_open else None
+
+    @staticmethod
+    def resolve_answer_by(obj: Escalation) -> dt.datetime | None:
+        return obj.due_at() if obj.is_open else None
+
+    @staticmethod
+    def resolve_hours_over(obj: Escalation) -> int:
+        return obj.hours_over(timezone.now())
+
+
+class EscalationIn(InputSchema):
+    partnership: int
+    title: str = Field(..., min_length=1, max_length=300)
+    description: str = Text()
+    severity: Escalation.Severity = Escalation.Severity.MEDIUM
+    path: list[int | str] | None = Field(
+        None, description=f"{USER_REF}, in the order it climbs; its owner then sponsor if left out"
+    )
+    visibility: Visibility = Visibility.INTERNAL
+    shared_with: list[int] | None = Field(
+        None, description="Organization ids of the parties it is shared with"
+    )
+
+
+class EscalationStepIn(InputSchema):
+    version: int = Field(..., ge=0, description=VERSION_IN)
+
+
+class ResolutionIn(InputSchema):
+    resolution: str = Field(..., description="How it was resolved")
+    version: int = Field(..., ge=0, description=VERSION_IN)
+
+
+class EscalationFilters(Schema):
+    partnership: int | None = None
+    open: bool | None = None
+    severity: Escalation.Severity | None = None

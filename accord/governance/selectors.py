@@ -11,7 +11,15 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.core.policy import get_visible_or_404, visible_to
 from accord.core.prefetch import attach
-from accord.governance.models import ActionItem, CalendarFeed, Committee, Decision, Meeting
+from accord.governance.models import (
+    ActionItem,
+    CalendarFeed,
+    Committee,
+    Decision,
+    Escalation,
+    EscalationStep,
+    Meeting,
+)
 from accord.partnerships.models import Partnership
 
 FEED_PAST_DAYS = 90  # how far back a calendar feed reaches
@@ -112,3 +120,35 @@ def meeting_rows(actor: User) -> QuerySet[Meeting]:
 
 def has_calendar_feed(user: User) -> bool:
     return visible_to(user, CalendarFeed).exists()
+
+
+def escalation_rows(actor: User) -> QuerySet[Escalation]:
+    steps = Prefetch("path", queryset=EscalationStep.objects.select_related("person"))
+    rows = visible_to(actor, Escalation).select_related("partnership", "raised_by")
+    return rows.prefetch_related(steps)
+
+
+def mark_clock(escalations: list[Escalation], now: dt.datetime) -> list[Escalation]:
+    for escalation in escalations:
+        steps = list(escalation.path.all())
+        held = [s.person for s in steps if s.position == escalation.level]
+        attach(escalation, late_hours=escalation.hours_over(now), holder=held[0] if held else None,
+               steps=steps)  # fmt: skip
+    return escalations
+
+
+def open_escalations(actor: User, *, limit: int = 10, **lookup: Any) -> list[Escalation]:
+    """Open escalations, the longest past their clock first, then the most severe. Two
+    queries."""
+    rows = escalation_rows(actor).filter(resolved_at__isnull=True, **lookup)
+    now = timezone.now()
+    marked = mark_clock(list(rows.order_by("level_since", "pk")[:500]), now)
+    order = {s: n for n, s in enumerate(("critical", "high", "medium", "low"))}
+    marked.sort(key=lambda e: (-e.hours_over(now), order[e.severity], e.raised_at))
+    return marked[:limit]
+
+
+def escalation_detail(actor: User, pk: Any) -> Escalation:
+    escalation = get_visible_or_404(actor, Escalation, pk=pk)
+    found = escalation_rows(actor).get(pk=escalation.pk)
+    return mark_clock([found], timezone.now())[0]

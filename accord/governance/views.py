@@ -15,17 +15,20 @@ from django.views.decorators.http import require_POST, require_safe
 from accord.core import policy
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
+from accord.core.history import history_for
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404
-from accord.governance import calendar, selectors, services
+from accord.governance import calendar, escalations, selectors, services
 from accord.governance.forms import (
     ActionItemForm,
     CommitteeForm,
     DecisionForm,
+    EscalationForm,
     MeetingForm,
     MinutesForm,
+    ResolveForm,
 )
-from accord.governance.models import ActionItem, Committee, Meeting
+from accord.governance.models import ActionItem, Committee, Escalation, Meeting
 from accord.partnerships import selectors as partnership_selectors
 from accord.partnerships.models import Partnership
 
@@ -48,11 +51,14 @@ def partnership_governance(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _governance_page(
     request: SignedInRequest, partnership: Partnership, *, form: CommitteeForm | None = None,
-    status: int = 200,
+    escalation_form: EscalationForm | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
-    if form is None and policy.can_change_partnership(request.user, partnership):
+    team = policy.can_change_partnership(request.user, partnership)
+    if form is None and team:
         form = CommitteeForm(partnership=partnership)
         form.set_people(partnership_selectors.people_of(partnership))
+    if escalation_form is None and team:
+        escalation_form = _escalation_form(request, partnership)
     context = {
         **SECTION,
         "partnership": partnership,
@@ -60,7 +66,12 @@ def _governance_page(
         "open_items": selectors.action_items_of(
             request.user, committee__partnership=partnership, status="open"
         ),
+        "escalations": selectors.mark_clock(
+            list(selectors.escalation_rows(request.user).filter(partnership=partnership)),
+            timezone.now(),
+        ),
         "form": form,
+        "escalation_form": escalation_form,
     }
     return render(request, "governance/partnership_governance.html", context, status=status)
 
@@ -344,3 +355,93 @@ def calendar_feed(request: SignedInRequest) -> HttpResponse:
                             content_type="text/plain")  # fmt: skip
     body = calendar.feed(selectors.feed_meetings(user))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# Escalations ----------------------------------------------------------------------------------
+
+
+def _escalation_form(
+    request: SignedInRequest, partnership: Partnership, data: Any = None
+) -> EscalationForm:
+    form = EscalationForm(data, partnership=partnership, prefix="escalation")
+    form.set_people(partnership_selectors.people_of(partnership))
+    return form
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+@require_POST
+def partnership_escalation_raise(request: SignedInRequest, pk: int) -> HttpResponse:
+    partnership = partnership_selectors.partnership_detail(request.user, pk)
+    _team(request, partnership)
+    form = _escalation_form(request, partnership, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            escalation = escalations.escalation_raise(
+                actor=request.user, partnership=partnership, data=data, path=form.path(),
+                visibility=data["visibility"], shared_with=data["shared_with"],
+            )  # fmt: skip
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"Escalation “{escalation}” was raised.")
+            return redirect(escalation)
+    return _governance_page(request, partnership, escalation_form=form, status=422)
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def escalation_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _escalation_page(request, selectors.escalation_detail(request.user, pk))
+
+
+def _escalation_page(
+    request: SignedInRequest, escalation: Escalation, *, form: ResolveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    can_act = escalation.is_open and escalations.may_act(request.user, escalation)
+    context = {
+        **SECTION,
+        "escalation": escalation,
+        "partnership": escalation.partnership,
+        "can_act": can_act,
+        "has_next": escalation.level + 1 < len(escalation.steps),  # type: ignore[attr-defined]
+        "form": form or (ResolveForm(initial={"version": escalation.version}) if can_act else None),
+        "events": history_for(request.user, escalation)[:50],
+    }
+    return render(request, "governance/escalation_detail.html", context, status=status)
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_POST
+def escalation_act(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Pass it on or resolve it: for the one holding it and the partnership's team (the service
+    refuses anyone else)."""
+    escalation = selectors.escalation_detail(request.user, pk)
+    form = ResolveForm(request.POST)
+    step_up = request.POST.get("action") == "step_up"
+    if step_up:
+        form.fields["resolution"].required = False
+    if not form.is_valid():
+        return _escalation_page(request, escalation, form=form, status=422)
+    try:
+        if step_up:
+            escalations.escalation_step_up(
+                actor=request.user,
+                escalation=escalation,
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Passed to the next person on its path.")
+        else:
+            escalations.escalation_resolve(
+                actor=request.user, escalation=escalation,
+                resolution=form.cleaned_data["resolution"],
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+            messages.success(request, "Resolved.")
+    except ValidationError as error:
+        add_validation_errors(form, error)
+        return _escalation_page(request, escalation, form=form, status=422)
+    except EditConflict:
+        messages.error(request, "It was changed meanwhile; here it is now.")
+    return redirect(escalation)

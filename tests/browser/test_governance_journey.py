@@ -85,3 +85,26 @@ def test_a_manager_runs_a_steering_committee(page, partnership):
         "Q1 steering (Joint steering committee)"
     ]
     screenshot(page, "governance-calendar-link")
+
+
+def test_an_escalation_climbs_its_path_and_is_resolved(page, partnership, admin_user):
+    user_create(actor=admin_user, username="cfo", role="executive", password=PASSWORD)
+    sign_in(page, "admin", PASSWORD)
+    page.goto(f"/governance/partnership/{partnership.pk}/")
+    page.locator("summary", has_text="Raise an escalation").click()
+    form = page.get_by_test_id("escalation-raise-form")
+    form.locator("#id_escalation-title").fill("Test data not delivered")
+    form.locator("#id_escalation-severity").select_option("critical")
+    form.locator("#id_escalation-first").select_option(label="admin")
+    form.locator("#id_escalation-second").select_option(label="cfo")
+    form.get_by_role("button", name="Raise it").click()
+    page.wait_for_url(re.compile(r"/governance/escalations/\d+/$"))
+    expect(page.get_by_test_id("escalation-path").locator(".active")).to_contain_text("admin")
+    page.get_by_test_id("step-up").click()
+    expect(page.get_by_test_id("escalation-path").locator(".active")).to_contain_text("cfo")
+    page.get_by_role("button", name="Resolve").click()
+    expect(page.get_by_test_id("escalation-form")).to_contain_text("Say how it was resolved.")
+    page.fill("#id_resolution", "Their CIO granted access the same day.")
+    page.get_by_role("button", name="Resolve").click()
+    expect(page.get_by_test_id("resolution")).to_contain_text("granted access")
+    screenshot(page, "governance-escalation")

@@ -8,8 +8,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from accord.governance import services
-from accord.governance.models import ActionItem, CalendarFeed, Committee, Decision, Meeting
+from accord.governance import escalations, services
+from accord.governance.models import (
+    ActionItem,
+    CalendarFeed,
+    Committee,
+    Decision,
+    Escalation,
+    EscalationStep,
+    Meeting,
+)
 from accord.partnerships.models import Partnership
 from tests.matrix_samples import confidential_samples, samples
 
@@ -49,3 +57,25 @@ def confidential_governance(world: dict[str, Any]) -> dict[Any, Any]:
     secret = world["secret"][Partnership]
     rows = _governance(world["users"]["admin"], secret, world["secret_evidence"])
     return {f"{model.__name__} of the confidential partnership": row for model, row in rows.items()}
+
+
+def _escalation(actor: Any, partnership: Partnership, text: str) -> Escalation:
+    return escalations.escalation_raise(
+        actor=actor, partnership=partnership, path=[actor],
+        data={"title": f"{text} escalation", "description": text, "severity": "high"},
+        visibility="shared",
+    )  # fmt: skip
+
+
+@samples
+def escalation_samples(world: dict[str, Any]) -> dict[Any, Any]:
+    escalation = _escalation(world["users"]["admin"], world["samples"][Partnership], "Matrix")
+    return {Escalation: escalation, EscalationStep: escalation.path.get()}
+
+
+@confidential_samples
+def confidential_escalation(world: dict[str, Any]) -> dict[Any, Any]:
+    secret = world["secret"][Partnership]
+    escalation = _escalation(world["users"]["admin"], secret, world["secret_evidence"])
+    return {"Escalation of the confidential partnership": escalation,
+            "its path": escalation.path.get()}  # fmt: skip
