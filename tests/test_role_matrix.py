@@ -9,14 +9,15 @@ design's table below (DESIGN §3), written independently of the policy module's 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
-from django.test import Client
+from django.db import models, transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -166,8 +167,34 @@ def _model_for_segment(segment: str) -> type[models.Model]:
     raise LookupError(f"no model for API path segment {segment!r}")
 
 
+# Every test here uses the database, so that a worker given only these tests sets it up.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """The world, built once for the module inside a transaction that is rolled back at its end:
+    building it for each of the thousands of walks cost most of the suite's time. Its uploaded
+    files stay in a folder of the module's."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp() -> None:
+    """The world's files are the module's (above), not each test's."""
+
+
 @pytest.fixture
-def world(db) -> dict[str, Any]:
+def world(shared_world, db) -> dict[str, Any]:
+    """Each walk inside a transaction of its own (the `db` fixture's), nested in the module's:
+    what it writes is undone before the next."""
+    return shared_world
+
+
+def build_world() -> dict[str, Any]:
     """Two partner organizations and a sample of every directory object, owned by B."""
     admin = user_create(actor=None, username="m-admin", role="admin")
     org_a = directory.organization_create(actor=admin, data={"name": ORG_A_NAME})
