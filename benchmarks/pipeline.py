@@ -10,14 +10,15 @@ allow, with its reason and actor) and the audit events the services would have w
 
 Then, signed in as an administrator, it measures p50/p95 latency, CPU time, SQL time and SQL
 query count of the pipeline board, the partnership list (plain, one stage, one gap, a search),
-the coverage matrix, the home dashboard, the API list, a pilot's page, the pilot lists and a
-partnership's milestones: at the small size, and again after growing to the large one (100 ->
-2,000 partnerships, 10 -> 200 gaps, 1,000 -> 20,000 transitions, 250 -> 5,000 pilots with
-three criteria and twelve actuals each, 2,500 -> 50,000 milestones; --quick: 50 -> 300).
-Query counts must not change with size, and every request must answer within the p95 target
-at the large size. The seed is a bulk load, so it is followed by
-ANALYZE. Each page is first checked to answer 200 with seeded content in it (a known title, the
-expected number of cards or rows), so an error page is never timed. For a request over the
+the coverage matrix, the home dashboard, the API list, a pilot's page, the pilot lists, a
+partnership's milestones, "my action items" and a committee's page: at the small size, and
+again after growing to the large one (100 -> 2,000 partnerships, 10 -> 200 gaps, 1,000 ->
+20,000 transitions, 250 -> 5,000 pilots with three criteria and twelve actuals each, 2,500 ->
+50,000 milestones and as many action items of committees with four meetings each; --quick:
+50 -> 300). Query counts must not change with size, and every request must answer within the
+p95 target at the large size. The seed is a bulk load, so it is followed by ANALYZE. Each
+page is first checked to answer 200 with seeded content in it (a known title, the expected
+number of cards or rows), so an error page is never timed. For a request over the
 target, its statements are printed with their query plans and timings, and a profile shows
 where the time outside SQL goes.
 
@@ -381,7 +382,43 @@ class Seeder:
             self._grow_partnerships(size)
             self._grow_pilots(size)
             self._grow_milestones(size)
+            self._grow_governance(size)
         return time.perf_counter() - started
+
+    def _grow_governance(self, size: Size) -> None:
+        """A committee per partnership past negotiation, four meetings each, and as many action
+        items as milestones, owned by the managers and the benchmark's administrator."""
+        from accord.governance.models import ActionItem, Committee, Meeting
+        from accord.partnerships.models import Partnership
+
+        rng, today = self.rng, self.today
+        stages = ("piloting", "active", "renewal_review")
+        have = set(Committee.objects.values_list("partnership_id", flat=True))
+        hosts = Partnership.objects.filter(stage__in=stages).exclude(pk__in=have)
+        committees = Committee.objects.bulk_create(
+            [Committee(partnership_id=pk, name="Joint steering committee", chair_id=owner)
+             for pk, owner in hosts.values_list("pk", "owner_id")],
+            batch_size=BATCH,
+        )  # fmt: skip
+        Meeting.objects.bulk_create(
+            [Meeting(committee_id=c.pk, title=f"Steering {n + 1}",
+                     starts_at=self.now + dt.timedelta(weeks=n * 4 - 8),
+                     ends_at=self.now + dt.timedelta(weeks=n * 4 - 8, hours=1))
+             for c in committees for n in range(4)],
+            batch_size=BATCH,
+        )  # fmt: skip
+        every = list(Committee.objects.values_list("pk", flat=True))
+        owners = [*self.managers, self.admin]
+        items = []
+        for n in range(ActionItem.objects.count(), size.milestones):
+            status = rng.choices(["open", "done", "cancelled"], [45, 50, 5])[0]
+            due = today + dt.timedelta(days=rng.randint(-120, 90))
+            items.append(ActionItem(
+                committee_id=rng.choice(every), title=f"Action {n + 1}", status=status,
+                owner_id=rng.choice(owners).pk, due_on=due,
+                completed_on=due if status == "done" else None,
+            ))  # fmt: skip
+        ActionItem.objects.bulk_create(items, batch_size=BATCH)
 
     # Pilots and milestones
 
@@ -828,7 +865,34 @@ def _pilot_probes() -> dict[str, Probe]:
             _html(counts={'data-testid="milestone"': busiest["n"]}),
         ),
         "api_pilots": Probe("/api/v1/pilots", _api(Pilot.objects.count(), latest.title)),
+        **_governance_probes(),
     }  # fmt: skip
+
+
+def _governance_probes() -> dict[str, Probe]:
+    """The administrator's action items across partnerships, and the committee with the most
+    action items."""
+    from django.db.models import Count
+
+    from accord.governance.models import ActionItem, Committee
+    from accord.governance.selectors import MY_ITEMS_SHOWN
+
+    busiest = Committee.objects.annotate(n=Count("action_items")).order_by("-n", "pk").first()
+    admin_open = ActionItem.objects.filter(owner__username="bench-admin", status="open")
+    if busiest is None or not admin_open.exists():
+        raise AssertionError("the seed lacks a committee or the administrator's action items")
+    first = admin_open.order_by("due_on", "pk").first()
+    shown = min(admin_open.count(), MY_ITEMS_SHOWN)
+    return {
+        "my_action_items": Probe(
+            "/governance/my-action-items/",
+            _html(first.title, counts={'data-testid="action-item"': shown}),
+        ),
+        "committee": Probe(
+            f"/governance/committees/{busiest.pk}/",
+            _html(busiest.name, counts={'data-testid="action-item"': busiest.n}),
+        ),
+    }
 
 
 def _partnership_probes(

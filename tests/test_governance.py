@@ -166,7 +166,7 @@ def test_my_action_items_lists_mine_across_partnerships_late_ones_marked(
                                 data={"title": "Theirs", "owner": personas["contributor"],
                                       "due_on": TODAY})  # fmt: skip
     client = client_for(manager)
-    with django_assert_num_queries(3):  # session, user, the items with their partnerships
+    with django_assert_num_queries(4):  # session, user, how many, the items with partnerships
         response = client.get("/governance/my-action-items/")
     items = response.context["items"]
     assert [(i.title, i.days_over) for i in items] == [

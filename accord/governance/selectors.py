@@ -72,14 +72,19 @@ def action_items_of(actor: User, **lookup: Any) -> list[ActionItem]:
     return mark_late(list(rows.order_by("status", "due_on", "pk")), timezone.localdate())
 
 
-def my_action_items(actor: User, *, include_closed: bool = False) -> list[ActionItem]:
-    """The action items `actor` owns across partnerships: open ones first, soonest due. Two
-    queries however many partnerships."""
+MY_ITEMS_SHOWN = 200
+
+
+def my_action_items(actor: User, *, include_closed: bool = False) -> tuple[list[ActionItem], int]:
+    """The action items `actor` owns across partnerships, open ones first, soonest due, the
+    first MY_ITEMS_SHOWN of them, and how many there are. Two queries however many."""
     rows = visible_to(actor, ActionItem).filter(owner=actor)
     if not include_closed:
         rows = rows.filter(status=ActionItem.Status.OPEN)
+    total = rows.count()
     rows = rows.select_related("committee", "committee__partnership", "owner", "decision")
-    return mark_late(list(rows.order_by("status", "due_on", "pk")), timezone.localdate())
+    shown = list(rows.order_by("status", "due_on", "pk")[:MY_ITEMS_SHOWN])
+    return mark_late(shown, timezone.localdate()), total
 
 
 def overdue_action_items(actor: User, today: dt.date, limit: int = 10) -> list[ActionItem]:

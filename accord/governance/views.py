@@ -309,10 +309,10 @@ def actionitem_status(request: SignedInRequest, pk: int) -> HttpResponse:
 @access(policy.PARTNERSHIP_VIEW)
 def my_action_items(request: SignedInRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
-    items = selectors.my_action_items(request.user, include_closed=show_all)
+    items, total = selectors.my_action_items(request.user, include_closed=show_all)
     for item in items:
         item.may_update = True  # type: ignore[attr-defined]  # its owner, reading it
-    context = {**SECTION, "items": items, "show_all": show_all}
+    context = {**SECTION, "items": items, "total": total, "show_all": show_all}
     return render(request, "governance/my_action_items.html", context)
 
 
