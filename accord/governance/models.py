@@ -11,10 +11,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from accord.core.versions import Versioned
-from accord.partnerships.models import Partnership, PartnershipParty, Visibility
+from accord.partnerships.models import Partnership, SharedItem, Visibility
 
 
-class Committee(Versioned):
+class Committee(Versioned, SharedItem):
     class Cadence(models.TextChoices):
         WEEKLY = "weekly", "weekly"
         FORTNIGHTLY = "fortnightly", "every two weeks"
@@ -38,9 +38,6 @@ class Committee(Versioned):
     # What the committee's meetings, minutes, decisions and actions are shared with.
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.SHARED
-    )
-    shared_with = models.ManyToManyField(
-        PartnershipParty, blank=True, related_name="shared_%(class)ss"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,7 +163,7 @@ class CalendarFeed(models.Model):
         return f"calendar feed of {self.user}"
 
 
-class Escalation(Versioned):
+class Escalation(Versioned, SharedItem):
     """An issue raised by either side that climbs a path of people until it is resolved. Each
     step starts the clock again: the one holding it has its severity's time to answer."""
 
@@ -197,12 +194,6 @@ class Escalation(Versioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )  # fmt: skip
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
-    )
-    shared_with = models.ManyToManyField(
-        PartnershipParty, blank=True, related_name="shared_%(class)ss"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

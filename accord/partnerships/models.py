@@ -146,6 +146,22 @@ class PartnershipParty(models.Model):
         return f"{self.organization} ({self.get_role_display()})"
 
 
+class SharedItem(models.Model):
+    """What hangs off a partnership and may be shared with chosen parties: a partner user reads
+    only what is shared with its own organization, so partners of one partnership never learn
+    of each other."""
+
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    shared_with = models.ManyToManyField(
+        PartnershipParty, blank=True, related_name="shared_%(class)ss"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class StageGate(Versioned):
     """What a partnership needs before it may enter `stage`."""
 
@@ -184,20 +200,12 @@ class StageTransition(models.Model):
         return f"{self.partnership}: {self.from_stage} → {self.to_stage}"
 
 
-class Note(models.Model):
+class Note(SharedItem):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="notes_set")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField()
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
-    )
-    # The parties a shared item is shared with; a partner user reads only what is shared with
-    # its own organization, so partners of one partnership never learn of each other.
-    shared_with = models.ManyToManyField(
-        PartnershipParty, blank=True, related_name="shared_%(class)ss"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,7 +230,7 @@ class NoteComment(models.Model):
         return self.body[:60]
 
 
-class Document(models.Model):
+class Document(SharedItem):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -231,14 +239,6 @@ class Document(models.Model):
     file = models.FileField(upload_to="partnerships/%Y/%m/")
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
-    )
-    # The parties a shared item is shared with; a partner user reads only what is shared with
-    # its own organization, so partners of one partnership never learn of each other.
-    shared_with = models.ManyToManyField(
-        PartnershipParty, blank=True, related_name="shared_%(class)ss"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

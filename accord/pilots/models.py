@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from accord.core.versions import Versioned
-from accord.partnerships.models import Partnership, PartnershipParty, Visibility
+from accord.partnerships.models import Partnership, SharedItem
 
 
 def plain(number: Decimal) -> str:
@@ -21,7 +21,7 @@ def plain(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
-class Pilot(Versioned):
+class Pilot(Versioned, SharedItem):
     class Status(models.TextChoices):
         PLANNED = "planned", "planned"
         RUNNING = "running", "running"
@@ -65,12 +65,6 @@ class Pilot(Versioned):
     # The latest decision; every decision is kept in PilotDecision.
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
-    )
-    shared_with = models.ManyToManyField(
-        PartnershipParty, blank=True, related_name="shared_%(class)ss"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -222,7 +216,7 @@ class Side(models.TextChoices):
     PARTNER = "partner", "the partner's"
 
 
-class Milestone(Versioned):
+class Milestone(Versioned, SharedItem):
     """A dated step of a partnership or one of its pilots, owned by either side."""
 
     partnership = models.ForeignKey(
@@ -243,12 +237,6 @@ class Milestone(Versioned):
     )
     due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
-    )
-    shared_with = models.ManyToManyField(
-        PartnershipParty, blank=True, related_name="shared_%(class)ss"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -268,7 +256,7 @@ class Milestone(Versioned):
         return (today - self.due_on).days if late else 0
 
 
-class Sprint(Versioned):
+class Sprint(Versioned, SharedItem):
     """A short joint push (a hackathon, a design sprint) with its people and what came of it."""
 
     class Kind(models.TextChoices):
@@ -289,12 +277,6 @@ class Sprint(Versioned):
     )
     guests = models.TextField(blank=True, help_text="Participants without an account, one a line.")
     outcomes = models.TextField(blank=True)
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
-    )
-    shared_with = models.ManyToManyField(
-        PartnershipParty, blank=True, related_name="shared_%(class)ss"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
