@@ -248,6 +248,23 @@ ACCORD_TOKEN_USE_FLUSH_SECONDS = env_int("ACCORD_TOKEN_USE_FLUSH_SECONDS", 60)
 # A request that cannot get the database's write lock answers 503 with this Retry-After.
 ACCORD_BUSY_RETRY_AFTER_SECONDS = env_int("ACCORD_BUSY_RETRY_AFTER_SECONDS", 5)
 
+# E-mail (invitations): SMTP when ACCORD_EMAIL_HOST is set; otherwise messages are written to
+# the server's output, which suits a demo and says so on the pages that send them.
+EMAIL_HOST = env("ACCORD_EMAIL_HOST").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("ACCORD_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("ACCORD_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("ACCORD_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("ACCORD_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("ACCORD_EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
+# An invitation link works once, for this many days.
+INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 7)
+
 # One limit for every upload and import, in megabytes of 1,048,576 bytes, shown as set.
 UPLOAD_LIMIT_MB = env_int("ACCORD_UPLOAD_LIMIT_MB", 50)
 UPLOAD_LIMIT_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024

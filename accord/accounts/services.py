@@ -73,6 +73,36 @@ def user_create(
         is_staff=policy.is_administrator_role(role),
         is_superuser=policy.is_administrator_role(role),
     )
+    return _save_new(actor, user, password)
+
+
+@transaction.atomic
+def partner_user_join(
+    *,
+    organization: Any,
+    username: str,
+    password: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """The account of someone who accepted an invitation to speak for `organization`. The
+    invitation is the authority (its service checked it), so the account is recorded as
+    having created itself."""
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=policy.PARTNER,
+        organization=organization,
+    )
+    if not password:
+        raise ValidationError({"password": "Choose a password."})
+    return _save_new(None, user, password)
+
+
+def _save_new(actor: User | None, user: User, password: str | None) -> User:
     if password:
         validate_password(password, user)
         user.set_password(password)

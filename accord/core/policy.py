@@ -467,6 +467,7 @@ _VISIBILITY: dict[str, Rule] = {
     "partnerships.document": _partnership_child_rows(shared_only_for_partner=True),
     "partnerships.notecomment": _comment_rows,
     "partnerships.stagegate": _internal_rows,
+    "partnerships.invitation": _partnership_child_rows(shared_only_for_partner=False),
     "screening.rubric": _screening_rows,
     "screening.rubricversion": _screening_rows,
     "screening.criterion": _screening_rows,

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -246,3 +248,50 @@ class Document(SharedItem):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Invitation(models.Model):
+    """An e-mail link through which someone of a party joins as its partner user. Only the
+    link's hash is stored; it works once, until it expires or is revoked."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        ACCEPTED = "accepted", "accepted"
+        EXPIRED = "expired", "expired"
+        REVOKED = "revoked", "revoked"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.partnership}"
+
+    def status_at(self, now: dt.datetime) -> "Invitation.Status":
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        return self.Status.EXPIRED if self.expires_at <= now else self.Status.PENDING

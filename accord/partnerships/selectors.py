@@ -22,6 +22,7 @@ from accord.partnerships.models import (
     EXITS,
     PIPELINE,
     Document,
+    Invitation,
     Note,
     NoteComment,
     Partnership,
@@ -168,6 +169,24 @@ def partnership_parties(actor: User, partnership: Partnership) -> QuerySet[Partn
         .filter(partnership=partnership)
         .select_related("organization")
         .order_by("id")
+    )
+
+
+def partnership_invitations(actor: User, partnership: Partnership) -> QuerySet[Invitation]:
+    return (
+        visible_to(actor, Invitation)
+        .filter(partnership=partnership)
+        .select_related("organization", "invited_by", "accepted_by")
+    )
+
+
+def partner_users(partnership: Partnership) -> QuerySet[User]:
+    """The accounts of its parties' people, for a page its team reads."""
+    theirs = partnership.parties.values("organization_id")
+    return (
+        User.objects.filter(organization_id__in=theirs)
+        .select_related("organization")
+        .order_by("organization__name", "username")
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.partnerships import views
+from accord.partnerships import invitation_views, views
 
 app_name = "partnerships"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/notes/", views.partnership_note, name="partnership_note"),
     path("<int:pk>/documents/", views.partnership_document, name="partnership_document"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("<int:pk>/partner-users/", invitation_views.partnership_partner_users,
+         name="partnership_partner_users"),
+    path("<int:pk>/invitations/", invitation_views.partnership_invite, name="partnership_invite"),
+    path("invitations/<int:pk>/revoke/", invitation_views.invitation_revoke,
+         name="invitation_revoke"),
     path("gates/", views.stagegate_list, name="stagegate_list"),
     path("gates/<int:pk>/edit/", views.stagegate_edit, name="stagegate_edit"),
-]
+]  # fmt: skip

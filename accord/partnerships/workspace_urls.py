@@ -5,6 +5,7 @@ URL names start with the model they show, so the role-matrix test can fill in a 
 
 from django.urls import path
 
+from accord.partnerships import invitation_views
 from accord.partnerships import workspace_views as views
 
 app_name = "workspace"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/notes/", views.partnership_note, name="partnership_note"),
     path("notes/<int:pk>/comment/", views.note_comment, name="note_comment"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("join/", invitation_views.invitation_accept, name="invitation_accept"),
 ]
