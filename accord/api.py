@@ -23,8 +23,10 @@ from accord.core.errors import ConflictError, EditConflict, GateRefused, databas
 from accord.core.views import database_busy_response
 from accord.directory.api import router as directory_router
 from accord.governance.api import router as governance_router
+from accord.governance.workspace_api import router as governance_workspace_router
 from accord.partnerships.api import router as partnerships_router
 from accord.pilots.api import router as pilots_router
+from accord.pilots.workspace_api import router as pilots_workspace_router
 from accord.scouting.api import router as scouting_router
 from accord.screening.api import router as screening_router
 from accord.strategy.api import router as strategy_router
@@ -164,5 +166,7 @@ for router in (
     scouting_router,
     pilots_router,
     governance_router,
+    pilots_workspace_router,
+    governance_workspace_router,
 ):
     api.add_router("/", router)

@@ -175,6 +175,10 @@ def authorize(request: HttpRequest, user: User) -> Any:
     if declared is None:
         raise PermissionDenied("This operation declares no access action.")
     if policy.can(user, declared.action):
+        # A partner user is told an object outside its share does not exist before its body is
+        # even read, as it would be told by a role refused outright.
+        if not policy.may_learn_existence(user) and not _can_see(user, declared):
+            raise Http404
         return user
     if declared.path_values and not policy.may_learn_existence(user):
         raise Http404

@@ -26,7 +26,12 @@ PLAY_PAGE = "strategy.play"  # subject: the partnership play
 # subject: the partnership; `tabs` as (label, url, count), `alerts` as
 # (level, text, link, link text)
 PARTNERSHIP_PAGE = "partnerships.partnership"
-POINTS = frozenset({ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE})
+# subject: the partnership as a partner user sees it in its workspace; `workspace_sections` as
+# (template name, its context)
+WORKSPACE_PAGE = "partnerships.workspace"
+POINTS = frozenset(
+    {ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE, WORKSPACE_PAGE}
+)
 
 _contributors: dict[str, list[Contributor]] = defaultdict(list)
 

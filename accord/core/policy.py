@@ -261,6 +261,17 @@ def can_work_on(
     return read_through_policy or visible_to(user, type(item)).filter(pk=item.pk).exists()
 
 
+def person_name_for(viewer: Visitor, person: Any) -> str | None:
+    """A person's name as `viewer` may read it: a partner user reads ours and its own
+    organization's people by name, and never learns who another party's are."""
+    if person is None:
+        return None
+    own = partner_organization_id(viewer)
+    if own is None or is_internal(person) or person.organization_id == own:
+        return str(person.get_full_name() or person.get_username())
+    return "another party"
+
+
 def can_manage_credentials_of(user: Visitor, owner: Any) -> bool:
     """Anyone signed in sets their own password and API tokens; administrators anyone's."""
     member = signed_in(user)

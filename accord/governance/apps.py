@@ -7,4 +7,4 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered here: the partnership page sits below this app.
-        from accord.governance import contributions  # noqa: F401
+        from accord.governance import contributions, workspace_views  # noqa: F401

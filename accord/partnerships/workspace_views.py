@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from accord.accounts.models import User
 from accord.core import policy
+from accord.core.contributions import WORKSPACE_PAGE, contributed
 from accord.core.forms import BootstrapFormMixin, add_validation_errors
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
@@ -177,5 +178,6 @@ def _detail(
         "limit_mb": settings.UPLOAD_LIMIT_MB,
         "types": ", ".join(sorted(DOCUMENT_TYPES)),
         **SECTION,
+        **contributed(WORKSPACE_PAGE, actor, partnership),
     }
     return render(request, "partnerships/workspace_detail.html", context, status=status)

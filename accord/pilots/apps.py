@@ -7,4 +7,4 @@ class PilotsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered here: the stage gates and the partnership page sit below this app.
-        from accord.pilots import contributions, gates  # noqa: F401
+        from accord.pilots import contributions, gates, workspace_views  # noqa: F401

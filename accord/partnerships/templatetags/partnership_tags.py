@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from accord.core import policy
 from accord.partnerships.gates import allowed_targets
 from accord.partnerships.models import Stage
 from accord.partnerships.tables import STAGE_LABELS, stage_badge_html
@@ -38,3 +41,8 @@ def move_options(stage: str) -> SafeString:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key, [])
+
+
+@register.filter
+def as_seen_by(person: Any, viewer: Any) -> str:
+    return policy.person_name_for(viewer, person) or "—"
