@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 
 from django.utils import timezone
 
 from accord.accounts.models import User
+from accord.demo.partners import partner_of
 from accord.governance import escalations, services
 from accord.governance.models import ActionItem, Committee, Escalation, Meeting
 from accord.partnerships.models import Partnership, Stage
@@ -35,16 +37,15 @@ ACTIONS = [
 
 
 def load_governance_demo(
-    *, runs: list[tuple[Partnership, User, str]], sponsor: User, partner: User | None,
-    rng: random.Random,
+    *, runs: list[tuple[Partnership, User, str]], sponsor: User,
+    partners: Mapping[int, User], rng: random.Random,
 ) -> dict[str, int]:  # fmt: skip
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     today = timezone.localdate()
     for index, (partnership, owner, topic) in enumerate(runs):
         if partnership.stage not in (Stage.ACTIVE, Stage.PILOTING):
             continue
-        parties = set(partnership.parties.values_list("organization_id", flat=True))
-        theirs = partner if partner is not None and partner.organization_id in parties else None
+        theirs = partner_of(partnership, partners)
         committee = services.committee_create(
             actor=owner, partnership=partnership,
             data={"name": "Joint steering committee", "cadence": "monthly", "chair": owner,

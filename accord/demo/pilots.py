@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils import timezone
 
 from accord.accounts.models import User
+from accord.demo.partners import partner_of
 from accord.partnerships.models import Partnership, Stage, Visibility
 from accord.pilots import milestones, services
 from accord.pilots.models import Milestone, Pilot, Sprint
@@ -116,8 +118,8 @@ def scale_a_pilot(
 
 
 def load_pilots_demo(
-    *, runs: list[tuple[Partnership, User, str]], executive: User, partner: User | None,
-    rng: random.Random,
+    *, runs: list[tuple[Partnership, User, str]], executive: User,
+    partners: Mapping[int, User], rng: random.Random,
 ) -> dict[str, int]:  # fmt: skip
     """Open pilots for the partnerships piloting now, and a killed one for an exited one;
     `runs` are the partnerships with their owner and topic."""
@@ -134,11 +136,9 @@ def load_pilots_demo(
     created = 0
     for index, (partnership, owner, topic) in enumerate(piloting):
         status, since, left = plans[index % len(plans)]
-        parties = partnership.parties.values_list("organization_id", flat=True)
-        shared = partner is not None and partner.organization_id in set(parties)
         pilot = _pilot(
             partnership, owner, rng, topic=topic, status=status,
-            partner=partner if shared else None,
+            partner=partner_of(partnership, partners),
             starts=today - dt.timedelta(days=since), ends=today + dt.timedelta(days=left),
         )  # fmt: skip
         if index == len(plans):  # one that was re-run: iterate, with a new timebox
@@ -165,7 +165,7 @@ def load_pilots_demo(
         created += 1
     for index, (partnership, owner, _) in enumerate(runs):
         if partnership.stage in (Stage.PILOTING, Stage.ACTIVE):
-            _milestones(partnership, owner, partner, index, rng)
+            _milestones(partnership, owner, partner_of(partnership, partners), index, rng)
     return {
         "pilots": Pilot.objects.count(),
         "open_pilots_created": created,
@@ -189,8 +189,7 @@ def _milestones(
     partnership: Partnership, owner: User, partner: User | None, index: int, rng: random.Random
 ) -> None:
     today = timezone.localdate()
-    parties = partnership.parties.values_list("organization_id", flat=True)
-    shared = partner is not None and partner.organization_id in set(parties)
+    shared = partner is not None
     pilot = partnership.pilots.order_by("-starts_on").first()
     for title, side, due, done in MILESTONES[index % 2 :: 1 + index % 2]:
         their_owner = partner if shared and side == "partner" else None

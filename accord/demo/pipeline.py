@@ -24,6 +24,7 @@ from accord.accounts.models import User
 from accord.accounts.services import user_create
 from accord.core import policy
 from accord.demo.governance import load_governance_demo
+from accord.demo.partners import load_partner_users
 from accord.demo.pilots import load_pilots_demo, scale_a_pilot
 from accord.directory.models import Organization
 from accord.partnerships.gates import DEFAULT_GATES
@@ -564,9 +565,13 @@ def load_pipeline_demo(
         if index in partner_slots:
             _shared_notes(partnership, owner, partner_organization)
     StageTransition.objects.bulk_update(all_transitions, ["at"])
-    partner = User.objects.filter(organization=partner_organization).first()
-    pilots = load_pilots_demo(runs=runs, executive=executives[0], partner=partner, rng=rng)
-    governance = load_governance_demo(runs=runs, sponsor=executives[0], partner=partner, rng=rng)
+    partners = load_partner_users(
+        admin=admin,
+        partnerships=[run[0] for run in runs],
+        known=User.objects.get(organization=partner_organization),
+    )
+    pilots = load_pilots_demo(runs=runs, executive=executives[0], partners=partners, rng=rng)
+    governance = load_governance_demo(runs=runs, sponsor=executives[0], partners=partners, rng=rng)
     return {
         **pilots,
         **governance,
