@@ -3,6 +3,8 @@ per criterion (their units differ). The Plotly bundle is served from static file
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -49,6 +51,11 @@ def criteria_chart(standings: list[CriterionStanding]) -> str:
             row=row,
             col=col,
         )
+    # Whole days, at least a week wide: around a single reading plotly would tick milliseconds.
+    observed = [a.observed_on for s in measured for a in s.actuals]
+    first, last = min(observed), max(observed)
+    margin = dt.timedelta(days=3 if (last - first).days < 7 else 1)
+    figure.update_xaxes(type="date", tickformat="%Y-%m-%d", range=[first - margin, last + margin])
     figure.update_layout(
         height=260 * rows,
         margin={"l": 40, "r": 20, "t": 40, "b": 30},
