@@ -220,6 +220,11 @@ def can_change_partnership(user: Visitor, partnership: Any) -> bool:
     return role_of(user) == ADMIN or is_on_team(user, partnership)
 
 
+def require_change_partnership(user: Visitor, partnership: Any) -> None:
+    if not can_change_partnership(user, partnership):
+        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
+
+
 def can_move_partnership(user: Visitor, partnership: Any) -> bool:
     """Executives decide gates on any partnership; managers move their own; admins any."""
     if not can(user, PARTNERSHIP_MOVE):

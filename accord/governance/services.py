@@ -29,11 +29,6 @@ DECISION_FIELDS = ("meeting", "title", "details", "decided_by", "decided_on")
 ACTION_FIELDS = ("meeting", "decision", "title", "owner", "due_on", "status")
 
 
-def _require_change(actor: User, partnership: Partnership) -> None:
-    if not policy.can_change_partnership(actor, partnership):
-        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -71,7 +66,7 @@ def committee_create(
 ) -> Committee:
     """A committee of the partnership, its meetings and decisions shared as chosen (with the
     only party, by default)."""
-    _require_change(actor, partnership)
+    policy.require_change_partnership(actor, partnership)
     people = list(members)
     committee = Committee(partnership=partnership)
     assign(committee, data, COMMITTEE_FIELDS)
@@ -97,7 +92,7 @@ def committee_update(
     members: Iterable[User] | None = None,
     expected_version: int | None = None,
 ) -> Committee:
-    _require_change(actor, committee.partnership)
+    policy.require_change_partnership(actor, committee.partnership)
     before = _committee_values(committee)
     loaded = versions.loaded(committee)
     assign(committee, data, COMMITTEE_FIELDS)
@@ -141,7 +136,7 @@ def _meeting_errors(meeting: Meeting) -> dict[str, list[str]]:
 def meeting_create(
     *, actor: User, committee: Committee, data: Mapping[str, Any], attendees: Iterable[User] = ()
 ) -> Meeting:
-    _require_change(actor, committee.partnership)
+    policy.require_change_partnership(actor, committee.partnership)
     people = list(attendees)
     meeting = Meeting(committee=committee)
     assign(meeting, data, MEETING_FIELDS)
@@ -166,7 +161,7 @@ def meeting_update(
 ) -> Meeting:
     """Change the fields in `data` (the minutes, a new time, a cancellation) and, when given,
     the attendees; each change bumps the version, which calendar invitations carry."""
-    _require_change(actor, meeting.committee.partnership)
+    policy.require_change_partnership(actor, meeting.committee.partnership)
     before = _meeting_values(meeting)
     loaded = versions.loaded(meeting)
     assign(meeting, data, MEETING_FIELDS)
@@ -206,7 +201,7 @@ def _same_committee(item: Decision | ActionItem) -> dict[str, list[str]]:
 @transaction.atomic
 def decision_record(*, actor: User, committee: Committee, data: Mapping[str, Any]) -> Decision:
     """Log what was decided, by whom and when; entries are kept as recorded."""
-    _require_change(actor, committee.partnership)
+    policy.require_change_partnership(actor, committee.partnership)
     decision = Decision(committee=committee, recorded_by=actor)
     assign(decision, data, DECISION_FIELDS)
     errors = _same_committee(decision)
@@ -234,7 +229,7 @@ def _completion(item: ActionItem) -> None:
 
 @transaction.atomic
 def action_item_create(*, actor: User, committee: Committee, data: Mapping[str, Any]) -> ActionItem:
-    _require_change(actor, committee.partnership)
+    policy.require_change_partnership(actor, committee.partnership)
     item = ActionItem(committee=committee)
     assign(item, data, ACTION_FIELDS)
     _completion(item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,8 +36,7 @@ SECTION = {"section": "partnerships"}
 
 
 def _team(request: SignedInRequest, partnership: Partnership) -> None:
-    if not policy.can_change_partnership(request.user, partnership):
-        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
+    policy.require_change_partnership(request.user, partnership)
 
 
 # A partnership's committees ---------------------------------------------------------------

@@ -6,7 +6,7 @@ like a missing one.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -98,8 +98,7 @@ def _pilot_data(payload: PilotFields, pilot: Pilot | None, partnership: Partners
 
 
 def _changeable(request: ApiRequest, pilot: Pilot) -> None:
-    if not policy.can_change_partnership(request.auth, pilot.partnership):
-        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
+    policy.require_change_partnership(request.auth, pilot.partnership)
 
 
 # Pilots

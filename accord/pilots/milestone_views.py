@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -83,8 +83,7 @@ def _page(
 
 def _team_partnership(request: SignedInRequest, pk: int) -> Partnership:
     partnership = partnership_selectors.partnership_detail(request.user, pk)
-    if not policy.can_change_partnership(request.user, partnership):
-        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
+    policy.require_change_partnership(request.user, partnership)
     return partnership
 
 

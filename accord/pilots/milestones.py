@@ -26,11 +26,6 @@ MILESTONE_FIELDS = ("pilot", "title", "description", "side", "owner", "due_on", 
 SPRINT_FIELDS = ("pilot", "kind", "title", "starts_on", "ends_on", "guests", "outcomes")
 
 
-def _require_change(actor: User, partnership: Partnership) -> None:
-    if not policy.can_change_partnership(actor, partnership):
-        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
-
-
 def _pilot_errors(item: Milestone | Sprint) -> dict[str, list[str]]:
     pilot: Pilot | None = item.pilot
     if pilot is not None and pilot.partnership_id != item.partnership_id:
@@ -70,7 +65,7 @@ def milestone_create(
     visibility: str = "internal",
     shared_with: Any = None,
 ) -> Milestone:
-    _require_change(actor, partnership)
+    policy.require_change_partnership(actor, partnership)
     milestone = Milestone(partnership=partnership)
     assign(milestone, data, MILESTONE_FIELDS)
     milestone.visibility, parties = sharing(actor, partnership, visibility, shared_with)
@@ -158,7 +153,7 @@ def sprint_create(
     visibility: str = "internal",
     shared_with: Any = None,
 ) -> Sprint:
-    _require_change(actor, partnership)
+    policy.require_change_partnership(actor, partnership)
     people = list(participants)
     sprint = Sprint(partnership=partnership)
     assign(sprint, data, SPRINT_FIELDS)
@@ -184,7 +179,7 @@ def sprint_update(
 ) -> Sprint:
     """Change the fields in `data` and, when given, the participants; EditConflict if edited
     since `expected_version` was read."""
-    _require_change(actor, sprint.partnership)
+    policy.require_change_partnership(actor, sprint.partnership)
     before = _sprint_values(sprint)
     loaded = versions.loaded(sprint)
     assign(sprint, data, SPRINT_FIELDS)

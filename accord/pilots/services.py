@@ -51,11 +51,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _require_change(actor: User, partnership: Partnership) -> None:
-    if not policy.can_change_partnership(actor, partnership):
-        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
-
-
 # Pilots ------------------------------------------------------------------------------------
 
 
@@ -109,7 +104,7 @@ def pilot_create(
     visibility: str = "internal",
     shared_with: Any = None,
 ) -> Pilot:
-    _require_change(actor, partnership)
+    policy.require_change_partnership(actor, partnership)
     pilot = Pilot(partnership=partnership)
     assign(pilot, data, PILOT_FIELDS)
     visibility, parties = sharing(actor, partnership, visibility, shared_with)
@@ -133,7 +128,7 @@ def pilot_update(
     expected_version: int | None = None,
 ) -> Pilot:
     """Change the fields in `data`; EditConflict if edited since `expected_version` was read."""
-    _require_change(actor, pilot.partnership)
+    policy.require_change_partnership(actor, pilot.partnership)
     before = _pilot_values(pilot)
     loaded = versions.loaded(pilot)
     assign(pilot, data, PILOT_FIELDS)
@@ -171,7 +166,7 @@ def _criterion_errors(criterion: SuccessCriterion) -> dict[str, list[str]]:
 
 @transaction.atomic
 def criterion_add(*, actor: User, pilot: Pilot, data: Mapping[str, Any]) -> SuccessCriterion:
-    _require_change(actor, pilot.partnership)
+    policy.require_change_partnership(actor, pilot.partnership)
     if not pilot.is_open:
         raise ValidationError(
             {"metric": f"{pilot.title} is {pilot.get_status_display()}: its criteria are closed."}
@@ -196,7 +191,7 @@ def criterion_update(
 ) -> SuccessCriterion:
     """Change the fields in `data`; EditConflict if edited since `expected_version` was read.
     The unit is fixed once actuals are recorded in it."""
-    _require_change(actor, criterion.pilot.partnership)
+    policy.require_change_partnership(actor, criterion.pilot.partnership)
     before = _criterion_values(criterion)
     loaded = versions.loaded(criterion)
     assign(criterion, data, CRITERION_FIELDS)
@@ -286,7 +281,7 @@ def readiness_assess(
     *, actor: User, pilot: Pilot, scores: Mapping[str, Mapping[str, Any]]
 ) -> list[ReadinessScore]:
     """Score the dimensions given, each 1-5 with its evidence; others keep their scores."""
-    _require_change(actor, pilot.partnership)
+    policy.require_change_partnership(actor, pilot.partnership)
     errors: dict[str, list[str]] = {}
     existing = {row.dimension: row for row in pilot.readiness.all()}
     saved = []

@@ -58,8 +58,7 @@ def partnership_pilots(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _changeable(request: SignedInRequest, partnership: Partnership) -> None:
-    if not policy.can_change_partnership(request.user, partnership):
-        raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")
+    policy.require_change_partnership(request.user, partnership)
 
 
 def _people(pilot_or_partnership: Pilot | Partnership) -> dict[str, Any]:
