@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -271,8 +272,12 @@ def meeting_minutes(request: SignedInRequest, pk: int) -> HttpResponse:
 def meeting_invite(request: SignedInRequest, pk: int) -> HttpResponse:
     """The meeting as a calendar invitation (.ics) with its attendees."""
     meeting = selectors.meeting_detail(request.user, pk)
+    return invitation_response(meeting, meeting.attendees.all())
+
+
+def invitation_response(meeting: Meeting, attendees: Iterable[Any]) -> HttpResponse:
     response = HttpResponse(
-        calendar.invitation(meeting, meeting.attendees.all()),
+        calendar.invitation(meeting, attendees),
         content_type="text/calendar; charset=utf-8; method=REQUEST",
     )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
@@ -289,15 +294,19 @@ def actionitem_status(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(request.user, ActionItem, pk=pk)
     back = request.POST.get("next") or reverse("governance:committee_detail",
                                                args=[item.committee_id])  # fmt: skip
-    if not back.startswith("/"):
-        back = "/"
+    return status_change(request, item, back if back.startswith("/") else "/")
+
+
+def status_change(request: SignedInRequest, item: ActionItem, back: str) -> HttpResponse:
+    """Apply the status and version a page posted, say how it went, and go `back`."""
     version, status = request.POST.get("version", ""), request.POST.get("status", "")
     if not version.isdigit() or status not in ActionItem.Status.values:
         messages.error(request, "The page sent no version or status of the action; reload it.")
         return redirect(back)
     try:
         services.action_item_update(actor=request.user, item=item, data={"status": status},
-                                    expected_version=int(version))  # fmt: skip
+                                    expected_version=int(version),
+                                    read_through_policy=True)  # fmt: skip
     except EditConflict:
         messages.error(request, f"“{item}” was changed meanwhile; see it now and try again.")
     else:

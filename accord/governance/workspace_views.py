@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST, require_safe
 from accord.accounts.models import User
 from accord.core import policy
 from accord.core.contributions import WORKSPACE_PAGE, contributes_to
-from accord.core.errors import EditConflict
 from accord.core.forms import BootstrapFormMixin, add_validation_errors
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404
-from accord.governance import calendar, escalations, selectors, services
+from accord.governance import escalations, selectors
 from accord.governance.models import ActionItem, Escalation
+from accord.governance.views import invitation_response, status_change
 from accord.partnerships import selectors as partnership_selectors
 from accord.partnerships.models import Partnership
 
@@ -105,13 +105,7 @@ def meeting_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 def meeting_invite(request: SignedInRequest, pk: int) -> HttpResponse:
     """The meeting as a calendar invitation (.ics), to the partner user alone: the other
     attendees may include another party's people."""
-    meeting = selectors.meeting_detail(request.user, pk)
-    response = HttpResponse(
-        calendar.invitation(meeting, [request.user]),
-        content_type="text/calendar; charset=utf-8; method=REQUEST",
-    )
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
-    return response
+    return invitation_response(selectors.meeting_detail(request.user, pk), [request.user])
 
 
 @access(policy.WORKSPACE_VIEW)
@@ -122,19 +116,7 @@ def actionitem_status(request: SignedInRequest, pk: int) -> HttpResponse:
     back = request.POST.get("next", "")
     if not back.startswith("/workspace/"):
         back = reverse("governance_workspace:committee_detail", args=[item.committee_id])
-    version, status = request.POST.get("version", ""), request.POST.get("status", "")
-    if not version.isdigit() or status not in ActionItem.Status.values:
-        messages.error(request, "The page sent no version or status of the action; reload it.")
-        return redirect(back)
-    try:
-        services.action_item_update(actor=request.user, item=item, data={"status": status},
-                                    expected_version=int(version),
-                                    read_through_policy=True)  # fmt: skip
-    except EditConflict:
-        messages.error(request, f"“{item}” was changed meanwhile; see it now and try again.")
-    else:
-        messages.success(request, f"“{item}” is {ActionItem.Status(status).label}.")
-    return redirect(back)
+    return status_change(request, item, back)
 
 
 @access(policy.WORKSPACE_VIEW)
