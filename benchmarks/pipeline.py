@@ -11,7 +11,9 @@ allow, with its reason and actor) and the audit events the services would have w
 Then, signed in as an administrator, it measures p50/p95 latency, CPU time, SQL time and SQL
 query count of the pipeline board, the partnership list (plain, one stage, one gap, a search),
 the coverage matrix, the home dashboard, the API list, a pilot's page, the pilot lists, a
-partnership's milestones, "my action items" and a committee's page: at the small size, and
+partnership's milestones, "my action items", a committee's page, and a partner user's
+workspace page of a partnership whose pilots, milestones and committee are all shared with
+it: at the small size, and
 again after growing to the large one (100 -> 2,000 partnerships, 10 -> 200 gaps, 1,000 ->
 20,000 transitions, 250 -> 5,000 pilots with three criteria and twelve actuals each, 2,500 ->
 50,000 milestones and as many action items of committees with four meetings each; --quick:
@@ -383,7 +385,38 @@ class Seeder:
             self._grow_pilots(size)
             self._grow_milestones(size)
             self._grow_governance(size)
+            self._share_busiest()
         return time.perf_counter() - started
+
+    def _share_busiest(self) -> None:
+        """Share everything of the partnership with the busiest committee with its first party,
+        which gets a partner user: the workspace page at its fullest."""
+        from django.db.models import Count
+
+        from accord.accounts.models import User
+        from accord.governance.models import Committee
+        from accord.partnerships.models import PartnershipParty
+        from accord.pilots.models import Milestone, Pilot
+
+        busiest = Committee.objects.annotate(n=Count("action_items")).order_by("-n", "pk").first()
+        if busiest is None:
+            return
+        party = PartnershipParty.objects.filter(partnership_id=busiest.partnership_id).first()
+        if party is None:
+            return
+        for model in (Pilot, Milestone, Committee):
+            rows = model.objects.filter(partnership_id=busiest.partnership_id)
+            rows.update(visibility="shared")
+            through = model.shared_with.through
+            through.objects.bulk_create(
+                [through(**{f"{model._meta.model_name}_id": pk, "partnershipparty_id": party.pk})
+                 for pk in rows.values_list("pk", flat=True)],
+                ignore_conflicts=True, batch_size=BATCH,
+            )  # fmt: skip
+        User.objects.get_or_create(
+            username=f"bench-partner-{party.organization_id}",
+            defaults={"role": "partner", "organization_id": party.organization_id},
+        )
 
     def _grow_governance(self, size: Size) -> None:
         """A committee per partnership past negotiation, four meetings each, and as many action
@@ -895,6 +928,32 @@ def _governance_probes() -> dict[str, Probe]:
     }
 
 
+def workspace_probe() -> tuple[Any, dict[str, Probe]]:
+    """The partner user of the partnership shared in full, and its workspace page."""
+    from accord.accounts.models import User
+    from accord.governance.models import ActionItem
+    from accord.partnerships.models import Partnership
+
+    partner = User.objects.filter(username__startswith="bench-partner-").order_by("-pk").first()
+    if partner is None:
+        raise AssertionError("the seed shared no partnership with a partner user")
+    shown = (
+        Partnership.objects.filter(
+            parties__organization_id=partner.organization_id, committees__visibility="shared"
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if shown is None:
+        raise AssertionError("the partner user's partnership shares nothing")
+    open_items = ActionItem.objects.filter(committee__partnership=shown, status="open").count()
+    counts = {
+        'data-testid="workspace-pilot"': shown.pilots.count(),
+        'data-testid="action-item"': open_items,
+    }
+    return partner, {"workspace": Probe(f"/workspace/{shown.pk}/", _html(counts=counts))}
+
+
 def _partnership_probes(
     list_url: str, everything: Any, first: Any, most_urgent: Any, board_counts: dict[str, int],
     active: Any, by_gap: Any, gap_id: int, found: Any, gaps: Any, latest: Any, review: Any,
@@ -1178,6 +1237,10 @@ def main() -> int:
             gc.collect()
             gc.freeze()
             measured[label] = measure_requests(client, requests, reps, report, label)
+            partner, workspace = workspace_probe()
+            partner_client = Client()
+            partner_client.force_login(partner)
+            measured[label].update(measure_requests(partner_client, workspace, reps, report, label))
             report.figures[f"seed_seconds_{label}"] = round(seconds, 1)
         slow = {k: v for k, v in measured["large"].items() if v and v["p95_ms"] > P95_TARGET_MS}
         if slow:
