@@ -24,6 +24,7 @@ from accord.core.views import database_busy_response
 from accord.directory.api import router as directory_router
 from accord.governance.api import router as governance_router
 from accord.governance.workspace_api import router as governance_workspace_router
+from accord.metrics.api import router as metrics_router
 from accord.partnerships.api import router as partnerships_router
 from accord.pilots.api import router as pilots_router
 from accord.pilots.workspace_api import router as pilots_workspace_router
@@ -166,6 +167,7 @@ for router in (
     scouting_router,
     pilots_router,
     governance_router,
+    metrics_router,
     pilots_workspace_router,
     governance_workspace_router,
 ):

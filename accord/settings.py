@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "accord.scouting",
     "accord.pilots",
     "accord.governance",
+    "accord.metrics",
     "accord.dashboard",
 ]
 
@@ -264,6 +265,9 @@ EMAIL_TIMEOUT = env_int("ACCORD_EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
 # An invitation link works once, for this many days.
 INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 7)
+
+# The currency that money from every partnership is added up in (ISO 4217 code).
+BASE_CURRENCY = env("ACCORD_BASE_CURRENCY", "EUR").strip().upper()
 
 # One limit for every upload and import, in megabytes of 1,048,576 bytes, shown as set.
 UPLOAD_LIMIT_MB = env_int("ACCORD_UPLOAD_LIMIT_MB", 50)

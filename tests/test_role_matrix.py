@@ -83,6 +83,7 @@ DESIGN: dict[str, set[str]] = {
     "screening.assess": {"admin", "executive", "manager", "contributor"},
     "scouting.view": INTERNAL,
     "scouting.manage": {"admin", "manager"},
+    "metrics.define": {"admin", "executive", "manager"},
 }
 # Object pages of the partner workspace: only the party's own users (organization B).
 WORKSPACE_OBJECT = {"partner_b"}

@@ -65,6 +65,9 @@ SCREENING_ASSESS = "screening.assess"  # score where assigned
 SCOUTING_VIEW = "scouting.view"  # search for partners, read scans
 # Save and run scans, shortlist and reject; promoting also needs PARTNERSHIP_CHANGE.
 SCOUTING_MANAGE = "scouting.manage"
+# The KPI library and exchange rates; targets, observations and costs follow
+# can_change_partnership.
+METRICS_DEFINE = "metrics.define"
 
 _READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW, SCOUTING_VIEW}
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
@@ -72,14 +75,16 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {SYSTEM_VIEW, PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
-        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE}
+        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE}
     ),
-    EXECUTIVE: frozenset(_READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS}),
+    EXECUTIVE: frozenset(
+        _READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS, METRICS_DEFINE}
+    ),
     MANAGER: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, STRATEGY_CHANGE}
         | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE}
-        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE}
+        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE}
     ),
     CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS}),
     VIEWER: frozenset(_READ_ALL),
@@ -509,6 +514,11 @@ _VISIBILITY: dict[str, Rule] = {
     "governance.escalationstep": _rows_of_visible("governance.Escalation", "escalation"),
     "pilots.milestone": _partnership_child_rows(shared_only_for_partner=True),
     "pilots.sprint": _partnership_child_rows(shared_only_for_partner=True),
+    "metrics.kpi": _internal_rows,
+    "metrics.exchangerate": _internal_rows,
+    "metrics.kpitarget": _partnership_child_rows(shared_only_for_partner=False),
+    "metrics.observation": _partnership_child_rows(shared_only_for_partner=False),
+    "metrics.costentry": _partnership_child_rows(shared_only_for_partner=False),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

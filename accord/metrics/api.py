@@ -1,0 +1,193 @@
+"""Metrics API: the KPI library, exchange rates, a partnership's targets, observations and
+costs, its scorecard and ROI. Thin: reads through selectors and the access policy, writes
+through services, access declared per operation with `@api_access`."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from accord.accounts.models import User
+from accord.core import versions
+from accord.core.api_access import EDIT_OPENAPI, api_access
+from accord.core.api_lists import Page
+from accord.core.http import ApiRequest
+from accord.core.policy import (
+    METRICS_DEFINE,
+    PARTNERSHIP_CHANGE,
+    PARTNERSHIP_VIEW,
+    get_visible_or_404,
+    visible_to,
+)
+from accord.metrics import selectors, services
+from accord.metrics.models import Kpi, Observation
+from accord.metrics.schemas import (
+    CostIn,
+    CostOut,
+    KpiIn,
+    KpiOut,
+    KpiPatch,
+    ObservationFilters,
+    ObservationIn,
+    ObservationOut,
+    PartnershipFilter,
+    RateIn,
+    RateOut,
+    RoiOut,
+    ScorecardLineOut,
+    TargetIn,
+    TargetOut,
+)
+from accord.partnerships import selectors as partnership_selectors
+from accord.partnerships.models import Partnership
+
+router = Router(tags=["metrics"])
+
+
+def _partnership(actor: User, pk: int) -> Partnership:
+    found = visible_to(actor, Partnership).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({"partnership": f"No partnership has id {pk}."})
+    return found
+
+
+def _kpi(actor: User, pk: int) -> Kpi:
+    found = selectors.kpi_rows(actor).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({"kpi": f"No KPI has id {pk}."})
+    return found
+
+
+@router.get("/kpis", response=list[KpiOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def kpi_list(request: ApiRequest):
+    return selectors.kpi_rows(request.auth)
+
+
+@router.get("/kpis/{kpi_id}", response=KpiOut)
+@api_access(PARTNERSHIP_VIEW, model=Kpi)
+def kpi_get(request: ApiRequest, kpi_id: int, response: HttpResponse):
+    kpi = get_visible_or_404(request.auth, Kpi, pk=kpi_id)
+    versions.tag_response(response, kpi)
+    return kpi
+
+
+@router.post("/kpis", response={201: KpiOut})
+@api_access(METRICS_DEFINE)
+def kpi_create(request: ApiRequest, payload: KpiIn):
+    return Status(201, services.kpi_create(actor=request.auth, data=payload.model_dump()))
+
+
+@router.patch("/kpis/{kpi_id}", response=KpiOut, openapi_extra=EDIT_OPENAPI)
+@api_access(METRICS_DEFINE, model=Kpi)
+def kpi_update(request: ApiRequest, kpi_id: int, payload: KpiPatch, response: HttpResponse):
+    kpi = get_visible_or_404(request.auth, Kpi, pk=kpi_id)
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
+    expected = versions.expected_version(request, payload.version)
+    saved = services.kpi_update(actor=request.auth, kpi=kpi, data=data, expected_version=expected)
+    versions.tag_response(response, saved)
+    return saved
+
+
+@router.get("/exchange-rates", response=list[RateOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def rate_list(request: ApiRequest):
+    """One unit of each currency in the base currency (ACCORD_BASE_CURRENCY), from a day on."""
+    return selectors.rate_rows(request.auth)
+
+
+@router.post("/exchange-rates", response={201: RateOut})
+@api_access(METRICS_DEFINE)
+def rate_set(request: ApiRequest, payload: RateIn):
+    return Status(201, services.rate_set(actor=request.auth, **payload.model_dump()))
+
+
+@router.get("/kpi-targets", response=list[TargetOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def target_list(request: ApiRequest, filters: Query[PartnershipFilter]):
+    rows = selectors.target_rows(request.auth)
+    if filters.partnership is not None:
+        rows = rows.filter(partnership_id=filters.partnership)
+    return rows.order_by("partnership_id", "quarter", "kpi__name")
+
+
+@router.post("/kpi-targets", response={201: TargetOut})
+@api_access(PARTNERSHIP_CHANGE)
+def target_set(request: ApiRequest, payload: TargetIn):
+    """Set (or change) a partnership's target of a KPI for a quarter."""
+    target = services.target_set(
+        actor=request.auth, partnership=_partnership(request.auth, payload.partnership),
+        kpi=_kpi(request.auth, payload.kpi), quarter=payload.quarter, value=payload.value,
+        currency=payload.currency,
+    )  # fmt: skip
+    return Status(201, target)
+
+
+@router.get("/observations", response=list[ObservationOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def observation_list(request: ApiRequest, filters: Query[ObservationFilters]):
+    rows = selectors.observation_rows(request.auth)
+    lookups: dict[str, Any] = {
+        "partnership_id": filters.partnership, "kpi_id": filters.kpi,
+        "observed_on__gte": filters.since, "observed_on__lte": filters.until,
+    }  # fmt: skip
+    rows = rows.filter(**{k: v for k, v in lookups.items() if v is not None})
+    return rows.order_by("observed_on", "id")
+
+
+@router.post("/observations", response={201: ObservationOut})
+@api_access(PARTNERSHIP_CHANGE)
+def observation_record(request: ApiRequest, payload: ObservationIn):
+    """Record a KPI's value for a partnership on a day; money with its currency."""
+    data = payload.model_dump(exclude={"partnership", "kpi"})
+    observation = services.observation_record(
+        actor=request.auth, partnership=_partnership(request.auth, payload.partnership),
+        kpi=_kpi(request.auth, payload.kpi), source=Observation.Source.API, **data,
+    )  # fmt: skip
+    return Status(201, observation)
+
+
+@router.get("/cost-entries", response=list[CostOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def cost_list(request: ApiRequest, filters: Query[PartnershipFilter]):
+    rows = selectors.cost_rows(request.auth)
+    if filters.partnership is not None:
+        rows = rows.filter(partnership_id=filters.partnership)
+    return rows.order_by("spent_on", "id")
+
+
+@router.post("/cost-entries", response={201: CostOut})
+@api_access(PARTNERSHIP_CHANGE)
+def cost_record(request: ApiRequest, payload: CostIn):
+    partnership = _partnership(request.auth, payload.partnership)
+    data = payload.model_dump(exclude={"partnership"})
+    return Status(201, services.cost_record(actor=request.auth, partnership=partnership,
+                                            data=data))  # fmt: skip
+
+
+@router.get("/partnerships/{partnership_id}/roi", response=RoiOut)
+@api_access(PARTNERSHIP_VIEW, model=Partnership)
+def partnership_roi(request: ApiRequest, partnership_id: int):
+    """Benefits, costs and the ROI with its formula, in the base currency."""
+    partnership = partnership_selectors.partnership_detail(request.auth, partnership_id)
+    return selectors.roi(request.auth, partnership).as_dict()
+
+
+@router.get("/partnerships/{partnership_id}/scorecard", response=list[ScorecardLineOut])
+@api_access(PARTNERSHIP_VIEW, model=Partnership)
+def partnership_scorecard(request: ApiRequest, partnership_id: int):
+    """Each KPI's last eight quarters: the actual by its aggregation, against its target."""
+    partnership = partnership_selectors.partnership_detail(request.auth, partnership_id)
+    return [
+        {"kpi": line.kpi.pk, "name": line.kpi.name, "unit": line.unit,
+         "quarters": [{"quarter": c.label, "actual": c.actual, "target": c.target,
+                       "met": c.met, "problem": c.problem} for c in line.cells]}
+        for line in selectors.scorecard(request.auth, partnership)
+    ]  # fmt: skip

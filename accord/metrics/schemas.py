@@ -1,0 +1,167 @@
+"""API shapes of KPIs, targets, observations, costs, exchange rates and ROI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from accord.core.schemas import InputSchema, Text
+from accord.core.versions import VERSION_IN, VERSION_OUT
+from accord.metrics.models import CostEntry, Kpi, Observation
+
+MONEY = Field(None, max_digits=18, decimal_places=4)
+CURRENCY = "ISO 4217 code, for money only"
+
+
+class KpiOut(Schema):
+    id: int
+    name: str
+    category: str
+    unit: str
+    is_money: bool
+    is_benefit: bool
+    direction: str
+    aggregation: str
+    description: str
+    is_active: bool
+    version: int = Field(..., description=VERSION_OUT)
+
+
+class KpiFields(InputSchema):
+    name: str = Text(min_length=1, max_length=120)
+    category: Kpi.Category | None = None
+    unit: str = Text(min_length=1, max_length=30)
+    is_money: bool | None = None
+    is_benefit: bool | None = None
+    direction: Kpi.Direction | None = None
+    aggregation: Kpi.Aggregation | None = None
+    description: str = Text()
+
+
+class KpiIn(KpiFields):
+    name: str = Field(..., min_length=1, max_length=120)
+    category: Kpi.Category
+    unit: str = Field(..., min_length=1, max_length=30)
+
+
+class KpiPatch(KpiFields):
+    is_active: bool | None = None
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class RateOut(Schema):
+    id: int
+    currency: str
+    valid_from: dt.date
+    rate: Decimal
+
+
+class RateIn(InputSchema):
+    currency: str = Field(..., min_length=1, max_length=3)
+    valid_from: dt.date
+    rate: Decimal = Field(..., max_digits=18, decimal_places=8)
+
+
+class TargetOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    kpi: int = Field(..., alias="kpi_id")
+    quarter: str
+    value: Decimal
+    currency: str
+
+    @staticmethod
+    def resolve_quarter(obj: object) -> str:
+        from accord.metrics.periods import label
+
+        return label(obj.quarter)  # type: ignore[attr-defined]
+
+
+class TargetIn(InputSchema):
+    partnership: int
+    kpi: int
+    quarter: str = Field(..., description="e.g. 2026Q4", max_length=10)
+    value: Decimal = Field(..., max_digits=18, decimal_places=4)
+    currency: str = Text(max_length=3, description=CURRENCY)
+
+
+class ObservationOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    kpi: int = Field(..., alias="kpi_id")
+    observed_on: dt.date
+    value: Decimal
+    currency: str
+    attribution: str
+    note: str
+    source: str
+    recorded_at: dt.datetime
+
+
+class ObservationIn(InputSchema):
+    partnership: int
+    kpi: int
+    observed_on: dt.date
+    value: Decimal = Field(..., max_digits=18, decimal_places=4)
+    currency: str = Text(max_length=3, description=CURRENCY)
+    attribution: Observation.Attribution = Observation.Attribution.NONE
+    note: str = Text(max_length=300)
+
+
+class ObservationFilters(Schema):
+    partnership: int | None = None
+    kpi: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class CostOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    spent_on: dt.date
+    kind: str
+    amount: Decimal
+    currency: str
+    description: str
+
+
+class CostIn(InputSchema):
+    partnership: int
+    spent_on: dt.date
+    kind: CostEntry.Kind = CostEntry.Kind.MONEY
+    amount: Decimal = Field(..., max_digits=18, decimal_places=2)
+    currency: str = Text(max_length=3, description=CURRENCY)
+    description: str = Text(max_length=300)
+
+
+class PartnershipFilter(Schema):
+    partnership: int | None = None
+
+
+class RoiOut(Schema):
+    currency: str
+    benefits: Decimal
+    costs: Decimal
+    fte_months: Decimal
+    sourced: Decimal
+    influenced: Decimal
+    ratio: Decimal | None = Field(..., description="(benefits - costs) / costs; none without costs")
+    formula: str
+    problems: list[str]
+
+
+class QuarterOut(Schema):
+    quarter: str
+    actual: Decimal | None
+    target: Decimal | None
+    met: bool | None
+    problem: str
+
+
+class ScorecardLineOut(Schema):
+    kpi: int
+    name: str
+    unit: str = Field(..., description="Money in the base currency")
+    quarters: list[QuarterOut]

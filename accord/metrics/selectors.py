@@ -1,0 +1,206 @@
+"""Every read of the metrics, on behalf of a user and through the access policy: a
+partnership's KPIs quarter by quarter against their targets, and its ROI with the formula."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accord.accounts.models import User
+from accord.core.policy import visible_to
+from accord.metrics import periods
+from accord.metrics.models import CostEntry, ExchangeRate, Kpi, KpiTarget, Observation
+from accord.metrics.money import MissingRate, Rates, base_currency
+from accord.partnerships.models import Partnership
+
+QUARTERS_SHOWN = 8
+
+
+def kpi_rows(actor: User) -> QuerySet[Kpi]:
+    return visible_to(actor, Kpi)
+
+
+def active_kpis(actor: User) -> QuerySet[Kpi]:
+    return kpi_rows(actor).filter(is_active=True)
+
+
+def rate_rows(actor: User) -> QuerySet[ExchangeRate]:
+    return visible_to(actor, ExchangeRate).select_related("recorded_by")
+
+
+def observation_rows(actor: User) -> QuerySet[Observation]:
+    return visible_to(actor, Observation).select_related("kpi", "recorded_by")
+
+
+def target_rows(actor: User) -> QuerySet[KpiTarget]:
+    return visible_to(actor, KpiTarget).select_related("kpi")
+
+
+def cost_rows(actor: User) -> QuerySet[CostEntry]:
+    return visible_to(actor, CostEntry).select_related("recorded_by")
+
+
+def _aggregate(kpi: Kpi, values: list[Decimal]) -> Decimal:
+    if kpi.aggregation == Kpi.Aggregation.SUM:
+        return sum(values, Decimal(0))
+    if kpi.aggregation == Kpi.Aggregation.AVERAGE:
+        return sum(values, Decimal(0)) / len(values)
+    return values[-1]
+
+
+@dataclass
+class Cell:
+    quarter: dt.date
+    actual: Decimal | None = None
+    target: Decimal | None = None
+    problem: str = ""
+    met: bool | None = None
+
+    @property
+    def label(self) -> str:
+        return periods.label(self.quarter)
+
+
+@dataclass
+class KpiLine:
+    kpi: Kpi
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        return base_currency() if self.kpi.is_money else self.kpi.unit
+
+    def met(self, cell: Cell) -> bool | None:
+        if cell.actual is None or cell.target is None:
+            return None
+        if self.kpi.direction == Kpi.Direction.HIGHER:
+            return cell.actual >= cell.target
+        return cell.actual <= cell.target
+
+
+def scorecard(
+    actor: User, partnership: Partnership, *, last: dt.date | None = None,
+    count: int = QUARTERS_SHOWN,
+) -> list[KpiLine]:  # fmt: skip
+    """Each KPI the partnership has a value or a target of, over the `count` quarters up to the
+    one of `last` (today): the quarter's actual by the KPI's aggregation (money in the base
+    currency) and its target. Three queries, however many values."""
+    end = periods.quarter_of(last or timezone.localdate())
+    shown = periods.quarters(periods.shift(end, 1 - count), end)
+    first, until = shown[0], periods.quarter_end(end)
+    rates = Rates()
+    values: dict[tuple[int, dt.date], list[Decimal]] = defaultdict(list)
+    problems: dict[tuple[int, dt.date], str] = {}
+    kpis: dict[int, Kpi] = {}
+    observed = observation_rows(actor).filter(
+        partnership=partnership, observed_on__gte=first, observed_on__lte=until
+    )
+    for row in observed.order_by("observed_on", "id"):
+        kpis[row.kpi_id] = row.kpi
+        key = (row.kpi_id, periods.quarter_of(row.observed_on))
+        try:
+            values[key].append(rates.to_base(row.value, row.currency, row.observed_on))
+        except MissingRate as missing:
+            problems[key] = missing.messages[0]
+    targets: dict[tuple[int, dt.date], Decimal] = {}
+    for target in target_rows(actor).filter(partnership=partnership, quarter__gte=first,
+                                            quarter__lte=end):  # fmt: skip
+        kpis[target.kpi_id] = target.kpi
+        try:
+            value = rates.to_base(
+                target.value, target.currency, periods.quarter_end(target.quarter)
+            )
+        except MissingRate as missing:
+            problems[(target.kpi_id, target.quarter)] = missing.messages[0]
+            continue
+        targets[(target.kpi_id, target.quarter)] = value
+    lines = []
+    for kpi in sorted(kpis.values(), key=lambda k: (k.category, k.name)):
+        line = KpiLine(kpi)
+        for quarter in shown:
+            key = (kpi.pk, quarter)
+            actual = _aggregate(kpi, values[key]) if values.get(key) else None
+            cell = Cell(quarter, actual, targets.get(key), problems.get(key, ""))
+            cell.met = line.met(cell)
+            line.cells.append(cell)
+        lines.append(line)
+    return lines
+
+
+@dataclass
+class Roi:
+    """Return on what was put in: (benefits - costs) / costs, in the base currency."""
+
+    currency: str
+    benefits: Decimal
+    costs: Decimal
+    fte_months: Decimal
+    sourced: Decimal
+    influenced: Decimal
+    problems: list[str]
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return None if not self.costs else (self.benefits - self.costs) / self.costs
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.ratio is None else f"{self.ratio * 100:,.1f} %"
+
+    @property
+    def formula(self) -> str:
+        if self.ratio is None:
+            return "ROI = (benefits - costs) / costs: no money cost recorded yet."
+        return (
+            f"ROI = (benefits - costs) / costs = ({self.benefits:,.2f} - {self.costs:,.2f}) / "
+            f"{self.costs:,.2f} {self.currency} = {self.percent}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency, "benefits": self.benefits, "costs": self.costs,
+            "fte_months": self.fte_months, "sourced": self.sourced,
+            "influenced": self.influenced, "ratio": self.ratio, "formula": self.formula,
+            "problems": self.problems,
+        }  # fmt: skip
+
+
+def roi(actor: User, partnership: Partnership, *, until: dt.date | None = None) -> Roi:
+    """Benefits are the values of KPIs counted as benefits (revenue, savings); costs the money
+    put in; both converted at the rate of their own day. FTE-months are shown beside it, not
+    priced. Three queries."""
+    until = until or timezone.localdate()
+    rates = Rates()
+    problems: list[str] = []
+    benefits = sourced = influenced = Decimal(0)
+    rows = observation_rows(actor).filter(
+        partnership=partnership, kpi__is_benefit=True, observed_on__lte=until
+    )
+    for row in rows:
+        try:
+            value = rates.to_base(row.value, row.currency, row.observed_on)
+        except MissingRate as missing:
+            problems.append(missing.messages[0])
+            continue
+        benefits += value
+        if row.attribution == Observation.Attribution.SOURCED:
+            sourced += value
+        elif row.attribution == Observation.Attribution.INFLUENCED:
+            influenced += value
+    costs = fte = Decimal(0)
+    for cost in cost_rows(actor).filter(partnership=partnership, spent_on__lte=until):
+        if cost.kind == CostEntry.Kind.FTE:
+            fte += cost.amount
+            continue
+        try:
+            costs += rates.to_base(cost.amount, cost.currency, cost.spent_on)
+        except MissingRate as missing:
+            problems.append(missing.messages[0])
+    return Roi(base_currency(), benefits, costs, fte, sourced, influenced,
+               list(dict.fromkeys(problems)))  # fmt: skip
