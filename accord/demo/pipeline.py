@@ -24,6 +24,7 @@ from accord.accounts.models import User
 from accord.accounts.services import user_create
 from accord.core import policy
 from accord.demo.governance import load_governance_demo
+from accord.demo.metrics import load_metrics_demo
 from accord.demo.partners import load_partner_users
 from accord.demo.pilots import load_pilots_demo, scale_a_pilot
 from accord.directory.models import Organization
@@ -572,9 +573,11 @@ def load_pipeline_demo(
     )
     pilots = load_pilots_demo(runs=runs, executive=executives[0], partners=partners, rng=rng)
     governance = load_governance_demo(runs=runs, sponsor=executives[0], partners=partners, rng=rng)
+    metrics = load_metrics_demo(admin=admin, rng=rng)
     return {
         **pilots,
         **governance,
+        **metrics,
         "priorities": len(PRIORITIES),
         "gaps": len(gaps),
         "plays": len(plays),

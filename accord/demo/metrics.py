@@ -1,0 +1,83 @@
+"""Demo metrics: a KPI library, two years of quarterly values and costs for the partnerships
+that are active or in renewal review, their targets, and dollar and pound rates; revenue in
+mixed currencies, so the ROI converts at dated rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accord.accounts.models import User
+from accord.metrics import periods, services
+from accord.metrics.models import Kpi, Observation
+from accord.partnerships.models import Partnership, Stage
+
+# (name, category, unit, money, benefit, direction, aggregation, description)
+LIBRARY = [
+    ("Partner-sourced revenue", "business", "EUR", True, True, "higher", "sum",
+     "Revenue from deals the partner brought or shaped."),
+    ("Cost savings", "business", "EUR", True, True, "higher", "sum",
+     "Savings on our side that the partnership made possible."),
+    ("Market share in the segment", "business", "%", False, False, "higher", "last", ""),
+    ("Co-developed patents filed", "innovation", "patents", False, False, "higher", "sum", ""),
+    ("Prototypes built", "innovation", "prototypes", False, False, "higher", "sum", ""),
+    ("Time to market", "innovation", "days", False, False, "lower", "last",
+     "From concept to first customer delivery."),
+    ("Joint health score", "relationship", "score 1-5", False, False, "higher", "average", ""),
+]  # fmt: skip
+RATES = {"USD": ("0.92", "0.86"), "GBP": ("1.16", "1.19")}
+
+
+def load_metrics_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
+    if Kpi.objects.exists():
+        return {"kpis": Kpi.objects.count()}
+    today = timezone.localdate()
+    first = periods.shift(periods.quarter_of(today), -8)
+    kpis = {
+        row[0]: services.kpi_create(actor=admin, data=dict(zip(
+            ("name", "category", "unit", "is_money", "is_benefit", "direction", "aggregation",
+             "description"), row, strict=True)))
+        for row in LIBRARY
+    }  # fmt: skip
+    for currency, (old, new) in RATES.items():
+        services.rate_set(actor=admin, currency=currency, valid_from=first, rate=old)
+        services.rate_set(actor=admin, currency=currency, valid_from=periods.shift(first, 4),
+                          rate=new)  # fmt: skip
+    running = Partnership.objects.filter(stage__in=(Stage.ACTIVE, Stage.RENEWAL_REVIEW))
+    for index, partnership in enumerate(running.select_related("owner").order_by("pk")):
+        actor = partnership.owner or admin
+        doing_well = index % 3 != 2
+        currency = ("EUR", "USD", "GBP")[index % 3]
+        for step in range(8):
+            quarter = periods.shift(first, step)
+            day = min(quarter + dt.timedelta(days=45), today)
+            revenue = Decimal(40_000 + 15_000 * step * (2 if doing_well else 0.4))
+            revenue = revenue.quantize(Decimal(1)) + rng.randint(0, 9_000)
+            services.observation_record(
+                actor=actor, partnership=partnership, kpi=kpis["Partner-sourced revenue"],
+                observed_on=day, value=revenue, currency=currency,
+                attribution=Observation.Attribution.SOURCED,
+            )  # fmt: skip
+            services.target_set(actor=actor, partnership=partnership,
+                                kpi=kpis["Partner-sourced revenue"], quarter=quarter,
+                                value=Decimal(50_000 + 20_000 * step), currency="EUR")  # fmt: skip
+            services.observation_record(
+                actor=actor, partnership=partnership, kpi=kpis["Joint health score"],
+                observed_on=day,
+                value=Decimal(str(round(3.2 + (0.15 if doing_well else -0.2) * step / 2, 1))),
+            )  # fmt: skip
+            if step % 2:
+                services.observation_record(
+                    actor=actor, partnership=partnership,
+                    kpi=kpis["Co-developed patents filed"], observed_on=day,
+                    value=rng.randint(0, 3 if doing_well else 1),
+                )  # fmt: skip
+            services.cost_record(actor=actor, partnership=partnership, data={
+                "spent_on": quarter, "amount": Decimal(60_000 + 5_000 * (index % 4)),
+                "currency": "EUR", "description": "Joint team and pilot costs"})  # fmt: skip
+            services.cost_record(actor=actor, partnership=partnership, data={
+                "spent_on": quarter, "kind": "fte", "amount": Decimal(6)})  # fmt: skip
+    return {"kpis": len(kpis), "observations": Observation.objects.count()}
