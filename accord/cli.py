@@ -43,6 +43,8 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(partnerships_app, name="partnerships")
 app.add_typer(gaps_app, name="gaps")
 app.add_typer(mcda_app, name="mcda")
+metrics_app = typer.Typer(help="KPI values, targets and costs.", no_args_is_help=True)
+app.add_typer(metrics_app, name="metrics")
 app.add_typer(scout_app, name="scout")
 app.add_typer(index_app, name="index")
 
@@ -562,6 +564,58 @@ def import_(
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
         _print_import_summary(result)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@metrics_app.command("import")
+def metrics_import(
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    actor: Annotated[
+        str | None, typer.Option(help="The user to record as making the change (default: system).")
+    ] = None,
+) -> None:
+    """Import KPI values: columns partnership (id or exact title), kpi (name), date, value, and
+    optionally currency, attribution (sourced or influenced) and note. Every row is checked
+    first; a file with any bad row writes nothing, and each problem names its row and column.
+    With --json, stdout is {"rows", "written", "errors": [{"row", "column", "message"}]}."""
+    setup_django()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress
+
+    from accord.core.audit import audit_channel
+    from accord.metrics.importing import check, import_observations
+
+    if not file.is_file():
+        fail(f"no file {str(file)!r}")
+    migrate()
+    user = cli_actor(actor)
+    with audit_channel("import"):
+        if dry_run:
+            result = check(actor=user, path=file)
+        else:
+            bar = Progress("{task.description}", BarColumn(), MofNCompleteColumn(), console=err,
+                           transient=True)  # fmt: skip
+            with bar:
+                task = bar.add_task("Writing values", total=None)
+                result = import_observations(actor=user, path=file,
+                                             progress=lambda n: bar.advance(task, n))  # fmt: skip
+    if as_json:
+        print(json.dumps({"rows": result.rows, "written": result.written,
+                          "errors": [e.as_dict() for e in result.errors]}))  # fmt: skip
+    else:
+        for error in result.errors[:200]:
+            err.print(f"  x {error}", markup=False, highlight=False)
+        if result.errors:
+            err.print(f"Refused, nothing written: {len(result.errors)} problem(s) in "
+                      f"{result.rows} row(s).")  # fmt: skip
+        elif dry_run:
+            err.print(f"Dry run: all {result.rows} row(s) are valid; nothing written.")
+        else:
+            err.print(f"Imported {result.written} value(s).")
     if result.errors:
         raise typer.Exit(1)
 

@@ -68,3 +68,10 @@ class RateForm(BootstrapFormMixin, forms.Form):
     currency = forms.CharField(max_length=3)
     valid_from = forms.DateField(widget=DateInput(), label="From")
     rate = forms.DecimalField(max_digits=18, decimal_places=8, help_text="In the base currency")
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        help_text="CSV or XLSX with columns partnership, kpi, date, value, and optionally "
+        "currency, attribution and note."
+    )

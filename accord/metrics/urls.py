@@ -8,6 +8,7 @@ urlpatterns = [
     path("kpis/new/", views.kpi_create, name="kpi_create"),
     path("kpis/<int:pk>/", views.kpi_edit, name="kpi_edit"),
     path("exchange-rates/", views.exchangerate_set, name="exchangerate_set"),
+    path("observations/import/", views.observation_import, name="observation_import"),
     path("partnership/<int:pk>/", views.partnership_metrics, name="partnership_metrics"),
     path("partnership/<int:pk>/observations/", views.partnership_observation_add,
          name="partnership_observation_add"),

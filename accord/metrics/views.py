@@ -4,6 +4,8 @@ selectors, services and the access policy."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -14,13 +16,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accord.core import policy
+from accord.core.audit import audit_channel
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404
-from accord.metrics import selectors, services
+from accord.metrics import importing, selectors, services
 from accord.metrics.charts import kpi_chart
-from accord.metrics.forms import CostForm, KpiForm, ObservationForm, RateForm, TargetForm
+from accord.metrics.forms import (
+    CostForm,
+    ImportForm,
+    KpiForm,
+    ObservationForm,
+    RateForm,
+    TargetForm,
+)
 from accord.metrics.models import Kpi
 from accord.metrics.money import base_currency
 from accord.partnerships import selectors as partnership_selectors
@@ -40,6 +50,7 @@ def kpi_list(request: SignedInRequest) -> HttpResponse:
 
 def _library(
     request: SignedInRequest, *, form: KpiForm | None = None, rate_form: RateForm | None = None,
+    import_form: ImportForm | None = None, import_errors: list[Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     may_define = policy.can(request.user, policy.METRICS_DEFINE)
@@ -50,6 +61,9 @@ def _library(
         "base_currency": base_currency(),
         "form": form or (KpiForm() if may_define else None),
         "rate_form": rate_form or (RateForm() if may_define else None),
+        "import_form": import_form
+        or (ImportForm() if policy.can(request.user, policy.PARTNERSHIP_CHANGE) else None),
+        "import_errors": import_errors or [],
     }
     return render(request, "metrics/kpi_list.html", context, status=status)
 
@@ -106,6 +120,29 @@ def exchangerate_set(request: SignedInRequest) -> HttpResponse:
             messages.success(request, f"{rate} was recorded.")
             return redirect(reverse("metrics:kpi_list") + "#rates")
     return _library(request, rate_form=form, status=422)
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+@require_POST
+def observation_import(request: SignedInRequest) -> HttpResponse:
+    """Check every row of the uploaded file, then write them all or none."""
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _library(request, import_form=form, status=422)
+    upload = form.cleaned_data["file"]
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        with audit_channel("import"):
+            result = importing.import_observations(
+                actor=request.user, path=Path(copy.name), name=upload.name
+            )
+    if result.errors:
+        return _library(request, import_form=form, import_errors=result.errors, status=422)
+    messages.success(request, f"{result.written} value(s) imported from {upload.name}.")
+    return redirect("metrics:kpi_list")
 
 
 # A partnership's metrics ---------------------------------------------------------------------

@@ -1,0 +1,193 @@
+"""KPI values from a spreadsheet (CSV or XLSX, read by the directory's readers): every row is
+checked first, and a file with any bad row writes nothing; each problem names its row and
+column as the spreadsheet shows them.
+
+Columns: `partnership` (id or exact title), `kpi` (name), `date`, `value`, and optionally
+`currency` (money KPIs), `attribution` (sourced or influenced) and `note`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accord.accounts.models import User
+from accord.core import policy
+from accord.directory.importing.errors import RowError
+from accord.directory.importing.readers import SourceRow, read_table
+from accord.metrics import selectors, services
+from accord.metrics.models import Kpi, Observation
+from accord.metrics.money import CURRENCY, Rates
+from accord.partnerships.models import Partnership
+from accord.partnerships.selectors import partnerships_visible
+
+REQUIRED = ("partnership", "kpi", "date", "value")
+OPTIONAL = ("currency", "attribution", "note")
+ATTRIBUTIONS = {"": "", "sourced": "sourced", "partner-sourced": "sourced",
+                "influenced": "influenced", "partner-influenced": "influenced"}  # fmt: skip
+
+
+@dataclass
+class Planned:
+    row: int
+    partnership: Partnership
+    kpi: Kpi
+    day: dt.date
+    value: Decimal
+    currency: str
+    attribution: str
+    note: str
+
+
+@dataclass
+class Result:
+    rows: int = 0
+    written: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+
+
+class _Lookups:
+    """Partnerships the actor may record for, and KPIs in use, read once."""
+
+    def __init__(self, actor: User) -> None:
+        self.actor = actor
+        visible = list(partnerships_visible(actor))
+        self.by_id = {str(p.pk): p for p in visible}
+        self.by_title: dict[str, list[Partnership]] = {}
+        for partnership in visible:
+            self.by_title.setdefault(partnership.title.casefold(), []).append(partnership)
+        self.kpis = {k.name.casefold(): k for k in selectors.kpi_rows(actor)}
+        self.rates = Rates()
+
+    def partnership(self, ref: str) -> Partnership | str:
+        found = self.by_id.get(ref) or None
+        if found is None:
+            titled = self.by_title.get(ref.casefold(), [])
+            if len(titled) > 1:
+                return f"{len(titled)} partnerships are titled “{ref}”: give the id."
+            found = titled[0] if titled else None
+        if found is None:
+            return f"no partnership “{ref}” (an id or the exact title)."
+        if not policy.can_change_partnership(self.actor, found):
+            return f"you may not record values of “{found.title}” (not on its team)."
+        return found
+
+
+def _row(source: SourceRow, look: _Lookups, today: dt.date) -> Planned | list[RowError]:
+    get = {name: (source.values.get(name) or "").strip() for name in (*REQUIRED, *OPTIONAL)}
+    errors: list[RowError] = []
+
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(source.number, column, message))
+
+    partnership = look.partnership(get["partnership"]) if get["partnership"] else "is empty."
+    if isinstance(partnership, str):
+        fail("partnership", partnership)
+    kpi = look.kpis.get(get["kpi"].casefold())
+    if kpi is None or not kpi.is_active:
+        fail("kpi", f"no KPI in use is named “{get['kpi']}”.")
+    try:
+        day = dt.date.fromisoformat(get["date"])
+    except ValueError:
+        fail("date", f"“{get['date']}” is not a date such as 2026-03-31.")
+        day = None
+    if day is not None and day > today:
+        fail("date", f"{day} is in the future.")
+    try:
+        value = Decimal(get["value"].replace(",", ""))
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        fail("value", f"“{get['value']}” is not a number.")
+        value = None
+    currency = get["currency"].upper()
+    if kpi is not None and kpi.is_money:
+        if not CURRENCY.match(currency):
+            fail("currency", f"“{kpi.name}” is money: give a currency code such as EUR.")
+        elif day is not None and not look.rates.has_rate(currency, day):
+            fail("currency", f"no exchange rate of {currency} on or before {day}.")
+    elif currency:
+        fail("currency", f"“{get['kpi']}” is not money: leave the currency empty.")
+    attribution = ATTRIBUTIONS.get(get["attribution"].casefold())
+    if attribution is None:
+        fail("attribution", "use sourced, influenced or nothing.")
+    if errors or kpi is None or isinstance(partnership, str) or day is None or value is None:
+        return errors
+    return Planned(source.number, partnership, kpi, day, value, currency, attribution or "",
+                   get["note"][:300])  # fmt: skip
+
+
+def _duplicates(planned: list[Planned]) -> list[RowError]:
+    """Two rows for one partnership, KPI, day and attribution, or a row already stored."""
+    errors: list[RowError] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for plan in planned:
+        key = (plan.partnership.pk, plan.kpi.pk, plan.day, plan.attribution)
+        if key in seen:
+            errors.append(RowError(plan.row, "date", f"row {seen[key]} already gives "
+                                   f"“{plan.kpi.name}” on {plan.day}."))  # fmt: skip
+        seen.setdefault(key, plan.row)
+    stored = Observation.objects.filter(
+        partnership__in={p.partnership.pk for p in planned}, kpi__in={p.kpi.pk for p in planned}
+    ).values_list("partnership_id", "kpi_id", "observed_on", "attribution")
+    existing = set(stored)
+    errors.extend(
+        RowError(plan.row, "date", f"“{plan.kpi.name}” of “{plan.partnership.title}” already "
+                 f"has a value on {plan.day}.")
+        for plan in planned
+        if (plan.partnership.pk, plan.kpi.pk, plan.day, plan.attribution) in existing
+    )  # fmt: skip
+    return errors
+
+
+def check(*, actor: User, path: Path, name: str | None = None) -> Result:
+    """Read and check every row; nothing is written."""
+    policy.require(actor, policy.PARTNERSHIP_CHANGE)
+    table = read_table(path, name=name)
+    result = Result(rows=len(table.rows), errors=list(table.errors))
+    if table.fatal:
+        return result
+    missing = [column for column in REQUIRED if column not in table.headers]
+    if missing:
+        result.errors.append(RowError(None, None, f"missing column(s): {', '.join(missing)}; "
+                                      f"expected {', '.join(REQUIRED + OPTIONAL)}."))  # fmt: skip
+        return result
+    look, today = _Lookups(actor), timezone.localdate()
+    for source in table.rows:
+        checked = _row(source, look, today)
+        if isinstance(checked, list):
+            result.errors += checked
+        else:
+            result.planned.append(checked)
+    if not result.errors:
+        result.errors = _duplicates(result.planned)
+    return result
+
+
+def import_observations(
+    *, actor: User, path: Path, name: str | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> Result:  # fmt: skip
+    """Check every row, then write them all in one transaction (each audited), or none."""
+    result = check(actor=actor, path=path, name=name)
+    if result.errors or not result.planned:
+        return result
+    with transaction.atomic():
+        for plan in result.planned:
+            services.observation_record(
+                actor=actor, partnership=plan.partnership, kpi=plan.kpi, observed_on=plan.day,
+                value=plan.value, currency=plan.currency, attribution=plan.attribution,
+                note=plan.note, source=Observation.Source.IMPORT,
+            )  # fmt: skip
+            result.written += 1
+            if progress is not None:
+                progress(1)
+    return result
