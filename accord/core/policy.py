@@ -519,6 +519,9 @@ _VISIBILITY: dict[str, Rule] = {
     "metrics.kpitarget": _partnership_child_rows(shared_only_for_partner=False),
     "metrics.observation": _partnership_child_rows(shared_only_for_partner=False),
     "metrics.costentry": _partnership_child_rows(shared_only_for_partner=False),
+    "metrics.surveyround": _partnership_child_rows(shared_only_for_partner=False),
+    "metrics.surveyrespondent": _rows_of_visible("metrics.SurveyRound", "round"),
+    "metrics.surveyanswer": _rows_of_visible("metrics.SurveyRespondent", "respondent"),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

@@ -27,6 +27,7 @@ from accord.demo.governance import load_governance_demo
 from accord.demo.metrics import load_metrics_demo
 from accord.demo.partners import load_partner_users
 from accord.demo.pilots import load_pilots_demo, scale_a_pilot
+from accord.demo.surveys import load_surveys_demo
 from accord.directory.models import Organization
 from accord.partnerships.gates import DEFAULT_GATES
 from accord.partnerships.models import (
@@ -574,6 +575,7 @@ def load_pipeline_demo(
     pilots = load_pilots_demo(runs=runs, executive=executives[0], partners=partners, rng=rng)
     governance = load_governance_demo(runs=runs, sponsor=executives[0], partners=partners, rng=rng)
     metrics = load_metrics_demo(admin=admin, rng=rng)
+    metrics.update(load_surveys_demo(rng=rng))
     return {
         **pilots,
         **governance,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -21,8 +22,8 @@ from accord.core.policy import (
     get_visible_or_404,
     visible_to,
 )
-from accord.metrics import selectors, services
-from accord.metrics.models import Kpi, Observation
+from accord.metrics import selectors, services, surveys
+from accord.metrics.models import Kpi, Observation, SurveyRound
 from accord.metrics.schemas import (
     CostIn,
     CostOut,
@@ -36,7 +37,10 @@ from accord.metrics.schemas import (
     RateIn,
     RateOut,
     RoiOut,
+    RoundResultOut,
     ScorecardLineOut,
+    SurveyRoundIn,
+    SurveyRoundOut,
     TargetIn,
     TargetOut,
 )
@@ -191,3 +195,41 @@ def partnership_scorecard(request: ApiRequest, partnership_id: int):
                        "met": c.met, "problem": c.problem} for c in line.cells]}
         for line in selectors.scorecard(request.auth, partnership)
     ]  # fmt: skip
+
+
+@router.get("/survey-rounds", response=list[SurveyRoundOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def survey_round_list(request: ApiRequest, filters: Query[PartnershipFilter]):
+    rows = selectors.survey_rows(request.auth)
+    if filters.partnership is not None:
+        rows = rows.filter(partnership_id=filters.partnership)
+    return rows
+
+
+@router.post("/survey-rounds", response={201: SurveyRoundOut})
+@api_access(PARTNERSHIP_CHANGE)
+def survey_round_open(request: ApiRequest, payload: SurveyRoundIn):
+    """Send the health questions to both sides; each address gets a link that works once."""
+    survey = surveys.round_open(
+        actor=request.auth, partnership=_partnership(request.auth, payload.partnership),
+        title=payload.title, closes_at=payload.closes_at, ours=payload.ours,
+        theirs=payload.theirs,
+        link_for=lambda raw: request.build_absolute_uri(
+            reverse("metrics:survey_answer") + f"?token={raw}"),
+    )  # fmt: skip
+    return Status(201, survey)
+
+
+@router.get("/survey-rounds/{round_id}/results", response=RoundResultOut)
+@api_access(PARTNERSHIP_VIEW, model=SurveyRound)
+def survey_round_results(request: ApiRequest, round_id: int):
+    """Average score per question and side, the perception gap (ours minus theirs)."""
+    survey = get_visible_or_404(request.auth, SurveyRound, pk=round_id)
+    [result] = selectors.round_results(request.auth, [survey])
+    return {
+        "round": survey.pk, "ours": result.ours, "theirs": result.theirs, "gap": result.gap,
+        "asked": result.asked, "answered": result.answered,
+        "questions": [{"question": q.question.value, "text": q.question.label, "ours": q.ours,
+                       "theirs": q.theirs, "gap": q.gap} for q in result.questions],
+    }  # fmt: skip

@@ -5,9 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from accord.metrics.selectors import KpiLine
+from accord.metrics.selectors import KpiLine, RoundResult
 
-ACTUAL, TARGET = "#0d6efd", "#6c757d"
+ACTUAL, TARGET, PARTNER = "#0d6efd", "#6c757d", "#fd7e14"
 
 
 def kpi_chart(lines: list[KpiLine]) -> str:
@@ -33,4 +33,39 @@ def kpi_chart(lines: list[KpiLine]) -> str:
     figure.update_layout(height=260 * rows, margin={"l": 50, "r": 20, "t": 40, "b": 30},
                          font={"size": 12}, legend={"orientation": "h", "y": -0.15})  # fmt: skip
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id="kpi-chart",
+                          config={"displaylogo": False})  # fmt: skip
+
+
+def health_chart(result: RoundResult) -> str:
+    """Ours against the partner's average score per question: the perception gap at a glance."""
+    if result.ours is None and result.theirs is None:
+        return ""
+    labels = [q.question.label.split(":")[0] for q in result.questions]
+    figure = go.Figure()
+    for side, name, colour in (("ours", "our side", ACTUAL), ("theirs", "the partner", PARTNER)):
+        values = [float(v) if (v := getattr(q, side)) is not None else None
+                  for q in result.questions]  # fmt: skip
+        figure.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=colour))
+    figure.update_layout(barmode="group", height=300, yaxis={"range": [0, 5], "dtick": 1},
+                         margin={"l": 40, "r": 20, "t": 20, "b": 30}, font={"size": 12},
+                         legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="health-chart",
+                          config={"displaylogo": False})  # fmt: skip
+
+
+def health_trend(results: list[RoundResult]) -> str:
+    """Each side's overall score, round after round, oldest first."""
+    rounds = [r for r in reversed(results) if r.ours is not None or r.theirs is not None]
+    if len(rounds) < 2:
+        return ""
+    titles = [r.survey.title for r in rounds]
+    figure = go.Figure()
+    for side, name, colour in (("ours", "our side", ACTUAL), ("theirs", "the partner", PARTNER)):
+        values = [float(v) if (v := getattr(r, side)) is not None else None for r in rounds]
+        figure.add_trace(go.Scatter(x=titles, y=values, name=name, mode="lines+markers",
+                                    line={"color": colour}))  # fmt: skip
+    figure.update_layout(height=260, yaxis={"range": [1, 5], "dtick": 1},
+                         margin={"l": 40, "r": 20, "t": 20, "b": 30}, font={"size": 12},
+                         legend={"orientation": "h", "y": -0.25})  # fmt: skip
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="health-trend",
                           config={"displaylogo": False})  # fmt: skip

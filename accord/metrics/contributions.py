@@ -18,4 +18,5 @@ def partnership_page(actor: User, partnership: Partnership) -> dict[str, Any]:
     tracked = observation_rows(actor).filter(partnership=partnership).order_by().values("kpi_id")
     targeted = target_rows(actor).filter(partnership=partnership).order_by().values("kpi_id")
     count = tracked.union(targeted).count()
-    return {"tabs": [("Metrics", url, count)]}
+    health = reverse("metrics:partnership_health", args=[partnership.pk])
+    return {"tabs": [("Metrics", url, count), ("Health", health, 0)]}

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from accord.core.forms import BootstrapFormMixin, add_version_field
-from accord.metrics.models import CostEntry, Kpi, Observation
+from accord.metrics.models import CostEntry, HealthQuestion, Kpi, Observation
 from accord.partnerships.forms import DateInput
 
 
@@ -75,3 +75,42 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         help_text="CSV or XLSX with columns partnership, kpi, date, value, and optionally "
         "currency, attribution and note."
     )
+
+
+class RoundForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(max_length=200, initial="Health check")
+    closes_on = forms.DateField(widget=DateInput(), label="Closes", help_text="At the day's end.")
+    ours = forms.CharField(
+        label="Our people",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E-mail addresses, one per line or comma-separated.",
+    )
+    theirs = forms.CharField(label="The partner's people", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
+class AnswerForm(BootstrapFormMixin, forms.Form):
+    """A score and a comment for each health question."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for question in HealthQuestion:
+            self.fields[f"{question.value}_score"] = forms.TypedChoiceField(
+                label=question.label, choices=SCORES, coerce=int, widget=forms.RadioSelect
+            )
+            self.fields[f"{question.value}_comment"] = forms.CharField(
+                required=False, max_length=1000, label="Comment",
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )  # fmt: skip
+
+    def questions(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"{q.value}_score"], self[f"{q.value}_comment"]) for q in HealthQuestion]
+
+    def answers(self) -> dict[str, dict[str, object]]:
+        data = self.cleaned_data
+        return {q.value: {"score": data[f"{q.value}_score"], "comment": data[f"{q.value}_comment"]}
+                for q in HealthQuestion}  # fmt: skip

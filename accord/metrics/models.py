@@ -179,3 +179,88 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate} from {self.valid_from}"
+
+
+class HealthQuestion(models.TextChoices):
+    """The same five questions to both sides, each scored 1-5 with a comment."""
+
+    TRUST = "trust", "Trust: we can rely on each other to do what we say."
+    COMMUNICATION = "communication", "Communication: information flows openly and in time."
+    VALUE = "value", "Value delivered: the partnership delivers what we expected of it."
+    GOVERNANCE = "governance", "Governance: decisions are made and escalations resolved well."
+    ALIGNMENT = "alignment", "Strategic alignment: our goals for it still point the same way."
+
+
+class SurveyRound(models.Model):
+    """One health check of a partnership, answered by people of both sides."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="survey_rounds"
+    )
+    title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    closes_at = models.DateTimeField(help_text="Links stop working then.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyRespondent(models.Model):
+    """Someone asked to answer a round, on our side or the partner's, through a link that works
+    once until the round closes. Only the link's hash is stored."""
+
+    class Side(models.TextChoices):
+        OURS = "ours", "ours"
+        PARTNER = "partner", "the partner's"
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="respondents")
+    side = models.CharField(max_length=7, choices=Side.choices)
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["side", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "email"],
+                name="survey_respondent_once_per_round",
+                violation_error_message="This address is already asked in this round.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_side_display()})"
+
+
+class SurveyAnswer(models.Model):
+    respondent = models.ForeignKey(
+        SurveyRespondent, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.CharField(max_length=20, choices=HealthQuestion.choices)
+    score = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["respondent", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "question"],
+                name="survey_answer_once",
+                violation_error_message="This question is already answered.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="survey_score_1_to_5",
+                violation_error_message="A score is from 1 to 5.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.score}"

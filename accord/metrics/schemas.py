@@ -165,3 +165,38 @@ class ScorecardLineOut(Schema):
     name: str
     unit: str = Field(..., description="Money in the base currency")
     quarters: list[QuarterOut]
+
+
+class SurveyRoundOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    title: str
+    created_at: dt.datetime
+    closes_at: dt.datetime
+
+
+class SurveyRoundIn(InputSchema):
+    partnership: int
+    title: str = Field(..., min_length=1, max_length=200)
+    closes_at: dt.datetime = Field(..., description="When the links stop working (60 days at most)")
+    ours: list[str] = Field(..., description="E-mail addresses of our people", max_length=200)
+    theirs: list[str] = Field(..., description="E-mail addresses of the partner's people",
+                              max_length=200)  # fmt: skip
+
+
+class QuestionResultOut(Schema):
+    question: str
+    text: str
+    ours: Decimal | None
+    theirs: Decimal | None
+    gap: Decimal | None = Field(..., description="Ours minus the partner's")
+
+
+class RoundResultOut(Schema):
+    round: int
+    ours: Decimal | None
+    theirs: Decimal | None
+    gap: Decimal | None
+    asked: dict[str, int]
+    answered: dict[str, int]
+    questions: list[QuestionResultOut]

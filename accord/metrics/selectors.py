@@ -15,7 +15,17 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.metrics import periods
-from accord.metrics.models import CostEntry, ExchangeRate, Kpi, KpiTarget, Observation
+from accord.metrics.models import (
+    CostEntry,
+    ExchangeRate,
+    HealthQuestion,
+    Kpi,
+    KpiTarget,
+    Observation,
+    SurveyAnswer,
+    SurveyRespondent,
+    SurveyRound,
+)
 from accord.metrics.money import MissingRate, Rates, base_currency
 from accord.partnerships.models import Partnership
 
@@ -204,3 +214,86 @@ def roi(actor: User, partnership: Partnership, *, until: dt.date | None = None) 
             problems.append(missing.messages[0])
     return Roi(base_currency(), benefits, costs, fte, sourced, influenced,
                list(dict.fromkeys(problems)))  # fmt: skip
+
+
+# Health surveys ------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    question: HealthQuestion
+    ours: Decimal | None
+    theirs: Decimal | None
+    comments: list[tuple[str, str]]
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Ours minus theirs: above zero, we see it rosier than the partner does."""
+        return None if self.ours is None or self.theirs is None else self.ours - self.theirs
+
+
+@dataclass
+class RoundResult:
+    survey: SurveyRound
+    questions: list[QuestionResult]
+    asked: dict[str, int]
+    answered: dict[str, int]
+
+    def _overall(self, side: str) -> Decimal | None:
+        scores = [getattr(q, side) for q in self.questions if getattr(q, side) is not None]
+        return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
+
+    @property
+    def ours(self) -> Decimal | None:
+        return self._overall("ours")
+
+    @property
+    def theirs(self) -> Decimal | None:
+        return self._overall("theirs")
+
+    @property
+    def gap(self) -> Decimal | None:
+        ours, theirs = self.ours, self.theirs
+        return None if ours is None or theirs is None else ours - theirs
+
+
+def survey_rows(actor: User) -> QuerySet[SurveyRound]:
+    return visible_to(actor, SurveyRound).select_related("partnership", "created_by")
+
+
+def round_results(actor: User, rounds: list[SurveyRound]) -> list[RoundResult]:
+    """Each round's average score per question and side, and who answered. Two queries."""
+    by_round: dict[int, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
+    comments: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+    asked: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    answered: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    ids = [r.pk for r in rounds]
+    people = visible_to(actor, SurveyRespondent).filter(round__in=ids)
+    for round_id, side, done in people.values_list("round_id", "side", "answered_at"):
+        asked[round_id][side] += 1
+        answered[round_id][side] += done is not None
+    rows = (
+        visible_to(actor, SurveyAnswer)
+        .filter(respondent__round__in=ids)
+        .values_list("respondent__round_id", "respondent__side", "question", "score", "comment")
+    )
+    for round_id, side, question, score, comment in rows:
+        by_round[round_id][(question, side)].append(score)
+        if comment:
+            comments[(round_id, question)].append((side, comment))
+
+    def mean(scores: list[int]) -> Decimal | None:
+        return (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.01")) if scores else None
+
+    results = []
+    for survey in rounds:
+        scores = by_round[survey.pk]
+        questions = [
+            QuestionResult(question, mean(scores[(question.value, "ours")]),
+                           mean(scores[(question.value, "partner")]),
+                           comments[(survey.pk, question.value)])
+            for question in HealthQuestion
+        ]  # fmt: skip
+        results.append(RoundResult(survey, questions, dict(asked[survey.pk]),
+                                   dict(answered[survey.pk])))  # fmt: skip
+    return results

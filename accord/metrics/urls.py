@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.metrics import views
+from accord.metrics import survey_views, views
 
 app_name = "metrics"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("partnership/<int:pk>/targets/", views.partnership_target_set,
          name="partnership_target_set"),
     path("partnership/<int:pk>/costs/", views.partnership_cost_add, name="partnership_cost_add"),
+    path("partnership/<int:pk>/health/", survey_views.partnership_health,
+         name="partnership_health"),
+    path("partnership/<int:pk>/health/rounds/", survey_views.partnership_survey_open,
+         name="partnership_survey_open"),
+    path("health/<int:pk>/", survey_views.surveyround_detail, name="surveyround_detail"),
+    path("survey/", survey_views.survey_answer, name="survey_answer"),
 ]  # fmt: skip

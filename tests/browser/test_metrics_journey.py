@@ -64,3 +64,36 @@ def test_a_manager_records_revenue_and_reads_the_roi(page, partnership):
     expect(page.get_by_test_id("roi-formula")).to_contain_text("(234,000.00 - 100,000.00)")
     expect(page.locator("#kpi-chart .main-svg").first).to_be_visible()
     screenshot(page, "partnership-metrics")
+
+
+def test_both_sides_answer_a_health_check(page, browser, live_server, partnership, inbox):
+    sign_in(page, "admin", PASSWORD)
+    page.goto(f"/partnerships/{partnership.pk}/")
+    page.get_by_test_id("health-tab").click()
+    form = page.get_by_test_id("round-form")
+    form.locator("#id_ours").fill("ana@ours.example")
+    form.locator("#id_theirs").fill("kim@volta.example")
+    form.get_by_role("button", name="Send").click()
+    page.wait_for_url(re.compile(r"/health/$"))
+    links = {}
+    for message in inbox.messages:
+        body = message.get_payload(decode=True).decode()
+        links[message["X-Rcpt"]] = re.search(r"https?://[^/\s]+(/metrics/survey/\S+)", body)[1]
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    respondent = context.new_page()
+    for address, score in (("kim@volta.example", "2"), ("ana@ours.example", "5")):
+        respondent.goto(links[address])
+        questions = respondent.get_by_test_id("survey-question")
+        for index in range(questions.count()):
+            questions.nth(index).get_by_label(score, exact=True).check()
+        if address.startswith("kim"):
+            questions.first.locator("textarea").fill("Decisions take too long.")
+            screenshot(respondent, "health-survey-form")
+        respondent.get_by_role("button", name="Send my answers").click()
+        expect(respondent.get_by_test_id("survey-thanks")).to_be_visible()
+    respondent.goto(links["kim@volta.example"])
+    expect(respondent.get_by_test_id("survey-problem")).to_contain_text("already answered")
+    page.reload()
+    expect(page.get_by_test_id("overall-gap")).to_have_text("+3.00")
+    expect(page.locator("#health-chart .main-svg").first).to_be_visible()
+    screenshot(page, "partnership-health")

@@ -7,8 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from accord.metrics import services
-from accord.metrics.models import CostEntry, ExchangeRate, Kpi, KpiTarget, Observation
+from accord.metrics import services, surveys
+from accord.metrics.models import (
+    CostEntry,
+    ExchangeRate,
+    Kpi,
+    KpiTarget,
+    Observation,
+    SurveyRespondent,
+    SurveyRound,
+)
 from accord.partnerships.models import Partnership
 from tests.matrix_samples import confidential_samples, samples
 
@@ -46,3 +54,27 @@ def confidential_metrics(world: dict[str, Any]) -> dict[Any, Any]:
     rows = _measures(world["users"]["admin"], world["secret"][Partnership], kpi,
                      world["secret_evidence"])  # fmt: skip
     return {f"{model.__name__} of the confidential partnership": row for model, row in rows.items()}
+
+
+def _round(world: dict[str, Any], partnership: Partnership, title: str) -> SurveyRound:
+    from django.test import override_settings
+    from django.utils import timezone
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        return surveys.round_open(
+            actor=world["users"]["admin"], partnership=partnership, title=title,
+            closes_at=timezone.now() + dt.timedelta(days=7), ours=["us@ours.example"],
+            theirs=["them@partner.example"], link_for=lambda raw: f"/metrics/survey/?token={raw}",
+        )  # fmt: skip
+
+
+@samples
+def survey_samples(world: dict[str, Any]) -> dict[Any, Any]:
+    survey = _round(world, world["samples"][Partnership], "Matrix health check")
+    return {SurveyRound: survey, SurveyRespondent: survey.respondents.first()}
+
+
+@confidential_samples
+def confidential_survey(world: dict[str, Any]) -> dict[Any, Any]:
+    survey = _round(world, world["secret"][Partnership], world["secret_evidence"])
+    return {"Survey of the confidential partnership": survey}
