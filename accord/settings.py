@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "accord.pilots",
     "accord.governance",
     "accord.metrics",
+    "accord.portfolio",
     "accord.dashboard",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("pilots/", include("accord.pilots.urls")),
     path("governance/", include("accord.governance.urls")),
     path("metrics/", include("accord.metrics.urls")),
+    path("portfolio/", include("accord.portfolio.urls")),
     path("workspace/pilots/", include("accord.pilots.workspace_urls")),
     path("workspace/governance/", include("accord.governance.workspace_urls")),
     path("workspace/", include("accord.partnerships.workspace_urls")),

@@ -297,3 +297,63 @@ def round_results(actor: User, rounds: list[SurveyRound]) -> list[RoundResult]:
         results.append(RoundResult(survey, questions, dict(asked[survey.pk]),
                                    dict(answered[survey.pk])))  # fmt: skip
     return results
+
+
+# Many partnerships at once ---------------------------------------------------------------------
+
+
+@dataclass
+class QuarterStanding:
+    """How many of a partnership's KPIs with a target in a quarter met it."""
+
+    targets: int = 0
+    met: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def quarter_standings(
+    actor: User, partnership_ids: list[int], quarter: dt.date
+) -> dict[int, QuarterStanding]:
+    """For each partnership, its KPIs against their targets in `quarter`. Three queries,
+    however many partnerships."""
+    end, rates = periods.quarter_end(quarter), Rates()
+    standings: dict[int, QuarterStanding] = defaultdict(QuarterStanding)
+    targets = {
+        (t.partnership_id, t.kpi_id): t
+        for t in target_rows(actor).filter(partnership__in=partnership_ids, quarter=quarter)
+    }
+    values: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    observed = observation_rows(actor).filter(
+        partnership__in=partnership_ids, kpi__in={kpi for _, kpi in targets},
+        observed_on__gte=quarter, observed_on__lte=end,
+    ).order_by("observed_on", "id")  # fmt: skip
+    for row in observed:
+        try:
+            values[(row.partnership_id, row.kpi_id)].append(
+                rates.to_base(row.value, row.currency, row.observed_on)
+            )
+        except MissingRate as missing:
+            standings[row.partnership_id].problems.append(missing.messages[0])
+    for (partnership_id, _), target in targets.items():
+        standing = standings[partnership_id]
+        standing.targets += 1
+        got = values.get((partnership_id, target.kpi_id))
+        if not got:
+            continue
+        try:
+            goal = rates.to_base(target.value, target.currency, end)
+        except MissingRate as missing:
+            standing.problems.append(missing.messages[0])
+            continue
+        line = KpiLine(target.kpi)
+        standing.met += bool(line.met(Cell(quarter, _aggregate(target.kpi, got), goal)))
+    return dict(standings)
+
+
+def latest_health(actor: User, partnership_ids: list[int]) -> dict[int, RoundResult]:
+    """Each partnership's latest health round with its results. Three queries."""
+    latest: dict[int, SurveyRound] = {}
+    for survey in survey_rows(actor).filter(partnership__in=partnership_ids):
+        latest.setdefault(survey.partnership_id, survey)
+    results = round_results(actor, list(latest.values()))
+    return {result.survey.partnership_id: result for result in results}
