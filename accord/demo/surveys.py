@@ -54,7 +54,8 @@ def load_surveys_demo(*, rng: random.Random) -> dict[str, int]:
                     for q in HealthQuestion
                 }  # fmt: skip
                 surveys.answers_submit(raw=raw, answers=answers)
+            sent = timezone.now() - dt.timedelta(days=180 * (1 - number) + 20)
             SurveyRound.objects.filter(pk=survey.pk).update(
-                created_at=timezone.now() - dt.timedelta(days=180 * (1 - number) + 20)
+                created_at=sent, closes_at=sent + dt.timedelta(days=14)
             )
     return {"survey_rounds": SurveyRound.objects.count()}
