@@ -28,6 +28,7 @@ from accord.metrics.api import router as metrics_router
 from accord.partnerships.api import router as partnerships_router
 from accord.pilots.api import router as pilots_router
 from accord.pilots.workspace_api import router as pilots_workspace_router
+from accord.portfolio.api import router as portfolio_router
 from accord.scouting.api import router as scouting_router
 from accord.screening.api import router as screening_router
 from accord.strategy.api import router as strategy_router
@@ -168,6 +169,7 @@ for router in (
     pilots_router,
     governance_router,
     metrics_router,
+    portfolio_router,
     pilots_workspace_router,
     governance_workspace_router,
 ):

@@ -84,6 +84,7 @@ DESIGN: dict[str, set[str]] = {
     "scouting.view": INTERNAL,
     "scouting.manage": {"admin", "manager"},
     "metrics.define": {"admin", "executive", "manager"},
+    "portfolio.review": {"admin", "executive"},
 }
 # Object pages of the partner workspace: only the party's own users (organization B).
 WORKSPACE_OBJECT = {"partner_b"}

@@ -68,6 +68,8 @@ SCOUTING_MANAGE = "scouting.manage"
 # The KPI library and exchange rates; targets, observations and costs follow
 # can_change_partnership.
 METRICS_DEFINE = "metrics.define"
+# Run the quarterly portfolio review and record its decisions.
+PORTFOLIO_REVIEW = "portfolio.review"
 
 _READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW, SCOUTING_VIEW}
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
@@ -75,10 +77,11 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {SYSTEM_VIEW, PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
-        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE}
+        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE, PORTFOLIO_REVIEW}
     ),
     EXECUTIVE: frozenset(
-        _READ_ALL | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS, METRICS_DEFINE}
+        _READ_ALL
+        | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS, METRICS_DEFINE, PORTFOLIO_REVIEW}
     ),
     MANAGER: frozenset(
         _READ_ALL
@@ -522,6 +525,9 @@ _VISIBILITY: dict[str, Rule] = {
     "metrics.surveyround": _partnership_child_rows(shared_only_for_partner=False),
     "metrics.surveyrespondent": _rows_of_visible("metrics.SurveyRound", "round"),
     "metrics.surveyanswer": _rows_of_visible("metrics.SurveyRespondent", "respondent"),
+    "portfolio.reviewrule": _internal_rows,
+    "portfolio.review": _internal_rows,
+    "portfolio.reviewitem": _partnership_child_rows(shared_only_for_partner=False),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

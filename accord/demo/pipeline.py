@@ -27,6 +27,7 @@ from accord.demo.governance import load_governance_demo
 from accord.demo.metrics import load_metrics_demo
 from accord.demo.partners import load_partner_users
 from accord.demo.pilots import load_pilots_demo, scale_a_pilot
+from accord.demo.review import load_review_demo
 from accord.demo.surveys import load_surveys_demo
 from accord.directory.models import Organization
 from accord.partnerships.gates import DEFAULT_GATES
@@ -576,6 +577,7 @@ def load_pipeline_demo(
     governance = load_governance_demo(runs=runs, sponsor=executives[0], partners=partners, rng=rng)
     metrics = load_metrics_demo(admin=admin, rng=rng)
     metrics.update(load_surveys_demo(rng=rng))
+    metrics.update(load_review_demo(executive=executives[0]))
     return {
         **pilots,
         **governance,

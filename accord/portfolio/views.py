@@ -1,21 +1,155 @@
-"""Portfolio pages: the executive scorecards."""
+"""Portfolio pages: executive scorecards, the quarterly review and its rules."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
 from accord.core import policy
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors
 from accord.core.http import SignedInRequest
-from accord.core.policy import access
+from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.metrics import periods
-from accord.portfolio import selectors
+from accord.portfolio import rules, selectors, services
+from accord.portfolio.forms import DecideForm, RuleForm, RunForm
+from accord.portfolio.models import Recommendation, Review, ReviewItem, ReviewRule
+
+SECTION = {"section": "partnerships"}
 
 
 @access(policy.PARTNERSHIP_VIEW)
 @require_safe
 def scorecard_list(request: SignedInRequest) -> HttpResponse:
     quarter, cards = selectors.scorecards(request.user)
-    context = {"section": "partnerships", "quarter": periods.label(quarter), "cards": cards}
+    context = {**SECTION, "quarter": periods.label(quarter), "cards": cards}
     return render(request, "portfolio/scorecard_list.html", context)
+
+
+# Reviews --------------------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def review_list(request: SignedInRequest) -> HttpResponse:
+    return _reviews(request)
+
+
+def _reviews(request: SignedInRequest, form: RunForm | None = None, status: int = 200):
+    may_run = policy.can(request.user, policy.PORTFOLIO_REVIEW)
+    last = periods.label(periods.shift(periods.quarter_of(timezone.localdate()), -1))
+    context = {
+        **SECTION,
+        "reviews": visible_to(request.user, Review).select_related("created_by"),
+        "form": form or (RunForm(initial={"quarter": last}) if may_run else None),
+    }
+    return render(request, "portfolio/review_list.html", context, status=status)
+
+
+@access(policy.PORTFOLIO_REVIEW)
+@require_POST
+def review_run(request: SignedInRequest) -> HttpResponse:
+    form = RunForm(request.POST)
+    if form.is_valid():
+        try:
+            review = services.review_run(actor=request.user, quarter=form.cleaned_data["quarter"])
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"{review} is ready for your decisions.")
+            return redirect("portfolio:review_detail", review.pk)
+    return _reviews(request, form, status=422)
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def review_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _detail(request, get_visible_or_404(request.user, Review, pk=pk))
+
+
+def _detail(
+    request: SignedInRequest, review: Review, *, bound: dict[int, DecideForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    may_decide = policy.can(request.user, policy.PORTFOLIO_REVIEW)
+    items = list(
+        visible_to(request.user, ReviewItem).filter(review=review)
+        .select_related("partnership", "decided_by").order_by("partnership__title")
+    )  # fmt: skip
+    bound = bound or {}
+    for item in items:
+        item.form = bound.get(item.pk) or (  # type: ignore[attr-defined]
+            DecideForm(item=item, prefix=f"i{item.pk}") if may_decide and not item.decision
+            else None
+        )  # fmt: skip
+    groups = [(r.label, [i for i in items if i.recommendation == r.value]) for r in Recommendation]
+    context = {
+        **SECTION, "review": review, "groups": [(label, rows) for label, rows in groups if rows],
+        "zombies": [i for i in items if i.is_zombie],
+        "decided": sum(bool(i.decision) for i in items), "total": len(items),
+        "facts": rules.FACTS,
+    }  # fmt: skip
+    return render(request, "portfolio/review_detail.html", context, status=status)
+
+
+@access(policy.PORTFOLIO_REVIEW)
+@require_POST
+def reviewitem_decide(request: SignedInRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(request.user, ReviewItem, pk=pk)
+    form = DecideForm(request.POST, item=item, prefix=f"i{item.pk}")
+    if not form.is_valid():
+        form = DecideForm(request.POST, item=item)  # a page that posted without the prefix
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.item_decide(actor=request.user, item=item, decision=data["decision"],
+                                 rationale=data["rationale"],
+                                 expected_version=data.get("version"))  # fmt: skip
+        except EditConflict:
+            messages.error(request, f"{item.partnership} was decided meanwhile; see it now.")
+        except ValidationError as error:
+            add_validation_errors(form, error)
+            return _detail(request, item.review, bound={item.pk: form}, status=422)
+        else:
+            messages.success(request, f"{item.partnership}: {item.get_decision_display()}.")
+        return redirect("portfolio:review_detail", item.review_id)
+    return _detail(request, item.review, bound={item.pk: form}, status=422)
+
+
+# Rules ----------------------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def reviewrule_list(request: SignedInRequest) -> HttpResponse:
+    return _rules(request)
+
+
+def _rules(request: SignedInRequest, form: RuleForm | None = None, status: int = 200):
+    context = {
+        **SECTION,
+        "rules": visible_to(request.user, ReviewRule),
+        "defaults": rules.DEFAULT_RULES,
+        "facts": rules.FACTS,
+        "form": form or (RuleForm() if policy.can(request.user, policy.GATES_MANAGE) else None),
+    }
+    return render(request, "portfolio/reviewrule_list.html", context, status=status)
+
+
+@access(policy.GATES_MANAGE)
+@require_POST
+def reviewrule_create(request: SignedInRequest) -> HttpResponse:
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        try:
+            rule = services.rule_save(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"Rule “{rule}” was added last.")
+            return redirect("portfolio:reviewrule_list")
+    return _rules(request, form, status=422)

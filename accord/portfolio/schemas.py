@@ -1,0 +1,55 @@
+"""API shapes of the portfolio review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from accord.core.schemas import InputSchema, Text
+from accord.core.versions import VERSION_IN
+from accord.portfolio.models import Recommendation
+
+
+class ReviewItemOut(Schema):
+    id: int
+    partnership: int = Field(..., alias="partnership_id")
+    partnership_title: str = Field(..., alias="partnership.title")
+    recommendation: str
+    rule: str = Field(..., description="The rule that fired; empty: none did (continue)")
+    evidence: list[str]
+    unevaluated: list[str]
+    is_zombie: bool
+    facts: dict[str, Any]
+    decision: str
+    rationale: str
+    decided_at: dt.datetime | None
+    version: int
+
+
+class ReviewOut(Schema):
+    id: int
+    quarter: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_quarter(obj: Any) -> str:
+        from accord.metrics.periods import label
+
+        quarter = obj["quarter"] if isinstance(obj, dict) else obj.quarter
+        return label(quarter)
+
+
+class ReviewDetailOut(ReviewOut):
+    items: list[ReviewItemOut]
+
+
+class ReviewIn(InputSchema):
+    quarter: str = Field(..., description="e.g. 2026Q3", max_length=20)
+
+
+class DecisionIn(InputSchema):
+    decision: Recommendation
+    rationale: str = Text(min_length=1, max_length=5000)
+    version: int | None = Field(None, ge=0, description=VERSION_IN)
