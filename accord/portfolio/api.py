@@ -9,9 +9,18 @@ from accord.core.api_access import api_access
 from accord.core.api_lists import Page
 from accord.core.http import ApiRequest
 from accord.core.policy import PARTNERSHIP_VIEW, PORTFOLIO_REVIEW, visible_to
-from accord.portfolio import services
+from accord.portfolio import selectors, services
 from accord.portfolio.models import Review, ReviewItem
-from accord.portfolio.schemas import DecisionIn, ReviewDetailOut, ReviewIn, ReviewItemOut, ReviewOut
+from accord.portfolio.optimizer import optimise
+from accord.portfolio.schemas import (
+    DecisionIn,
+    OptimizerIn,
+    PlanOut,
+    ReviewDetailOut,
+    ReviewIn,
+    ReviewItemOut,
+    ReviewOut,
+)
 
 router = Router(tags=["portfolio"])
 
@@ -54,3 +63,20 @@ def review_item_decide(request: ApiRequest, item_id: int, payload: DecisionIn):
     return services.item_decide(actor=request.auth, item=item, decision=payload.decision,
                                 rationale=payload.rationale,
                                 expected_version=payload.version)  # fmt: skip
+
+
+@router.post("/optimizer", response=PlanOut)
+@api_access(PARTNERSHIP_VIEW)
+def optimizer_run(request: ApiRequest, payload: OptimizerIn):
+    """Which plays, planned pilots and candidates with a budget to fund under `budget` and
+    `capacity`, maximising importance-weighted gap coverage. Nothing is stored."""
+    inputs = selectors.optimizer_inputs(request.auth)
+    plan = optimise(inputs.options, inputs.weights, budget=payload.budget,
+                    capacity=payload.capacity, required=payload.required)  # fmt: skip
+    return {
+        "value": plan.value, "possible": sum(inputs.weights.values()), "cost": plan.cost,
+        "fte": plan.fte, "binding": plan.binding, "problem": plan.problem,
+        "relaxed": {name: gain for name, (gain, _) in plan.relaxed.items()},
+        "chosen": [{"key": o.key, "title": o.title, "cost": o.cost, "fte": o.fte,
+                    "gaps": sorted(o.gaps), "adds": plan.adds.get(o.key)} for o in plan.chosen],
+    }  # fmt: skip

@@ -67,3 +67,19 @@ class RuleForm(BootstrapFormMixin, forms.Form):
                 )
             parsed.append([found[1], found[2], _value(found[3])])
         return parsed
+
+
+class OptimizerForm(BootstrapFormMixin, forms.Form):
+    budget = forms.DecimalField(min_value=0, max_digits=16, decimal_places=2,
+                                help_text="Money to spend on the options chosen.")  # fmt: skip
+    capacity = forms.DecimalField(
+        min_value=0, max_digits=8, decimal_places=1, label="Team capacity",
+        help_text="FTE the candidates chosen may commit.",
+    )  # fmt: skip
+    required = forms.MultipleChoiceField(
+        required=False, label="Must include", widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    def __init__(self, *args: Any, options: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["required"].choices = [(o.key, o.title) for o in options]  # type: ignore[attr-defined]

@@ -53,3 +53,30 @@ class DecisionIn(InputSchema):
     decision: Recommendation
     rationale: str = Text(min_length=1, max_length=5000)
     version: int | None = Field(None, ge=0, description=VERSION_IN)
+
+
+class OptimizerIn(InputSchema):
+    budget: float = Field(..., ge=0)
+    capacity: float = Field(..., ge=0, description="FTE the candidates chosen may commit")
+    required: list[str] = Field(default_factory=list, description="Keys of options to include",
+                                max_length=500)  # fmt: skip
+
+
+class OptionOut(Schema):
+    key: str = Field(..., description="play:ID, pilot:ID or partnership:ID")
+    title: str
+    cost: float
+    fte: float
+    gaps: list[int]
+    adds: float | None = Field(None, description="Weight lost if it were left out")
+
+
+class PlanOut(Schema):
+    value: float = Field(..., description="Importance-weighted gap coverage of the choice")
+    possible: float
+    cost: float
+    fte: float
+    chosen: list[OptionOut]
+    binding: list[str]
+    relaxed: dict[str, float] = Field(..., description="What a fifth more of a limit would add")
+    problem: str

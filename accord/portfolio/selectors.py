@@ -17,8 +17,11 @@ from accord.core.policy import visible_to
 from accord.governance.models import ActionItem
 from accord.metrics import periods
 from accord.metrics.selectors import QuarterStanding, RoundResult, latest_health, quarter_standings
-from accord.partnerships.models import EXITS, Partnership
+from accord.partnerships.coverage import STAGE_WEIGHT, gap_coverage
+from accord.partnerships.models import EXITS, Partnership, Stage
 from accord.pilots.models import Milestone, Pilot
+from accord.portfolio.optimizer import Option, money
+from accord.strategy.models import CapabilityGap, PartnershipPlay
 
 
 @dataclass
@@ -104,3 +107,75 @@ def scorecards(actor: User, *, today: dt.date | None = None) -> tuple[dt.date, l
         card.rows.append(ScorecardRow(partnership, standing, latest, overdue[partnership.pk]))
     cards = sorted(by_sponsor.values(), key=lambda c: c.sponsor.get_username())
     return quarter, cards
+
+
+# The optimizer's inputs -------------------------------------------------------------------------
+
+COMMITTED = (Stage.PILOTING, Stage.ACTIVE, Stage.RENEWAL_REVIEW)
+CANDIDATE_STAGES = (Stage.CANDIDATE, Stage.SCREENING, Stage.ENGAGING, Stage.NEGOTIATING)
+
+
+@dataclass
+class OptimizerInputs:
+    options: list[Option]
+    weights: dict[int, float]
+    gap_titles: dict[int, str]
+    left_out: int  # options without a budget
+
+
+def optimizer_inputs(actor: User) -> OptimizerInputs:
+    """Plays, planned pilots and pipeline candidates with a budget, each with the gaps it would
+    cover, and each open gap's weight: its importance times what the partnerships already
+    piloting or active leave uncovered. A constant number of queries."""
+    coverage = gap_coverage(actor)
+    weights, titles = {}, {}
+    for row in coverage:
+        gap = row.gap
+        if gap.status not in (CapabilityGap.Status.OPEN, CapabilityGap.Status.ADDRESSING):
+            continue
+        committed = sum(STAGE_WEIGHT[s] * n for s, n in row.by_stage.items() if s in COMMITTED)
+        weights[gap.pk] = gap.importance * (1 - min(1.0, committed))
+        titles[gap.pk] = gap.title
+    options, left_out = [], 0
+    plays = (
+        visible_to(actor, PartnershipPlay)
+        .filter(status__in=(PartnershipPlay.Status.PROPOSED, PartnershipPlay.Status.ACTIVE))
+        .prefetch_related("gaps")
+    )
+    for play in plays:
+        if play.budget is None:
+            left_out += 1
+            continue
+        options.append(Option(f"play:{play.pk}", f"Play: {play.title}", money(play.budget), 0.0,
+                              frozenset(g.pk for g in play.gaps.all())))  # fmt: skip
+    partnership_gaps = _gaps_of(visible_to(actor, Partnership).exclude(stage__in=EXITS))
+    pilots = (
+        visible_to(actor, Pilot).filter(status=Pilot.Status.PLANNED).select_related("partnership")
+    )
+    for pilot in pilots:
+        if pilot.budget is None:
+            left_out += 1
+            continue
+        gaps = frozenset(partnership_gaps.get(pilot.partnership_id, ()))
+        options.append(Option(f"pilot:{pilot.pk}", f"Pilot: {pilot.title}", money(pilot.budget),
+                              0.0, gaps))  # fmt: skip
+    candidates = visible_to(actor, Partnership).filter(stage__in=CANDIDATE_STAGES)
+    for partnership in candidates.order_by("title", "pk"):
+        if partnership.budget is None:
+            left_out += 1
+            continue
+        options.append(Option(
+            f"partnership:{partnership.pk}", f"Candidate: {partnership.title}",
+            money(partnership.budget), float(partnership.committed_fte or 0),
+            frozenset(partnership_gaps.get(partnership.pk, ())),
+        ))  # fmt: skip
+    return OptimizerInputs(options, weights, titles, left_out)
+
+
+def _gaps_of(partnerships: QuerySet[Partnership]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    for pid, gap in partnerships.filter(gaps__isnull=False).values_list("pk", "gaps"):
+        found[pid].add(gap)
+    for pid, gap in partnerships.filter(play__gaps__isnull=False).values_list("pk", "play__gaps"):
+        found[pid].add(gap)
+    return found

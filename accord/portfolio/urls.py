@@ -11,4 +11,5 @@ urlpatterns = [
     path("reviews/items/<int:pk>/decide/", views.reviewitem_decide, name="reviewitem_decide"),
     path("rules/", views.reviewrule_list, name="reviewrule_list"),
     path("rules/new/", views.reviewrule_create, name="reviewrule_create"),
+    path("optimizer/", views.optimizer_page, name="optimizer"),
 ]

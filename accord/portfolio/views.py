@@ -15,8 +15,8 @@ from accord.core.forms import add_validation_errors
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.metrics import periods
-from accord.portfolio import rules, selectors, services
-from accord.portfolio.forms import DecideForm, RuleForm, RunForm
+from accord.portfolio import optimizer, rules, selectors, services
+from accord.portfolio.forms import DecideForm, OptimizerForm, RuleForm, RunForm
 from accord.portfolio.models import Recommendation, Review, ReviewItem, ReviewRule
 
 SECTION = {"section": "partnerships"}
@@ -153,3 +153,31 @@ def reviewrule_create(request: SignedInRequest) -> HttpResponse:
             messages.success(request, f"Rule “{rule}” was added last.")
             return redirect("portfolio:reviewrule_list")
     return _rules(request, form, status=422)
+
+
+# The optimizer ----------------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def optimizer_page(request: SignedInRequest) -> HttpResponse:
+    """What to fund under a budget and a team capacity; computed on request, nothing stored."""
+    inputs = selectors.optimizer_inputs(request.user)
+    asked = "budget" in request.GET
+    form = OptimizerForm(request.GET if asked else None, options=inputs.options)
+    plan = None
+    if asked and form.is_valid():
+        data = form.cleaned_data
+        plan = optimizer.optimise(inputs.options, inputs.weights, budget=float(data["budget"]),
+                                  capacity=float(data["capacity"]),
+                                  required=data["required"])  # fmt: skip
+    chosen = {o.key for o in plan.chosen} if plan else set()
+    covered = {g for o in plan.chosen for g in o.gaps} if plan else set()
+    context = {
+        **SECTION, "form": form, "plan": plan, "inputs": inputs, "chosen": chosen,
+        "possible": sum(inputs.weights.values()),
+        "gaps": sorted(((inputs.gap_titles[g], w, g in covered)
+                        for g, w in inputs.weights.items() if w > 0), key=lambda r: -r[1]),
+    }  # fmt: skip
+    return render(request, "portfolio/optimizer.html", context, status=422 if asked and (
+        not form.is_valid() or (plan and plan.problem)) else 200)  # fmt: skip
