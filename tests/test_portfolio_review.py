@@ -115,6 +115,8 @@ def test_a_review_recommends_from_the_facts(world):
     # 1 patent against a target of 4: none of its one target met.
     assert fading.evidence == ["strategic_fit = false == false", "kpis_met_share = 0 < 0.5"]
     assert (unhappy.recommendation, unhappy.rule) == ("fix", "The partner is unhappy")
+    assert winner.facts["covered_elsewhere"] is True, "Unhappy covers its gap too"
+    assert fading.facts["covered_elsewhere"] is None, "it covers no open gap"
     assert fading.unevaluated == [], "it exited before a rule needed its missing health"
     with pytest.raises(ValidationError, match="was already run"):
         services.review_run(actor=world["ceo"], quarter=LAST)
@@ -207,3 +209,24 @@ def test_the_review_api(world):
         **bearer(world["manager"]),
     )  # fmt: skip
     assert manager.status_code == 403
+
+
+def test_a_gap_covered_through_a_play_counts_as_covered_elsewhere(world, org_a):
+    from accord.portfolio.facts import facts_for
+    from accord.strategy.models import PartnershipPlay
+
+    lonely_gap = CapabilityGap.objects.create(
+        priority=StrategicPriority.objects.get(title="Grow storage"), title="Anodes"
+    )
+    only = partnerships.partnership_create(
+        actor=world["manager"], data={"title": "Anode deal", "type": "rd_alliance"},
+        parties=[(org_a, "partner")], gaps=[lonely_gap],
+    )  # fmt: skip
+    assert facts_for(world["ceo"], [only], LAST)[only.pk]["covered_elsewhere"] is False
+    play = PartnershipPlay.objects.create(title="Anode play", type="rd_alliance")
+    play.gaps.add(lonely_gap)
+    partnerships.partnership_create(
+        actor=world["manager"], data={"title": "Via play", "type": "rd_alliance", "play": play},
+        parties=[(org_a, "partner")],
+    )  # fmt: skip
+    assert facts_for(world["ceo"], [only], LAST)[only.pk]["covered_elsewhere"] is True

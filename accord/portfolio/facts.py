@@ -44,19 +44,20 @@ def _gaps(partnerships: list[Partnership]) -> dict[int, set[int]]:
     return found
 
 
-def _strategic(actor: User, gaps: dict[int, set[int]]) -> tuple[set[int], dict[int, set[int]]]:
-    """The gaps still open under an active priority, and who covers each. Two queries."""
+def _strategic(actor: User) -> tuple[set[int], dict[int, set[int]]]:
+    """The gaps still open under an active priority, and which open partnerships cover each,
+    directly or through their play. Four queries."""
     live = set(
         visible_to(actor, CapabilityGap)
         .filter(status__in=(CapabilityGap.Status.OPEN, CapabilityGap.Status.ADDRESSING),
                 priority__status=StrategicPriority.Status.ACTIVE)
         .values_list("pk", flat=True)
     )  # fmt: skip
-    open_ones = visible_to(actor, Partnership).exclude(stage__in=EXITS)
+    open_ones = list(visible_to(actor, Partnership).exclude(stage__in=EXITS))
     covering: dict[int, set[int]] = defaultdict(set)
-    rows = Partnership.gaps.through.objects.filter(partnership__in=open_ones.values("pk"))
-    for partnership_id, gap_id in rows.values_list("partnership_id", "capabilitygap_id"):
-        covering[gap_id].add(partnership_id)
+    for partnership_id, own in _gaps(open_ones).items():
+        for gap_id in own:
+            covering[gap_id].add(partnership_id)
     return live, covering
 
 
@@ -108,7 +109,7 @@ def facts_for(
     today = today or timezone.localdate()
     ids = [p.pk for p in partnerships]
     gaps = _gaps(partnerships)
-    live, covering = _strategic(actor, gaps)
+    live, covering = _strategic(actor)
     standings = quarter_standings(actor, ids, quarter)
     health = _latest_two_health(actor, ids)
     activity = _activity(actor, ids, today)
