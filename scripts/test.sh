@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need (virtual environments from the lock files, Debian's chromium and
-# postgresql when missing), then: ruff; the import contracts; the package without extras in a brand-new virtual
+# Install what the tests need (virtual environments from the lock files, Debian's chromium,
+# postgresql and pango when missing), then: ruff; the import contracts; the package without extras in a brand-new virtual
 # environment (the commands a newcomer runs, then the tests that need no extra); the whole
 # suite on SQLite and on a PostgreSQL server started on loopback for the run.
 # Extra arguments go to pytest. apt needs root or sudo when chromium or postgresql is missing.
@@ -13,6 +13,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# WeasyPrint (the board pack's PDF) draws text with pango.
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} from Debian's packages" >&2
   as_root apt-get update -qq
