@@ -45,6 +45,8 @@ app.add_typer(gaps_app, name="gaps")
 app.add_typer(mcda_app, name="mcda")
 metrics_app = typer.Typer(help="KPI values, targets and costs.", no_args_is_help=True)
 app.add_typer(metrics_app, name="metrics")
+report_app = typer.Typer(help="Reports: the board pack.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 app.add_typer(scout_app, name="scout")
 app.add_typer(index_app, name="index")
 
@@ -618,6 +620,40 @@ def metrics_import(
             err.print(f"Imported {result.written} value(s).")
     if result.errors:
         raise typer.Exit(1)
+
+
+@report_app.command("board")
+def report_board(
+    quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2026Q3.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .pdf or .html to write.")],
+    actor: Annotated[str | None, typer.Option(help="Whose view (default: system).")] = None,
+) -> None:
+    """The board pack of a quarter: the portfolio, pipeline, exposed gaps, KPIs, health and
+    perception gaps, pilots decided, top escalations and the decisions needed; as a PDF (or
+    HTML when the output ends in .html)."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from accord.metrics import periods
+    from accord.portfolio import boardpack
+
+    try:
+        start = periods.parse(quarter)
+    except ValidationError as error:
+        fail(" ".join(error.messages))
+    if output.suffix.lower() not in (".pdf", ".html"):
+        fail(f"write the pack to a .pdf or a .html file, not {output.name!r}")
+    migrate()
+    with err.status(f"Drawing the board pack of {quarter}"):
+        pack = boardpack.build(reading_actor(actor), start)
+        body = (
+            boardpack.html(pack).encode()
+            if output.suffix.lower() == ".html"
+            else boardpack.pdf(pack)
+        )
+    output.write_bytes(body)
+    note = " (the quarter has no data; the pack says so)" if pack.empty else ""
+    err.print(f"Wrote {output} ({len(body) / 1024:,.0f} KB){note}.")
 
 
 @app.command("purge-uploads")

@@ -12,4 +12,6 @@ urlpatterns = [
     path("rules/", views.reviewrule_list, name="reviewrule_list"),
     path("rules/new/", views.reviewrule_create, name="reviewrule_create"),
     path("optimizer/", views.optimizer_page, name="optimizer"),
+    path("board-pack/", views.boardpack_view, name="boardpack_view"),
+    path("board-pack.pdf", views.boardpack_pdf, name="boardpack_pdf"),
 ]

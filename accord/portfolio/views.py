@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -15,7 +17,7 @@ from accord.core.forms import add_validation_errors
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.metrics import periods
-from accord.portfolio import optimizer, rules, selectors, services
+from accord.portfolio import boardpack, optimizer, rules, selectors, services
 from accord.portfolio.forms import DecideForm, OptimizerForm, RuleForm, RunForm
 from accord.portfolio.models import Recommendation, Review, ReviewItem, ReviewRule
 
@@ -181,3 +183,38 @@ def optimizer_page(request: SignedInRequest) -> HttpResponse:
     }  # fmt: skip
     return render(request, "portfolio/optimizer.html", context, status=422 if asked and (
         not form.is_valid() or (plan and plan.problem)) else 200)  # fmt: skip
+
+
+# The board pack ---------------------------------------------------------------------------------
+
+
+def _pack_quarter(request: SignedInRequest) -> tuple[Any, str]:
+    """The quarter asked for (the last complete one by default), or why it is not one."""
+    text = request.GET.get("quarter") or periods.label(
+        periods.shift(periods.quarter_of(timezone.localdate()), -1)
+    )
+    try:
+        return periods.parse(text), ""
+    except ValidationError as error:
+        return None, " ".join(error.messages)
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def boardpack_view(request: SignedInRequest) -> HttpResponse:
+    quarter, problem = _pack_quarter(request)
+    if quarter is None:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(boardpack.html(boardpack.build(request.user, quarter)))
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def boardpack_pdf(request: SignedInRequest) -> HttpResponse:
+    quarter, problem = _pack_quarter(request)
+    if quarter is None:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    pack = boardpack.build(request.user, quarter)
+    response = HttpResponse(boardpack.pdf(pack), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-pack-{pack.label}.pdf"'
+    return response

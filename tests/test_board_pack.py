@@ -1,0 +1,97 @@
+"""The board pack: its figures in the HTML and in the PDF read back, an empty quarter said so,
+the command line, and a confidential partnership kept out of a viewer's pack."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from accord.cli import app
+from accord.metrics import periods
+from accord.metrics import services as metrics
+from accord.partnerships import services as partnerships
+from accord.partnerships.models import Partnership
+from accord.portfolio import boardpack, services
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+LAST = periods.shift(periods.quarter_of(TODAY), -1)
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def world(personas, org_a, org_b):
+    manager, ceo = personas["manager"], personas["executive"]
+    grid = partnerships.partnership_create(
+        actor=manager, data={"title": "Grid alliance", "type": "rd_alliance", "owner": manager,
+                             "executive_sponsor": ceo},
+        parties=[(org_a, "partner")],
+    )  # fmt: skip
+    Partnership.objects.filter(pk=grid.pk).update(stage="active")
+    partnerships.partnership_create(
+        actor=personas["admin"], data={"title": "Sealed venture", "type": "rd_alliance",
+                                       "is_confidential": True},
+        parties=[(org_b, "partner")],
+    )  # fmt: skip
+    revenue = metrics.kpi_create(actor=manager, data={
+        "name": "Revenue", "category": "business", "unit": "EUR", "is_money": True,
+        "is_benefit": True})  # fmt: skip
+    metrics.observation_record(actor=manager, partnership=grid, kpi=revenue, observed_on=LAST,
+                               value=125000, currency="EUR")  # fmt: skip
+    metrics.target_set(actor=manager, partnership=grid, kpi=revenue, quarter=LAST,
+                       value=100000, currency="EUR")  # fmt: skip
+    metrics.cost_record(actor=manager, partnership=grid, data={
+        "spent_on": LAST, "amount": 40000, "currency": "EUR"})  # fmt: skip
+    services.review_run(actor=ceo, quarter=LAST)
+    return {"ceo": ceo, "viewer": personas["viewer"], "grid": grid}
+
+
+def test_the_pack_has_the_quarters_figures_in_html_and_pdf(world):
+    pack = boardpack.build(world["ceo"], LAST)
+    assert (pack.benefits, pack.costs, pack.kpis_met) == (125000, 40000, (1, 1))
+    assert [i.partnership.title for i in pack.decisions_needed] == ["Grid alliance"]
+    html = boardpack.html(pack)
+    assert f"Board pack {periods.label(LAST)}" in html and "125,000" in html
+    text = _text(boardpack.pdf(pack))
+    assert f"Board pack {periods.label(LAST)}" in text
+    for figure in ("125,000", "40,000", "1 of 1", "Grid alliance", "Decisions for the board"):
+        assert figure in text, figure
+
+
+def test_an_empty_quarter_is_said_so(world):
+    long_ago = periods.parse("2015Q2")
+    pack = boardpack.build(world["ceo"], long_ago)
+    assert pack.empty
+    assert "2015Q2 has no data" in _text(boardpack.pdf(pack))
+
+
+def test_a_viewer_never_sees_the_confidential_partnership(world):
+    client = client_for(world["viewer"])
+    page = client.get("/portfolio/board-pack/", {"quarter": periods.label(LAST)})
+    assert page.status_code == 200 and b"Sealed venture" not in page.content
+    pdf = client.get("/portfolio/board-pack.pdf", {"quarter": periods.label(LAST)})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "Sealed venture" not in _text(pdf.content)
+    assert client.get("/portfolio/board-pack/", {"quarter": "soon"}).status_code == 400
+
+
+def test_the_command_line_writes_the_pack(world, tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "pack.pdf"
+    done = runner.invoke(app, ["report", "board", "--quarter", periods.label(LAST), "-o",
+                               str(target), "--actor", "executive"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "Grid alliance" in _text(target.read_bytes())
+    wrong = runner.invoke(app, ["report", "board", "--quarter", "Q9", "-o", str(target)])
+    assert wrong.exit_code == 2 and "is not a quarter" in wrong.output
+    word = runner.invoke(app, ["report", "board", "--quarter", "2026Q1", "-o",
+                               str(tmp_path / "pack.docx")])  # fmt: skip
+    assert word.exit_code == 2 and "a .pdf or a .html" in word.output
