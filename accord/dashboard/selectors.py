@@ -16,6 +16,7 @@ from accord.core.policy import visible_to
 from accord.core.prefetch import attach
 from accord.directory.models import Organization, Person, Tag
 from accord.governance.selectors import open_escalations, overdue_action_items
+from accord.metrics.selectors import widest_gaps
 from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
 from accord.pilots.selectors import overdue_milestones, overdue_pilots
@@ -174,6 +175,7 @@ def dashboard_for(actor: User) -> dict[str, Any]:
             overdue_milestones=overdue_milestones(actor, today),
             overdue_actions=overdue_action_items(actor, today),
             escalations=open_escalations(actor),
+            health_gaps=widest_gaps(actor),
         )
     if policy.can(actor, policy.STRATEGY_VIEW):
         context["coverage"] = coverage_summary(actor)

@@ -69,3 +69,22 @@ def health_trend(results: list[RoundResult]) -> str:
                          legend={"orientation": "h", "y": -0.25})  # fmt: skip
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id="health-trend",
                           config={"displaylogo": False})  # fmt: skip
+
+
+def gaps_chart(results: list[RoundResult]) -> str:
+    """Our overall score against the partner's, per partnership, widest gap on top."""
+    if not results:
+        return ""
+    names = [r.survey.partnership.title[:40] for r in reversed(results)]
+    figure = go.Figure()
+    for side, name, colour in (("ours", "our side", ACTUAL), ("theirs", "the partner", PARTNER)):
+        values = [float(getattr(r, side) or 0) for r in reversed(results)]
+        figure.add_trace(go.Bar(y=names, x=values, name=name, orientation="h",
+                                marker_color=colour))  # fmt: skip
+    figure.update_layout(barmode="group", height=80 + 60 * len(results),
+                         xaxis={"range": [0, 5], "dtick": 1},
+                         margin={"l": 10, "r": 10, "t": 10, "b": 30}, font={"size": 11},
+                         legend={"orientation": "h", "y": -0.25})  # fmt: skip
+    figure.update_yaxes(automargin=True)
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="gaps-chart",
+                          config={"displaylogo": False})  # fmt: skip

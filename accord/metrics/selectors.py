@@ -27,7 +27,7 @@ from accord.metrics.models import (
     SurveyRound,
 )
 from accord.metrics.money import MissingRate, Rates, base_currency
-from accord.partnerships.models import Partnership
+from accord.partnerships.models import EXITS, Partnership
 
 QUARTERS_SHOWN = 8
 
@@ -357,3 +357,15 @@ def latest_health(actor: User, partnership_ids: list[int]) -> dict[int, RoundRes
         latest.setdefault(survey.partnership_id, survey)
     results = round_results(actor, list(latest.values()))
     return {result.survey.partnership_id: result for result in results}
+
+
+def widest_gaps(actor: User, *, top: int = 5) -> list[RoundResult]:
+    """The latest health check of each open partnership answered by both sides, the widest
+    perception gaps first. One query, two more when there are checks."""
+    latest: dict[int, SurveyRound] = {}
+    for survey in survey_rows(actor).exclude(partnership__stage__in=EXITS):
+        latest.setdefault(survey.partnership_id, survey)
+    if not latest:
+        return []
+    answered = [r for r in round_results(actor, list(latest.values())) if r.gap is not None]
+    return sorted(answered, key=lambda r: -(r.gap or 0))[:top]

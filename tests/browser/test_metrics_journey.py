@@ -97,3 +97,7 @@ def test_both_sides_answer_a_health_check(page, browser, live_server, partnershi
     expect(page.get_by_test_id("overall-gap")).to_have_text("+3.00")
     expect(page.locator("#health-chart .main-svg").first).to_be_visible()
     screenshot(page, "partnership-health")
+    page.goto("/")
+    expect(page.get_by_test_id("health-gaps")).to_contain_text("Volta storage alliance")
+    expect(page.locator("#gaps-chart .main-svg").first).to_be_visible()
+    screenshot(page, "dashboard-health-gaps")
