@@ -47,6 +47,8 @@ metrics_app = typer.Typer(help="KPI values, targets and costs.", no_args_is_help
 app.add_typer(metrics_app, name="metrics")
 report_app = typer.Typer(help="Reports: the board pack.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
+review_app = typer.Typer(help="The quarterly portfolio review.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
 app.add_typer(scout_app, name="scout")
 app.add_typer(index_app, name="index")
 
@@ -654,6 +656,124 @@ def report_board(
     output.write_bytes(body)
     note = " (the quarter has no data; the pack says so)" if pack.empty else ""
     err.print(f"Wrote {output} ({len(body) / 1024:,.0f} KB){note}.")
+
+
+def _review_rows(review: Any, actor: Any) -> list[dict[str, Any]]:
+    from accord.core.policy import visible_to
+    from accord.portfolio.models import ReviewItem
+
+    items = visible_to(actor, ReviewItem).filter(review=review).select_related("partnership")
+    return [
+        {"id": i.pk, "partnership": i.partnership.title, "recommendation": i.recommendation,
+         "rule": i.rule, "evidence": i.evidence, "decision": i.decision}
+        for i in items.order_by("partnership__title")
+    ]  # fmt: skip
+
+
+def _print_review(label: str, rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"review": label, "items": rows}, ensure_ascii=False))
+        return
+    _print_table(
+        ["partnership", "recommends", "because", "decided"],
+        [
+            [
+                r["partnership"],
+                r["recommendation"],
+                "; ".join(r["evidence"]) or "no rule fired",
+                r["decision"] or "",
+            ]
+            for r in rows
+        ],
+        empty="No partnership was reviewed.",
+    )
+
+
+@review_app.command("run")
+def review_run(
+    quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2026Q3.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(help=ACTOR_HELP)] = None,
+) -> None:
+    """Run a quarter's review (once): each active partnership's recommendation, the rule that
+    fired and its evidence."""
+    setup_django()
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from accord.portfolio import services
+
+    migrate()
+    user = cli_actor(actor)
+    try:
+        review = services.review_run(actor=user, quarter=quarter)
+    except ValidationError as error:
+        fail(" ".join(error.messages))
+    except PermissionDenied as refused:
+        fail(str(refused))
+    _print_review(str(review), _review_rows(review, user), as_json)
+
+
+@review_app.command("show")
+def review_show(
+    quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2026Q3.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(help=ACTOR_HELP)] = None,
+) -> None:
+    """Show a quarter's review with its recommendations and the decisions taken."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from accord.core.policy import visible_to
+    from accord.metrics import periods
+    from accord.portfolio.models import Review
+
+    try:
+        start = periods.parse(quarter)
+    except ValidationError as error:
+        fail(" ".join(error.messages))
+    migrate()
+    user = reading_actor(actor)
+    review = visible_to(user, Review).filter(quarter=start).first()
+    if review is None:
+        fail(f"no review of {quarter} (run it with `accord review run --quarter {quarter}`)")
+    _print_review(str(review), _review_rows(review, user), as_json)
+
+
+@app.command("optimize")
+def optimize(
+    budget: Annotated[float, typer.Option(help="Money to spend.", min=0)],
+    capacity: Annotated[float, typer.Option(help="FTE the candidates may commit.", min=0)],
+    require: Annotated[
+        list[str] | None, typer.Option(help="An option to include (play:ID, pilot:ID, ...).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(help=ACTOR_HELP)] = None,
+) -> None:
+    """Which plays, planned pilots and candidates to fund under a budget and a team capacity,
+    maximising the importance-weighted coverage of the gaps still uncovered."""
+    setup_django()
+    from accord.portfolio.optimizer import optimise
+    from accord.portfolio.selectors import optimizer_inputs
+
+    migrate()
+    inputs = optimizer_inputs(reading_actor(actor))
+    plan = optimise(inputs.options, inputs.weights, budget=budget, capacity=capacity,
+                    required=require or [])  # fmt: skip
+    if plan.problem:
+        fail(plan.problem)
+    chosen = [{"key": o.key, "title": o.title, "cost": o.cost, "fte": o.fte,
+               "adds": plan.adds.get(o.key)} for o in plan.chosen]  # fmt: skip
+    if as_json:
+        print(json.dumps({"value": plan.value, "possible": sum(inputs.weights.values()),
+                          "cost": plan.cost, "fte": plan.fte, "chosen": chosen,
+                          "binding": plan.binding}))  # fmt: skip
+        return
+    _print_table(["option", "cost", "FTE", "adds"],
+                 [[c["title"], f"{c['cost']:,.0f}", f"{c['fte']:g}",
+                   "" if c["adds"] is None else f"{c['adds']:.1f}"] for c in chosen],
+                 empty="Nothing fits within these limits.")  # fmt: skip
+    err.print(f"Covers {plan.value:.1f} of {sum(inputs.weights.values()):.1f}; "
+              f"binding: {', '.join(plan.binding) or 'nothing'}.")  # fmt: skip
 
 
 @app.command("purge-uploads")

@@ -116,3 +116,26 @@ def test_the_api_answers_a_plan_or_its_problem(personas):
     negative = client.post("/api/v1/optimizer", {"budget": -1, "capacity": 2},
                            content_type="application/json", **headers)  # fmt: skip
     assert negative.status_code == 422
+
+
+@pytest.mark.django_db
+def test_the_command_line_optimizes(personas):
+    import json
+
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    priority = StrategicPriority.objects.create(title="Grow", horizon_year=2030, status="active")
+    cells = CapabilityGap.objects.create(priority=priority, title="Cells", importance=5)
+    play = PartnershipPlay.objects.create(title="Cell alliance", type="rd_alliance",
+                                          budget=Decimal(80), status="proposed")  # fmt: skip
+    play.gaps.add(cells)
+    runner = CliRunner()
+    done = runner.invoke(app, ["optimize", "--budget", "100", "--capacity", "1", "--json"])
+    assert done.exit_code == 0, done.output
+    plan = json.loads(done.stdout.splitlines()[-1])
+    assert [c["title"] for c in plan["chosen"]] == ["Play: Cell alliance"] and plan["value"] == 5
+    tight = runner.invoke(app, ["optimize", "--budget", "10", "--capacity", "1", "--require",
+                                f"play:{play.pk}"])  # fmt: skip
+    assert tight.exit_code == 2 and "more than the budget of 10" in tight.output

@@ -230,3 +230,27 @@ def test_a_gap_covered_through_a_play_counts_as_covered_elsewhere(world, org_a):
         parties=[(org_a, "partner")],
     )  # fmt: skip
     assert facts_for(world["ceo"], [only], LAST)[only.pk]["covered_elsewhere"] is True
+
+
+def test_the_command_line_runs_and_shows_a_review(world):
+    import json
+
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    runner = CliRunner()
+    label = periods.label(LAST)
+    missing = runner.invoke(app, ["review", "show", "--quarter", label])
+    assert missing.exit_code == 2 and f"no review of {label}" in missing.output
+    manager = runner.invoke(app, ["review", "run", "--quarter", label, "--actor", "manager"])
+    assert manager.exit_code == 2 and "may not" in manager.output, "only executives run it"
+    ran = runner.invoke(app, ["review", "run", "--quarter", label, "--json", "--actor",
+                              "executive"])  # fmt: skip
+    assert ran.exit_code == 0, ran.output
+    items = {i["partnership"]: i for i in json.loads(ran.stdout.splitlines()[-1])["items"]}
+    assert items["Fading"]["recommendation"] == "exit"
+    again = runner.invoke(app, ["review", "run", "--quarter", label])
+    assert again.exit_code == 2 and "was already run" in again.output
+    shown = runner.invoke(app, ["review", "show", "--quarter", label])
+    assert shown.exit_code == 0 and "Fading" in shown.output
