@@ -5,7 +5,6 @@ action item's owner, on either side, marks it done."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -14,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accord.accounts.models import User
+from accord.accounts.models import User, hash_token
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, validate
@@ -274,10 +273,6 @@ def action_item_update(
 # The calendar feed -----------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def calendar_feed_create(*, actor: User) -> str:
     """A new secret feed link for `actor`, replacing any earlier one; answers the token, which
@@ -286,7 +281,7 @@ def calendar_feed_create(*, actor: User) -> str:
         raise PermissionDenied("Sign in first.")
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.filter(user=actor).delete()
-    CalendarFeed.objects.create(user=actor, token_hash=_hash(token))
+    CalendarFeed.objects.create(user=actor, token_hash=hash_token(token))
     _record(actor, AuditEvent.Action.CREATE, actor, {"calendar_feed": [None, "created"]})
     return token
 
@@ -301,7 +296,7 @@ def calendar_feed_revoke(*, actor: User) -> bool:
 
 def calendar_feed_user(token: str) -> User | None:
     """The active user whose feed `token` opens; None for an unknown or revoked one."""
-    feed = CalendarFeed.objects.filter(token_hash=_hash(token)).select_related("user").first()
+    feed = CalendarFeed.objects.filter(token_hash=hash_token(token)).select_related("user").first()
     if feed is None or policy.signed_in(feed.user) is None:
         return None
     return feed.user

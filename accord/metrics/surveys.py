@@ -8,7 +8,6 @@ record: the respondent has no account to audit it under. Opening a round is audi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import smtplib
 from collections.abc import Callable, Iterable, Mapping
@@ -20,7 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from accord.accounts.models import User
+from accord.accounts.models import User, hash_token
 from accord.core import audit, policy
 from accord.core.models import AuditEvent
 from accord.metrics.models import (
@@ -33,10 +32,6 @@ from accord.partnerships.models import Partnership
 
 Side = SurveyRespondent.Side
 MAX_DAYS = 60
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _addresses(field: str, raw: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -100,7 +95,7 @@ def round_open(
         survey.save()
         SurveyRespondent.objects.bulk_create(
             [SurveyRespondent(round=survey, side=side, email=address,
-                              token_hash=_hash(tokens[address])) for side, address in people]
+                              token_hash=hash_token(tokens[address])) for side, address in people]
         )  # fmt: skip
         changes = {"partnership": partnership.pk, "title": survey.title,
                    "closes_at": closes_at.isoformat(), "ours": len(our_list),
@@ -123,7 +118,7 @@ def respondent_for(raw: str) -> SurveyRespondent:
     """The respondent of a link that still works, or why it does not."""
     respondent = (
         SurveyRespondent.objects.select_related("round", "round__partnership")
-        .filter(token_hash=_hash(raw or ""))
+        .filter(token_hash=hash_token(raw or ""))
         .first()
     )
     if respondent is None:

@@ -8,7 +8,6 @@ organization. Only the link's hash is stored.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import smtplib
 from collections.abc import Callable
@@ -22,17 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts import services as accounts
-from accord.accounts.models import User
+from accord.accounts.models import User, hash_token
 from accord.core import audit, policy
 from accord.core.models import AuditEvent
 from accord.directory.models import Organization
 from accord.partnerships.models import Invitation, Partnership
 
 EMAIL_TROUBLE = (smtplib.SMTPException, OSError)
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _message(invitation: Invitation, inviter: User, link: str) -> tuple[str, str]:
@@ -82,7 +77,7 @@ def invitation_send(
         partnership=partnership,
         organization=organization,
         email=email,
-        token_hash=_hash(raw),
+        token_hash=hash_token(raw),
         invited_by=actor,
         created_at=now,
         expires_at=now + dt.timedelta(days=settings.INVITATION_DAYS),
@@ -138,7 +133,7 @@ def invitation_for(raw: str) -> Invitation:
     """The pending invitation of a link, or a message saying why the link no longer works."""
     invitation = (
         Invitation.objects.select_related("partnership", "organization", "invited_by")
-        .filter(token_hash=_hash(raw or ""))
+        .filter(token_hash=hash_token(raw or ""))
         .first()
     )
     if invitation is None:
