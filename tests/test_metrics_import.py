@@ -97,7 +97,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(world, tmp_path):
                      (8, "currency"), (9, "currency"), (10, "currency"), (11, "attribution"),
                      (12, "partnership")}  # fmt: skip
     messages = " ".join(str(e) for e in result.errors)
-    assert "no exchange rate of USD" in messages and "not on its team" in messages
+    assert "No exchange rate of USD" in messages and "not on its team" in messages
     assert result.written == 0 and not Observation.objects.exists()
 
 

@@ -4,6 +4,7 @@ by the model's own rules and the service's, reporting every problem at once."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,3 +34,14 @@ def validate(instance: models.Model, errors: dict[str, list[str]]) -> None:
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def decimal_of(value: Any, field: str, what: str) -> Decimal:
+    """`value` as an exact finite decimal, or a ValidationError on `field` naming `what`."""
+    try:
+        number = Decimal(str(value).strip()) if value is not None else None
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError({field: f"{what} must be a number, not {value!r}."})
+    return number

@@ -24,7 +24,7 @@ from accord.directory.importing.errors import RowError
 from accord.directory.importing.readers import SourceRow, read_table
 from accord.metrics import selectors, services
 from accord.metrics.models import Kpi, Observation
-from accord.metrics.money import CURRENCY, Rates
+from accord.metrics.money import CURRENCY, Rates, usable_errors
 from accord.partnerships.models import Partnership
 from accord.partnerships.selectors import partnerships_visible
 
@@ -112,8 +112,8 @@ def _row(source: SourceRow, look: _Lookups, today: dt.date) -> Planned | list[Ro
     if kpi is not None and kpi.is_money:
         if not CURRENCY.match(currency):
             fail("currency", f"“{kpi.name}” is money: give a currency code such as EUR.")
-        elif day is not None and not look.rates.has_rate(currency, day):
-            fail("currency", f"no exchange rate of {currency} on or before {day}.")
+        elif day is not None and (unusable := usable_errors(currency, day, look.rates)):
+            fail("currency", unusable["currency"][0])
     elif currency:
         fail("currency", f"“{get['kpi']}” is not money: leave the currency empty.")
     attribution = ATTRIBUTIONS.get(get["attribution"].casefold())

@@ -25,6 +25,16 @@ def currency_errors(currency: str, field: str = "currency") -> dict[str, list[st
     return {}
 
 
+def usable_errors(
+    currency: str, day: dt.date, rates: Rates | None = None, field: str = "currency"
+) -> dict[str, list[str]]:
+    """A currency code with a rate to the base currency on `day` (the base needs none)."""
+    errors = currency_errors(currency, field)
+    if not errors and not (rates or Rates()).has_rate(currency, day):
+        errors = {field: [MissingRate(currency, day).messages[0]]}
+    return errors
+
+
 class MissingRate(ValidationError):
     def __init__(self, currency: str, day: dt.date) -> None:
         super().__init__(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,10 +17,10 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
-from accord.core.writes import assign, validate
+from accord.core.writes import assign, decimal_of, validate
 from accord.metrics import periods
 from accord.metrics.models import CostEntry, ExchangeRate, Kpi, KpiTarget, Observation
-from accord.metrics.money import Rates, base_currency, currency_errors
+from accord.metrics.money import base_currency, currency_errors, usable_errors
 from accord.partnerships.models import Partnership
 
 KPI_FIELDS = ("name", "category", "unit", "is_money", "is_benefit", "direction", "aggregation",
@@ -33,16 +32,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _decimal(value: Any, field: str, what: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: f"{what} must be a number, not “{value}”."}) from None
-    if not number.is_finite():
-        raise ValidationError({field: f"{what} must be a finite number."})
-    return number
-
-
 def _money_errors(kpi: Kpi, currency: str, day: dt.date) -> dict[str, list[str]]:
     """A money KPI's value needs a currency with a rate on `day`; any other KPI none."""
     if not kpi.is_money:
@@ -51,11 +40,7 @@ def _money_errors(kpi: Kpi, currency: str, day: dt.date) -> dict[str, list[str]]
         return {}
     if not currency:
         return {"currency": [f"“{kpi.name}” is money: give its currency."]}
-    errors = currency_errors(currency)
-    if not errors and not Rates().has_rate(currency, day):
-        errors = {"currency": [f"No exchange rate of {currency} to {base_currency()} on or "
-                               f"before {day}: add one first."]}  # fmt: skip
-    return errors
+    return usable_errors(currency, day)
 
 
 # The KPI library ---------------------------------------------------------------------------
@@ -99,7 +84,7 @@ def rate_set(*, actor: User, currency: str, valid_from: dt.date, rate: Any) -> E
     """The value of one unit of `currency` in the base currency from `valid_from` on."""
     policy.require(actor, policy.METRICS_DEFINE)
     currency = (currency or "").strip().upper()
-    number = _decimal(rate, "rate", "The rate")
+    number = decimal_of(rate, "rate", "The rate")
     errors = currency_errors(currency)
     if currency == base_currency():
         errors["currency"] = [f"{currency} is the base currency: its rate is always 1."]
@@ -135,7 +120,7 @@ def target_set(
     start = quarter if isinstance(quarter, dt.date) else periods.parse(quarter)
     start = periods.quarter_of(start)
     currency = (currency or "").strip().upper()
-    number = _decimal(value, "value", f"The target of “{kpi.name}”")
+    number = decimal_of(value, "value", f"The target of “{kpi.name}”")
     errors = {**_usable(kpi), **_money_errors(kpi, currency, periods.quarter_end(start))}
     target = KpiTarget.objects.filter(partnership=partnership, kpi=kpi, quarter=start).first()
     before = {"value": str(target.value), "currency": target.currency} if target else {}
@@ -164,7 +149,7 @@ def observation_record(
     if observed_on is None:
         raise ValidationError({"observed_on": "Give the day the value stands for."})
     currency = (currency or "").strip().upper()
-    number = _decimal(value, "value", f"The value of “{kpi.name}”")
+    number = decimal_of(value, "value", f"The value of “{kpi.name}”")
     errors = {**_usable(kpi), **_money_errors(kpi, currency, observed_on)}
     if observed_on > _today():
         errors["observed_on"] = [f"{observed_on} is in the future (today is {_today()})."]
@@ -202,20 +187,14 @@ def cost_record(*, actor: User, partnership: Partnership, data: Mapping[str, Any
     cost.currency = (cost.currency or "").strip().upper()
     errors: dict[str, list[str]] = {}
     if cost.amount is not None:
-        cost.amount = _decimal(cost.amount, "amount", "The amount")
+        cost.amount = decimal_of(cost.amount, "amount", "The amount")
         if cost.amount < 0:
             errors["amount"] = ["A cost is not negative; record what was spent."]
     if cost.kind == CostEntry.Kind.MONEY and cost.spent_on is not None:
         if not cost.currency:
             errors["currency"] = ["Give the currency of the money spent."]
-        elif not (found := currency_errors(cost.currency)):
-            if not Rates().has_rate(cost.currency, cost.spent_on):
-                errors["currency"] = [
-                    f"No exchange rate of {cost.currency} to {base_currency()} on or before "
-                    f"{cost.spent_on}."
-                ]
         else:
-            errors.update(found)
+            errors.update(usable_errors(cost.currency, cost.spent_on))
     elif cost.kind == CostEntry.Kind.FTE and cost.currency:
         errors["currency"] = ["FTE-months have no currency."]
     if cost.spent_on is not None and cost.spent_on > _today():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +16,7 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
-from accord.core.writes import assign, validate
+from accord.core.writes import assign, decimal_of, validate
 from accord.partnerships.models import Partnership
 from accord.partnerships.services import sharing
 from accord.pilots.models import (
@@ -211,16 +211,6 @@ def criterion_update(
     return criterion
 
 
-def _decimal(value: Any, field: str, what: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip()) if value is not None else None
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValidationError({field: f"{what} must be a number, not {value!r}."})
-    return number
-
-
 @transaction.atomic
 def actual_record(
     *,
@@ -250,7 +240,7 @@ def actual_record(
         raise ValidationError(errors)
     if observed_on > _today():
         errors["observed_on"] = [f"{observed_on} is in the future (today is {_today()})."]
-    number = _decimal(value, "value", f"The actual of “{criterion.metric}”")
+    number = decimal_of(value, "value", f"The actual of “{criterion.metric}”")
     actual = CriterionActual(
         criterion=criterion,
         value=number,
