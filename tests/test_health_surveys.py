@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
@@ -133,7 +134,7 @@ def test_a_bad_round_is_refused_and_sends_nothing(world, inbox, changes, says):
 
 
 def test_only_the_team_opens_a_round(world, inbox, personas):
-    with pytest.raises(Exception, match="owner, its team"):
+    with pytest.raises(PermissionDenied, match="owner, its team"):
         surveys.round_open(actor=personas["executive"], partnership=world["partnership"],
                            title="x", closes_at=START, ours=["a@b.example"], theirs=["c@d.example"],
                            link_for=str)  # fmt: skip
