@@ -174,11 +174,12 @@ def test_the_review_pages(world):
     page = ceo.get(response["Location"]).content.decode()
     assert "No longer strategic and under target" in page and "kpis_met_share = 0 &lt; 0.5" in page
     item = ReviewItem.objects.get(partnership=world["fading"])
-    refused = ceo.post(f"/portfolio/reviews/items/{item.pk}/decide/", {"decision": "exit"})
+    field = f"i{item.pk}-"
+    refused = ceo.post(f"/portfolio/reviews/items/{item.pk}/decide/", {f"{field}decision": "exit"})
     assert refused.status_code == 422 and b"Give the rationale" in refused.content
     decided = ceo.post(f"/portfolio/reviews/items/{item.pk}/decide/",
-                       {"decision": "exit", "rationale": "Retired priority",
-                        "version": item.version})  # fmt: skip
+                       {f"{field}decision": "exit", f"{field}rationale": "Retired priority",
+                        f"{field}version": item.version})  # fmt: skip
     assert decided.status_code == 302
     viewer_page = client_for(world["viewer"]).get(response["Location"]).content.decode()
     assert "Retired priority" in viewer_page and "decide-form" not in viewer_page

@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 # name: (label, kind) where kind is "bool" or "number"
 FACTS: dict[str, tuple[str, str]] = {
     "strategic_fit": ("a gap it addresses is still open under an active priority", "bool"),
@@ -108,9 +106,3 @@ DEFAULT_RULES: list[tuple[str, str, list[Any]]] = [
     ("Winning: targets met, partner content, still strategic", "scale",
      [["kpis_met_share", ">=", 0.8], ["health_partner", ">=", 3.5], ["strategic_fit", "==", True]]),
 ]  # fmt: skip
-
-
-def check(conditions: Any) -> None:
-    errors = condition_errors(conditions)
-    if errors:
-        raise ValidationError({"conditions": errors})

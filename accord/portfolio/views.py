@@ -103,8 +103,6 @@ def _detail(
 def reviewitem_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(request.user, ReviewItem, pk=pk)
     form = DecideForm(request.POST, item=item, prefix=f"i{item.pk}")
-    if not form.is_valid():
-        form = DecideForm(request.POST, item=item)  # a page that posted without the prefix
     if form.is_valid():
         data = form.cleaned_data
         try:
