@@ -629,10 +629,14 @@ def report_board(
     quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2026Q3.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The .pdf or .html to write.")],
     actor: Annotated[str | None, typer.Option(help="Whose view (default: system).")] = None,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Draw it as it stood at the end of a day: 2026-10-15.")
+    ] = "",
 ) -> None:
     """The board pack of a quarter: the portfolio, pipeline, exposed gaps, KPIs, health and
     perception gaps, pilots decided, top escalations and the decisions needed; as a PDF (or
-    HTML when the output ends in .html)."""
+    HTML when the output ends in .html). With --as-of, the same figures as on that day,
+    whatever was recorded or changed since."""
     setup_django()
     from django.core.exceptions import ValidationError
 
@@ -641,13 +645,14 @@ def report_board(
 
     try:
         start = periods.parse(quarter)
+        moment = boardpack.as_of_day(as_of)
     except ValidationError as error:
         fail(" ".join(error.messages))
     if output.suffix.lower() not in (".pdf", ".html"):
         fail(f"write the pack to a .pdf or a .html file, not {output.name!r}")
     migrate()
     with err.status(f"Drawing the board pack of {quarter}"):
-        pack = boardpack.build(reading_actor(actor), start)
+        pack = boardpack.build(reading_actor(actor), start, as_of=moment)
         body = (
             boardpack.html(pack).encode()
             if output.suffix.lower() == ".html"

@@ -3,6 +3,7 @@ the command line, and a confidential partnership kept out of a viewer's pack."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,11 +12,14 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from accord.cli import app
+from accord.governance import escalations
 from accord.metrics import periods
 from accord.metrics import services as metrics
+from accord.metrics.models import Kpi
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
 from accord.portfolio import boardpack, services
+from accord.portfolio.models import ReviewItem
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +99,60 @@ def test_the_command_line_writes_the_pack(world, tmp_path):
     word = runner.invoke(app, ["report", "board", "--quarter", "2026Q1", "-o",
                                str(tmp_path / "pack.docx")])  # fmt: skip
     assert word.exit_code == 2 and "a .pdf or a .html" in word.output
+
+
+def test_a_pack_as_of_a_moment_stays_the_same_whatever_happens_later(world, personas, org_a):
+    ceo, manager, grid = world["ceo"], personas["manager"], world["grid"]
+    metrics.rate_set(actor=ceo, currency="USD", valid_from=periods.parse("2015Q1"), rate="0.9")
+    revenue = Kpi.objects.get(name="Revenue")
+    metrics.observation_record(actor=manager, partnership=grid, kpi=revenue, value=10000,
+                               currency="USD", observed_on=periods.quarter_end(LAST))  # fmt: skip
+    trouble = escalations.escalation_raise(
+        actor=manager, partnership=grid, data={"title": "Data access blocked", "severity": "high"},
+        path=[manager, ceo],
+    )  # fmt: skip
+    moment = timezone.now()
+    before = boardpack.build(ceo, LAST, as_of=moment)
+    assert before.benefits == 125000 + 9000 and before.kpis_met == (1, 1)
+    assert [e.title for e in before.escalations] == ["Data access blocked"]
+
+    # Afterwards: a late value and cost, a higher target, a new rate, the escalation resolved,
+    # the review decided (the partnership exits) and a new partnership.
+    metrics.observation_record(actor=manager, partnership=grid, kpi=revenue, observed_on=LAST,
+                               value=1, currency="EUR", attribution="sourced")  # fmt: skip
+    metrics.cost_record(actor=manager, partnership=grid, data={
+        "spent_on": LAST, "amount": 5000, "currency": "EUR"})  # fmt: skip
+    metrics.target_set(actor=manager, partnership=grid, kpi=revenue, quarter=LAST,
+                       value=900000, currency="EUR")  # fmt: skip
+    metrics.rate_set(actor=ceo, currency="USD", valid_from=periods.parse("2015Q1"), rate="0.5")
+    escalations.escalation_resolve(actor=manager, escalation=trouble, resolution="Granted.")
+    [item] = ReviewItem.objects.filter(review=before.review)
+    services.item_decide(actor=ceo, item=item, decision="exit", rationale="No longer a fit.")
+    partnerships.partnership_create(
+        actor=manager, data={"title": "Late newcomer", "type": "rd_alliance", "owner": manager,
+                             "executive_sponsor": ceo}, parties=[(org_a, "partner")],
+    )  # fmt: skip
+
+    now = boardpack.build(ceo, LAST)
+    assert now.benefits == 125000 + 5000 + 1 and now.costs == 45000 and now.kpis_met == (0, 0)
+    assert now.escalations == [] and [i.decision for i in now.decided] == ["exit"]
+    again = boardpack.build(ceo, LAST, as_of=moment)
+    assert boardpack.html(again) == boardpack.html(before)
+    assert (again.benefits, again.costs, again.kpis_met) == (134000, 40000, (1, 1))
+    assert again.decisions_needed and not again.decided
+
+
+def test_a_day_to_come_or_not_a_day_is_refused_as_the_as_of(world, tmp_path):
+    client = client_for(world["ceo"])
+    tomorrow = TODAY + dt.timedelta(days=1)
+    for text, says in ((str(tomorrow), "has not come yet"), ("15/10/2026", "not a day")):
+        page = client.get("/portfolio/board-pack/", {"quarter": periods.label(LAST),
+                                                      "as_of": text})  # fmt: skip
+        assert page.status_code == 400 and says in page.content.decode()
+    shown = client.get("/portfolio/board-pack/", {"quarter": periods.label(LAST),
+                                                   "as_of": str(TODAY)})  # fmt: skip
+    assert shown.status_code == 200 and f"as of {TODAY:%Y-%m-%d} 23:59" in shown.content.decode()
+    target = tmp_path / "pack.html"
+    done = CliRunner().invoke(app, ["report", "board", "--quarter", periods.label(LAST), "-o",
+                                    str(target), "--as-of", str(tomorrow)])  # fmt: skip
+    assert done.exit_code == 2 and "has not come yet" in done.output and not target.exists()

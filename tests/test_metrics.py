@@ -115,6 +115,41 @@ def test_the_scorecard_aggregates_each_quarter_its_own_way(world):
     assert len(lines[0].cells) == 8 and lines[0].cells[-1].label == f"{LAST_YEAR}Q4"
 
 
+def test_the_portfolio_sums_in_the_database_agree_with_the_partnership_page(world):
+    """Sums, averages and latest values across currencies, as the scorecard adds them up row by
+    row and as the portfolio pages have the database add them up."""
+    q3 = dt.date(LAST_YEAR, 7, 1)
+    average = services.kpi_create(actor=world["manager"], data={
+        "name": "Deal size", "category": "business", "unit": "EUR", "is_money": True,
+        "aggregation": "average"})  # fmt: skip
+    world["average"] = average
+    for day, value, currency in ((1, "100", "EUR"), (2, "100", "USD"), (3, "50.5", "USD")):
+        _observe(world, "average", dt.date(LAST_YEAR, 6 + day, 2), value, currency)
+        _observe(world, "revenue", dt.date(LAST_YEAR, 6 + day, 2), value, currency)
+    _observe(world, "lead_time", dt.date(LAST_YEAR, 8, 1), "90")
+    _observe(world, "lead_time", dt.date(LAST_YEAR, 9, 1), "70")
+    targets = {"average": "86", "revenue": "260", "lead_time": "74"}
+    for name, value in targets.items():
+        services.target_set(actor=world["manager"], partnership=world["partnership"],
+                            kpi=world[name], quarter=q3, value=value,
+                            currency="EUR" if name != "lead_time" else "")  # fmt: skip
+    lines = selectors.scorecard(world["manager"], world["partnership"], last=q3)
+    cells = {line.kpi.name: line.cells[-1] for line in lines}
+    # 100 EUR + 100 USD * 0.80 + 50.50 USD * 0.80 = 220.40 EUR; their average 73.4667.
+    assert cells["Partner revenue"].actual == Decimal("220.4")
+    assert cells["Deal size"].actual.quantize(Decimal("0.0001")) == Decimal("73.4667")
+    assert cells["Time to market"].actual == Decimal(70), "the latest; lower is better"
+    met = sum(bool(cell.met) for cell in cells.values())
+    standing = selectors.quarter_standings(world["manager"], [world["partnership"].pk], q3)
+    assert (
+        (standing[world["partnership"].pk].targets, standing[world["partnership"].pk].met)
+        == (3, met)
+        == (3, 1)
+    )
+    money = selectors.quarter_money(world["manager"], q3)
+    assert (money.benefits, money.problems) == (Decimal("220.4"), [])
+
+
 def test_setting_a_target_again_changes_it(world):
     for value in ("4", "6"):
         services.target_set(actor=world["manager"], partnership=world["partnership"],

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from accord.core import audit
 from accord.metrics.models import ExchangeRate
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -45,15 +46,18 @@ class MissingRate(ValidationError):
 
 
 class Rates:
-    """Every exchange rate, read once (one query), for converting many amounts."""
+    """Every exchange rate, read once (one query), for converting many amounts; with
+    `as_of`, the rates as they were recorded then (one query more, into the audit log)."""
 
-    def __init__(self) -> None:
+    def __init__(self, as_of: dt.datetime | None = None) -> None:
         self._by_currency: dict[str, tuple[list[dt.date], list[Decimal]]] = {}
-        for currency, valid_from, rate in ExchangeRate.objects.order_by(
-            "currency", "valid_from"
-        ).values_list("currency", "valid_from", "rate"):
-            days, rates = self._by_currency.setdefault(currency, ([], []))
-            days.append(valid_from)
+        since = audit.changes_since(ExchangeRate, as_of) if as_of else None
+        for row in ExchangeRate.objects.order_by("currency", "valid_from"):
+            if since is not None and not since.existed(row):
+                continue
+            rate = Decimal(since.value(row, "rate")) if since is not None else row.rate
+            days, rates = self._by_currency.setdefault(row.currency, ([], []))
+            days.append(row.valid_from)
             rates.append(rate)
 
     def to_base(self, amount: Decimal, currency: str, day: dt.date) -> Decimal:

@@ -3,16 +3,18 @@ partnership's KPIs quarter by quarter against their targets, and its ROI with th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accord.accounts.models import User
+from accord.core import audit
 from accord.core.policy import visible_to
 from accord.metrics import periods
 from accord.metrics.models import (
@@ -261,8 +263,11 @@ def survey_rows(actor: User) -> QuerySet[SurveyRound]:
     return visible_to(actor, SurveyRound).select_related("partnership", "created_by")
 
 
-def round_results(actor: User, rounds: list[SurveyRound]) -> list[RoundResult]:
-    """Each round's average score per question and side, and who answered. Two queries."""
+def round_results(
+    actor: User, rounds: list[SurveyRound], *, as_of: dt.datetime | None = None
+) -> list[RoundResult]:
+    """Each round's average score per question and side, and who answered (by `as_of`). Two
+    queries."""
     by_round: dict[int, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
     comments: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
     asked: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -271,11 +276,12 @@ def round_results(actor: User, rounds: list[SurveyRound]) -> list[RoundResult]:
     people = visible_to(actor, SurveyRespondent).filter(round__in=ids)
     for round_id, side, done in people.values_list("round_id", "side", "answered_at"):
         asked[round_id][side] += 1
-        answered[round_id][side] += done is not None
-    rows = (
-        visible_to(actor, SurveyAnswer)
-        .filter(respondent__round__in=ids)
-        .values_list("respondent__round_id", "respondent__side", "question", "score", "comment")
+        answered[round_id][side] += done is not None and (as_of is None or done <= as_of)
+    answers = visible_to(actor, SurveyAnswer).filter(respondent__round__in=ids)
+    if as_of is not None:
+        answers = answers.filter(respondent__answered_at__lte=as_of)
+    rows = answers.values_list(
+        "respondent__round_id", "respondent__side", "question", "score", "comment"
     )
     for round_id, side, question, score, comment in rows:
         by_round[round_id][(question, side)].append(score)
@@ -312,50 +318,168 @@ class QuarterStanding:
 
 
 def quarter_standings(
-    actor: User, partnership_ids: list[int], quarter: dt.date
+    actor: User, partnership_ids: list[int], quarter: dt.date, *, as_of: dt.datetime | None = None
 ) -> dict[int, QuarterStanding]:
-    """For each partnership, its KPIs against their targets in `quarter`. Three queries,
-    however many partnerships."""
-    end, rates = periods.quarter_end(quarter), Rates()
+    """For each partnership, its KPIs against their targets in `quarter`, summed in the
+    database; with `as_of`, as they were known then. A constant number of queries, however
+    many partnerships and values."""
+    end, rates = periods.quarter_end(quarter), Rates(as_of)
     standings: dict[int, QuarterStanding] = defaultdict(QuarterStanding)
     targets = {
         (t.partnership_id, t.kpi_id): t
-        for t in target_rows(actor).filter(partnership__in=partnership_ids, quarter=quarter)
+        for t in targets_as_of(
+            target_rows(actor).filter(partnership__in=partnership_ids, quarter=quarter), as_of
+        )
     }
-    values: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
-    observed = observation_rows(actor).filter(
+    observed = known_observations(actor, as_of).filter(
         partnership__in=partnership_ids, kpi__in={kpi for _, kpi in targets},
         observed_on__gte=quarter, observed_on__lte=end,
-    ).order_by("observed_on", "id")  # fmt: skip
-    for row in observed:
-        try:
-            values[(row.partnership_id, row.kpi_id)].append(
-                rates.to_base(row.value, row.currency, row.observed_on)
-            )
-        except MissingRate as missing:
-            standings[row.partnership_id].problems.append(missing.messages[0])
-    for (partnership_id, _), target in targets.items():
+    )  # fmt: skip
+    keys = ("partnership_id", "kpi_id")
+    totals = converted_totals(observed, keys, rates)
+    latest = latest_values(observed.filter(kpi__aggregation=Kpi.Aggregation.LAST), rates)
+    for (partnership_id, kpi_id), target in targets.items():
         standing = standings[partnership_id]
         standing.targets += 1
-        got = values.get((partnership_id, target.kpi_id))
-        if not got:
+        total = totals.get((partnership_id, kpi_id))
+        if total is None:
+            continue
+        if total.problem:
+            standing.problems.append(total.problem.messages[0])
             continue
         try:
             goal = rates.to_base(target.value, target.currency, end)
         except MissingRate as missing:
             standing.problems.append(missing.messages[0])
             continue
+        actual = total.aggregate(target.kpi, latest.get((partnership_id, kpi_id)))
         line = KpiLine(target.kpi)
-        standing.met += bool(line.met(Cell(quarter, _aggregate(target.kpi, got), goal)))
+        standing.met += bool(line.met(Cell(quarter, actual, goal)))
     return dict(standings)
 
 
-def latest_health(actor: User, partnership_ids: list[int]) -> dict[int, RoundResult]:
-    """Each partnership's latest health round with its results. Three queries."""
+def known_observations(actor: User, as_of: dt.datetime | None) -> QuerySet[Observation]:
+    """The observations the actor sees, of those recorded by `as_of` (all without it)."""
+    rows = visible_to(actor, Observation)
+    return rows if as_of is None else rows.filter(recorded_at__lte=as_of)
+
+
+def targets_as_of(rows: QuerySet[KpiTarget], as_of: dt.datetime | None) -> list[KpiTarget]:
+    """The targets among `rows` as they were set at `as_of`, from the audit log; those set
+    later left out."""
+    targets = list(rows.select_related("kpi"))
+    if as_of is None:
+        return targets
+    since = audit.changes_since(KpiTarget, as_of)
+    kept = []
+    for target in targets:
+        if since.existed(target):
+            target.value = Decimal(since.value(target, "value"))
+            target.currency = since.value(target, "currency") or ""
+            kept.append(target)
+    return kept
+
+
+@dataclass
+class Total:
+    """Amounts of one group in the base currency: their sum and count, or why they cannot be
+    converted."""
+
+    sum: Decimal = Decimal(0)
+    count: int = 0
+    problem: MissingRate | None = None
+
+    def aggregate(self, kpi: Kpi, last: Decimal | None) -> Decimal | None:
+        if kpi.aggregation == Kpi.Aggregation.SUM:
+            return self.sum
+        if kpi.aggregation == Kpi.Aggregation.AVERAGE:
+            return self.sum / self.count
+        return last
+
+
+def converted_totals(
+    rows: QuerySet[Any], keys: tuple[str, ...], rates: Rates, *, amount: str = "value",
+    day: str = "observed_on",
+) -> dict[tuple[Any, ...], Total]:  # fmt: skip
+    """`amount` of `rows` summed per `keys` in the database and converted to the base currency
+    at each day's rate: amounts in the base currency at once, the others day by day. Two
+    queries, however many rows."""
+    found: dict[tuple[Any, ...], Total] = defaultdict(Total)
+    home = Q(currency="") | Q(currency=base_currency())
+    summed = {"total": Sum(amount), "n": Count("pk")}
+    for group in rows.filter(home).values(*keys).annotate(**summed).order_by():
+        total = found[tuple(group[key] for key in keys)]
+        total.sum += group["total"]
+        total.count += group["n"]
+    for group in rows.exclude(home).values(*keys, "currency", day).annotate(**summed).order_by():
+        total = found[tuple(group[key] for key in keys)]
+        total.count += group["n"]
+        try:
+            total.sum += rates.to_base(group["total"], group["currency"], group[day])
+        except MissingRate as missing:
+            total.problem = missing
+    return dict(found)
+
+
+def latest_values(rows: QuerySet[Observation], rates: Rates) -> dict[tuple[int, int], Decimal]:
+    """The value of each partnership's latest observation of each KPI among `rows`, in the base
+    currency. One query reading only the rows of each group's last day."""
+    newest = (
+        rows.filter(partnership=OuterRef("partnership"), kpi=OuterRef("kpi"))
+        .order_by("-observed_on")
+        .values("observed_on")[:1]
+    )
+    found: dict[tuple[int, int], Decimal] = {}
+    last_day = rows.filter(observed_on=Subquery(newest)).order_by("observed_on", "id")
+    for partnership_id, kpi_id, value, currency, day in last_day.values_list(
+        "partnership_id", "kpi_id", "value", "currency", "observed_on"
+    ):
+        with contextlib.suppress(MissingRate):  # the totals name the missing rate
+            found[(partnership_id, kpi_id)] = rates.to_base(value, currency, day)
+    return found
+
+
+@dataclass
+class QuarterMoney:
+    """The benefits and money costs recorded for a quarter, in the base currency."""
+
+    benefits: Decimal
+    costs: Decimal
+    problems: list[str]
+
+
+def quarter_money(
+    actor: User, quarter: dt.date, *, as_of: dt.datetime | None = None
+) -> QuarterMoney:
+    """What the partnerships the actor sees brought and cost in `quarter`, summed in the
+    database. Five queries, however many values."""
+    end, rates = periods.quarter_end(quarter), Rates(as_of)
+    benefits = known_observations(actor, as_of).filter(
+        kpi__is_benefit=True, observed_on__gte=quarter, observed_on__lte=end
+    )
+    costs = cost_rows(actor).filter(
+        kind=CostEntry.Kind.MONEY, spent_on__gte=quarter, spent_on__lte=end
+    )
+    if as_of is not None:
+        costs = costs.filter(recorded_at__lte=as_of)
+    gained = converted_totals(benefits, (), rates).get((), Total())
+    spent = converted_totals(costs, (), rates, amount="amount", day="spent_on").get((), Total())
+    problems = [t.problem.messages[0] for t in (gained, spent) if t.problem]
+    return QuarterMoney(gained.sum, spent.sum, list(dict.fromkeys(problems)))
+
+
+def latest_health(
+    actor: User, partnership_ids: list[int], *, as_of: dt.datetime | None = None
+) -> dict[int, RoundResult]:
+    """Each partnership's latest health round with its results (as answered by `as_of`).
+    Three queries."""
     latest: dict[int, SurveyRound] = {}
-    for survey in survey_rows(actor).filter(partnership__in=partnership_ids):
+    rounds = survey_rows(actor).filter(partnership__in=partnership_ids)
+    if as_of is not None:
+        rounds = rounds.filter(created_at__lte=as_of)
+    for survey in rounds:
         latest.setdefault(survey.partnership_id, survey)
-    results = round_results(actor, list(latest.values()))
+    results = round_results(actor, list(latest.values()), as_of=as_of)
     return {result.survey.partnership_id: result for result in results}
 
 

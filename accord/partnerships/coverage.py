@@ -9,6 +9,7 @@ nothing. Gaps are ranked by exposure: importance * (1 - coverage).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,22 +64,31 @@ class GapCoverage:
         }
 
 
-def gap_coverage(actor: User, *, include_archived: bool = False) -> list[GapCoverage]:
-    """Every gap the actor can see with its coverage, most exposed first. Three queries."""
+def gap_coverage(
+    actor: User, *, include_archived: bool = False, stages: Mapping[int, str] | None = None
+) -> list[GapCoverage]:
+    """Every gap the actor can see with its coverage, most exposed first. Three queries.
+
+    `stages` puts the partnerships where they stood at another time (see `history`); those
+    it leaves out did not exist then."""
     gaps = visible_to(actor, CapabilityGap).select_related("priority")
     if not include_archived:
         gaps = gaps.exclude(status=CapabilityGap.Status.ARCHIVED)
     rows = {gap.pk: GapCoverage(gap=gap) for gap in gaps}
-    partnerships = visible_to(actor, Partnership).exclude(stage__in=EXITS)
+    partnerships = visible_to(actor, Partnership)
+    if stages is None:
+        partnerships = partnerships.exclude(stage__in=EXITS)
     links = set()
-    for partnership_id, stage, gap_id in partnerships.filter(gaps__isnull=False).values_list(
-        "pk", "stage", "gaps"
-    ):
-        links.add((partnership_id, stage, gap_id))
-    for partnership_id, stage, gap_id in partnerships.filter(
-        Q(play__isnull=False) & Q(play__gaps__isnull=False)
-    ).values_list("pk", "stage", "play__gaps"):
-        links.add((partnership_id, stage, gap_id))
+    directly = Q(gaps__isnull=False)
+    by_play = Q(play__isnull=False) & Q(play__gaps__isnull=False)
+    for linked, path in ((directly, "gaps"), (by_play, "play__gaps")):
+        for partnership_id, stage, gap_id in partnerships.filter(linked).values_list(
+            "pk", "stage", path
+        ):
+            if stages is not None:
+                stage = stages.get(partnership_id, Stage.EXITED)
+            if stage not in EXITS:
+                links.add((partnership_id, stage, gap_id))
     counted: dict[int, set[int]] = defaultdict(set)
     for partnership_id, stage, gap_id in links:
         row = rows.get(gap_id)

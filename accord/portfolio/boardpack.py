@@ -9,11 +9,13 @@ WeasyPrint from the same HTML, bars included, with no network access.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,10 +24,10 @@ from accord.core.policy import visible_to
 from accord.governance.models import Escalation
 from accord.governance.selectors import mark_clock
 from accord.metrics import periods
-from accord.metrics.models import CostEntry, Observation
-from accord.metrics.money import MissingRate, Rates, base_currency
-from accord.metrics.selectors import latest_health
+from accord.metrics.money import base_currency
+from accord.metrics.selectors import latest_health, quarter_money
 from accord.partnerships.coverage import gap_coverage
+from accord.partnerships.history import stages_as_of
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage, StageTransition
 from accord.partnerships.tables import STAGE_LABELS
 from accord.pilots.models import Pilot
@@ -38,7 +40,7 @@ SHOWN = 10
 @dataclass
 class Pack:
     quarter: dt.date
-    generated_at: dt.datetime
+    as_of: dt.datetime
     currency: str
     open_partnerships: int = 0
     started: int = 0
@@ -72,63 +74,79 @@ def _when(day: dt.date, end: bool = False) -> dt.datetime:
     return timezone.make_aware(moment)
 
 
-def build(actor: User, quarter: dt.date) -> Pack:
-    """The pack of `quarter` as the actor may see it."""
+def end_of(day: dt.date) -> dt.datetime:
+    """The last moment of `day`: a pack "as of" a day knows everything recorded that day."""
+    return _when(day, end=True)
+
+
+def as_of_day(text: str, *, today: dt.date | None = None) -> dt.datetime | None:
+    """The end of the day written in `text` (2026-10-15), None when empty; a day to come or
+    not a day is refused by name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"as of: “{text}” is not a day such as 2026-10-15.") from None
+    if day > (today or timezone.localdate()):
+        raise ValidationError(f"as of: {day} has not come yet; leave it empty for now.")
+    return end_of(day)
+
+
+def build(actor: User, quarter: dt.date, *, as_of: dt.datetime | None = None) -> Pack:
+    """The pack of `quarter` as the actor may see it, with what was recorded by `as_of` (now):
+    stages from their moves, values and costs by when they were recorded, targets and rates
+    from the audit log. A pack drawn as of a moment stays the same whatever happens later."""
+    moment = as_of or timezone.now()
     start, end = periods.quarter_of(quarter), periods.quarter_end(periods.quarter_of(quarter))
-    pack = Pack(start, timezone.now(), base_currency())
+    pack = Pack(start, moment, base_currency())
     partnerships = visible_to(actor, Partnership)
-    by_stage = dict(partnerships.values_list("stage").annotate(n=Count("pk")).order_by())
+    stages = stages_as_of(partnerships, moment)
+    by_stage = Counter(stages.values())
     pack.open_partnerships = sum(n for s, n in by_stage.items() if s not in EXITS)
     top = max([by_stage.get(s, 0) for s in PIPELINE] or [1]) or 1
     pack.funnel = [(STAGE_LABELS[s], by_stage.get(s, 0), 100 * by_stage.get(s, 0) / top)
                    for s in PIPELINE]  # fmt: skip
     moves = visible_to(actor, StageTransition).filter(
-        at__gte=_when(start), at__lte=_when(end, True)
+        at__gte=_when(start), at__lte=min(_when(end, True), moment)
     )
     pack.started = moves.filter(to_stage=Stage.ACTIVE).count()
     pack.exited = moves.filter(to_stage=Stage.EXITED).count()
-    pack.exposed = [row for row in gap_coverage(actor) if row.exposure > 0][:SHOWN]
-    _, cards = scorecards(actor, today=periods.next_quarter(start))
+    coverage = gap_coverage(actor, stages=stages)
+    pack.exposed = [row for row in coverage if row.exposure > 0][:SHOWN]
+    day = min(periods.next_quarter(start), moment.date())
+    _, cards = scorecards(actor, today=day, quarter=start, as_of=moment)
     pack.sponsors = cards
     pack.kpis_met = (sum(c.kpis_met[0] for c in cards), sum(c.kpis_met[1] for c in cards))
-    rates = Rates()
-    for row in visible_to(actor, Observation).filter(
-        kpi__is_benefit=True, observed_on__gte=start, observed_on__lte=end
-    ):
-        try:
-            pack.benefits += rates.to_base(row.value, row.currency, row.observed_on)
-        except MissingRate as missing:
-            pack.money_problems.append(missing.messages[0])
-    for cost in visible_to(actor, CostEntry).filter(
-        kind=CostEntry.Kind.MONEY, spent_on__gte=start, spent_on__lte=end
-    ):
-        try:
-            pack.costs += rates.to_base(cost.amount, cost.currency, cost.spent_on)
-        except MissingRate as missing:
-            pack.money_problems.append(missing.messages[0])
-    pack.money_problems = list(dict.fromkeys(pack.money_problems))
-    open_ids = list(partnerships.exclude(stage__in=EXITS).values_list("pk", flat=True))
-    health = latest_health(actor, open_ids)
+    money = quarter_money(actor, start, as_of=moment)
+    pack.benefits, pack.costs, pack.money_problems = money.benefits, money.costs, money.problems
+    open_ids = [pk for pk, stage in stages.items() if stage not in EXITS]
+    health = latest_health(actor, open_ids, as_of=moment)
     titles = dict(partnerships.filter(pk__in=health).values_list("pk", "title"))
     pack.health = sorted(
         ((titles.get(pid, ""), result) for pid, result in health.items() if result.gap is not None),
         key=lambda row: -(row[1].gap or 0),
     )[:SHOWN]
     decided = visible_to(actor, Pilot).filter(
-        decided_at__gte=_when(start), decided_at__lte=_when(end, True)
+        decided_at__gte=_when(start), decided_at__lte=min(_when(end, True), moment)
     )
     pack.pilots = list(decided.select_related("partnership").order_by("decided_at"))
-    open_escalations = visible_to(actor, Escalation).filter(resolved_at__isnull=True)
+    open_then = (
+        visible_to(actor, Escalation)
+        .filter(raised_at__lte=moment)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=moment))
+    )
     order = {s: n for n, s in enumerate(("critical", "high", "medium", "low"))}
-    marked = mark_clock(list(open_escalations.select_related("partnership")
-                             .prefetch_related("path")[:200]), timezone.now())  # fmt: skip
+    marked = mark_clock(list(open_then.select_related("partnership")
+                             .prefetch_related("path")[:200]), moment)  # fmt: skip
     pack.escalations = sorted(marked, key=lambda e: (order[e.severity], e.raised_at))[:SHOWN]
-    pack.review = visible_to(actor, Review).filter(quarter=start).first()
+    pack.review = visible_to(actor, Review).filter(quarter=start, created_at__lte=moment).first()
     if pack.review is not None:
         items = list(visible_to(actor, ReviewItem).filter(review=pack.review)
                      .select_related("partnership").order_by("partnership__title"))  # fmt: skip
-        pack.decisions_needed = [i for i in items if not i.decision]
-        pack.decided = [i for i in items if i.decision]
+        pack.decided = [i for i in items if i.decided_at and i.decided_at <= moment]
+        pack.decisions_needed = [i for i in items if i not in pack.decided]
     return pack
 
 

@@ -18,6 +18,7 @@ from accord.governance.models import ActionItem
 from accord.metrics import periods
 from accord.metrics.selectors import QuarterStanding, RoundResult, latest_health, quarter_standings
 from accord.partnerships.coverage import STAGE_WEIGHT, gap_coverage
+from accord.partnerships.history import stages_as_of
 from accord.partnerships.models import EXITS, Partnership, Stage
 from accord.pilots.models import Milestone, Pilot
 from accord.portfolio.optimizer import Option, money
@@ -62,43 +63,63 @@ def _counts(rows: dict[int, Overdue], qs: QuerySet[Any], path: str, attribute: s
         setattr(rows[partnership_id], attribute, n)
 
 
-def overdue_by_partnership(actor: User, ids: list[int], today: dt.date) -> dict[int, Overdue]:
-    """Pilots past their timebox undecided, milestones and open action items past due. Three
-    queries."""
+def overdue_by_partnership(
+    actor: User, ids: list[int], today: dt.date, *, as_of: dt.datetime | None = None
+) -> dict[int, Overdue]:
+    """Pilots past their timebox undecided, milestones and open action items past due; with
+    `as_of`, as they stood then. Three queries."""
     found: dict[int, Overdue] = defaultdict(Overdue)
-    pilots = visible_to(actor, Pilot).filter(
-        partnership__in=ids, status__in=Pilot.OPEN_STATUSES, ends_on__lt=today
+    pilots = visible_to(actor, Pilot).filter(partnership__in=ids, ends_on__lt=today)
+    milestones = visible_to(actor, Milestone).filter(partnership__in=ids, due_on__lt=today)
+    actions = (
+        visible_to(actor, ActionItem)
+        .filter(committee__partnership__in=ids, due_on__lt=today)
+        .exclude(status=ActionItem.Status.CANCELLED)
     )
+    if as_of is None:
+        pilots = pilots.filter(status__in=Pilot.OPEN_STATUSES)
+        milestones = milestones.filter(completed_on__isnull=True)
+        actions = actions.filter(status=ActionItem.Status.OPEN)
+    else:
+        day = as_of.date()
+        pilots = pilots.filter(created_at__lte=as_of).filter(
+            Q(status__in=Pilot.OPEN_STATUSES) | Q(decided_at__gt=as_of)
+        )
+        milestones = milestones.filter(created_at__lte=as_of).filter(
+            Q(completed_on__isnull=True) | Q(completed_on__gt=day)
+        )
+        actions = actions.filter(created_at__lte=as_of).filter(
+            Q(completed_on__isnull=True) | Q(completed_on__gt=day)
+        )
     _counts(found, pilots, "partnership_id", "pilots")
-    milestones = visible_to(actor, Milestone).filter(
-        partnership__in=ids, completed_on__isnull=True, due_on__lt=today
-    )
     _counts(found, milestones, "partnership_id", "milestones")
-    actions = visible_to(actor, ActionItem).filter(
-        Q(committee__partnership__in=ids), status=ActionItem.Status.OPEN, due_on__lt=today
-    )
     _counts(found, actions, "committee__partnership_id", "actions")
     return found
 
 
-def scorecards(actor: User, *, today: dt.date | None = None) -> tuple[dt.date, list[Scorecard]]:
-    """One scorecard per executive sponsor of an open partnership the actor sees, against the
-    last complete quarter. A constant number of queries, however many partnerships."""
+def scorecards(
+    actor: User, *, today: dt.date | None = None, quarter: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+) -> tuple[dt.date, list[Scorecard]]:  # fmt: skip
+    """One scorecard per executive sponsor of an open partnership the actor sees, against
+    `quarter` (the last complete one); with `as_of`, as things stood then. A constant number
+    of queries, however many partnerships."""
     today = today or timezone.localdate()
-    quarter = periods.shift(periods.quarter_of(today), -1)
-    partnerships = list(
-        visible_to(actor, Partnership)
-        .filter(executive_sponsor__isnull=False)
-        .exclude(stage__in=EXITS)
-        .select_related("executive_sponsor")
-        .order_by("title", "pk")
-    )
-    ids = [p.pk for p in partnerships]
-    standings = quarter_standings(actor, ids, quarter)
-    health = latest_health(actor, ids)
-    overdue = overdue_by_partnership(actor, ids, today)
+    quarter = quarter or periods.shift(periods.quarter_of(today), -1)
+    partnerships = visible_to(actor, Partnership).filter(executive_sponsor__isnull=False)
+    if as_of is None:
+        partnerships = partnerships.exclude(stage__in=EXITS)
+    else:
+        stages = stages_as_of(partnerships, as_of)
+        opened = [pk for pk, stage in stages.items() if stage not in EXITS]
+        partnerships = partnerships.filter(pk__in=opened)
+    chosen = list(partnerships.select_related("executive_sponsor").order_by("title", "pk"))
+    ids = [p.pk for p in chosen]
+    standings = quarter_standings(actor, ids, quarter, as_of=as_of)
+    health = latest_health(actor, ids, as_of=as_of)
+    overdue = overdue_by_partnership(actor, ids, today, as_of=as_of)
     by_sponsor: dict[int, Scorecard] = {}
-    for partnership in partnerships:
+    for partnership in chosen:
         sponsor = partnership.executive_sponsor
         assert sponsor is not None
         card = by_sponsor.setdefault(sponsor.pk, Scorecard(sponsor))

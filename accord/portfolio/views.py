@@ -48,6 +48,8 @@ def _reviews(request: SignedInRequest, form: RunForm | None = None, status: int 
         **SECTION,
         "reviews": visible_to(request.user, Review).select_related("created_by"),
         "form": form or (RunForm(initial={"quarter": last}) if may_run else None),
+        "last_quarter": last,
+        "today": timezone.localdate(),
     }
     return render(request, "portfolio/review_list.html", context, status=status)
 
@@ -186,33 +188,36 @@ def optimizer_page(request: SignedInRequest) -> HttpResponse:
 # The board pack ---------------------------------------------------------------------------------
 
 
-def _pack_quarter(request: SignedInRequest) -> tuple[Any, str]:
-    """The quarter asked for (the last complete one by default), or why it is not one."""
+def _pack_asked(request: SignedInRequest) -> tuple[Any, Any, str]:
+    """The quarter asked for (the last complete one by default) and the day the pack stands
+    as of (now by default), or why they cannot be used."""
     text = request.GET.get("quarter") or periods.label(
         periods.shift(periods.quarter_of(timezone.localdate()), -1)
     )
     try:
-        return periods.parse(text), ""
+        quarter = periods.parse(text)
+        as_of = boardpack.as_of_day(request.GET.get("as_of", ""))
     except ValidationError as error:
-        return None, " ".join(error.messages)
+        return None, None, " ".join(error.messages)
+    return quarter, as_of, ""
 
 
 @access(policy.PARTNERSHIP_VIEW)
 @require_safe
 def boardpack_view(request: SignedInRequest) -> HttpResponse:
-    quarter, problem = _pack_quarter(request)
+    quarter, as_of, problem = _pack_asked(request)
     if quarter is None:
         return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
-    return HttpResponse(boardpack.html(boardpack.build(request.user, quarter)))
+    return HttpResponse(boardpack.html(boardpack.build(request.user, quarter, as_of=as_of)))
 
 
 @access(policy.PARTNERSHIP_VIEW)
 @require_safe
 def boardpack_pdf(request: SignedInRequest) -> HttpResponse:
-    quarter, problem = _pack_quarter(request)
+    quarter, as_of, problem = _pack_asked(request)
     if quarter is None:
         return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
-    pack = boardpack.build(request.user, quarter)
+    pack = boardpack.build(request.user, quarter, as_of=as_of)
     response = HttpResponse(boardpack.pdf(pack), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="board-pack-{pack.label}.pdf"'
     return response
