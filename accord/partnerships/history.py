@@ -4,28 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accord.partnerships.models import Partnership, StageTransition
 
 
 def stages_as_of(partnerships: QuerySet[Partnership], moment: dt.datetime) -> dict[int, str]:
-    """The stage each of `partnerships` stood in at `moment`, for those that existed then: the
-    stage its last move before entered, else the one its first move after left, else the
-    stage it is in. Two queries."""
-    rows = list(partnerships.values_list("pk", "stage", "created_at"))
-    entered: dict[int, str] = {}
+    """The stage each of `partnerships` stood in at `moment`, for those that existed then (were
+    created or had moved by then): the stage its first move since left, else the one it is in.
+    Two queries, the second reading only the moves since."""
+    moved_by_then = StageTransition.objects.filter(partnership=OuterRef("pk"), at__lte=moment)
+    existed = partnerships.filter(Q(created_at__lte=moment) | Exists(moved_by_then))
+    stages = dict(existed.values_list("pk", "stage"))
     left: dict[int, str] = {}
-    moves = StageTransition.objects.filter(partnership__in=partnerships.values("pk"))
-    for partnership_id, from_stage, to_stage, at in moves.order_by("at", "id").values_list(
-        "partnership_id", "from_stage", "to_stage", "at"
+    since = StageTransition.objects.filter(partnership__in=existed.values("pk"), at__gt=moment)
+    for partnership_id, from_stage in since.order_by("at", "id").values_list(
+        "partnership_id", "from_stage"
     ):
-        if at <= moment:
-            entered[partnership_id] = to_stage
-        else:
-            left.setdefault(partnership_id, from_stage)
-    return {
-        pk: entered.get(pk) or left.get(pk) or stage
-        for pk, stage, created_at in rows
-        if pk in entered or created_at <= moment
-    }
+        left.setdefault(partnership_id, from_stage)
+    return {pk: left.get(pk, stage) for pk, stage in stages.items()}

@@ -102,7 +102,10 @@ def build(actor: User, quarter: dt.date, *, as_of: dt.datetime | None = None) ->
     start, end = periods.quarter_of(quarter), periods.quarter_end(periods.quarter_of(quarter))
     pack = Pack(start, moment, base_currency())
     partnerships = visible_to(actor, Partnership)
-    stages = stages_as_of(partnerships, moment)
+    if as_of is None:
+        stages = dict(partnerships.values_list("pk", "stage"))
+    else:
+        stages = stages_as_of(partnerships, as_of)
     by_stage = Counter(stages.values())
     pack.open_partnerships = sum(n for s, n in by_stage.items() if s not in EXITS)
     top = max([by_stage.get(s, 0) for s in PIPELINE] or [1]) or 1
@@ -116,13 +119,13 @@ def build(actor: User, quarter: dt.date, *, as_of: dt.datetime | None = None) ->
     coverage = gap_coverage(actor, stages=stages)
     pack.exposed = [row for row in coverage if row.exposure > 0][:SHOWN]
     day = min(periods.next_quarter(start), moment.date())
-    _, cards = scorecards(actor, today=day, quarter=start, as_of=moment)
+    _, cards = scorecards(actor, today=day, quarter=start, as_of=as_of)
     pack.sponsors = cards
     pack.kpis_met = (sum(c.kpis_met[0] for c in cards), sum(c.kpis_met[1] for c in cards))
-    money = quarter_money(actor, start, as_of=moment)
+    money = quarter_money(actor, start, as_of=as_of)
     pack.benefits, pack.costs, pack.money_problems = money.benefits, money.costs, money.problems
     open_ids = [pk for pk, stage in stages.items() if stage not in EXITS]
-    health = latest_health(actor, open_ids, as_of=moment)
+    health = latest_health(actor, open_ids, as_of=as_of)
     titles = dict(partnerships.filter(pk__in=health).values_list("pk", "title"))
     pack.health = sorted(
         ((titles.get(pid, ""), result) for pid, result in health.items() if result.gap is not None),
