@@ -90,12 +90,13 @@ def test_every_bad_row_is_named_and_nothing_is_written(world, tmp_path):
         f"Grid storage alliance,Patents,{YEAR}-02-04,1,EUR,,",         # row 10
         f"Grid storage alliance,Revenue,{YEAR}-02-05,1,EUR,somehow,",  # row 11
         f"Not ours,Patents,{YEAR}-02-06,1,,,",                         # row 12
+        f"Grid storage alliance,Patents,{YEAR}-02-07,1,,sourced,",     # row 13
     ]) + "\n")  # fmt: skip
     result = importing.import_observations(actor=world["manager"], path=path)
     found = {(e.row, e.column) for e in result.errors}
     assert found == {(3, "partnership"), (4, "kpi"), (5, "date"), (6, "date"), (7, "value"),
                      (8, "currency"), (9, "currency"), (10, "currency"), (11, "attribution"),
-                     (12, "partnership")}  # fmt: skip
+                     (12, "partnership"), (13, "attribution")}  # fmt: skip
     messages = " ".join(str(e) for e in result.errors)
     assert "No exchange rate of USD" in messages and "not on its team" in messages
     assert result.written == 0 and not Observation.objects.exists()
