@@ -29,6 +29,7 @@ from accord.metrics.models import (
     SurveyRound,
 )
 from accord.partnerships.models import Partnership
+from accord.partnerships.selectors import partner_users
 
 Side = SurveyRespondent.Side
 MAX_DAYS = 60
@@ -125,6 +126,15 @@ def round_share(*, actor: User, survey: SurveyRound, shared: bool) -> SurveyRoun
                  changes=audit.diff(before, {"results_shared": shared}))  # fmt: skip
     survey.results_shared = shared
     return survey
+
+
+def default_respondents(partnership: Partnership) -> tuple[list[str], list[str]]:
+    """Whom to ask when no one is named: on our side the partnership's owner, sponsor and
+    team; on the partner's its parties' active partner users; each with an e-mail address."""
+    team = [partnership.owner, partnership.executive_sponsor, *partnership.team.all()]
+    ours = [person.email for person in team if person is not None and person.is_active]
+    theirs = partner_users(partnership).filter(is_active=True).values_list("email", flat=True)
+    return list(dict.fromkeys(a for a in ours if a)), list(dict.fromkeys(a for a in theirs if a))
 
 
 def _body(survey: SurveyRound, partnership: Partnership, link: str) -> str:
