@@ -306,3 +306,19 @@ def test_the_kpi_form_marks_a_kpi_joint(world):
     assert response.status_code == 302, response.content.decode()[:2000]
     kpi.refresh_from_db()
     assert kpi.is_joint
+
+
+def test_in_a_consortium_no_partner_reads_the_partner_side_s_comments(world, org_a, org_b):
+    """Another party's people answer on the partner side too: their words could name them."""
+    consortium = partnerships.partnership_create(
+        actor=world["manager"], data={"title": "Coatings consortium", "type": "consortium"},
+        parties=[(org_a, "lead"), (org_b, "consortium_member")],
+    )  # fmt: skip
+    survey = _round(world["manager"], consortium, "Consortium check", shared=True, scores=(4, 2),
+                    comments=("", "Beta people speaking"))  # fmt: skip
+    for name in ("partner_a", "partner_b"):
+        [result] = selectors.round_results(world[name], [survey])
+        assert (result.ours, result.theirs) == (Decimal(4), Decimal(2))
+        assert all(q.comments == [] for q in result.questions), name
+    [internal] = selectors.round_results(world["manager"], [survey])
+    assert internal.questions[0].comments == [("partner", "Beta people speaking")]

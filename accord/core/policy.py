@@ -432,11 +432,14 @@ def _survey_answer_rows(user: Visitor, qs: Rows) -> Rows:
     )
 
 
-def survey_comment_sides(user: Visitor) -> frozenset[str]:
-    """The sides of a health check ("ours", "partner") whose comments `user` may read: both
-    for internal roles, only its own side's for a partner user, none for anyone else."""
+def survey_comment_sides(user: Visitor, partnership: Any) -> frozenset[str]:
+    """The sides of a health check ("ours", "partner") of `partnership` whose comments `user`
+    may read: both for internal roles; for a partner user its own side's, and only where its
+    organization is the only party (in a consortium they may be another party's people's);
+    none for anyone else."""
     if role_of(user) == PARTNER:
-        return frozenset({"partner"})
+        others = partnership.parties.exclude(organization_id=partner_organization_id(user))
+        return frozenset() if others.exists() else frozenset({"partner"})
     return frozenset({"ours", "partner"}) if is_internal(user) else frozenset()
 
 
