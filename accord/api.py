@@ -25,6 +25,7 @@ from accord.directory.api import router as directory_router
 from accord.governance.api import router as governance_router
 from accord.governance.workspace_api import router as governance_workspace_router
 from accord.metrics.api import router as metrics_router
+from accord.metrics.workspace_api import router as metrics_workspace_router
 from accord.partnerships.api import router as partnerships_router
 from accord.pilots.api import router as pilots_router
 from accord.pilots.workspace_api import router as pilots_workspace_router
@@ -172,5 +173,6 @@ for router in (
     portfolio_router,
     pilots_workspace_router,
     governance_workspace_router,
+    metrics_workspace_router,
 ):
     api.add_router("/", router)

@@ -49,6 +49,8 @@ report_app = typer.Typer(help="Reports: the board pack.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 review_app = typer.Typer(help="The quarterly portfolio review.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
+survey_app = typer.Typer(help="Two-sided health checks of a partnership.", no_args_is_help=True)
+app.add_typer(survey_app, name="survey")
 app.add_typer(scout_app, name="scout")
 app.add_typer(index_app, name="index")
 
@@ -742,6 +744,168 @@ def review_show(
     if review is None:
         fail(f"no review of {quarter} (run it with `accord review run --quarter {quarter}`)")
     _print_review(str(review), _review_rows(review, user), as_json)
+
+
+SURVEY_FLAGS = {"closes_at": "--closes", "ours": "--ours", "theirs": "--theirs",
+                "title": "--title"}  # fmt: skip
+
+
+def _survey_partnership(actor: Any, partnership_id: int) -> Any:
+    from accord.partnerships.selectors import partnerships_visible
+
+    found = partnerships_visible(actor).filter(pk=partnership_id).first()
+    if found is None:
+        fail(f"no partnership {partnership_id} that {actor.get_username()} may see")
+    return found
+
+
+def _site(given: str | None) -> str:
+    """Where the survey links point: --site, ACCORD_SITE_URL, else the first trusted origin."""
+    from django.conf import settings
+
+    site = (given or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")).strip().rstrip("/")
+    if not site.startswith(("http://", "https://")):
+        fail("give the address people open Accord at, for the links: --site "
+             "https://accord.example.com (or set ACCORD_SITE_URL)")  # fmt: skip
+    return site
+
+
+@survey_app.command("open")
+def survey_open(
+    partnership: Annotated[int, typer.Option(help="The partnership's id.")],
+    closes: Annotated[int, typer.Option(help="Days the links work, 1 to 60.")] = 14,
+    share_results: Annotated[
+        bool,
+        typer.Option(
+            "--share-results",
+            help="Show the results to the partner's users (never "
+            "who answered, never our comments).",
+        ),
+    ] = False,
+    title: Annotated[str | None, typer.Option(help='Default: "2026Q4 health check".')] = None,
+    ours: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ours",
+            help="An address of ours to ask; repeat it. Default: the "
+            "partnership's owner, sponsor and team.",
+        ),
+    ] = None,
+    theirs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theirs",
+            help="An address of the partner's to ask; repeat it. "
+            "Default: the partner users of its parties.",
+        ),
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(
+            envvar="ACCORD_SITE_URL",
+            help="The address people open Accord at, for "
+            "the links (default: the first of ACCORD_CSRF_TRUSTED_ORIGINS).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the round as JSON.")] = False,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", "--actor", help="Act as this user (default: system)."),
+    ] = None,
+) -> None:
+    """Open a health check: e-mail each person asked a link that works once, until it closes.
+    Nothing is saved when any message cannot be sent."""
+    setup_django()
+    import datetime as dt
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accord.metrics import periods, surveys
+
+    if closes < 1:
+        fail(f"--closes: give the days the links work, 1 to {surveys.MAX_DAYS} (not {closes})")
+    migrate()
+    user = cli_actor(actor)
+    found = _survey_partnership(user, partnership)
+    base = _site(site) + reverse("metrics:survey_answer")
+    default_ours, default_theirs = surveys.default_respondents(found)
+    quarter = periods.label(periods.quarter_of(timezone.localdate()))
+    try:
+        survey = surveys.round_open(
+            actor=user, partnership=found, title=title or f"{quarter} health check",
+            closes_at=timezone.now() + dt.timedelta(days=closes),
+            ours=ours or default_ours, theirs=theirs or default_theirs,
+            link_for=lambda raw: f"{base}?token={raw}", share_results=share_results,
+        )  # fmt: skip
+    except PermissionDenied as refused:
+        fail(str(refused))
+    except ValidationError as error:
+        fail("; ".join(f"{SURVEY_FLAGS.get(name, name)}: {' '.join(messages)}"
+                       for name, messages in error.message_dict.items()))  # fmt: skip
+    asked = survey.respondents.count()
+    if as_json:
+        print(json.dumps({"id": survey.pk, "partnership": found.pk, "title": survey.title,
+                          "closes_at": survey.closes_at.isoformat(), "asked": asked,
+                          "results_shared": survey.results_shared}))  # fmt: skip
+    shared = "; its results are shared with the partner" if survey.results_shared else ""
+    err.print(f"Sent “{survey.title}” to {asked} people, until "
+              f"{survey.closes_at:%Y-%m-%d %H:%M} UTC{shared}.", markup=False)  # fmt: skip
+
+
+def _decimal(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _round_row(result: Any) -> dict[str, Any]:
+    survey = result.survey
+    return {
+        "id": survey.pk, "title": survey.title, "created_at": survey.created_at.isoformat(),
+        "closes_at": survey.closes_at.isoformat(), "results_shared": survey.results_shared,
+        "asked": result.asked, "answered": result.answered, "ours": _decimal(result.ours),
+        "theirs": _decimal(result.theirs), "gap": _decimal(result.gap),
+        "questions": [{"question": q.question.value, "ours": _decimal(q.ours),
+                       "theirs": _decimal(q.theirs), "gap": _decimal(q.gap),
+                       "comments": [{"side": side, "text": text} for side, text in q.comments]}
+                      for q in result.questions],
+    }  # fmt: skip
+
+
+@survey_app.command("results")
+def survey_results(
+    partnership: Annotated[int, typer.Option(help="The partnership's id.")],
+    rounds: Annotated[int, typer.Option(help="How many of the latest rounds.", min=1)] = 4,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the rounds as JSON, with the comments.")
+    ] = False,
+    actor: Annotated[str | None, typer.Option("--as", "--actor", help=ACTOR_HELP)] = None,
+) -> None:
+    """The latest health checks: each side's average per question, and the gap (ours minus
+    the partner's; above zero we see it rosier than they do)."""
+    setup_django()
+    from accord.metrics import selectors
+
+    migrate()
+    user = reading_actor(actor)
+    found = _survey_partnership(user, partnership)
+    latest = list(selectors.survey_rows(user).filter(partnership=found)[:rounds])
+    items = [_round_row(result) for result in selectors.round_results(user, latest)]
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False))
+        return
+    rows = []
+    for item in items:
+        answered = item["answered"]
+        label = (f"{item['title']} ({item['created_at'][:10]}; answered {answered.get('ours', 0)}"
+                 f"+{answered.get('partner', 0)})")  # fmt: skip
+        for question in item["questions"]:
+            rows.append([label, question["question"], question["ours"] or "-",
+                         question["theirs"] or "-", question["gap"] or "-"])  # fmt: skip
+            label = ""
+        rows.append(["", "overall", item["ours"] or "-", item["theirs"] or "-", item["gap"] or "-"])
+    _print_table(["round", "question", "ours", "theirs", "gap"], rows,
+                 empty=f"No health check of {found.title} yet.")  # fmt: skip
 
 
 @app.command("optimize")

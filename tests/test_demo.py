@@ -116,3 +116,19 @@ def test_demo_has_scans_with_decisions_for_the_most_important_open_gaps(db):
         assert scan.candidates.filter(status="shortlisted").count() == 2
     assert ScanCandidate.objects.filter(status="rejected", reject_reason=REJECTION).exists()
     assert load_scouting_demo() == {}  # loaded once
+
+
+def test_demo_partners_find_joint_kpis_and_shared_health_checks():
+    from accord.demo.metrics import JOINT
+    from accord.metrics.selectors import scorecard
+    from accord.metrics.workspace_views import shared_health
+    from accord.partnerships.selectors import workspace_partnerships
+
+    load_demo()
+    kpis: set[str] = set()
+    rounds = 0
+    for partner in User.objects.filter(role="partner"):
+        for partnership in workspace_partnerships(partner):
+            kpis |= {line.kpi.name for line in scorecard(partner, partnership)}
+            rounds += len(shared_health(partner, partnership))
+    assert kpis == JOINT and rounds > 0

@@ -398,6 +398,51 @@ def _comment_rows(user: Visitor, qs: Rows) -> Rows:
     return qs
 
 
+def _kpi_rows(user: Visitor, qs: Rows) -> Rows:
+    """The KPI library is internal; a partner user reads a joint KPI that a partnership of its
+    organization tracks (a target or a value of it it may see), for its name, unit and
+    direction."""
+    if role_of(user) != PARTNER:
+        return _internal_rows(user, qs)
+    targeted = visible_to(user, _model("metrics.KpiTarget")).values("kpi_id")
+    observed = visible_to(user, _model("metrics.Observation")).values("kpi_id")
+    return qs.filter(Q(pk__in=targeted) | Q(pk__in=observed), is_joint=True)
+
+
+def _joint_measure_rows(user: Visitor, qs: Rows) -> Rows:
+    """A partnership's KPI targets and values: visible with it; a partner user sees those of
+    joint KPIs on partnerships its organization is a party to."""
+    qs = within_visible_partnerships(user, qs, "partnership")
+    return qs.filter(kpi__is_joint=True) if role_of(user) == PARTNER else qs
+
+
+def _survey_round_rows(user: Visitor, qs: Rows) -> Rows:
+    """Health checks: visible with their partnership; a partner user sees those whose results
+    were shared, on partnerships its organization is a party to."""
+    qs = within_visible_partnerships(user, qs, "partnership")
+    return qs.filter(results_shared=True) if role_of(user) == PARTNER else qs
+
+
+def _survey_answer_rows(user: Visitor, qs: Rows) -> Rows:
+    """Answers of visible rounds. A partner user reads the scores of both sides, for the
+    averages and the gap, but never who gave them (respondents stay internal); which sides'
+    comments it reads says `survey_comment_sides`."""
+    return qs.filter(
+        respondent__round__in=visible_to(user, _model("metrics.SurveyRound")).values("pk")
+    )
+
+
+def survey_comment_sides(user: Visitor, partnership: Any) -> frozenset[str]:
+    """The sides of a health check ("ours", "partner") of `partnership` whose comments `user`
+    may read: both for internal roles; for a partner user its own side's, and only where its
+    organization is the only party (in a consortium they may be another party's people's);
+    none for anyone else."""
+    if role_of(user) == PARTNER:
+        others = partnership.parties.exclude(organization_id=partner_organization_id(user))
+        return frozenset() if others.exists() else frozenset({"partner"})
+    return frozenset({"ours", "partner"}) if is_internal(user) else frozenset()
+
+
 def _strategy_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, STRATEGY_VIEW) else qs.none()
 
@@ -517,14 +562,18 @@ _VISIBILITY: dict[str, Rule] = {
     "governance.escalationstep": _rows_of_visible("governance.Escalation", "escalation"),
     "pilots.milestone": _partnership_child_rows(shared_only_for_partner=True),
     "pilots.sprint": _partnership_child_rows(shared_only_for_partner=True),
-    "metrics.kpi": _internal_rows,
+    "metrics.kpi": _kpi_rows,
     "metrics.exchangerate": _internal_rows,
-    "metrics.kpitarget": _partnership_child_rows(shared_only_for_partner=False),
-    "metrics.observation": _partnership_child_rows(shared_only_for_partner=False),
+    "metrics.kpitarget": _joint_measure_rows,
+    "metrics.observation": _joint_measure_rows,
+    # Costs, and so the ROI, are never a partner's.
     "metrics.costentry": _partnership_child_rows(shared_only_for_partner=False),
-    "metrics.surveyround": _partnership_child_rows(shared_only_for_partner=False),
-    "metrics.surveyrespondent": _rows_of_visible("metrics.SurveyRound", "round"),
-    "metrics.surveyanswer": _rows_of_visible("metrics.SurveyRespondent", "respondent"),
+    "metrics.surveyround": _survey_round_rows,
+    # Who was asked, by address, stays internal even where the results are shared.
+    "metrics.surveyrespondent": _rows_of_visible(
+        "metrics.SurveyRound", "round", partner_reads=False
+    ),
+    "metrics.surveyanswer": _survey_answer_rows,
     "portfolio.reviewrule": _internal_rows,
     "portfolio.review": _internal_rows,
     "portfolio.reviewitem": _partnership_child_rows(shared_only_for_partner=False),

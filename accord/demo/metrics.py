@@ -28,6 +28,8 @@ LIBRARY = [
      "From concept to first customer delivery."),
     ("Joint health score", "relationship", "score 1-5", False, False, "higher", "average", ""),
 ]  # fmt: skip
+# Tracked with the partner: its users see these KPIs' targets and values in their workspace.
+JOINT = {"Co-developed patents filed", "Joint health score"}
 RATES = {"USD": ("0.92", "0.86"), "GBP": ("1.16", "1.19")}
 
 
@@ -37,9 +39,9 @@ def load_metrics_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
     today = timezone.localdate()
     first = periods.shift(periods.quarter_of(today), -8)
     kpis = {
-        row[0]: services.kpi_create(actor=admin, data=dict(zip(
+        row[0]: services.kpi_create(actor=admin, data={**dict(zip(
             ("name", "category", "unit", "is_money", "is_benefit", "direction", "aggregation",
-             "description"), row, strict=True)))
+             "description"), row, strict=True)), "is_joint": row[0] in JOINT})
         for row in LIBRARY
     }  # fmt: skip
     for currency, (old, new) in RATES.items():

@@ -1,5 +1,6 @@
 """Demo health surveys: two rounds for the active partnerships, in which our side sees things
-rosier than the partner does on some of them (a perception gap) and the gap widens."""
+rosier than the partner does on some of them (a perception gap) and the gap widens. The
+results are shared with the partner, whose users see them in their workspace."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def load_surveys_demo(*, rng: random.Random) -> dict[str, int]:
                 ours=[f"owner{index}@ours.example", f"sponsor{index}@ours.example"],
                 theirs=[f"lead{index}@partner.example", f"eng{index}@partner.example"],
                 link_for=lambda raw: f"/metrics/survey/?token={raw}",
-                deliver=_keeping_links_in(links),
+                deliver=_keeping_links_in(links), share_results=True,
             )  # fmt: skip
             for address, raw in links.items():
                 ours = address.endswith("@ours.example")

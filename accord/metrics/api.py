@@ -39,6 +39,7 @@ from accord.metrics.schemas import (
     RoiOut,
     RoundResultOut,
     ScorecardLineOut,
+    SharingIn,
     SurveyRoundIn,
     SurveyRoundOut,
     TargetIn,
@@ -214,11 +215,20 @@ def survey_round_open(request: ApiRequest, payload: SurveyRoundIn):
     survey = surveys.round_open(
         actor=request.auth, partnership=_partnership(request.auth, payload.partnership),
         title=payload.title, closes_at=payload.closes_at, ours=payload.ours,
-        theirs=payload.theirs,
+        theirs=payload.theirs, share_results=payload.results_shared,
         link_for=lambda raw: request.build_absolute_uri(
             reverse("metrics:survey_answer") + f"?token={raw}"),
     )  # fmt: skip
     return Status(201, survey)
+
+
+@router.put("/survey-rounds/{round_id}/sharing", response=SurveyRoundOut)
+@api_access(PARTNERSHIP_CHANGE, model=SurveyRound)
+def survey_round_share(request: ApiRequest, round_id: int, payload: SharingIn):
+    """Share the round's results with the partner's users of its partnership, or stop: they
+    see the averages per question and side, the gap and their own side's comments."""
+    survey = get_visible_or_404(request.auth, SurveyRound, pk=round_id)
+    return surveys.round_share(actor=request.auth, survey=survey, shared=payload.results_shared)
 
 
 @router.get("/survey-rounds/{round_id}/results", response=RoundResultOut)

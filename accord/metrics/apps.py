@@ -6,5 +6,5 @@ class MetricsConfig(AppConfig):
     verbose_name = "Metrics"
 
     def ready(self) -> None:
-        # Registered here: the partnership page sits below this app.
-        from accord.metrics import contributions  # noqa: F401
+        # Registered here: the partnership and workspace pages sit below this app.
+        from accord.metrics import contributions, workspace_views  # noqa: F401

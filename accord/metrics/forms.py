@@ -21,6 +21,10 @@ class KpiForm(BootstrapFormMixin, forms.Form):
     direction = forms.ChoiceField(choices=Kpi.Direction.choices)
     aggregation = forms.ChoiceField(choices=Kpi.Aggregation.choices)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_joint = forms.BooleanField(
+        required=False, label="Joint KPI",
+        help_text="The partner of each partnership tracking it sees its targets and values.",
+    )  # fmt: skip
 
     def __init__(self, *args, kpi: Kpi | None = None, **kwargs) -> None:
         if kpi is not None:
@@ -86,6 +90,11 @@ class RoundForm(BootstrapFormMixin, forms.Form):
         help_text="E-mail addresses, one per line or comma-separated.",
     )
     theirs = forms.CharField(label="The partner's people", widget=forms.Textarea(attrs={"rows": 2}))
+    results_shared = forms.BooleanField(
+        required=False, label="Share the results with the partner",
+        help_text="Its users see the averages, the gap and their side's comments; never who "
+        "answered, never our comments.",
+    )  # fmt: skip
 
 
 SCORES = [(n, str(n)) for n in range(1, 6)]

@@ -43,6 +43,12 @@ class Kpi(Versioned):
     aggregation = models.CharField(max_length=7, choices=Aggregation.choices, default="sum")
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    is_joint = models.BooleanField(
+        "joint KPI",
+        default=False,
+        help_text="Joint KPI: the partner of each partnership tracking it sees its targets and "
+        "values.",
+    )
 
     class Meta:
         ordering = ["category", "name"]
@@ -203,6 +209,11 @@ class SurveyRound(models.Model):
     )
     created_at = models.DateTimeField()
     closes_at = models.DateTimeField(help_text="Links stop working then.")
+    results_shared = models.BooleanField(
+        default=False,
+        help_text="The partner's users see the averages per question and side, the gap and "
+        "their own side's comments; never who answered, never our comments.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,6 +13,11 @@ from accord.metrics.models import CostEntry, Kpi, Observation
 
 MONEY = Field(None, max_digits=18, decimal_places=4)
 CURRENCY = "ISO 4217 code, for money only"
+JOINT = "Joint KPI: the partner of each partnership tracking it sees its targets and values"
+SHARED = (
+    "The partner's users see the averages per question and side, the gap and their own side's "
+    "comments; never who answered, never our comments"
+)
 
 
 class KpiOut(Schema):
@@ -26,6 +31,7 @@ class KpiOut(Schema):
     aggregation: str
     description: str
     is_active: bool
+    is_joint: bool = Field(..., description=JOINT)
     version: int = Field(..., description=VERSION_OUT)
 
 
@@ -38,12 +44,14 @@ class KpiFields(InputSchema):
     direction: Kpi.Direction | None = None
     aggregation: Kpi.Aggregation | None = None
     description: str = Text()
+    is_joint: bool | None = Field(None, description=JOINT)
 
 
 class KpiIn(KpiFields):
     name: str = Field(..., min_length=1, max_length=120)
     category: Kpi.Category
     unit: str = Field(..., min_length=1, max_length=30)
+    is_joint: bool = Field(False, description=JOINT)
 
 
 class KpiPatch(KpiFields):
@@ -173,6 +181,7 @@ class SurveyRoundOut(Schema):
     title: str
     created_at: dt.datetime
     closes_at: dt.datetime
+    results_shared: bool = Field(..., description=SHARED)
 
 
 class SurveyRoundIn(InputSchema):
@@ -182,6 +191,11 @@ class SurveyRoundIn(InputSchema):
     ours: list[str] = Field(..., description="E-mail addresses of our people", max_length=200)
     theirs: list[str] = Field(..., description="E-mail addresses of the partner's people",
                               max_length=200)  # fmt: skip
+    results_shared: bool = Field(False, description=SHARED)
+
+
+class SharingIn(InputSchema):
+    results_shared: bool = Field(..., description=SHARED)
 
 
 class QuestionResultOut(Schema):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.core import audit
-from accord.core.policy import visible_to
+from accord.core.policy import survey_comment_sides, visible_to
 from accord.metrics import periods
 from accord.metrics.models import (
     CostEntry,
@@ -266,13 +266,15 @@ def survey_rows(actor: User) -> QuerySet[SurveyRound]:
 def round_results(
     actor: User, rounds: list[SurveyRound], *, as_of: dt.datetime | None = None
 ) -> list[RoundResult]:
-    """Each round's average score per question and side, and who answered (by `as_of`). Two
-    queries."""
+    """Each round's average score per question and side, and how many answered (by `as_of`);
+    the comments of the sides the actor may read (a partner user its own side's). Two queries,
+    and one a round for a partner user."""
     by_round: dict[int, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
     comments: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
     asked: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     answered: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     ids = [r.pk for r in rounds]
+    readable = {r.pk: survey_comment_sides(actor, r.partnership) for r in rounds}
     people = visible_to(actor, SurveyRespondent).filter(round__in=ids)
     for round_id, side, done in people.values_list("round_id", "side", "answered_at"):
         asked[round_id][side] += 1
@@ -285,7 +287,7 @@ def round_results(
     )
     for round_id, side, question, score, comment in rows:
         by_round[round_id][(question, side)].append(score)
-        if comment:
+        if comment and side in readable[round_id]:
             comments[(round_id, question)].append((side, comment))
 
     def mean(scores: list[int]) -> Decimal | None:

@@ -24,7 +24,7 @@ from accord.metrics.money import base_currency, currency_errors, usable_errors
 from accord.partnerships.models import Partnership
 
 KPI_FIELDS = ("name", "category", "unit", "is_money", "is_benefit", "direction", "aggregation",
-              "description", "is_active")  # fmt: skip
+              "description", "is_active", "is_joint")  # fmt: skip
 COST_FIELDS = ("spent_on", "kind", "amount", "currency", "description")
 
 

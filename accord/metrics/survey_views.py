@@ -80,7 +80,7 @@ def partnership_survey_open(request: SignedInRequest, pk: int) -> HttpResponse:
             survey = surveys.round_open(
                 actor=request.user, partnership=partnership, title=data["title"],
                 closes_at=closes, ours=_addresses(data["ours"]),
-                theirs=_addresses(data["theirs"]),
+                theirs=_addresses(data["theirs"]), share_results=data["results_shared"],
                 link_for=lambda raw: request.build_absolute_uri(
                     reverse("metrics:survey_answer") + f"?token={raw}"),
             )  # fmt: skip
@@ -104,8 +104,27 @@ def surveyround_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "result": result,
         "chart": health_chart(result),
         "respondents": visible_to(request.user, SurveyRespondent).filter(round=survey),
+        "may_share": policy.can_change_partnership(request.user, survey.partnership),
     }
     return render(request, "metrics/surveyround_detail.html", context)
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+@require_POST
+def surveyround_share(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Share the round's results with the partner's users, or stop (the service checks who)."""
+    survey = get_visible_or_404(request.user, SurveyRound, pk=pk)
+    back = reverse("metrics:surveyround_detail", args=[survey.pk])
+    choice = request.POST.get("results_shared", "")
+    if choice not in ("0", "1"):
+        messages.error(request, "The page sent no choice (results_shared 1 or 0); reload it.")
+        return redirect(back)
+    surveys.round_share(actor=request.user, survey=survey, shared=choice == "1")
+    if survey.results_shared:
+        messages.success(request, f"The results of “{survey}” are shared with the partner.")
+    else:
+        messages.success(request, f"The results of “{survey}” are no longer shared.")
+    return redirect(back)
 
 
 @access(policy.PUBLIC)

@@ -29,6 +29,7 @@ from accord.metrics.models import (
     SurveyRound,
 )
 from accord.partnerships.models import Partnership
+from accord.partnerships.selectors import partner_users
 
 Side = SurveyRespondent.Side
 MAX_DAYS = 60
@@ -51,11 +52,11 @@ def _addresses(field: str, raw: Iterable[str]) -> tuple[list[str], list[str]]:
 def round_open(
     *, actor: User, partnership: Partnership, title: str, closes_at: dt.datetime,
     ours: Iterable[str], theirs: Iterable[str], link_for: Callable[[str], str],
-    deliver: Callable[[str, str, str], Any] | None = None,
+    deliver: Callable[[str, str, str], Any] | None = None, share_results: bool = False,
 ) -> SurveyRound:  # fmt: skip
     """Ask `ours` and `theirs` (addresses) the health questions; each gets its own link by
     e-mail (or by `deliver(subject, body, address)`). Nothing is saved when a message cannot
-    be sent."""
+    be sent. With `share_results`, the partner's users see the results (see `round_share`)."""
     policy.require_change_partnership(actor, partnership)
     now = timezone.now()
     errors: dict[str, list[str]] = {}
@@ -79,7 +80,8 @@ def round_open(
     if errors:
         raise ValidationError(errors)
     survey = SurveyRound(partnership=partnership, title=title.strip(), created_by=actor,
-                         created_at=now, closes_at=closes_at)  # fmt: skip
+                         created_at=now, closes_at=closes_at,
+                         results_shared=bool(share_results))  # fmt: skip
     people = [(Side.OURS, a) for a in our_list] + [(Side.PARTNER, a) for a in their_list]
     tokens = {address: secrets.token_urlsafe(32) for _, address in people}
     subject = f"How is {partnership.title} going? Five questions, two minutes"
@@ -99,10 +101,40 @@ def round_open(
         )  # fmt: skip
         changes = {"partnership": partnership.pk, "title": survey.title,
                    "closes_at": closes_at.isoformat(), "ours": len(our_list),
-                   "theirs": len(their_list)}  # fmt: skip
+                   "theirs": len(their_list), "results_shared": survey.results_shared}  # fmt: skip
         audit.record(actor=actor, action=AuditEvent.Action.CREATE, instance=survey,
                      changes=audit.diff({}, changes))  # fmt: skip
     return survey
+
+
+@transaction.atomic
+def round_share(*, actor: User, survey: SurveyRound, shared: bool) -> SurveyRound:
+    """Share a round's results with the partner's users of its partnership, or stop sharing
+    them: the averages per question and side, the gap, and their own side's comments; never
+    who answered, never our comments. Whoever may change the partnership decides."""
+    policy.require_change_partnership(actor, survey.partnership)
+    if not isinstance(shared, bool):
+        raise ValidationError({"results_shared": "Say true or false."})
+    locked = SurveyRound.objects.select_for_update().get(pk=survey.pk)
+    if locked.results_shared == shared:
+        survey.results_shared = shared
+        return survey
+    before = {"results_shared": locked.results_shared}
+    locked.results_shared = shared
+    locked.save(update_fields=["results_shared"])
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=locked,
+                 changes=audit.diff(before, {"results_shared": shared}))  # fmt: skip
+    survey.results_shared = shared
+    return survey
+
+
+def default_respondents(partnership: Partnership) -> tuple[list[str], list[str]]:
+    """Whom to ask when no one is named: on our side the partnership's owner, sponsor and
+    team; on the partner's its parties' active partner users; each with an e-mail address."""
+    team = [partnership.owner, partnership.executive_sponsor, *partnership.team.all()]
+    ours = [person.email for person in team if person is not None and person.is_active]
+    theirs = partner_users(partnership).filter(is_active=True).values_list("email", flat=True)
+    return list(dict.fromkeys(a for a in ours if a)), list(dict.fromkeys(a for a in theirs if a))
 
 
 def _body(survey: SurveyRound, partnership: Partnership, link: str) -> str:

@@ -20,5 +20,6 @@ urlpatterns = [
     path("partnership/<int:pk>/health/rounds/", survey_views.partnership_survey_open,
          name="partnership_survey_open"),
     path("health/<int:pk>/", survey_views.surveyround_detail, name="surveyround_detail"),
+    path("health/<int:pk>/sharing/", survey_views.surveyround_share, name="surveyround_share"),
     path("survey/", survey_views.survey_answer, name="survey_answer"),
 ]  # fmt: skip

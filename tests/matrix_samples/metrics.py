@@ -1,5 +1,6 @@
-"""A KPI in money, a rate, and a target, a value and a cost of the sample partnership; the same
-of the confidential one."""
+"""A joint KPI in money, a rate, and a target, a value and a cost of the sample partnership; the
+same of the confidential one. Both health checks share their results with the partner, so the
+partner's workspace has something to show and something to withhold."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def metrics_samples(world: dict[str, Any]) -> dict[Any, Any]:
     admin = world["users"]["admin"]
     kpi = services.kpi_create(actor=admin, data={"name": "Matrix revenue", "category": "business",
                                                  "unit": "EUR", "is_money": True,
-                                                 "is_benefit": True})  # fmt: skip
+                                                 "is_benefit": True,
+                                                 "is_joint": True})  # fmt: skip
     rate = services.rate_set(actor=admin, currency="USD", valid_from=dt.date(2020, 1, 1),
                              rate=Decimal("0.9"))  # fmt: skip
     rows = _measures(admin, world["samples"][Partnership], kpi, "Matrix value")
@@ -65,6 +67,7 @@ def _round(world: dict[str, Any], partnership: Partnership, title: str) -> Surve
             actor=world["users"]["admin"], partnership=partnership, title=title,
             closes_at=timezone.now() + dt.timedelta(days=7), ours=["us@ours.example"],
             theirs=["them@partner.example"], link_for=lambda raw: f"/metrics/survey/?token={raw}",
+            share_results=True,
         )  # fmt: skip
 
 
