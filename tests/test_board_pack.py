@@ -47,7 +47,7 @@ def world(personas, org_a, org_b):
     )  # fmt: skip
     revenue = metrics.kpi_create(actor=manager, data={
         "name": "Revenue", "category": "business", "unit": "EUR", "is_money": True,
-        "is_benefit": True})  # fmt: skip
+        "is_benefit": True, "figure": "revenue"})  # fmt: skip
     metrics.observation_record(actor=manager, partnership=grid, kpi=revenue, observed_on=LAST,
                                value=125000, currency="EUR")  # fmt: skip
     metrics.target_set(actor=manager, partnership=grid, kpi=revenue, quarter=LAST,
@@ -62,11 +62,20 @@ def test_the_pack_has_the_quarters_figures_in_html_and_pdf(world):
     pack = boardpack.build(world["ceo"], LAST)
     assert (pack.benefits, pack.costs, pack.kpis_met) == (125000, 40000, (1, 1))
     assert [i.partnership.title for i in pack.decisions_needed] == ["Grid alliance"]
+    assert (pack.this_quarter.revenue, pack.this_quarter.projected) == (125000, 100000)
     html = boardpack.html(pack)
     assert f"Board pack {periods.label(LAST)}" in html and "125,000" in html
     text = _text(boardpack.pdf(pack))
     assert f"Board pack {periods.label(LAST)}" in text
-    for figure in ("125,000", "40,000", "1 of 1", "Grid alliance", "Decisions for the board"):
+    for figure in (
+        "125,000",
+        "40,000",
+        "1 of 1",
+        "Grid alliance",
+        "Decisions for the board",
+        "Revenue from partnered innovation",
+        "No company revenue is recorded",
+    ):
         assert figure in text, figure
 
 

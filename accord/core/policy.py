@@ -564,6 +564,7 @@ _VISIBILITY: dict[str, Rule] = {
     "pilots.sprint": _partnership_child_rows(shared_only_for_partner=True),
     "metrics.kpi": _kpi_rows,
     "metrics.exchangerate": _internal_rows,
+    "metrics.companyrevenue": _internal_rows,
     "metrics.kpitarget": _joint_measure_rows,
     "metrics.observation": _joint_measure_rows,
     # Costs, and so the ROI, are never a partner's.

@@ -28,6 +28,11 @@ LIBRARY = [
      "From concept to first customer delivery."),
     ("Joint health score", "relationship", "score 1-5", False, False, "higher", "average", ""),
 ]  # fmt: skip
+FIGURES = {"Partner-sourced revenue": "revenue", "Cost savings": "savings",
+           "Co-developed patents filed": "patents", "Prototypes built": "prototypes",
+           "Time to market": "time_to_market"}  # fmt: skip
+# The whole company's revenue in the first quarter shown, growing a little each quarter.
+COMPANY_REVENUE = 38_000_000
 # Tracked with the partner: its users see these KPIs' targets and values in their workspace.
 JOINT = {"Co-developed patents filed", "Joint health score"}
 RATES = {"USD": ("0.92", "0.86"), "GBP": ("1.16", "1.19")}
@@ -41,13 +46,18 @@ def load_metrics_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
     kpis = {
         row[0]: services.kpi_create(actor=admin, data={**dict(zip(
             ("name", "category", "unit", "is_money", "is_benefit", "direction", "aggregation",
-             "description"), row, strict=True)), "is_joint": row[0] in JOINT})
+             "description"), row, strict=True)), "is_joint": row[0] in JOINT,
+            "figure": FIGURES.get(row[0], "")})
         for row in LIBRARY
     }  # fmt: skip
     for currency, (old, new) in RATES.items():
         services.rate_set(actor=admin, currency=currency, valid_from=first, rate=old)
         services.rate_set(actor=admin, currency=currency, valid_from=periods.shift(first, 4),
                           rate=new)  # fmt: skip
+    for step in range(8):
+        amount = COMPANY_REVENUE + 600_000 * step
+        services.company_revenue_set(actor=admin, quarter=periods.shift(first, step),
+                                     amount=amount, currency="EUR")  # fmt: skip
     running = Partnership.objects.filter(stage__in=(Stage.ACTIVE, Stage.RENEWAL_REVIEW))
     for index, partnership in enumerate(running.select_related("owner").order_by("pk")):
         actor = partnership.owner or admin
@@ -71,6 +81,20 @@ def load_metrics_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
                 observed_on=day,
                 value=Decimal(str(round(3.2 + (0.15 if doing_well else -0.2) * step / 2, 1))),
             )  # fmt: skip
+            services.observation_record(
+                actor=actor, partnership=partnership, kpi=kpis["Cost savings"], observed_on=day,
+                value=Decimal(8_000 + 2_500 * step * (1 if doing_well else 0.3)).quantize(
+                    Decimal(1)), currency="EUR",
+            )  # fmt: skip
+            services.observation_record(
+                actor=actor, partnership=partnership, kpi=kpis["Time to market"],
+                observed_on=day, value=(240 - 12 * step) if doing_well else (230 - 2 * step),
+            )  # fmt: skip
+            if step % 3 == 1:
+                services.observation_record(
+                    actor=actor, partnership=partnership, kpi=kpis["Prototypes built"],
+                    observed_on=day, value=rng.randint(1, 2 if doing_well else 1),
+                )  # fmt: skip
             if step % 2:
                 services.observation_record(
                     actor=actor, partnership=partnership,

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -22,11 +23,15 @@ from accord.core.policy import (
     get_visible_or_404,
     visible_to,
 )
-from accord.metrics import selectors, services, surveys
-from accord.metrics.models import Kpi, Observation, SurveyRound
+from accord.metrics import periods, selectors, services, surveys
+from accord.metrics.models import CompanyRevenue, Kpi, Observation, SurveyRound
+from accord.metrics.money import base_currency
 from accord.metrics.schemas import (
+    CompanyRevenueIn,
+    CompanyRevenueOut,
     CostIn,
     CostOut,
+    ImpactOut,
     KpiIn,
     KpiOut,
     KpiPatch,
@@ -109,6 +114,32 @@ def rate_list(request: ApiRequest):
 @api_access(METRICS_DEFINE)
 def rate_set(request: ApiRequest, payload: RateIn):
     return Status(201, services.rate_set(actor=request.auth, **payload.model_dump()))
+
+
+@router.get("/company-revenues", response=list[CompanyRevenueOut])
+@api_access(PARTNERSHIP_VIEW)
+@paginate(Page)
+def companyrevenue_list(request: ApiRequest):
+    """The whole company's revenue per quarter, latest first."""
+    return visible_to(request.auth, CompanyRevenue)
+
+
+@router.post("/company-revenues", response={201: CompanyRevenueOut})
+@api_access(METRICS_DEFINE)
+def companyrevenue_set(request: ApiRequest, payload: CompanyRevenueIn):
+    """Record (or correct) the company's revenue in a quarter."""
+    return Status(201, services.company_revenue_set(actor=request.auth, **payload.model_dump()))
+
+
+@router.get("/impact", response=ImpactOut)
+@api_access(PARTNERSHIP_VIEW)
+def portfolio_impact(request: ApiRequest):
+    """The last eight complete quarters: revenue from partnered innovation and its share of the
+    company's, savings, patents, prototypes, time to market, and projected against actual."""
+    last = periods.shift(periods.quarter_of(timezone.localdate()), -1)
+    found = selectors.impact(request.auth, last=last)
+    return {"currency": base_currency(), "quarters": found.quarters, "problems": found.problems,
+            "time_to_market_change": found.time_to_market_change}  # fmt: skip
 
 
 @router.get("/kpi-targets", response=list[TargetOut])

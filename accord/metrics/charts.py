@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from accord.metrics.selectors import KpiLine, RoundResult
+from accord.metrics.selectors import Impact, KpiLine, RoundResult
 
 ACTUAL, TARGET, PARTNER = "#0d6efd", "#6c757d", "#fd7e14"
 
@@ -87,4 +87,42 @@ def gaps_chart(results: list[RoundResult]) -> str:
                          legend={"orientation": "h", "y": -0.25})  # fmt: skip
     figure.update_yaxes(automargin=True)
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id="gaps-chart",
+                          config={"displaylogo": False})  # fmt: skip
+
+
+def impact_chart(impact: Impact, currency: str) -> str:
+    """Per quarter: what the targets projected against the revenue and savings delivered, with
+    the revenue's share of the company's; below, patents, prototypes and time to market."""
+    quarters = impact.quarters
+    if not any(q.actual or q.projected or q.patents or q.prototypes for q in quarters):
+        return ""
+    labels = [q.label for q in quarters]
+    figure = make_subplots(
+        rows=2, cols=1, vertical_spacing=0.16,
+        specs=[[{"secondary_y": True}], [{"secondary_y": True}]],
+        subplot_titles=[f"Projected against actual ({currency})", "Innovation"],
+    )  # fmt: skip
+    money = [
+        ("projected", [float(q.projected) for q in quarters], TARGET),
+        ("revenue", [float(q.revenue) for q in quarters], ACTUAL),
+        ("savings", [float(q.savings) for q in quarters], "#20c997"),
+    ]
+    for name, values, colour in money:
+        figure.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=colour), row=1, col=1)
+    share = [float(q.share) if q.share is not None else None for q in quarters]
+    figure.add_trace(go.Scatter(x=labels, y=share, name="share of company revenue (%)",
+                                mode="lines+markers", line={"color": PARTNER}),
+                     row=1, col=1, secondary_y=True)  # fmt: skip
+    for name, attribute, colour in (("patents", "patents", "#6f42c1"),
+                                    ("prototypes", "prototypes", "#0dcaf0")):  # fmt: skip
+        values = [float(getattr(q, attribute)) for q in quarters]
+        figure.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=colour), row=2, col=1)
+    days = [float(q.time_to_market) if q.time_to_market else None for q in quarters]
+    figure.add_trace(go.Scatter(x=labels, y=days, name="time to market (days)",
+                                mode="lines+markers", line={"color": "#dc3545", "dash": "dot"}),
+                     row=2, col=1, secondary_y=True)  # fmt: skip
+    figure.update_layout(barmode="group", height=560, font={"size": 12},
+                         margin={"l": 50, "r": 50, "t": 40, "b": 30},
+                         legend={"orientation": "h", "y": -0.1})  # fmt: skip
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="impact-chart",
                           config={"displaylogo": False})  # fmt: skip

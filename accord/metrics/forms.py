@@ -20,6 +20,12 @@ class KpiForm(BootstrapFormMixin, forms.Form):
     )
     direction = forms.ChoiceField(choices=Kpi.Direction.choices)
     aggregation = forms.ChoiceField(choices=Kpi.Aggregation.choices)
+    figure = forms.ChoiceField(
+        choices=[("", "none"), *Kpi.Figure.choices],
+        required=False,
+        label="Portfolio figure",
+        help_text="Its values add up to this figure on the portfolio impact page.",
+    )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_joint = forms.BooleanField(
         required=False, label="Joint KPI",

@@ -30,6 +30,13 @@ class Kpi(Versioned):
         AVERAGE = "average", "average over the quarter"
         LAST = "last", "latest in the quarter"
 
+    class Figure(models.TextChoices):
+        REVENUE = "revenue", "revenue from partnered innovation"
+        SAVINGS = "savings", "cost savings"
+        PATENTS = "patents", "co-developed patents"
+        PROTOTYPES = "prototypes", "prototypes built"
+        TIME_TO_MARKET = "time_to_market", "time to market"
+
     name = models.CharField(max_length=120, unique=True)
     category = models.CharField(max_length=12, choices=Category.choices)
     unit = models.CharField(max_length=30, help_text="e.g. EUR, patents, %, days")
@@ -41,6 +48,10 @@ class Kpi(Versioned):
     )
     direction = models.CharField(max_length=6, choices=Direction.choices, default="higher")
     aggregation = models.CharField(max_length=7, choices=Aggregation.choices, default="sum")
+    figure = models.CharField(
+        max_length=14, choices=Figure.choices, blank=True,
+        help_text="The portfolio figure its values add up to, if any.",
+    )  # fmt: skip
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
     is_joint = models.BooleanField(
@@ -59,6 +70,12 @@ class Kpi(Versioned):
                 condition=models.Q(is_benefit=False) | models.Q(is_money=True),
                 name="kpi_benefit_is_money",
                 violation_error_message="Only a KPI in money counts in the ROI.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(figure__in=("revenue", "savings")) | models.Q(is_benefit=True),
+                name="kpi_revenue_is_benefit",
+                violation_error_message="Revenue and savings are money the partnership brings "
+                "in: count the KPI in the ROI.",
             ),
         ]
 
@@ -185,6 +202,26 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate} from {self.valid_from}"
+
+
+class CompanyRevenue(models.Model):
+    """The whole company's revenue in a quarter, of which the partnerships' is a share."""
+
+    quarter = models.DateField(unique=True, help_text="The first day of the quarter.")
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-quarter"]
+        verbose_name_plural = "company revenues"
+
+    def __str__(self) -> str:
+        from accord.metrics.periods import label
+
+        return f"company revenue {label(self.quarter)}: {self.amount:,.2f} {self.currency}"
 
 
 class HealthQuestion(models.TextChoices):

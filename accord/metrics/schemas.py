@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -29,6 +30,7 @@ class KpiOut(Schema):
     is_benefit: bool
     direction: str
     aggregation: str
+    figure: str
     description: str
     is_active: bool
     is_joint: bool = Field(..., description=JOINT)
@@ -43,6 +45,9 @@ class KpiFields(InputSchema):
     is_benefit: bool | None = None
     direction: Kpi.Direction | None = None
     aggregation: Kpi.Aggregation | None = None
+    figure: Kpi.Figure | Literal[""] | None = Field(
+        None, description="The portfolio figure its values add up to; empty: none."
+    )
     description: str = Text()
     is_joint: bool | None = Field(None, description=JOINT)
 
@@ -70,6 +75,45 @@ class RateIn(InputSchema):
     currency: str = Field(..., min_length=1, max_length=3)
     valid_from: dt.date
     rate: Decimal = Field(..., max_digits=18, decimal_places=8)
+
+
+class CompanyRevenueOut(Schema):
+    id: int
+    quarter: str
+    amount: Decimal
+    currency: str
+
+    @staticmethod
+    def resolve_quarter(obj: object) -> str:
+        from accord.metrics.periods import label
+
+        return label(obj.quarter)  # type: ignore[attr-defined]
+
+
+class CompanyRevenueIn(InputSchema):
+    quarter: str = Field(..., min_length=1, max_length=6, description="e.g. 2026Q3")
+    amount: Decimal = Field(..., max_digits=18, decimal_places=2)
+    currency: str = Field(..., min_length=1, max_length=3)
+
+
+class QuarterImpactOut(Schema):
+    quarter: str = Field(..., alias="label")
+    projected: Decimal
+    revenue: Decimal
+    savings: Decimal
+    actual: Decimal
+    company_revenue: Decimal | None
+    share_percent: Decimal | None = Field(..., alias="share")
+    patents: Decimal
+    prototypes: Decimal
+    time_to_market: Decimal | None
+
+
+class ImpactOut(Schema):
+    currency: str
+    quarters: list[QuarterImpactOut]
+    time_to_market_change_percent: Decimal | None = Field(..., alias="time_to_market_change")
+    problems: list[str]
 
 
 class TargetOut(Schema):

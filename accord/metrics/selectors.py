@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from accord.accounts.models import User
@@ -18,6 +19,7 @@ from accord.core import audit
 from accord.core.policy import survey_comment_sides, visible_to
 from accord.metrics import periods
 from accord.metrics.models import (
+    CompanyRevenue,
     CostEntry,
     ExchangeRate,
     HealthQuestion,
@@ -468,6 +470,108 @@ def quarter_money(
     spent = converted_totals(costs, (), rates, amount="amount", day="spent_on").get((), Total())
     problems = [t.problem.messages[0] for t in (gained, spent) if t.problem]
     return QuarterMoney(gained.sum, spent.sum, list(dict.fromkeys(problems)))
+
+
+@dataclass
+class QuarterImpact:
+    """What the partnerships delivered in a quarter, for the portfolio: money in the base
+    currency, the innovation counts, and what their targets projected."""
+
+    quarter: dt.date
+    revenue: Decimal = Decimal(0)
+    savings: Decimal = Decimal(0)
+    projected: Decimal = Decimal(0)
+    patents: Decimal = Decimal(0)
+    prototypes: Decimal = Decimal(0)
+    time_to_market: Decimal | None = None
+    company_revenue: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        return periods.label(self.quarter)
+
+    @property
+    def actual(self) -> Decimal:
+        return self.revenue + self.savings
+
+    @property
+    def share(self) -> Decimal | None:
+        """The partnerships' revenue as a percentage of the company's."""
+        if not self.company_revenue:
+            return None
+        return (100 * self.revenue / self.company_revenue).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Impact:
+    quarters: list[QuarterImpact]
+    problems: list[str]
+
+    @property
+    def time_to_market_change(self) -> Decimal | None:
+        """The latest quarter's average time to market against the first one's, in percent:
+        below zero, faster."""
+        measured = [q.time_to_market for q in self.quarters if q.time_to_market]
+        if len(measured) < 2:
+            return None
+        first, last = measured[0], measured[-1]
+        assert first is not None and last is not None
+        return (100 * (last - first) / first).quantize(Decimal("0.1"))
+
+
+def impact(
+    actor: User, *, last: dt.date | None = None, count: int = QUARTERS_SHOWN,
+    as_of: dt.datetime | None = None,
+) -> Impact:  # fmt: skip
+    """The portfolio figures of the `count` quarters up to `last`'s (today's): revenue from
+    partnered innovation and its share of the company's, savings, co-developed patents,
+    prototypes and the average time to market, from the KPIs that add up to each, and what
+    the targets of revenue and savings projected; with `as_of`, as recorded by then. Values
+    are summed in the database: a constant number of queries, however many."""
+    end = periods.quarter_of(last or timezone.localdate())
+    first = periods.shift(end, 1 - count)
+    found = {q: QuarterImpact(q) for q in periods.quarters(first, end)}
+    rates, problems = Rates(as_of), []
+    rows = (
+        known_observations(actor, as_of)
+        .filter(observed_on__gte=first, observed_on__lte=periods.quarter_end(end))
+        .exclude(kpi__figure="")
+        .annotate(year=ExtractYear("observed_on"), part=ExtractQuarter("observed_on"))
+    )
+    for (figure, year, part), total in converted_totals(
+        rows, ("kpi__figure", "year", "part"), rates
+    ).items():
+        cell = found[dt.date(year, 3 * part - 2, 1)]
+        if total.problem:
+            problems.append(total.problem.messages[0])
+        elif figure == Kpi.Figure.TIME_TO_MARKET:
+            cell.time_to_market = (total.sum / total.count).quantize(Decimal("0.1"))
+        else:
+            setattr(cell, figure, getattr(cell, figure) + total.sum)
+    targets = targets_as_of(
+        visible_to(actor, KpiTarget).filter(
+            quarter__gte=first, quarter__lte=end,
+            kpi__figure__in=(Kpi.Figure.REVENUE, Kpi.Figure.SAVINGS),
+        ), as_of,
+    )  # fmt: skip
+    company = list(visible_to(actor, CompanyRevenue).filter(quarter__gte=first, quarter__lte=end))
+    if as_of is not None:
+        since = audit.changes_since(CompanyRevenue, as_of)
+        company = [row for row in company if since.existed(row)]
+        for row in company:
+            row.amount = Decimal(since.value(row, "amount"))
+            row.currency = since.value(row, "currency")
+    for quarter, currency, amount, into in [
+        *((t.quarter, t.currency, t.value, "projected") for t in targets),
+        *((c.quarter, c.currency, c.amount, "company_revenue") for c in company),
+    ]:
+        try:
+            value = rates.to_base(amount, currency, periods.quarter_end(quarter))
+        except MissingRate as missing:
+            problems.append(missing.messages[0])
+            continue
+        setattr(found[quarter], into, (getattr(found[quarter], into) or 0) + value)
+    return Impact(list(found.values()), list(dict.fromkeys(problems)))
 
 
 def latest_health(

@@ -19,12 +19,19 @@ from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, decimal_of, validate
 from accord.metrics import periods
-from accord.metrics.models import CostEntry, ExchangeRate, Kpi, KpiTarget, Observation
+from accord.metrics.models import (
+    CompanyRevenue,
+    CostEntry,
+    ExchangeRate,
+    Kpi,
+    KpiTarget,
+    Observation,
+)
 from accord.metrics.money import base_currency, currency_errors, usable_errors
 from accord.partnerships.models import Partnership
 
 KPI_FIELDS = ("name", "category", "unit", "is_money", "is_benefit", "direction", "aggregation",
-              "description", "is_active", "is_joint")  # fmt: skip
+              "figure", "description", "is_active", "is_joint")  # fmt: skip
 COST_FIELDS = ("spent_on", "kind", "amount", "currency", "description")
 
 
@@ -100,6 +107,36 @@ def rate_set(*, actor: User, currency: str, valid_from: dt.date, rate: Any) -> E
     audit.record(actor=actor, action=action, instance=row,
                  changes=audit.diff(before, {"currency": currency, "valid_from": str(valid_from),
                                              "rate": str(row.rate)}))  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def company_revenue_set(
+    *, actor: User, quarter: str | dt.date, amount: Any, currency: str
+) -> CompanyRevenue:
+    """The whole company's revenue in `quarter` (2026Q3), which the partnerships' revenue is a
+    share of; setting it again corrects it."""
+    policy.require(actor, policy.METRICS_DEFINE)
+    start = periods.quarter_of(quarter if isinstance(quarter, dt.date) else periods.parse(quarter))
+    currency = (currency or "").strip().upper()
+    number = decimal_of(amount, "amount", "The revenue")
+    errors = usable_errors(currency, periods.quarter_end(start))
+    if number <= 0:
+        errors["amount"] = ["The revenue must be above zero."]
+    if start > periods.quarter_of(_today()):
+        errors["quarter"] = [f"{periods.label(start)} has not begun."]
+    row = CompanyRevenue.objects.filter(quarter=start).first()
+    before = {"amount": str(row.amount), "currency": row.currency} if row else {}
+    row = row or CompanyRevenue(quarter=start)
+    row.amount, row.currency, row.recorded_by = number, currency, actor
+    validate(row, errors)
+    row.save()
+    after = {"amount": str(row.amount), "currency": currency}
+    if not before:
+        after["quarter"] = periods.label(start)
+    audit.record(actor=actor,
+                 action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+                 instance=row, changes=audit.diff(before, after))  # fmt: skip
     return row
 
 

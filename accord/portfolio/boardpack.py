@@ -25,7 +25,7 @@ from accord.governance.models import Escalation
 from accord.governance.selectors import mark_clock
 from accord.metrics import periods
 from accord.metrics.money import base_currency
-from accord.metrics.selectors import latest_health, quarter_money
+from accord.metrics.selectors import Impact, impact, latest_health, quarter_money
 from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.history import stages_as_of
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage, StageTransition
@@ -35,6 +35,7 @@ from accord.portfolio.models import Review, ReviewItem
 from accord.portfolio.selectors import scorecards
 
 SHOWN = 10
+IMPACT_QUARTERS = 4
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Pack:
     benefits: Decimal = Decimal(0)
     costs: Decimal = Decimal(0)
     money_problems: list[str] = field(default_factory=list)
+    impact: Impact | None = None
     health: list[Any] = field(default_factory=list)
     pilots: list[Pilot] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
@@ -62,6 +64,16 @@ class Pack:
     @property
     def label(self) -> str:
         return periods.label(self.quarter)
+
+    @property
+    def this_quarter(self) -> Any:
+        return self.impact.quarters[-1] if self.impact else None
+
+    @property
+    def impact_scale(self) -> Decimal:
+        """The largest projected or actual amount of the quarters shown, for the bars."""
+        quarters = self.impact.quarters if self.impact else []
+        return max([q.projected for q in quarters] + [q.actual for q in quarters] + [Decimal(1)])
 
     @property
     def empty(self) -> bool:
@@ -122,6 +134,7 @@ def build(actor: User, quarter: dt.date, *, as_of: dt.datetime | None = None) ->
     _, cards = scorecards(actor, today=day, quarter=start, as_of=as_of)
     pack.sponsors = cards
     pack.kpis_met = (sum(c.kpis_met[0] for c in cards), sum(c.kpis_met[1] for c in cards))
+    pack.impact = impact(actor, last=start, count=IMPACT_QUARTERS, as_of=as_of)
     money = quarter_money(actor, start, as_of=as_of)
     pack.benefits, pack.costs, pack.money_problems = money.benefits, money.costs, money.problems
     open_ids = [pk for pk, stage in stages.items() if stage not in EXITS]

@@ -83,3 +83,9 @@ class OptimizerForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, options: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["required"].choices = [(o.key, o.title) for o in options]  # type: ignore[attr-defined]
+
+
+class CompanyRevenueForm(BootstrapFormMixin, forms.Form):
+    quarter = forms.CharField(max_length=6, help_text="e.g. 2026Q3")
+    amount = forms.DecimalField(max_digits=18, decimal_places=2, label="Company revenue")
+    currency = forms.CharField(max_length=3)

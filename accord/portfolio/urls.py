@@ -5,6 +5,8 @@ from accord.portfolio import views
 app_name = "portfolio"
 urlpatterns = [
     path("scorecards/", views.scorecard_list, name="scorecard_list"),
+    path("impact/", views.impact_page, name="impact"),
+    path("company-revenue/", views.companyrevenue_set, name="companyrevenue_set"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/run/", views.review_run, name="review_run"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),

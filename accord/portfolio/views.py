@@ -16,9 +16,19 @@ from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.metrics import charts as metrics_charts
 from accord.metrics import periods
+from accord.metrics import selectors as metrics_selectors
+from accord.metrics import services as metrics_services
+from accord.metrics.money import base_currency
 from accord.portfolio import boardpack, optimizer, rules, selectors, services
-from accord.portfolio.forms import DecideForm, OptimizerForm, RuleForm, RunForm
+from accord.portfolio.forms import (
+    CompanyRevenueForm,
+    DecideForm,
+    OptimizerForm,
+    RuleForm,
+    RunForm,
+)
 from accord.portfolio.models import Recommendation, Review, ReviewItem, ReviewRule
 
 SECTION = {"section": "partnerships"}
@@ -30,6 +40,47 @@ def scorecard_list(request: SignedInRequest) -> HttpResponse:
     quarter, cards = selectors.scorecards(request.user)
     context = {**SECTION, "quarter": periods.label(quarter), "cards": cards}
     return render(request, "portfolio/scorecard_list.html", context)
+
+
+# The portfolio's impact ------------------------------------------------------------------------
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_safe
+def impact_page(request: SignedInRequest) -> HttpResponse:
+    return _impact(request)
+
+
+def _impact(request: SignedInRequest, form: CompanyRevenueForm | None = None, status: int = 200):
+    last = periods.shift(periods.quarter_of(timezone.localdate()), -1)
+    found = metrics_selectors.impact(request.user, last=last)
+    may_define = policy.can(request.user, policy.METRICS_DEFINE)
+    context = {
+        **SECTION,
+        "impact": found,
+        "latest": found.quarters[-1],
+        "currency": base_currency(),
+        "chart": metrics_charts.impact_chart(found, base_currency()),
+        "form": form or (CompanyRevenueForm(initial={"quarter": periods.label(last),
+                                                     "currency": base_currency()})
+                         if may_define else None),
+    }  # fmt: skip
+    return render(request, "portfolio/impact.html", context, status=status)
+
+
+@access(policy.METRICS_DEFINE)
+@require_POST
+def companyrevenue_set(request: SignedInRequest) -> HttpResponse:
+    form = CompanyRevenueForm(request.POST)
+    if form.is_valid():
+        try:
+            row = metrics_services.company_revenue_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"The {row} was recorded.")
+            return redirect("portfolio:impact")
+    return _impact(request, form=form, status=422)
 
 
 # Reviews --------------------------------------------------------------------------------------
