@@ -91,6 +91,11 @@ def test_roi_converts_each_amount_at_the_rate_of_its_day(world):
                                                              Decimal(6))  # fmt: skip
     assert roi.formula == ("ROI = (benefits - costs) / costs = (161,000.00 - 80,000.00) / "
                            "80,000.00 EUR = 101.2 %")  # fmt: skip
+    # Over time: Q1 145,000 against 60,000 (141.7 %), Q3 adds 16,000 against 20,000.
+    assert roi.running() == [
+        (f"{LAST_YEAR}Q1", Decimal(145000), Decimal(60000), Decimal("141.7")),
+        (f"{LAST_YEAR}Q3", Decimal(16000), Decimal(20000), Decimal("101.2")),
+    ]
     as_of_june = selectors.roi(world["manager"], world["partnership"],
                                until=dt.date(LAST_YEAR, 6, 30))  # fmt: skip
     assert (as_of_june.benefits, as_of_june.costs) == (Decimal(145000), Decimal(60000))

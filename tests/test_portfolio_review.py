@@ -173,6 +173,8 @@ def test_the_review_pages(world):
     assert response.status_code == 302
     page = ceo.get(response["Location"]).content.decode()
     assert "No longer strategic and under target" in page and "kpis_met_share = 0 &lt; 0.5" in page
+    # Winner and Unhappy have a target and a health check, Fading no check: two dots drawn.
+    assert 'id="review-map"' in page and "1 without a KPI target or a health check" in page
     item = ReviewItem.objects.get(partnership=world["fading"])
     field = f"i{item.pk}-"
     refused = ceo.post(f"/portfolio/reviews/items/{item.pk}/decide/", {f"{field}decision": "exit"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from accord.metrics.selectors import Impact, KpiLine, RoundResult
+from accord.metrics.selectors import Impact, KpiLine, Roi, RoundResult
 
 ACTUAL, TARGET, PARTNER = "#0d6efd", "#6c757d", "#fd7e14"
 
@@ -125,4 +125,29 @@ def impact_chart(impact: Impact, currency: str) -> str:
                          margin={"l": 50, "r": 50, "t": 40, "b": 30},
                          legend={"orientation": "h", "y": -0.1})  # fmt: skip
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id="impact-chart",
+                          config={"displaylogo": False})  # fmt: skip
+
+
+def roi_chart(roi: Roi, shown: int = 8) -> str:
+    """The last `shown` quarters' benefits and costs, with the ROI of everything up to each
+    quarter's end: whether the partnership is paying back, and since when."""
+    rows = roi.running()[-shown:]
+    if len(rows) < 2:
+        return ""
+    labels = [label for label, *_ in rows]
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(go.Bar(x=labels, y=[float(b) for _, b, _, _ in rows], name="benefits",
+                            marker_color=ACTUAL))  # fmt: skip
+    figure.add_trace(go.Bar(x=labels, y=[float(c) for _, _, c, _ in rows], name="costs",
+                            marker_color=TARGET))  # fmt: skip
+    figure.add_trace(go.Scatter(x=labels, y=[float(r) if r is not None else None
+                                             for *_, r in rows],
+                                name="ROI to date (%)", mode="lines+markers",
+                                line={"color": PARTNER}), secondary_y=True)  # fmt: skip
+    figure.update_layout(barmode="group", height=280, font={"size": 12},
+                         margin={"l": 50, "r": 50, "t": 10, "b": 30},
+                         legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    figure.update_yaxes(title_text=roi.currency, secondary_y=False)
+    figure.update_yaxes(title_text="ROI %", secondary_y=True)
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="roi-chart",
                           config={"displaylogo": False})  # fmt: skip

@@ -158,6 +158,18 @@ class Roi:
     sourced: Decimal
     influenced: Decimal
     problems: list[str]
+    # (quarter, its benefits, its money costs), oldest first
+    quarters: list[tuple[dt.date, Decimal, Decimal]] = field(default_factory=list)
+
+    def running(self) -> list[tuple[str, Decimal, Decimal, Decimal | None]]:
+        """Each quarter's benefits and costs with the ROI of everything up to its end."""
+        gained = spent = Decimal(0)
+        rows = []
+        for quarter, benefits, costs in self.quarters:
+            gained, spent = gained + benefits, spent + costs
+            ratio = (100 * (gained - spent) / spent).quantize(Decimal("0.1")) if spent else None
+            rows.append((periods.label(quarter), benefits, costs, ratio))
+        return rows
 
     @property
     def ratio(self) -> Decimal | None:
@@ -196,6 +208,7 @@ def roi(actor: User, partnership: Partnership, *, until: dt.date | None = None) 
     rows = observation_rows(actor).filter(
         partnership=partnership, kpi__is_benefit=True, observed_on__lte=until
     )
+    per_quarter: dict[dt.date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for row in rows:
         try:
             value = rates.to_base(row.value, row.currency, row.observed_on)
@@ -203,6 +216,7 @@ def roi(actor: User, partnership: Partnership, *, until: dt.date | None = None) 
             problems.append(missing.messages[0])
             continue
         benefits += value
+        per_quarter[periods.quarter_of(row.observed_on)][0] += value
         if row.attribution == Observation.Attribution.SOURCED:
             sourced += value
         elif row.attribution == Observation.Attribution.INFLUENCED:
@@ -213,11 +227,15 @@ def roi(actor: User, partnership: Partnership, *, until: dt.date | None = None) 
             fte += cost.amount
             continue
         try:
-            costs += rates.to_base(cost.amount, cost.currency, cost.spent_on)
+            spent = rates.to_base(cost.amount, cost.currency, cost.spent_on)
         except MissingRate as missing:
             problems.append(missing.messages[0])
+            continue
+        costs += spent
+        per_quarter[periods.quarter_of(cost.spent_on)][1] += spent
     return Roi(base_currency(), benefits, costs, fte, sourced, influenced,
-               list(dict.fromkeys(problems)))  # fmt: skip
+               list(dict.fromkeys(problems)),
+               [(q, b, c) for q, (b, c) in sorted(per_quarter.items())])  # fmt: skip
 
 
 # Health surveys ------------------------------------------------------------------------------

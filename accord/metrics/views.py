@@ -22,7 +22,7 @@ from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404
 from accord.metrics import importing, selectors, services
-from accord.metrics.charts import kpi_chart
+from accord.metrics.charts import kpi_chart, roi_chart
 from accord.metrics.forms import (
     CostForm,
     ImportForm,
@@ -165,6 +165,7 @@ def _page(
     actor, bound = request.user, bound or {}
     team = policy.can_change_partnership(actor, partnership)
     lines = selectors.scorecard(actor, partnership)
+    roi = selectors.roi(actor, partnership)
     forms: dict[str, Any] = {}
     if team:
         kpis = selectors.active_kpis(actor)
@@ -178,7 +179,8 @@ def _page(
         "partnership": partnership,
         "lines": lines,
         "chart": kpi_chart(lines),
-        "roi": selectors.roi(actor, partnership),
+        "roi": roi,
+        "roi_chart": roi_chart(roi),
         "observations": selectors.observation_rows(actor)
         .filter(partnership=partnership)
         .order_by("-observed_on", "-id")[:20],

@@ -21,7 +21,7 @@ from accord.metrics import periods
 from accord.metrics import selectors as metrics_selectors
 from accord.metrics import services as metrics_services
 from accord.metrics.money import base_currency
-from accord.portfolio import boardpack, optimizer, rules, selectors, services
+from accord.portfolio import boardpack, charts, optimizer, rules, selectors, services
 from accord.portfolio.forms import (
     CompanyRevenueForm,
     DecideForm,
@@ -142,11 +142,12 @@ def _detail(
             else None
         )  # fmt: skip
     groups = [(r.label, [i for i in items if i.recommendation == r.value]) for r in Recommendation]
+    chart, not_drawn = charts.review_map(items)
     context = {
         **SECTION, "review": review, "groups": [(label, rows) for label, rows in groups if rows],
         "zombies": [i for i in items if i.is_zombie],
         "decided": sum(bool(i.decision) for i in items), "total": len(items),
-        "facts": rules.FACTS,
+        "facts": rules.FACTS, "chart": chart, "not_drawn": not_drawn,
     }  # fmt: skip
     return render(request, "portfolio/review_detail.html", context, status=status)
 
