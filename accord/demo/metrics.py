@@ -7,12 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from accord.accounts.models import User
+from accord.core.models import AuditEvent
 from accord.metrics import periods, services
-from accord.metrics.models import Kpi, Observation
+from accord.metrics.models import (
+    CompanyRevenue,
+    CostEntry,
+    ExchangeRate,
+    Kpi,
+    KpiTarget,
+    Observation,
+)
 from accord.partnerships.models import Partnership, Stage
 
 # (name, category, unit, money, benefit, direction, aggregation, description)
@@ -106,4 +115,34 @@ def load_metrics_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
                 "currency": "EUR", "description": "Joint team and pilot costs"})  # fmt: skip
             services.cost_record(actor=actor, partnership=partnership, data={
                 "spent_on": quarter, "kind": "fte", "amount": Decimal(6)})  # fmt: skip
+    _as_if_recorded_at_the_time(now=timezone.now())
     return {"kpis": len(kpis), "observations": Observation.objects.count()}
+
+
+def _as_if_recorded_at_the_time(*, now: dt.datetime) -> None:
+    """The demo is loaded in a minute but stands for two years: each value, cost, target, rate
+    and company revenue is dated (with its audit event) a few days after the day it is about,
+    so a board pack drawn as of a past day shows what was known then."""
+    lag = dt.timedelta(days=3)
+
+    def moment(day: dt.date) -> dt.datetime:
+        return min(now, timezone.make_aware(dt.datetime.combine(day, dt.time(9))) + lag)
+
+    dated: dict[type[Any], dict[int, dt.datetime]] = {
+        Observation: {pk: moment(day) for pk, day in
+                      Observation.objects.values_list("pk", "observed_on")},
+        CostEntry: {pk: moment(day) for pk, day in CostEntry.objects.values_list("pk", "spent_on")},
+        KpiTarget: {pk: moment(day) - dt.timedelta(days=30)
+                    for pk, day in KpiTarget.objects.values_list("pk", "quarter")},
+        ExchangeRate: {pk: moment(day) - lag
+                       for pk, day in ExchangeRate.objects.values_list("pk", "valid_from")},
+        CompanyRevenue: {pk: moment(periods.quarter_end(day)) + dt.timedelta(days=12)
+                         for pk, day in CompanyRevenue.objects.values_list("pk", "quarter")},
+    }  # fmt: skip
+    for model, moments in dated.items():
+        if model in (Observation, CostEntry):
+            for pk, at in moments.items():
+                model.objects.filter(pk=pk).update(recorded_at=at)
+        label = model._meta.label_lower
+        for pk, at in moments.items():
+            AuditEvent.objects.filter(model=label, object_id=str(pk)).update(at=min(at, now))

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.metrics import surveys
-from accord.metrics.models import HealthQuestion, SurveyRound
+from accord.metrics.models import HealthQuestion, SurveyRespondent, SurveyRound
 from accord.partnerships.models import Partnership, Stage
 
 
@@ -58,5 +58,8 @@ def load_surveys_demo(*, rng: random.Random) -> dict[str, int]:
             sent = timezone.now() - dt.timedelta(days=180 * (1 - number) + 20)
             SurveyRound.objects.filter(pk=survey.pk).update(
                 created_at=sent, closes_at=sent + dt.timedelta(days=14)
+            )
+            SurveyRespondent.objects.filter(round=survey).update(
+                answered_at=sent + dt.timedelta(days=3)
             )
     return {"survey_rounds": SurveyRound.objects.count()}
