@@ -626,6 +626,85 @@ def metrics_import(
         raise typer.Exit(1)
 
 
+@metrics_app.command("kpis")
+def metrics_kpis(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the library as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option("--as", "--actor", help=ACTOR_HELP)] = None,
+) -> None:
+    """The KPI library: each definition's category, unit, direction, how a quarter adds its
+    values up, and the portfolio figure it feeds."""
+    setup_django()
+    from accord.metrics import selectors
+
+    migrate()
+    items: list[dict[str, Any]] = [
+        {"id": k.pk, "name": k.name, "category": k.category, "unit": k.unit,
+         "money": k.is_money, "benefit": k.is_benefit, "direction": k.direction,
+         "aggregation": k.aggregation, "figure": k.figure, "joint": k.is_joint,
+         "active": k.is_active} for k in selectors.kpi_rows(reading_actor(actor))
+    ]  # fmt: skip
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False))
+        return
+    _print_table(
+        ["id", "name", "category", "unit", "direction", "quarter", "figure", "in ROI"],
+        [[k["id"], k["name"] + ("" if k["active"] else " (retired)"), k["category"], k["unit"],
+          k["direction"], k["aggregation"], k["figure"] or "-", "yes" if k["benefit"] else ""]
+         for k in items],
+        empty="No KPI is defined yet: add them under Metrics → KPIs or POST /api/v1/kpis.",
+    )  # fmt: skip
+
+
+@metrics_app.command("scorecard")
+def metrics_scorecard(
+    partnership: Annotated[int, typer.Option(help="The partnership's id.")],
+    quarters: Annotated[int, typer.Option(help="How many quarters, up to this one.", min=1)] = 4,
+    as_json: Annotated[bool, typer.Option("--json", help="Print it as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option("--as", "--actor", help=ACTOR_HELP)] = None,
+) -> None:
+    """A partnership's KPIs quarter by quarter, actual against target (money in the base
+    currency), and its ROI with the formula."""
+    setup_django()
+    from accord.metrics import selectors
+
+    migrate()
+    user = reading_actor(actor)
+    found = _survey_partnership(user, partnership)
+    lines = selectors.scorecard(user, found, count=quarters)
+    roi = selectors.roi(user, found)
+    items: list[dict[str, Any]] = [{"kpi": line.kpi.name, "unit": line.unit,
+              "quarters": [{"quarter": c.label, "actual": _number(c.actual),
+                            "target": _number(c.target), "met": c.met, "problem": c.problem}
+                           for c in line.cells]} for line in lines]  # fmt: skip
+    if as_json:
+        print(json.dumps({"partnership": found.title, "kpis": items,
+                          "roi": {"ratio": _number(roi.ratio), "formula": roi.formula,
+                                  "problems": roi.problems}}, ensure_ascii=False))  # fmt: skip
+        return
+
+    def cell(value: dict[str, Any]) -> str:
+        if value["actual"] is None and value["target"] is None:
+            return "-"
+        mark = {True: " ok", False: " !", None: ""}[value["met"]]
+        target = f" / {value['target']:,.0f}" if value["target"] is not None else ""
+        actual = (
+            f"{value['actual']:,.2f}".rstrip("0").rstrip(".")
+            if value["actual"] is not None
+            else "-"
+        )
+        return f"{actual}{target}{mark}"
+
+    labels = [q["quarter"] for q in items[0]["quarters"]] if items else []
+    _print_table(["KPI", "unit", *labels],
+                 [[i["kpi"], i["unit"], *(cell(q) for q in i["quarters"])] for i in items],
+                 empty=f"No KPI value or target of {found.title} yet.")  # fmt: skip
+    err.print(roi.formula, markup=False, highlight=False)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 @report_app.command("board")
 def report_board(
     quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2026Q3.")],
