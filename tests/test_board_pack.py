@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from accord.cli import app
 from accord.governance import escalations
+from accord.governance.models import Escalation
 from accord.metrics import periods
 from accord.metrics import services as metrics
 from accord.metrics.models import Kpi
@@ -20,6 +21,7 @@ from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
 from accord.portfolio import boardpack, services
 from accord.portfolio.models import ReviewItem
+from accord.strategy.models import CapabilityGap, StrategicPriority
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +95,8 @@ def test_a_viewer_never_sees_the_confidential_partnership(world):
     pdf = client.get("/portfolio/board-pack.pdf", {"quarter": periods.label(LAST)})
     assert pdf["Content-Type"] == "application/pdf"
     assert "Sealed venture" not in _text(pdf.content)
-    assert client.get("/portfolio/board-pack/", {"quarter": "soon"}).status_code == 400
+    for bad in ("soon", "9999Q4", "0000Q1"):
+        assert client.get("/portfolio/board-pack/", {"quarter": bad}).status_code == 400
 
 
 def test_the_command_line_writes_the_pack(world, tmp_path):
@@ -137,18 +140,28 @@ def test_a_pack_as_of_a_moment_stays_the_same_whatever_happens_later(world, pers
     escalations.escalation_resolve(actor=manager, escalation=trouble, resolution="Granted.")
     [item] = ReviewItem.objects.filter(review=before.review)
     services.item_decide(actor=ceo, item=item, decision="exit", rationale="No longer a fit.")
+    later = StrategicPriority.objects.create(title="New bet", horizon_year=2030, status="active")
+    CapabilityGap.objects.create(priority=later, title="Quantum sensing", importance=5)
     partnerships.partnership_create(
         actor=manager, data={"title": "Late newcomer", "type": "rd_alliance", "owner": manager,
                              "executive_sponsor": ceo}, parties=[(org_a, "partner")],
     )  # fmt: skip
 
     now = boardpack.build(ceo, LAST)
+    assert [row.gap.title for row in now.exposed] == ["Quantum sensing"]
     assert now.benefits == 125000 + 5000 + 1 and now.costs == 45000 and now.kpis_met == (0, 0)
     assert now.escalations == [] and [i.decision for i in now.decided] == ["exit"]
     again = boardpack.build(ceo, LAST, as_of=moment)
     assert boardpack.html(again) == boardpack.html(before)
     assert (again.benefits, again.costs, again.kpis_met) == (134000, 40000, (1, 1))
     assert again.decisions_needed and not again.decided
+
+    # Redefining the KPI later (no longer revenue nor a benefit, lower is better) changes
+    # nothing of the past either.
+    metrics.kpi_update(actor=ceo, kpi=revenue, data={"figure": "", "is_benefit": False,
+                                                     "direction": "lower"})  # fmt: skip
+    assert boardpack.build(ceo, LAST).benefits == 0
+    assert boardpack.html(boardpack.build(ceo, LAST, as_of=moment)) == boardpack.html(before)
 
 
 def test_a_day_to_come_or_not_a_day_is_refused_as_the_as_of(world, tmp_path):
@@ -165,3 +178,22 @@ def test_a_day_to_come_or_not_a_day_is_refused_as_the_as_of(world, tmp_path):
     done = CliRunner().invoke(app, ["report", "board", "--quarter", periods.label(LAST), "-o",
                                     str(target), "--as-of", str(tomorrow)])  # fmt: skip
     assert done.exit_code == 2 and "has not come yet" in done.output and not target.exists()
+
+
+def test_an_escalation_late_then_stays_late_in_that_days_pack(world, personas):
+    ceo, manager, grid = world["ceo"], personas["manager"], world["grid"]
+    trouble = escalations.escalation_raise(
+        actor=manager, partnership=grid, data={"title": "Data access blocked", "severity": "high"},
+        path=[manager, ceo],
+    )  # fmt: skip
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    Escalation.objects.filter(pk=trouble.pk).update(raised_at=month_ago, level_since=month_ago)
+    moment = timezone.now()
+    [late] = boardpack.build(ceo, LAST, as_of=moment).escalations
+    assert (late.level, late.late_hours > 24 * 28) == (0, True)
+    trouble.refresh_from_db()
+    trouble = escalations.escalation_step_up(actor=manager, escalation=trouble)
+    escalations.escalation_resolve(actor=ceo, escalation=trouble, resolution="Granted.")
+    assert boardpack.build(ceo, LAST).escalations == []
+    [then] = boardpack.build(ceo, LAST, as_of=moment).escalations
+    assert (then.level, then.level_since, then.late_hours) == (0, month_ago, late.late_hours)

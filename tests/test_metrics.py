@@ -71,6 +71,9 @@ def test_quarters_are_named_and_counted():
     assert len(periods.quarters(dt.date(2025, 2, 3), dt.date(2026, 11, 30))) == 8
     with pytest.raises(ValidationError, match="is not a quarter; write it like 2026Q4"):
         periods.parse("Q4 2026")
+    for far in ("0000Q1", "0001Q1", "9999Q4"):
+        with pytest.raises(ValidationError, match="out of range"):
+            periods.parse(far)
 
 
 def test_roi_converts_each_amount_at_the_rate_of_its_day(world):

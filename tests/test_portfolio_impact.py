@@ -131,3 +131,22 @@ def test_revenue_is_a_benefit_or_refused(world):
             "name": "Sales", "category": "business", "unit": "EUR", "is_money": True,
             "figure": "revenue"})  # fmt: skip
     assert "count the KPI in the ROI" in " ".join(refused.value.messages)
+
+
+def test_each_kpi_counts_its_quarter_its_own_way_per_partnership(world, org_a):
+    """Recurring revenue is counted at its latest value in a quarter, not summed: 10,000 then
+    12,000 in one quarter add 12,000; another partnership's 5,000 adds to it."""
+    recurring = services.kpi_create(actor=world["manager"], data={
+        "name": "Recurring revenue", "category": "business", "unit": "EUR", "is_money": True,
+        "is_benefit": True, "aggregation": "last", "figure": "revenue"})  # fmt: skip
+    other = partnerships.partnership_create(
+        actor=world["manager"], data={"title": "Second alliance", "type": "rd_alliance"},
+        parties=[(org_a, "partner")],
+    )  # fmt: skip
+    for partnership, day, value in ((world["grid"], 10, 10_000), (world["grid"], 40, 12_000),
+                                    (other, 20, 5_000)):  # fmt: skip
+        services.observation_record(actor=world["manager"], partnership=partnership,
+                                    kpi=recurring, observed_on=LAST + dt.timedelta(days=day),
+                                    value=value, currency="EUR")  # fmt: skip
+    last = selectors.impact(world["viewer"], last=LAST).quarters[-1]
+    assert last.revenue == 120_000 + 12_000 + 5_000

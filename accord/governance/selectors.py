@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accord.accounts.models import User
+from accord.core.models import AuditEvent
 from accord.core.policy import get_visible_or_404, visible_to
 from accord.core.prefetch import attach
 from accord.governance.models import (
@@ -139,6 +141,30 @@ def mark_clock(escalations: list[Escalation], now: dt.datetime) -> list[Escalati
         held = [s.person for s in steps if s.position == escalation.level]
         attach(escalation, late_hours=escalation.hours_over(now), holder=held[0] if held else None,
                steps=steps)  # fmt: skip
+    return escalations
+
+
+def as_they_stood(escalations: list[Escalation], moment: dt.datetime) -> list[Escalation]:
+    """The escalations as they were at `moment`, in memory: open if resolved since, held at
+    the level they had, since the step-up that brought them there (from the audit log). One
+    query."""
+    later: dict[str, int] = defaultdict(int)
+    reached: dict[str, dt.datetime] = {}
+    steps = AuditEvent.objects.filter(
+        model=Escalation._meta.label_lower, object_id__in=[str(e.pk) for e in escalations],
+        action=AuditEvent.Action.UPDATE, changes__has_key="held_by",
+    ).order_by("at", "id")  # fmt: skip
+    for object_id, at in steps.values_list("object_id", "at"):
+        if at > moment:
+            later[object_id] += 1
+        else:
+            reached[object_id] = at
+    for escalation in escalations:
+        key = str(escalation.pk)
+        if escalation.resolved_at is not None and escalation.resolved_at > moment:
+            escalation.resolved_at = None
+        escalation.level -= later[key]
+        escalation.level_since = reached.get(key, escalation.raised_at)
     return escalations
 
 

@@ -8,6 +8,8 @@ import re
 from django.core.exceptions import ValidationError
 
 QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
+# Quarters this far apart leave room for eight quarters of history and a year ahead of any.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def quarter_of(day: dt.date) -> dt.date:
@@ -37,6 +39,10 @@ def parse(text: str, field: str = "quarter") -> dt.date:
     found = QUARTER.match(text or "")
     if not found:
         raise ValidationError({field: f"“{text}” is not a quarter; write it like 2026Q4."})
+    if not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
+        raise ValidationError(
+            {field: f"{text.strip()} is out of range: a year from {FIRST_YEAR} to {LAST_YEAR}."}
+        )
     return dt.date(int(found[1]), 3 * int(found[2]) - 2, 1)
 
 

@@ -288,13 +288,15 @@ def round_results(
 ) -> list[RoundResult]:
     """Each round's average score per question and side, and how many answered (by `as_of`);
     the comments of the sides the actor may read (a partner user its own side's). Two queries,
-    and one a round for a partner user."""
+    and one a partnership for a partner user."""
     by_round: dict[int, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
     comments: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
     asked: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     answered: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     ids = [r.pk for r in rounds]
-    readable = {r.pk: survey_comment_sides(actor, r.partnership) for r in rounds}
+    sides = {r.partnership_id: r.partnership for r in rounds}
+    by_partnership = {pk: survey_comment_sides(actor, p) for pk, p in sides.items()}
+    readable = {r.pk: by_partnership[r.partnership_id] for r in rounds}
     people = visible_to(actor, SurveyRespondent).filter(round__in=ids)
     for round_id, side, done in people.values_list("round_id", "side", "answered_at"):
         asked[round_id][side] += 1
@@ -359,7 +361,9 @@ def quarter_standings(
     )  # fmt: skip
     keys = ("partnership_id", "kpi_id")
     totals = converted_totals(observed, keys, rates)
-    latest = latest_values(observed.filter(kpi__aggregation=Kpi.Aggregation.LAST), rates)
+    kpis = kpis_as_of(as_of)
+    last = [pk for pk, kpi in kpis.items() if kpi.aggregation == Kpi.Aggregation.LAST]
+    latest = latest_values(observed.filter(kpi__in=last), rates)
     for (partnership_id, kpi_id), target in targets.items():
         standing = standings[partnership_id]
         standing.targets += 1
@@ -374,10 +378,26 @@ def quarter_standings(
         except MissingRate as missing:
             standing.problems.append(missing.messages[0])
             continue
-        actual = total.aggregate(target.kpi, latest.get((partnership_id, kpi_id)))
-        line = KpiLine(target.kpi)
-        standing.met += bool(line.met(Cell(quarter, actual, goal)))
+        kpi = kpis[kpi_id]
+        actual = total.aggregate(kpi, latest.get((partnership_id, kpi_id)))
+        standing.met += bool(KpiLine(kpi).met(Cell(quarter, actual, goal)))
     return dict(standings)
+
+
+KPI_SETTINGS = ("is_money", "is_benefit", "direction", "aggregation", "figure")
+
+
+def kpis_as_of(as_of: dt.datetime | None) -> dict[int, Kpi]:
+    """Every KPI definition, with how it counted at `as_of` (now without): whether money and a
+    benefit, its direction, its aggregation and its portfolio figure, from the audit log. One
+    query, two with `as_of`."""
+    kpis = {kpi.pk: kpi for kpi in Kpi.objects.all()}
+    if as_of is not None:
+        since = audit.changes_since(Kpi, as_of)
+        for kpi in kpis.values():
+            for name in KPI_SETTINGS:
+                setattr(kpi, name, since.value(kpi, name))
+    return kpis
 
 
 def known_observations(actor: User, as_of: dt.datetime | None) -> QuerySet[Observation]:
@@ -476,8 +496,9 @@ def quarter_money(
     """What the partnerships the actor sees brought and cost in `quarter`, summed in the
     database. Five queries, however many values."""
     end, rates = periods.quarter_end(quarter), Rates(as_of)
+    counted = [pk for pk, kpi in kpis_as_of(as_of).items() if kpi.is_benefit]
     benefits = known_observations(actor, as_of).filter(
-        kpi__is_benefit=True, observed_on__gte=quarter, observed_on__lte=end
+        kpi__in=counted, observed_on__gte=quarter, observed_on__lte=end
     )
     costs = cost_rows(actor).filter(
         kind=CostEntry.Kind.MONEY, spent_on__gte=quarter, spent_on__lte=end
@@ -543,35 +564,51 @@ def impact(
 ) -> Impact:  # fmt: skip
     """The portfolio figures of the `count` quarters up to `last`'s (today's): revenue from
     partnered innovation and its share of the company's, savings, co-developed patents,
-    prototypes and the average time to market, from the KPIs that add up to each, and what
-    the targets of revenue and savings projected; with `as_of`, as recorded by then. Values
-    are summed in the database: a constant number of queries, however many."""
+    prototypes and the average time to market, from the KPIs that add up to each (each
+    partnership's quarter by the KPI's own aggregation, then added up, or averaged for the
+    time to market), and what the targets of revenue and savings projected; with `as_of`, as
+    recorded and defined by then. Summed in the database: a constant number of queries."""
     end = periods.quarter_of(last or timezone.localdate())
     first = periods.shift(end, 1 - count)
     found = {q: QuarterImpact(q) for q in periods.quarters(first, end)}
     rates, problems = Rates(as_of), []
+    kpis = {pk: kpi for pk, kpi in kpis_as_of(as_of).items() if kpi.figure}
     rows = (
         known_observations(actor, as_of)
-        .filter(observed_on__gte=first, observed_on__lte=periods.quarter_end(end))
-        .exclude(kpi__figure="")
+        .filter(kpi__in=kpis, observed_on__gte=first, observed_on__lte=periods.quarter_end(end))
         .annotate(year=ExtractYear("observed_on"), part=ExtractQuarter("observed_on"))
     )
-    for (figure, year, part), total in converted_totals(
-        rows, ("kpi__figure", "year", "part"), rates
-    ).items():
-        cell = found[dt.date(year, 3 * part - 2, 1)]
+    last_kpis = [pk for pk, kpi in kpis.items() if kpi.aggregation == Kpi.Aggregation.LAST]
+    latest: dict[dt.date, dict[tuple[int, int], Decimal]] = {}
+    if last_kpis:
+        for quarter in found:
+            latest[quarter] = latest_values(rows.filter(
+                kpi__in=last_kpis, observed_on__gte=quarter,
+                observed_on__lte=periods.quarter_end(quarter)), rates)  # fmt: skip
+    days: dict[dt.date, list[Decimal]] = defaultdict(list)
+    keys = ("partnership_id", "kpi_id", "year", "part")
+    for (partnership_id, kpi_id, year, part), total in converted_totals(rows, keys, rates).items():
+        quarter, kpi = dt.date(year, 3 * part - 2, 1), kpis[kpi_id]
         if total.problem:
             problems.append(total.problem.messages[0])
-        elif figure == Kpi.Figure.TIME_TO_MARKET:
-            cell.time_to_market = (total.sum / total.count).quantize(Decimal("0.1"))
+            continue
+        value = total.aggregate(kpi, latest.get(quarter, {}).get((partnership_id, kpi_id)))
+        if value is None:
+            continue
+        if kpi.figure == Kpi.Figure.TIME_TO_MARKET:
+            days[quarter].append(value)
         else:
-            setattr(cell, figure, getattr(cell, figure) + total.sum)
+            setattr(found[quarter], kpi.figure, getattr(found[quarter], kpi.figure) + value)
+    for quarter, values in days.items():
+        found[quarter].time_to_market = (sum(values, Decimal(0)) / len(values)).quantize(
+            Decimal("0.1")
+        )
+    money = [pk for pk, kpi in kpis.items()
+             if kpi.figure in (Kpi.Figure.REVENUE, Kpi.Figure.SAVINGS)]  # fmt: skip
     targets = targets_as_of(
-        visible_to(actor, KpiTarget).filter(
-            quarter__gte=first, quarter__lte=end,
-            kpi__figure__in=(Kpi.Figure.REVENUE, Kpi.Figure.SAVINGS),
-        ), as_of,
-    )  # fmt: skip
+        visible_to(actor, KpiTarget).filter(quarter__gte=first, quarter__lte=end, kpi__in=money),
+        as_of,
+    )
     company = list(visible_to(actor, CompanyRevenue).filter(quarter__gte=first, quarter__lte=end))
     if as_of is not None:
         since = audit.changes_since(CompanyRevenue, as_of)

@@ -8,6 +8,7 @@ nothing. Gaps are ranked by exposure: importance * (1 - coverage).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from accord.accounts.models import User
+from accord.core import audit
 from accord.core.policy import visible_to
 from accord.partnerships.models import EXITS, PIPELINE, Partnership, Stage
 from accord.strategy.models import CapabilityGap
@@ -65,15 +67,23 @@ class GapCoverage:
 
 
 def gap_coverage(
-    actor: User, *, include_archived: bool = False, stages: Mapping[int, str] | None = None
-) -> list[GapCoverage]:
+    actor: User, *, include_archived: bool = False, stages: Mapping[int, str] | None = None,
+    as_of: dt.datetime | None = None,
+) -> list[GapCoverage]:  # fmt: skip
     """Every gap the actor can see with its coverage, most exposed first. Three queries.
 
     `stages` puts the partnerships where they stood at another time (see `history`); those
-    it leaves out did not exist then."""
-    gaps = visible_to(actor, CapabilityGap).select_related("priority")
+    it leaves out did not exist then. `as_of` takes the gaps that existed then, with their
+    importance and status then (from the audit log, one query more)."""
+    gaps = list(visible_to(actor, CapabilityGap).select_related("priority"))
+    if as_of is not None:
+        since = audit.changes_since(CapabilityGap, as_of)
+        gaps = [gap for gap in gaps if gap.created_at <= as_of]
+        for gap in gaps:
+            gap.importance = since.value(gap, "importance")
+            gap.status = since.value(gap, "status")
     if not include_archived:
-        gaps = gaps.exclude(status=CapabilityGap.Status.ARCHIVED)
+        gaps = [gap for gap in gaps if gap.status != CapabilityGap.Status.ARCHIVED]
     rows = {gap.pk: GapCoverage(gap=gap) for gap in gaps}
     partnerships = visible_to(actor, Partnership)
     if stages is None:

@@ -15,14 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.governance.models import Escalation
-from accord.governance.selectors import mark_clock
+from accord.governance.selectors import as_they_stood, mark_clock
 from accord.metrics import periods
 from accord.metrics.money import base_currency
 from accord.metrics.selectors import Impact, impact, latest_health, quarter_money
@@ -128,9 +128,9 @@ def build(actor: User, quarter: dt.date, *, as_of: dt.datetime | None = None) ->
     )
     pack.started = moves.filter(to_stage=Stage.ACTIVE).count()
     pack.exited = moves.filter(to_stage=Stage.EXITED).count()
-    coverage = gap_coverage(actor, stages=stages)
+    coverage = gap_coverage(actor, stages=stages, as_of=as_of)
     pack.exposed = [row for row in coverage if row.exposure > 0][:SHOWN]
-    day = min(periods.next_quarter(start), moment.date())
+    day = min(periods.next_quarter(start), timezone.localdate(moment))
     _, cards = scorecards(actor, today=day, quarter=start, as_of=as_of)
     pack.sponsors = cards
     pack.kpis_met = (sum(c.kpis_met[0] for c in cards), sum(c.kpis_met[1] for c in cards))
@@ -154,9 +154,14 @@ def build(actor: User, quarter: dt.date, *, as_of: dt.datetime | None = None) ->
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=moment))
     )
     order = {s: n for n, s in enumerate(("critical", "high", "medium", "low"))}
-    marked = mark_clock(list(open_then.select_related("partnership")
-                             .prefetch_related("path")[:200]), moment)  # fmt: skip
-    pack.escalations = sorted(marked, key=lambda e: (order[e.severity], e.raised_at))[:SHOWN]
+    rank = Case(*(When(severity=s, then=Value(n)) for s, n in order.items()), default=Value(9))
+    worst = open_then.annotate(rank=rank).order_by("rank", "raised_at", "pk")[:SHOWN]
+    escalations: list[Escalation] = list(
+        worst.select_related("partnership").prefetch_related("path")
+    )
+    if as_of is not None:
+        escalations = as_they_stood(escalations, as_of)
+    pack.escalations = mark_clock(escalations, moment)
     pack.review = visible_to(actor, Review).filter(quarter=start, created_at__lte=moment).first()
     if pack.review is not None:
         items = list(visible_to(actor, ReviewItem).filter(review=pack.review)

@@ -81,7 +81,7 @@ def overdue_by_partnership(
         milestones = milestones.filter(completed_on__isnull=True)
         actions = actions.filter(status=ActionItem.Status.OPEN)
     else:
-        day = as_of.date()
+        day = timezone.localdate(as_of)
         pilots = pilots.filter(created_at__lte=as_of).filter(
             Q(status__in=Pilot.OPEN_STATUSES) | Q(decided_at__gt=as_of)
         )
