@@ -987,6 +987,45 @@ def survey_results(
                  empty=f"No health check of {found.title} yet.")  # fmt: skip
 
 
+@app.command("intros")
+def intros(
+    to: Annotated[
+        str, typer.Option("--to", help="The organization: its id or SOURCE:EXTERNAL_ID.")
+    ],
+    top: Annotated[int, typer.Option(help="How many paths.", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the paths as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option("--as", "--actor", help=ACTOR_HELP)] = None,
+) -> None:
+    """Who can introduce us: the strongest paths of at most three hops from our employees, board
+    members, investors and advisors to the organization's people. With --json, stdout is a
+    list of {"strength", "links", "people": [{"id", "name", "organization", "ours"}]}, empty
+    when there is none."""
+    setup_django()
+    from accord.network.paths import introductions
+
+    migrate()
+    user = reading_actor(actor)
+    organization = resolve_organization(user, to)
+    found = introductions(organization=organization, top=top)
+    items = [path.as_dict() for path in found.paths]
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False))
+        return
+    if not items:
+        closest = ", ".join(f"{p.full_name} ({n} link{'s' if n != 1 else ''})"
+                            for p, n in found.closest)  # fmt: skip
+        err.print(f"No introduction path to {organization.name} within three hops."
+                  + (f" Best connected there: {closest}." if closest else ""),
+                  markup=False, highlight=False)  # fmt: skip
+        return
+    _print_table(["strength", "path"], [
+        [item["strength"], " -> ".join(
+            f"{p['name']}" + (f" ({p['organization']})" if p["organization"] else "")
+            for p in item["people"])]
+        for item in items
+    ], empty="")  # fmt: skip
+
+
 @app.command("optimize")
 def optimize(
     budget: Annotated[float, typer.Option(help="Money to spend.", min=0)],

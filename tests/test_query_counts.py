@@ -21,7 +21,9 @@ SMALL, LARGE = 3, 40
 BASELINES = {
     "organization list": 5,
     "person list": 4,
-    "organization detail": 7,  # + the roles it plays in partnerships
+    # + the roles it plays in partnerships, and the introduction paths: its people, a query a
+    # hop walked (one here: nobody is connected), our people reached
+    "organization detail": 10,
     "home": 20,  # + funnel, reviews, renewals, mine, what is late (4), health (1), coverage (3)
 }
 

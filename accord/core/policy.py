@@ -71,25 +71,33 @@ METRICS_DEFINE = "metrics.define"
 # Run the quarterly portfolio review and record its decisions.
 PORTFOLIO_REVIEW = "portfolio.review"
 
+# Read interactions, connections and introduction paths (never a partner's).
+NETWORK_VIEW = "network.view"
+# Record interactions and connections, import them, and set the cadence rules.
+NETWORK_RECORD = "network.record"
+
 _READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW, SCOUTING_VIEW}
+_READ_ALL |= {NETWORK_VIEW}
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {SYSTEM_VIEW, PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
         | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE, PORTFOLIO_REVIEW}
+        | {NETWORK_RECORD}
     ),
     EXECUTIVE: frozenset(
         _READ_ALL
         | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS, METRICS_DEFINE, PORTFOLIO_REVIEW}
+        | {NETWORK_RECORD}
     ),
     MANAGER: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, STRATEGY_CHANGE}
         | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE}
-        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE}
+        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE, NETWORK_RECORD}
     ),
-    CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS}),
+    CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS, NETWORK_RECORD}),
     VIEWER: frozenset(_READ_ALL),
     PARTNER: frozenset({WORKSPACE_VIEW}),
 }
@@ -473,6 +481,25 @@ def _assessment_rows(user: Visitor, qs: Rows) -> Rows:
     )
 
 
+def _interaction_rows(user: Visitor, qs: Rows) -> Rows:
+    """Interactions of partnerships the user sees (or of none); a private one only to its
+    attendees (by their e-mail), the one who recorded it and administrators."""
+    if not can(user, NETWORK_VIEW):
+        return qs.none()
+    qs = within_visible_partnerships(user, qs, "partnership")
+    if role_of(user) == ADMIN:
+        return qs
+    member = signed_in(user)
+    email = (member.email or "").strip() if member is not None else ""
+    attended = Q(attendees__person__email__iexact=email) if email else Q(pk__in=[])
+    mine = qs.filter(Q(is_private=False) | Q(created_by=member) | attended).values("pk")
+    return qs.filter(pk__in=mine)
+
+
+def _network_rows(user: Visitor, qs: Rows) -> Rows:
+    return qs if can(user, NETWORK_VIEW) else qs.none()
+
+
 def _directory_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, DIRECTORY_VIEW) else qs.none()
 
@@ -575,6 +602,10 @@ _VISIBILITY: dict[str, Rule] = {
         "metrics.SurveyRound", "round", partner_reads=False
     ),
     "metrics.surveyanswer": _survey_answer_rows,
+    "network.interaction": _interaction_rows,
+    "network.attendee": _rows_of_visible("network.Interaction", "interaction"),
+    "network.connection": _network_rows,
+    "network.cadencerule": _network_rows,
     "portfolio.reviewrule": _internal_rows,
     "portfolio.review": _internal_rows,
     "portfolio.reviewitem": _partnership_child_rows(shared_only_for_partner=False),

@@ -1,0 +1,165 @@
+"""Network API: interactions, connections and warm-introduction paths. Thin: reads through
+selectors and the access policy, writes through services, access declared per operation."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from accord.accounts.models import User
+from accord.core import versions
+from accord.core.api_access import EDIT_OPENAPI, api_access
+from accord.core.api_lists import Page
+from accord.core.http import ApiRequest
+from accord.core.policy import NETWORK_RECORD, NETWORK_VIEW, get_visible_or_404, visible_to
+from accord.directory.models import Organization, Person
+from accord.network import paths, selectors, services
+from accord.network.models import Interaction
+from accord.network.schemas import (
+    ConnectionFilters,
+    ConnectionIn,
+    ConnectionOut,
+    InteractionFilters,
+    InteractionIn,
+    InteractionOut,
+    InteractionPatch,
+    IntroductionsOut,
+)
+from accord.partnerships.models import Partnership
+
+router = Router(tags=["network"])
+
+
+def _people(actor: User, ids: list[int], field: str) -> list[Person]:
+    found = {p.pk: p for p in visible_to(actor, Person).filter(pk__in=ids)}
+    missing = [str(pk) for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError({field: f"No person has id {', '.join(missing)}."})
+    return [found[pk] for pk in ids]
+
+
+def _related(actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    """Ids of the body turned into the rows they name, or a message naming the field."""
+    related: dict[str, Any] = {}
+    if data.get("partnership") is not None:
+        pk = data["partnership"]
+        found = visible_to(actor, Partnership).filter(pk=pk).first()
+        if found is None:
+            raise ValidationError({"partnership": f"No partnership has id {pk}."})
+        data["partnership"] = found
+    if data.get("attendees") is not None:
+        related["attendees"] = _people(actor, data.pop("attendees"), "attendees")
+    data.pop("attendees", None)
+    if data.get("organizations") is not None:
+        ids = data.pop("organizations")
+        found_orgs = list(visible_to(actor, Organization).filter(pk__in=ids))
+        if len(found_orgs) != len(set(ids)):
+            raise ValidationError({"organizations": "Some of these organizations do not exist."})
+        related["organizations"] = found_orgs
+    data.pop("organizations", None)
+    return related
+
+
+def _rows(actor: User) -> Any:
+    return selectors.interaction_rows(actor).prefetch_related("attendees__person", "organizations")
+
+
+@router.get("/interactions", response=list[InteractionOut])
+@api_access(NETWORK_VIEW)
+@paginate(Page)
+def interaction_list(request: ApiRequest, filters: Query[InteractionFilters]):
+    """Latest first; by organization, person (an attendee) or partnership."""
+    rows = _rows(request.auth)
+    if filters.organization is not None:
+        rows = rows.filter(organizations=filters.organization)
+    if filters.person is not None:
+        rows = rows.filter(attendees__person=filters.person)
+    if filters.partnership is not None:
+        rows = rows.filter(partnership=filters.partnership)
+    return rows.distinct()
+
+
+@router.get("/interactions/{interaction_id}", response=InteractionOut)
+@api_access(NETWORK_VIEW, model=Interaction)
+def interaction_get(request: ApiRequest, interaction_id: int, response: HttpResponse):
+    found = get_visible_or_404(request.auth, Interaction, pk=interaction_id)
+    versions.tag_response(response, found)
+    return _rows(request.auth).get(pk=found.pk)
+
+
+@router.post("/interactions", response={201: InteractionOut})
+@api_access(NETWORK_RECORD)
+def interaction_create(request: ApiRequest, payload: InteractionIn):
+    data = payload.model_dump(exclude_unset=True)
+    related = _related(request.auth, data)
+    created = services.interaction_create(actor=request.auth, data={**data, "source": "api"},
+                                          **related)  # fmt: skip
+    return Status(201, _rows(request.auth).get(pk=created.pk))
+
+
+@router.patch("/interactions/{interaction_id}", response=InteractionOut,
+              openapi_extra=EDIT_OPENAPI)  # fmt: skip
+@api_access(NETWORK_RECORD, model=Interaction)
+def interaction_update(
+    request: ApiRequest, interaction_id: int, payload: InteractionPatch, response: HttpResponse
+):
+    found = get_visible_or_404(request.auth, Interaction, pk=interaction_id)
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
+    related = _related(request.auth, data)
+    expected = versions.expected_version(request, payload.version)
+    saved = services.interaction_update(actor=request.auth, interaction=found, data=data,
+                                        expected_version=expected, **related)  # fmt: skip
+    versions.tag_response(response, saved)
+    return _rows(request.auth).get(pk=saved.pk)
+
+
+@router.get("/connections", response=list[ConnectionOut])
+@api_access(NETWORK_VIEW)
+@paginate(Page)
+def connection_list(request: ApiRequest, filters: Query[ConnectionFilters]):
+    """The strongest first; of one person with `person`."""
+    rows = selectors.connection_rows(request.auth)
+    if filters.person is not None:
+        rows = rows.filter(Q(person_a=filters.person) | Q(person_b=filters.person))
+    return rows.order_by("-score", "pk")
+
+
+@router.post("/connections", response={201: ConnectionOut})
+@api_access(NETWORK_RECORD)
+def connection_save(request: ApiRequest, payload: ConnectionIn):
+    """Say two people know each other, or change what is known of it."""
+    data = payload.model_dump(exclude_unset=True)
+    person, other = _people(request.auth, [data.pop("person"), data.pop("other")], "person")
+    saved = services.connection_save(actor=request.auth, person=person, other=other, data=data)
+    return Status(201, selectors.connection_rows(request.auth).get(pk=saved.pk))
+
+
+def _introductions(found: paths.Introductions) -> dict[str, Any]:
+    return {
+        "paths": [path.as_dict() for path in found.paths],
+        "closest": [{"id": p.pk, "name": p.full_name,
+                     "organization": p.organization.name if p.organization else None,
+                     "ours": services.is_ours(p)} for p, _ in found.closest],
+    }  # fmt: skip
+
+
+@router.get("/organizations/{organization_id}/introductions", response=IntroductionsOut)
+@api_access(NETWORK_VIEW, model=Organization)
+def organization_introductions(request: ApiRequest, organization_id: int, top: int = 5):
+    """The strongest introduction paths (at most three hops) from our employees, board
+    members, investors and advisors to the organization's people."""
+    organization = get_visible_or_404(request.auth, Organization, pk=organization_id)
+    top = max(1, min(top, 50))
+    return _introductions(paths.introductions(organization=organization, top=top))
+
+
+@router.get("/people/{person_id}/introductions", response=IntroductionsOut)
+@api_access(NETWORK_VIEW, model=Person)
+def person_introductions(request: ApiRequest, person_id: int, top: int = 5):
+    """The strongest introduction paths (at most three hops) from our people to this person."""
+    person = get_visible_or_404(request.auth, Person, pk=person_id)
+    top = max(1, min(top, 50))
+    return _introductions(paths.introductions(person=person, top=top))

@@ -1,0 +1,69 @@
+"""Every read of the network on behalf of a user, through the access policy: interactions,
+connections, a relationship's strength with its reasons, and an organization's strongest
+relationship with us."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accord.accounts.models import User
+from accord.core.policy import visible_to
+from accord.directory.models import Organization, Person
+from accord.network.models import Connection, Interaction
+from accord.network.services import ordered, ours, touches_between
+from accord.network.strength import Strength, pair_strength
+
+
+def interaction_rows(actor: User) -> QuerySet[Interaction]:
+    return visible_to(actor, Interaction).select_related("partnership", "created_by")
+
+
+def connection_rows(actor: User) -> QuerySet[Connection]:
+    return visible_to(actor, Connection).select_related(
+        "person_a__organization", "person_b__organization"
+    )
+
+
+def explain(actor: User, person: Person, other: Person) -> Strength:
+    """The strength of two people's relationship with its reasons, from the interactions the
+    actor may see (the kept strength counts private ones too)."""
+    a, b = ordered(person.pk, other.pk)
+    connection = visible_to(actor, Connection).filter(person_a_id=a, person_b_id=b).first()
+    touches = touches_between([(a, b)], interaction_rows(actor).values("pk")).get((a, b), [])
+    first, second = (person, other) if person.pk == a else (other, person)
+    return pair_strength(
+        stated=connection.strength if connection else None, known=connection is not None,
+        touches=touches, titles=(first.title, second.title), now=timezone.now(),
+    )  # fmt: skip
+
+
+@dataclass
+class Relationship:
+    """Our strongest tie to an organization: who, with whom, and how strong."""
+
+    score: int
+    ours: Person
+    theirs: Person
+    links: int
+
+
+def organization_relationship(actor: User, organization: Organization) -> Relationship | None:
+    """The strongest connection between one of our people and one of the organization's, and
+    how many such connections there are. Two queries."""
+    if not visible_to(actor, Connection).exists():
+        return None
+    theirs = organization.people.values("pk")
+    our_people = Person.objects.filter(ours()).values("pk")
+    links = visible_to(actor, Connection).filter(
+        (Q(person_a__in=theirs) & Q(person_b__in=our_people))
+        | (Q(person_b__in=theirs) & Q(person_a__in=our_people))
+    )
+    best = links.select_related("person_a", "person_b").order_by("-score", "pk").first()
+    if best is None:
+        return None
+    mine_first = best.person_a.organization_id != organization.pk
+    us, them = (best.person_a, best.person_b) if mine_first else (best.person_b, best.person_a)
+    return Relationship(best.score, us, them, links.count())

@@ -1,0 +1,260 @@
+"""The network: relationship strength and introduction paths on small hand-checked graphs,
+interactions and connections refused by name, private interactions, and the organization
+page's warm introductions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accord.core.models import AuditEvent
+from accord.core.policy import visible_to
+from accord.directory import services as directory
+from accord.network import paths, selectors, services
+from accord.network.models import Connection, Interaction
+from accord.network.strength import Touch, pair_strength, path_strength, seniority
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+def _strength(touches=(), *, stated=None, known=True, titles=("", "")):
+    return pair_strength(stated=stated, known=known, touches=touches, titles=titles, now=NOW)
+
+
+def test_strength_by_hand():
+    meeting_today = Touch("meeting", NOW)
+    assert _strength().score == 25, "connected, nothing else known"
+    assert _strength([meeting_today]).score == 28, "100 * (1 - exp(-1/3))"
+    half_a_year = Touch("meeting", NOW - dt.timedelta(days=180))
+    assert _strength([half_a_year]).score == 15, "half the evidence: 100 * (1 - exp(-0.5/3))"
+    assert _strength([meeting_today], stated=60).score == 71, "1 - 0.4 * (1 - 0.2835)"
+    both_ways = [Touch("meeting", NOW, "ours"), Touch("meeting", NOW, "theirs")]
+    mutual = _strength(both_ways)
+    assert mutual.score == 55 and "both sides reached out: x1.2" in mutual.reasons
+    senior = _strength([meeting_today], titles=("Chief Executive Officer", "VP Sales"))
+    assert senior.score == 35 and "seniority 5 of 6: x1.3" in senior.reasons
+    assert (seniority("Founder & CEO"), seniority("Head of R&D"), seniority("Engineer")) == (
+        3, 2, 1,
+    )  # fmt: skip
+    assert path_strength([80, 50]) == 40 and path_strength([90, 90, 50]) == 40
+
+
+@pytest.fixture
+def graph(admin_user):
+    """Ours: Alice (employee), Bob (board member), Carol (advisor). At Target: Tina and Tom.
+    Alice - Xavier 80 - Tina 50 (2 hops, 40); Alice - Yara 90 - Xavier 90 - Tina (3 hops,
+    40); Bob - Tom 30 (1 hop); Bob - Alice 90 would pass through one of ours; Carol reaches
+    Tina in four hops only. Lonely's Lara knows only Quinn, who knows no one of ours."""
+    target = directory.organization_create(actor=admin_user, data={"name": "Target Motors"})
+    lonely = directory.organization_create(actor=admin_user, data={"name": "Lonely Labs"})
+    other = directory.organization_create(actor=admin_user, data={"name": "Other Works"})
+
+    def person(name, organization=None, **data):
+        return directory.person_create(actor=admin_user, data={
+            "full_name": name, "organization": organization, **data})  # fmt: skip
+
+    people = {
+        "alice": person("Alice Ours", is_internal=True, relation="employee",
+                        email="alice@ours.example"),
+        "bob": person("Bob Board", relation="board"),
+        "carol": person("Carol Advisor", relation="advisor"),
+        "tina": person("Tina Target", target, title="CTO", email="tina@target.example"),
+        "tom": person("Tom Target", target),
+        "xavier": person("Xavier Other", other),
+        "yara": person("Yara Other", other),
+        "p1": person("Pat One", other), "p2": person("Pat Two", other),
+        "p3": person("Pat Three", other),
+        "lara": person("Lara Lonely", lonely), "quinn": person("Quinn Other", other),
+    }  # fmt: skip
+    for a, b, strength in [("alice", "xavier", 80), ("xavier", "tina", 50), ("alice", "yara", 90),
+                           ("yara", "xavier", 90), ("bob", "tom", 30), ("bob", "alice", 90),
+                           ("carol", "p1", 90), ("p1", "p2", 90), ("p2", "p3", 90),
+                           ("p3", "tina", 90), ("lara", "quinn", 70)]:  # fmt: skip
+        services.connection_save(actor=admin_user, person=people[a], other=people[b],
+                                 data={"strength": strength})  # fmt: skip
+    return {"target": target, "lonely": lonely, **people}
+
+
+def _names(path):
+    return [p.full_name.split()[0] for p in path.people]
+
+
+def test_the_strongest_paths_come_first_within_three_hops(graph):
+    found = paths.introductions(organization=graph["target"])
+    assert [(path.strength, _names(path)) for path in found.paths] == [
+        (40, ["Alice", "Xavier", "Tina"]),
+        (40, ["Alice", "Yara", "Xavier", "Tina"]),
+        (30, ["Bob", "Tom"]),
+    ]
+    assert found.paths[0].links == [80, 50]
+    assert [(path.strength, _names(path)) for path in
+            paths.introductions(person=graph["tom"]).paths] == [(30, ["Bob", "Tom"])]  # fmt: skip
+    assert [_names(p) for p in paths.introductions(organization=graph["target"], top=1).paths] == [
+        ["Alice", "Xavier", "Tina"]
+    ]
+
+
+def test_no_path_names_the_best_connected_there(graph):
+    found = paths.introductions(organization=graph["lonely"])
+    assert found.paths == [] and [(p.full_name, n) for p, n in found.closest] == [
+        ("Lara Lonely", 1)
+    ]
+
+
+def test_one_of_ours_at_the_organization_is_a_path_of_its_own(graph, admin_user):
+    directory.person_update(actor=admin_user, person=graph["carol"],
+                            data={"organization": graph["lonely"]})  # fmt: skip
+    [path] = paths.introductions(organization=graph["lonely"]).paths
+    assert (_names(path), path.strength, path.links) == (["Carol"], 100, [])
+
+
+def test_a_shared_interaction_connects_and_strengthens(graph, personas):
+    manager = personas["manager"]
+    before = Connection.objects.count()
+    met = services.interaction_create(
+        actor=manager, data={"kind": "dinner", "title": "Dinner in Munich", "occurred_at": NOW,
+                             "initiated_by": "theirs"},
+        attendees=[graph["alice"], graph["tina"]],
+    )  # fmt: skip
+    assert list(met.organizations.all()) == [graph["target"]], "theirs, not ours"
+    link = Connection.objects.get(person_a=graph["alice"], person_b=graph["tina"])
+    assert Connection.objects.count() == before + 1 and link.source == "interactions"
+    # A dinner weighs 1.2, a CTO and an employee x1.2: 100 * (1 - exp(-1.44 / 3)) = 38.
+    assert link.score == 38
+    found = paths.introductions(organization=graph["target"]).paths
+    assert [(p.strength, _names(p)) for p in found][:3] == [
+        (40, ["Alice", "Xavier", "Tina"]), (40, ["Alice", "Yara", "Xavier", "Tina"]),
+        (38, ["Alice", "Tina"]),
+    ]  # fmt: skip
+    why = selectors.explain(manager, graph["alice"], graph["tina"])
+    assert why.score == 38 and "1 shared interaction(s) (dinner)" in why.reasons[0]
+    assert AuditEvent.objects.filter(model="network.interaction", action="create").exists()
+
+
+def test_bad_connections_and_interactions_are_refused_by_name(graph, personas):
+    admin, viewer = personas["admin"], personas["viewer"]
+    count = Connection.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.connection_save(actor=admin, person=graph["alice"], other=graph["alice"],
+                                 data={})  # fmt: skip
+    assert "not connected to themselves" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        services.connection_save(actor=admin, person=graph["alice"], other=graph["lara"],
+                                 data={"strength": 150})  # fmt: skip
+    assert "between 0 and 100" in " ".join(refused.value.message_dict["strength"])
+    assert Connection.objects.count() == count
+    with pytest.raises(ValidationError) as refused:
+        services.interaction_create(
+            actor=admin, data={"kind": "call", "title": "Call", "occurred_at": NOW}, attendees=[]
+        )
+    assert "at least one person" in " ".join(refused.value.message_dict["attendees"])
+    with pytest.raises(PermissionDenied):
+        services.interaction_create(actor=viewer, data={"kind": "call", "title": "Call",
+                                                        "occurred_at": NOW},
+                                    attendees=[graph["tina"]])  # fmt: skip
+    assert not Interaction.objects.exists()
+
+
+def test_a_private_interaction_is_for_its_attendees_and_administrators(graph, personas):
+    from accord.accounts.services import user_create
+
+    secret = services.interaction_create(
+        actor=personas["manager"], data={"kind": "meeting", "title": "Board-level talk",
+                                         "occurred_at": NOW, "is_private": True},
+        attendees=[graph["alice"], graph["tina"]],
+    )  # fmt: skip
+    alice = user_create(actor=personas["admin"], username="alice", role="contributor",
+                        email="Alice@Ours.example")  # fmt: skip
+    for who, sees in ((personas["admin"], True), (personas["manager"], True), (alice, True),
+                      (personas["viewer"], False), (personas["executive"], False),
+                      (personas["partner_a"], False)):  # fmt: skip
+        assert visible_to(who, Interaction).filter(pk=secret.pk).exists() is sees, who
+
+
+def test_the_organization_page_shows_the_paths_or_says_there_is_none(graph, personas):
+    client = client_for(personas["viewer"])
+    page = client.get(f"/directory/organizations/{graph['target'].pk}/").content.decode()
+    assert "Warm introductions" in page and page.count('data-testid="intro-path"') == 3
+    assert "Alice Ours" in page and "Xavier Other" in page
+    lonely = client.get(f"/directory/organizations/{graph['lonely'].pk}/").content.decode()
+    assert "No introduction path" in lonely and "Lara Lonely" in lonely
+
+
+def test_the_command_line_prints_the_paths_as_json(graph):
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    done = CliRunner().invoke(app, ["intros", "--to", str(graph["target"].pk), "--top", "2",
+                                    "--json"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    found = json.loads(done.stdout)
+    assert [(p["strength"], [x["name"] for x in p["people"]]) for p in found] == [
+        (40, ["Alice Ours", "Xavier Other", "Tina Target"]),
+        (40, ["Alice Ours", "Yara Other", "Xavier Other", "Tina Target"]),
+    ]
+    assert found[0]["people"][2] == {"id": graph["tina"].pk, "name": "Tina Target",
+                                     "organization": "Target Motors", "ours": False}  # fmt: skip
+    none = CliRunner().invoke(app, ["intros", "--to", str(graph["lonely"].pk), "--json"])
+    assert none.exit_code == 0 and json.loads(none.stdout) == []
+    unknown = CliRunner().invoke(app, ["intros", "--to", "999999"])
+    assert unknown.exit_code == 2 and "no organization '999999'" in unknown.output
+
+
+def test_the_api_answers_paths_and_records_connections(graph, personas):
+    from tests.conftest import bearer
+
+    admin = personas["admin"]
+    client = client_for(admin)
+    answer = client.get(f"/api/v1/organizations/{graph['target'].pk}/introductions?top=1",
+                        **bearer(admin))  # fmt: skip
+    assert answer.status_code == 200
+    assert [p["name"] for p in answer.json()["paths"][0]["people"]] == [
+        "Alice Ours", "Xavier Other", "Tina Target"
+    ]  # fmt: skip
+    lonely = client.get(f"/api/v1/organizations/{graph['lonely'].pk}/introductions",
+                        **bearer(admin)).json()  # fmt: skip
+    assert lonely["paths"] == [] and lonely["closest"][0]["name"] == "Lara Lonely"
+    self_link = client.post("/api/v1/connections", {"person": graph["tom"].pk,
+                                                     "other": graph["tom"].pk},
+                            content_type="application/json", **bearer(admin))  # fmt: skip
+    assert self_link.status_code == 422 and "not connected to themselves" in self_link.text
+    made = client.post("/api/v1/interactions", {
+        "kind": "call", "title": "Intro call", "occurred_at": NOW.isoformat(),
+        "attendees": [graph["bob"].pk, graph["tom"].pk], "initiated_by": "ours"},
+        content_type="application/json", **bearer(admin))  # fmt: skip
+    assert made.status_code == 201, made.content
+    assert {a["person"]["name"] for a in made.json()["attendees"]} == {"Bob Board", "Tom Target"}
+    unknown = client.post("/api/v1/interactions", {
+        "kind": "call", "title": "Ghost call", "occurred_at": NOW.isoformat(),
+        "attendees": [999999]}, content_type="application/json", **bearer(admin))  # fmt: skip
+    assert unknown.status_code == 422 and "No person has id 999999" in unknown.text
+    assert not Interaction.objects.filter(title="Ghost call").exists()
+
+
+def test_the_paths_cost_the_same_queries_as_the_network_grows(graph, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, url = client_for(personas["viewer"]), f"/directory/organizations/{graph['target'].pk}/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    admin = personas["admin"]
+    for n in range(40):
+        someone = directory.person_create(actor=admin, data={"full_name": f"Extra {n}",
+                                                              "relation": "advisor"})  # fmt: skip
+        for friend in ("xavier", "yara", "tom"):
+            services.connection_save(actor=admin, person=someone, other=graph[friend],
+                                     data={"strength": 40 + n})  # fmt: skip
+    assert queries() == before
