@@ -258,3 +258,40 @@ def test_the_paths_cost_the_same_queries_as_the_network_grows(graph, personas):
             services.connection_save(actor=admin, person=someone, other=graph[friend],
                                      data={"strength": 40 + n})  # fmt: skip
     assert queries() == before
+
+
+def test_the_pages_record_an_interaction_and_the_timeline_shows_it(graph, personas):
+    from accord.partnerships import services as partnerships
+
+    manager = personas["manager"]
+    deal = partnerships.partnership_create(
+        actor=manager, data={"title": "Target alliance", "type": "rd_alliance", "owner": manager},
+        parties=[(graph["target"], "partner")],
+    )  # fmt: skip
+    client = client_for(manager)
+    form = {"kind": "meeting", "title": "Kick-off in Stuttgart", "occurred_at": "2026-11-02T10:00",
+            "attendees": "alice@ours.example\nTina Target\n"}  # fmt: skip
+    unknown = client.post(f"/network/interactions/new/?partnership={deal.pk}",
+                          {**form, "attendees": "alice@ours.example\nNobody Known"})  # fmt: skip
+    assert unknown.status_code == 422
+    assert "line 2: no one in the directory is “Nobody Known”" in unknown.content.decode()
+    assert not Interaction.objects.exists()
+    made = client.post(f"/network/interactions/new/?partnership={deal.pk}", form)
+    assert made.status_code == 302
+    recorded = Interaction.objects.get()
+    assert (recorded.partnership, recorded.source) == (deal, "web")
+    assert {a.person.full_name for a in recorded.attendees.all()} == {"Alice Ours", "Tina Target"}
+    timeline = client.get(f"/partnerships/{deal.pk}/?tab=timeline").content.decode()
+    assert "Kick-off in Stuttgart" in timeline
+    assert "Interactions" in client.get(f"/partnerships/{deal.pk}/").content.decode()
+    version = recorded.version
+    edited = client.post(f"/network/interactions/{recorded.pk}/edit/",
+                         {**form, "title": "Kick-off (moved)", "version": version})  # fmt: skip
+    assert edited.status_code == 302
+    stale = client.post(f"/network/interactions/{recorded.pk}/edit/",
+                        {**form, "title": "Kick-off (stale)", "version": version})  # fmt: skip
+    assert stale.status_code == 422 and "Kick-off (moved)" in stale.content.decode()
+    assert Interaction.objects.get().title == "Kick-off (moved)"
+    viewer = client_for(personas["viewer"])
+    assert viewer.post("/network/interactions/new/", form).status_code == 403
+    assert "Kick-off (moved)" in viewer.get("/network/interactions/").content.decode()

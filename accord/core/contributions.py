@@ -29,9 +29,12 @@ PARTNERSHIP_PAGE = "partnerships.partnership"
 # subject: the partnership as a partner user sees it in its workspace; `workspace_sections` as
 # (template name, its context)
 WORKSPACE_PAGE = "partnerships.workspace"
+# subject: the partnership; `timeline` as entries with the template that draws each
+PARTNERSHIP_TIMELINE = "partnerships.timeline"
 POINTS = frozenset(
-    {ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE, WORKSPACE_PAGE}
-)
+    {ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE, WORKSPACE_PAGE,
+     PARTNERSHIP_TIMELINE}
+)  # fmt: skip
 
 _contributors: dict[str, list[Contributor]] = defaultdict(list)
 

@@ -10,14 +10,7 @@ from django.db.models import QuerySet
 from accord.accounts.models import User
 from accord.core.forms import BootstrapFormMixin, add_version_field
 from accord.governance.models import ActionItem, Committee, Decision, Escalation, Meeting
-from accord.partnerships.forms import DateInput, SharedItemForm
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from accord.partnerships.forms import DateInput, DateTimeInput, SharedItemForm
 
 
 class PeopleField(forms.ModelMultipleChoiceField):

@@ -1,15 +1,25 @@
-"""What the network adds to an organization's page: the strongest introduction paths to its
-people, or who there is best connected when there is none."""
+"""What the network adds to other pages: an organization's strongest introduction paths (or
+who there is best connected), a partnership's interactions on its timeline and a tab to them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from accord.accounts.models import User
 from accord.core import policy
-from accord.core.contributions import ORGANIZATION_PAGE, contributes_to
+from accord.core.contributions import (
+    ORGANIZATION_PAGE,
+    PARTNERSHIP_PAGE,
+    PARTNERSHIP_TIMELINE,
+    contributes_to,
+)
 from accord.directory.models import Organization
 from accord.network.paths import introductions
+from accord.network.selectors import interaction_rows
+from accord.partnerships.models import Partnership
+from accord.partnerships.selectors import TimelineEntry
 
 
 @contributes_to(ORGANIZATION_PAGE)
@@ -17,3 +27,28 @@ def organization_page(actor: User, organization: Organization) -> dict[str, Any]
     if not policy.can(actor, policy.NETWORK_VIEW):
         return {}
     return {"introductions": introductions(organization=organization)}
+
+
+@contributes_to(PARTNERSHIP_TIMELINE)
+def partnership_timeline(actor: User, partnership: Partnership) -> dict[str, Any]:
+    if not policy.can(actor, policy.NETWORK_VIEW):
+        return {}
+    rows = (
+        interaction_rows(actor)
+        .filter(partnership=partnership)
+        .prefetch_related("attendees__person")
+    )
+    return {
+        "timeline": [
+            TimelineEntry(i.occurred_at, "interaction", i, "network/_interaction_row.html")
+            for i in rows[:500]
+        ]
+    }
+
+
+@contributes_to(PARTNERSHIP_PAGE)
+def partnership_page(actor: User, partnership: Partnership) -> dict[str, Any]:
+    if not policy.can(actor, policy.NETWORK_VIEW):
+        return {}
+    url = reverse("network:interaction_list") + f"?partnership={partnership.pk}"
+    return {"tabs": [("Interactions", url, 0)]}

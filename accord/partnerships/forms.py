@@ -22,6 +22,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 DATE_FIELDS = ("signed_on", "start_date", "end_date", "nda_signed_on", "nda_expires_on",
                "next_review_date")  # fmt: skip
 SECTIONS = [

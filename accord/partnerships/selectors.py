@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.core import policy
+from accord.core.contributions import PARTNERSHIP_TIMELINE, contributed
 from accord.core.policy import get_visible_or_404, visible_to
 from accord.directory.models import Organization
 from accord.directory.selectors import filter_params
@@ -225,18 +226,20 @@ def partnership_documents(actor: User, partnership: Partnership) -> QuerySet[Doc
 @dataclass
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # "move" or "note"
+    kind: str  # "move", "note", or what a later app adds
     item: Any
+    template: str = ""  # how a later app's entry is drawn
 
 
 def partnership_timeline(actor: User, partnership: Partnership) -> list[TimelineEntry]:
-    """Stage moves and notes, newest first."""
+    """Stage moves, notes and what later apps add (interactions), newest first."""
     entries = [
         TimelineEntry(t.at, "move", t) for t in partnership_transitions(actor, partnership)[:500]
     ]
     entries += [
         TimelineEntry(n.created_at, "note", n) for n in partnership_notes(actor, partnership)[:500]
     ]
+    entries += contributed(PARTNERSHIP_TIMELINE, actor, partnership).get("timeline", [])
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 

@@ -1,0 +1,43 @@
+"""The interaction form: its people one per line, by e-mail or exact name, resolved by the
+view against the directory and refused line by line when unknown or ambiguous."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accord.core.forms import BootstrapFormMixin, add_version_field
+from accord.network.models import Interaction
+from accord.partnerships.forms import DateTimeInput
+
+
+class InteractionForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(choices=Interaction.Kind.choices)
+    title = forms.CharField(max_length=200)
+    occurred_at = forms.DateTimeField(widget=DateTimeInput(), label="When")
+    attendees = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="People",
+        help_text="One per line: an e-mail or the exact name in the directory, ours and theirs.",
+    )  # fmt: skip
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    sentiment = forms.ChoiceField(choices=[("", "—"), *Interaction.Sentiment.choices],
+                                  required=False)  # fmt: skip
+    initiated_by = forms.ChoiceField(choices=[("", "—"), *Interaction.Initiator.choices],
+                                     required=False, label="Who reached out")  # fmt: skip
+    follow_ups = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_executive = forms.BooleanField(required=False, label="An executive of ours took part")
+    is_private = forms.BooleanField(required=False, label="Private: its people and admins only")
+
+    def __init__(self, *args: Any, interaction: Interaction | None = None, **kwargs: Any) -> None:
+        if interaction is not None:
+            initial = {name: getattr(interaction, name) for name in self.base_fields
+                       if name != "attendees"}  # fmt: skip
+            initial["attendees"] = "\n".join(
+                a.person.email or a.person.full_name
+                for a in interaction.attendees.select_related("person")
+            )
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        if interaction is not None:
+            add_version_field(self, interaction)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accord.network import views
+
+app_name = "network"
+urlpatterns = [
+    path("interactions/", views.interaction_list, name="interaction_list"),
+    path("interactions/new/", views.interaction_create, name="interaction_create"),
+    path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
+    path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
+]

@@ -1,0 +1,127 @@
+"""Network pages: the interactions (latest first, by organization or partnership) with the
+form to record one, and an interaction's page to read and change it. Thin: reads through
+selectors, writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from accord.core import policy
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, show_conflict
+from accord.core.http import SignedInRequest
+from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.directory.models import Organization
+from accord.network import selectors, services
+from accord.network.forms import InteractionForm
+from accord.network.models import Interaction
+from accord.partnerships.models import Partnership
+
+SECTION = {"section": "directory"}
+SHOWN = 100
+
+
+def _filters(request: SignedInRequest) -> dict[str, Any]:
+    """The organization or partnership the list is narrowed to, if any the user may see."""
+    found: dict[str, Any] = {}
+    for name, model in (("organization", Organization), ("partnership", Partnership)):
+        value = request.GET.get(name) or request.POST.get(name)
+        if value and value.isdigit():
+            found[name] = visible_to(request.user, model).filter(pk=value).first()
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _list(request: SignedInRequest, form: InteractionForm | None = None, status: int = 200):
+    narrowed = _filters(request)
+    rows = selectors.interaction_rows(request.user).prefetch_related(
+        "attendees__person", "organizations"
+    )
+    if "organization" in narrowed:
+        rows = rows.filter(organizations=narrowed["organization"])
+    if "partnership" in narrowed:
+        rows = rows.filter(partnership=narrowed["partnership"])
+    may_record = policy.can(request.user, policy.NETWORK_RECORD)
+    context = {
+        **SECTION, **narrowed,
+        "interactions": rows.distinct()[:SHOWN],
+        "form": form or (InteractionForm() if may_record else None),
+    }  # fmt: skip
+    return render(request, "network/interaction_list.html", context, status=status)
+
+
+@access(policy.NETWORK_VIEW)
+@require_safe
+def interaction_list(request: SignedInRequest) -> HttpResponse:
+    return _list(request)
+
+
+def _data(request: SignedInRequest, form: InteractionForm) -> tuple[dict[str, Any], Any]:
+    people, problems = selectors.people_named(request.user, form.cleaned_data["attendees"])
+    if problems:
+        raise ValidationError({"attendees": problems})
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("attendees", "version")}
+    partnership = _filters(request).get("partnership")
+    if partnership is not None:
+        data["partnership"] = partnership
+    return data, people
+
+
+@access(policy.NETWORK_RECORD)
+@require_POST
+def interaction_create(request: SignedInRequest) -> HttpResponse:
+    form = InteractionForm(request.POST)
+    if form.is_valid():
+        try:
+            data, people = _data(request, form)
+            created = services.interaction_create(actor=request.user, data=data,
+                                                  attendees=people)  # fmt: skip
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"{created} was recorded.")
+            return redirect("network:interaction_detail", pk=created.pk)
+    return _list(request, form=form, status=422)
+
+
+def _detail(request: SignedInRequest, interaction: Interaction, *,
+            form: InteractionForm | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
+    may_record = policy.can(request.user, policy.NETWORK_RECORD)
+    attendees = list(interaction.attendees.select_related("person__organization"))
+    context = {
+        **SECTION, "interaction": interaction, "attendees": attendees,
+        "form": form or (InteractionForm(interaction=interaction) if may_record else None),
+    }  # fmt: skip
+    return render(request, "network/interaction_detail.html", context, status=status)
+
+
+@access(policy.NETWORK_VIEW)
+@require_safe
+def interaction_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _detail(request, get_visible_or_404(request.user, Interaction, pk=pk))
+
+
+@access(policy.NETWORK_RECORD)
+@require_POST
+def interaction_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    interaction = get_visible_or_404(request.user, Interaction, pk=pk)
+    form = InteractionForm(request.POST, interaction=interaction)
+    if form.is_valid():
+        try:
+            data, people = _data(request, form)
+            expected = form.cleaned_data.get("version")
+            services.interaction_update(actor=request.user, interaction=interaction, data=data,
+                                        attendees=people, expected_version=expected)  # fmt: skip
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("network:interaction_detail", pk=interaction.pk)
+    return _detail(request, interaction, form=form, status=422)
