@@ -295,3 +295,47 @@ def test_the_pages_record_an_interaction_and_the_timeline_shows_it(graph, person
     viewer = client_for(personas["viewer"])
     assert viewer.post("/network/interactions/new/", form).status_code == 403
     assert "Kick-off (moved)" in viewer.get("/network/interactions/").content.decode()
+
+
+def test_the_cadence_names_partnerships_no_executive_has_seen_in_time(graph, personas):
+    from accord.network.models import CadenceRule
+    from accord.partnerships import services as partnerships
+    from accord.partnerships.models import Partnership
+
+    manager, executive = personas["manager"], personas["executive"]
+
+    def active(title):
+        made = partnerships.partnership_create(
+            actor=manager, data={"title": title, "type": "rd_alliance", "owner": manager,
+                                 "executive_sponsor": executive},
+            parties=[(graph["target"], "partner")],
+        )  # fmt: skip
+        Partnership.objects.filter(pk=made.pk).update(stage="active")
+        return made
+
+    seen, unseen, staff_only = active("Seen lately"), active("Long ago"), active("Staff only")
+    for partnership, days, executive_there in ((seen, 10, True), (unseen, 130, True),
+                                               (staff_only, 5, False)):  # fmt: skip
+        services.interaction_create(
+            actor=manager, data={"kind": "meeting", "title": f"Meeting {partnership.title}",
+                                 "occurred_at": NOW - dt.timedelta(days=days),
+                                 "partnership": partnership, "is_executive": executive_there},
+            attendees=[graph["alice"], graph["tina"]],
+        )  # fmt: skip
+    services.cadence_rule_save(actor=manager, data={
+        "name": "R&D alliances: every 60 days", "partnership_type": "rd_alliance",
+        "stage": "active", "every_days": 60})  # fmt: skip
+    assert CadenceRule.objects.count() == 5, "the defaults come with the first rule"
+    found = {t.partnership.title: t for t in selectors.cadence(manager)}
+    assert (found["Seen lately"].overdue_days, found["Seen lately"].days_since) == (0, 10)
+    assert found["Long ago"].overdue_days == 70, "130 days against every 60"
+    assert found["Long ago"].rule.every_days == 60, "the strictest rule that covers it"
+    assert found["Staff only"].last is None, "only executive touchpoints count"
+    page = client_for(personas["viewer"]).get("/network/cadence/").content.decode()
+    assert "Long ago" in page and "70 days" in page and "executive" in page
+    with pytest.raises(ValidationError) as refused:
+        services.cadence_rule_save(actor=manager, data={"name": "Exits", "stage": "exited",
+                                                        "every_days": 30})  # fmt: skip
+    assert "has ended" in " ".join(refused.value.message_dict["stage"])
+    bad = client_for(manager).post("/network/cadence/rules/", {"name": "Zero", "every_days": 0})
+    assert bad.status_code == 422 and not CadenceRule.objects.filter(name="Zero").exists()

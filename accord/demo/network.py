@@ -46,6 +46,7 @@ def load_network_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
                 services.connection_save(actor=admin, person=contact, other=colleague,
                                          data={"strength": rng.choice([40, 60, 80])})  # fmt: skip
     interactions = _interactions(admin, employees, by_organization, rng)
+    services.cadence_install_defaults()
     return {"connections": Connection.objects.count(), "interactions": interactions}
 
 

@@ -17,8 +17,10 @@ from accord.core.http import ApiRequest
 from accord.core.policy import NETWORK_RECORD, NETWORK_VIEW, get_visible_or_404, visible_to
 from accord.directory.models import Organization, Person
 from accord.network import paths, selectors, services
-from accord.network.models import Interaction
+from accord.network.models import CadenceRule, Interaction
 from accord.network.schemas import (
+    CadenceRuleIn,
+    CadenceRuleOut,
     ConnectionFilters,
     ConnectionIn,
     ConnectionOut,
@@ -27,6 +29,7 @@ from accord.network.schemas import (
     InteractionOut,
     InteractionPatch,
     IntroductionsOut,
+    TouchpointOut,
 )
 from accord.partnerships.models import Partnership
 
@@ -163,3 +166,37 @@ def person_introductions(request: ApiRequest, person_id: int, top: int = 5):
     person = get_visible_or_404(request.auth, Person, pk=person_id)
     top = max(1, min(top, 50))
     return _introductions(paths.introductions(person=person, top=top))
+
+
+@router.get("/cadence-rules", response=list[CadenceRuleOut])
+@api_access(NETWORK_VIEW)
+@paginate(Page)
+def cadencerule_list(request: ApiRequest):
+    return visible_to(request.auth, CadenceRule)
+
+
+@router.post("/cadence-rules", response={201: CadenceRuleOut})
+@api_access(NETWORK_RECORD)
+def cadencerule_create(request: ApiRequest, payload: CadenceRuleIn):
+    """Partnerships of a type (any when empty) at a stage (any open one when empty) need an
+    executive-level touchpoint every so many days."""
+    data = payload.model_dump(exclude_unset=True)
+    return Status(201, services.cadence_rule_save(actor=request.auth, data=data))
+
+
+@router.get("/cadence", response=list[TouchpointOut])
+@api_access(NETWORK_VIEW)
+def cadence(request: ApiRequest, overdue_only: bool = True):
+    """Open partnerships a cadence rule covers, the most overdue first, with when an executive
+    of ours last met the partner."""
+    rows = selectors.cadence(request.auth)
+    return [
+        {"partnership": t.partnership.pk, "title": t.partnership.title,
+         "stage": t.partnership.stage,
+         "sponsor": t.partnership.executive_sponsor.get_username()
+         if t.partnership.executive_sponsor else None,
+         "rule": t.rule.name, "every_days": t.rule.every_days,
+         "last_executive_touchpoint": t.last, "days_since": t.days_since,
+         "overdue_days": t.overdue_days}
+        for t in rows if t.overdue_days or not overdue_only
+    ]  # fmt: skip

@@ -10,6 +10,8 @@ from django import forms
 from accord.core.forms import BootstrapFormMixin, add_version_field
 from accord.network.models import Interaction
 from accord.partnerships.forms import DateTimeInput
+from accord.partnerships.models import EXITS, Stage
+from accord.strategy.models import PartnershipType
 
 
 class InteractionForm(BootstrapFormMixin, forms.Form):
@@ -41,3 +43,16 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if interaction is not None:
             add_version_field(self, interaction)
+
+
+class CadenceRuleForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=120)
+    partnership_type = forms.ChoiceField(
+        choices=[("", "any type"), *PartnershipType.choices], required=False, label="Type"
+    )
+    stage = forms.ChoiceField(
+        choices=[("", "any open stage"), *[(s, label) for s, label in Stage.choices
+                                           if s not in EXITS]],
+        required=False,
+    )  # fmt: skip
+    every_days = forms.IntegerField(min_value=1, max_value=3650, label="Every (days)")

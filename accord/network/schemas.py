@@ -124,3 +124,32 @@ class IntroductionsOut(Schema):
     closest: list[PathPersonOut] = Field(
         ..., description="With no path: the target's people with the most links."
     )
+
+
+class CadenceRuleOut(Schema):
+    id: int
+    name: str
+    partnership_type: str
+    stage: str
+    every_days: int
+    is_active: bool
+
+
+class CadenceRuleIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=120)
+    partnership_type: str = Text(max_length=20, description="Empty: any type.")
+    stage: str = Text(max_length=20, description="Empty: any open stage.")
+    every_days: int = Field(..., ge=1, le=3650)
+    is_active: bool | None = None
+
+
+class TouchpointOut(Schema):
+    partnership: int
+    title: str
+    stage: str
+    sponsor: str | None
+    rule: str
+    every_days: int
+    last_executive_touchpoint: dt.datetime | None
+    days_since: int | None
+    overdue_days: int

@@ -4,17 +4,19 @@ relationship with us."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.directory.models import Organization, Person
-from accord.network.models import Connection, Interaction
+from accord.network.models import CadenceRule, Connection, Interaction
 from accord.network.services import ordered, ours, touches_between
 from accord.network.strength import Strength, pair_strength
+from accord.partnerships.models import EXITS, Partnership
 
 
 def interaction_rows(actor: User) -> QuerySet[Interaction]:
@@ -93,3 +95,64 @@ def organization_relationship(actor: User, organization: Organization) -> Relati
     mine_first = best.person_a.organization_id != organization.pk
     us, them = (best.person_a, best.person_b) if mine_first else (best.person_b, best.person_a)
     return Relationship(best.score, us, them, links.count())
+
+
+# Cadence ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Touchpoint:
+    """An open partnership a cadence rule covers, and how long since an executive of ours
+    last met its partner."""
+
+    partnership: Partnership
+    rule: CadenceRule
+    last: dt.datetime | None
+    today: dt.date
+
+    @property
+    def days_since(self) -> int | None:
+        return None if self.last is None else (self.today - timezone.localdate(self.last)).days
+
+    @property
+    def overdue_days(self) -> int:
+        """Days past the rule's interval; for one never met, counted from when it entered its
+        stage."""
+        since = self.days_since
+        if since is None:
+            entered = getattr(self.partnership, "entered", None) or self.partnership.created_at
+            since = (self.today - timezone.localdate(entered)).days
+        return max(0, since - self.rule.every_days)
+
+
+def _rule_for(rules: list[CadenceRule], partnership: Partnership) -> CadenceRule | None:
+    """The strictest active rule that covers the partnership."""
+    fitting = [r for r in rules
+               if (not r.partnership_type or r.partnership_type == partnership.type)
+               and (not r.stage or r.stage == partnership.stage)]  # fmt: skip
+    return min(fitting, key=lambda r: (r.every_days, r.pk)) if fitting else None
+
+
+def cadence(actor: User, *, today: dt.date | None = None) -> list[Touchpoint]:
+    """Every open partnership a cadence rule covers, the most overdue first. Three queries,
+    however many partnerships and interactions."""
+    today = today or timezone.localdate()
+    rules = list(visible_to(actor, CadenceRule).filter(is_active=True))
+    if not rules:
+        return []
+    open_ones = list(
+        visible_to(actor, Partnership).exclude(stage__in=EXITS)
+        .select_related("executive_sponsor", "owner").annotate(entered=Max("transitions__at"))
+    )  # fmt: skip
+    last = dict(
+        interaction_rows(actor).filter(is_executive=True, occurred_at__lte=timezone.now(),
+                                       partnership__in=[p.pk for p in open_ones])
+        .values("partnership_id").annotate(last=Max("occurred_at"))
+        .values_list("partnership_id", "last").order_by()
+    )  # fmt: skip
+    found = []
+    for partnership in open_ones:
+        rule = _rule_for(rules, partnership)
+        if rule is not None:
+            found.append(Touchpoint(partnership, rule, last.get(partnership.pk), today))
+    return sorted(found, key=lambda t: (-t.overdue_days, t.partnership.title))

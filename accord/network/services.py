@@ -20,8 +20,10 @@ from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, validate
 from accord.directory.models import Organization, Person
-from accord.network.models import Attendee, Connection, Interaction
+from accord.network.models import Attendee, CadenceRule, Connection, Interaction
 from accord.network.strength import Touch, pair_strength
+from accord.partnerships.models import EXITS, Stage
+from accord.strategy.models import PartnershipType
 
 INTERACTION_FIELDS = ("kind", "title", "occurred_at", "summary", "sentiment", "follow_ups",
                       "initiated_by", "is_executive", "is_private", "partnership")  # fmt: skip
@@ -259,3 +261,61 @@ def refresh_all_scores(*, batch: int = 5000, now: dt.datetime | None = None) -> 
         with transaction.atomic():
             done += refresh_scores(((a, b) for _, a, b in pairs), now=now)
         last = pairs[-1][0]
+
+
+# Cadence ----------------------------------------------------------------------------------------
+
+CADENCE_FIELDS = ("name", "partnership_type", "stage", "every_days", "is_active")
+DEFAULT_CADENCE = [
+    ("Joint ventures and equity stakes: every 60 days", "joint_venture", "", 60),
+    ("Active partnerships: every 90 days", "", "active", 90),
+    ("Up for renewal: every 45 days", "", "renewal_review", 45),
+    ("Pilots: every 120 days", "", "piloting", 120),
+]
+
+
+def cadence_install_defaults() -> int:
+    """The default cadence, on an install that has none."""
+    if CadenceRule.objects.exists():
+        return 0
+    CadenceRule.objects.bulk_create(
+        CadenceRule(name=name, partnership_type=kind, stage=stage, every_days=days)
+        for name, kind, stage, days in DEFAULT_CADENCE
+    )
+    return len(DEFAULT_CADENCE)
+
+
+@transaction.atomic
+def cadence_rule_save(
+    *, actor: User, data: Mapping[str, Any], rule: CadenceRule | None = None,
+    expected_version: int | None = None,
+) -> CadenceRule:  # fmt: skip
+    """Add a cadence rule or change one: partnerships of a type (any when empty) at a stage
+    (any open one when empty) need an executive-level touchpoint every so many days."""
+    policy.require(actor, policy.NETWORK_RECORD)
+    cadence_install_defaults()
+    before = audit.snapshot(rule, CADENCE_FIELDS) if rule else {}
+    target = rule or CadenceRule()
+    loaded = versions.loaded(target)
+    assign(target, data, CADENCE_FIELDS)
+    errors: dict[str, list[str]] = {}
+    if target.partnership_type and target.partnership_type not in PartnershipType.values:
+        errors["partnership_type"] = [f"“{target.partnership_type}” is not a partnership type."]
+    if target.stage and target.stage not in Stage.values:
+        errors["stage"] = [f"“{target.stage}” is not a stage."]
+    elif target.stage in EXITS:
+        errors["stage"] = ["A partnership that has ended needs no touchpoint."]
+    if target.every_days is not None and not 1 <= int(target.every_days) <= 3650:
+        errors["every_days"] = ["Every 1 to 3,650 days."]
+    validate(target, errors)
+    if rule is None:
+        target.save()
+    else:
+        submitted = {name: data[name] for name in CADENCE_FIELDS if name in data}
+        versions.save_changes(target, loaded, submitted=submitted,
+                              expected_version=expected_version)  # fmt: skip
+    changes = audit.diff(before, audit.snapshot(target, CADENCE_FIELDS))
+    if changes:
+        action = AuditEvent.Action.UPDATE if rule else AuditEvent.Action.CREATE
+        audit.record(actor=actor, action=action, instance=target, changes=changes)
+    return target

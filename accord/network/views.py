@@ -19,8 +19,8 @@ from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization
 from accord.network import selectors, services
-from accord.network.forms import InteractionForm
-from accord.network.models import Interaction
+from accord.network.forms import CadenceRuleForm, InteractionForm
+from accord.network.models import CadenceRule, Interaction
 from accord.partnerships.models import Partnership
 
 SECTION = {"section": "directory"}
@@ -125,3 +125,43 @@ def interaction_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, "Saved.")
             return redirect("network:interaction_detail", pk=interaction.pk)
     return _detail(request, interaction, form=form, status=422)
+
+
+# Cadence ----------------------------------------------------------------------------------------
+
+
+def _cadence(request: SignedInRequest, form: CadenceRuleForm | None = None, status: int = 200):
+    touchpoints = selectors.cadence(request.user)
+    overdue = [t for t in touchpoints if t.overdue_days]
+    by_executive: dict[Any, list[Any]] = {}
+    for touchpoint in overdue:
+        by_executive.setdefault(touchpoint.partnership.executive_sponsor, []).append(touchpoint)
+    may_record = policy.can(request.user, policy.NETWORK_RECORD)
+    context = {
+        **SECTION, "overdue": overdue, "on_time": len(touchpoints) - len(overdue),
+        "by_executive": sorted(by_executive.items(), key=lambda kv: -len(kv[1])),
+        "rules": visible_to(request.user, CadenceRule),
+        "form": form or (CadenceRuleForm() if may_record else None),
+    }  # fmt: skip
+    return render(request, "network/cadence.html", context, status=status)
+
+
+@access(policy.NETWORK_VIEW)
+@require_safe
+def cadence_page(request: SignedInRequest) -> HttpResponse:
+    return _cadence(request)
+
+
+@access(policy.NETWORK_RECORD)
+@require_POST
+def cadencerule_create(request: SignedInRequest) -> HttpResponse:
+    form = CadenceRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            rule = services.cadence_rule_save(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"“{rule}” was added.")
+            return redirect("network:cadence")
+    return _cadence(request, form=form, status=422)
