@@ -26,11 +26,11 @@ from accord.governance.api import router as governance_router
 from accord.governance.workspace_api import router as governance_workspace_router
 from accord.metrics.api import router as metrics_router
 from accord.metrics.workspace_api import router as metrics_workspace_router
-from accord.network.api import router as network_router
 from accord.partnerships.api import router as partnerships_router
 from accord.pilots.api import router as pilots_router
 from accord.pilots.workspace_api import router as pilots_workspace_router
 from accord.portfolio.api import router as portfolio_router
+from accord.relationships.api import router as relationships_router
 from accord.scouting.api import router as scouting_router
 from accord.screening.api import router as screening_router
 from accord.strategy.api import router as strategy_router
@@ -171,7 +171,7 @@ for router in (
     pilots_router,
     governance_router,
     metrics_router,
-    network_router,
+    relationships_router,
     portfolio_router,
     pilots_workspace_router,
     governance_workspace_router,

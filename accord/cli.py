@@ -1001,7 +1001,7 @@ def intros(
     list of {"strength", "links", "people": [{"id", "name", "organization", "ours"}]}, empty
     when there is none."""
     setup_django()
-    from accord.network.paths import introductions
+    from accord.relationships.paths import introductions
 
     migrate()
     user = reading_actor(actor)

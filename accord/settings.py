@@ -146,7 +146,7 @@ INSTALLED_APPS = [
     "accord.governance",
     "accord.metrics",
     "accord.portfolio",
-    "accord.network",
+    "accord.relationships",
     "accord.dashboard",
 ]
 

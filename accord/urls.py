@@ -17,7 +17,7 @@ urlpatterns = [
     path("governance/", include("accord.governance.urls")),
     path("metrics/", include("accord.metrics.urls")),
     path("portfolio/", include("accord.portfolio.urls")),
-    path("network/", include("accord.network.urls")),
+    path("relationships/", include("accord.relationships.urls")),
     path("workspace/pilots/", include("accord.pilots.workspace_urls")),
     path("workspace/governance/", include("accord.governance.workspace_urls")),
     path("workspace/", include("accord.partnerships.workspace_urls")),

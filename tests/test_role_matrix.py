@@ -86,8 +86,8 @@ DESIGN: dict[str, set[str]] = {
     "metrics.define": {"admin", "executive", "manager"},
     "portfolio.review": {"admin", "executive"},
     # Interactions and connections are never a partner's; private ones are tested elsewhere.
-    "network.view": INTERNAL,
-    "network.record": {"admin", "executive", "manager", "contributor"},
+    "relationships.view": INTERNAL,
+    "relationships.record": {"admin", "executive", "manager", "contributor"},
 }
 # Object pages of the partner workspace: only the party's own users (organization B).
 WORKSPACE_OBJECT = {"partner_b"}

@@ -72,32 +72,38 @@ METRICS_DEFINE = "metrics.define"
 PORTFOLIO_REVIEW = "portfolio.review"
 
 # Read interactions, connections and introduction paths (never a partner's).
-NETWORK_VIEW = "network.view"
+RELATIONSHIPS_VIEW = "relationships.view"
 # Record interactions and connections, import them, and set the cadence rules.
-NETWORK_RECORD = "network.record"
+RELATIONSHIPS_RECORD = "relationships.record"
 
 _READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW, SCOUTING_VIEW}
-_READ_ALL |= {NETWORK_VIEW}
+_READ_ALL |= {RELATIONSHIPS_VIEW}
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {SYSTEM_VIEW, PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
         | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE, PORTFOLIO_REVIEW}
-        | {NETWORK_RECORD}
+        | {RELATIONSHIPS_RECORD}
     ),
     EXECUTIVE: frozenset(
         _READ_ALL
         | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS, METRICS_DEFINE, PORTFOLIO_REVIEW}
-        | {NETWORK_RECORD}
+        | {RELATIONSHIPS_RECORD}
     ),
     MANAGER: frozenset(
         _READ_ALL
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, STRATEGY_CHANGE}
         | {PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE}
-        | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE, NETWORK_RECORD}
+        | {
+            SCREENING_MANAGE,
+            SCREENING_ASSESS,
+            SCOUTING_MANAGE,
+            METRICS_DEFINE,
+            RELATIONSHIPS_RECORD,
+        }
     ),
-    CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS, NETWORK_RECORD}),
+    CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS, RELATIONSHIPS_RECORD}),
     VIEWER: frozenset(_READ_ALL),
     PARTNER: frozenset({WORKSPACE_VIEW}),
 }
@@ -484,7 +490,7 @@ def _assessment_rows(user: Visitor, qs: Rows) -> Rows:
 def _interaction_rows(user: Visitor, qs: Rows) -> Rows:
     """Interactions of partnerships the user sees (or of none); a private one only to its
     attendees (by their e-mail), the one who recorded it and administrators."""
-    if not can(user, NETWORK_VIEW):
+    if not can(user, RELATIONSHIPS_VIEW):
         return qs.none()
     qs = within_visible_partnerships(user, qs, "partnership")
     if role_of(user) == ADMIN:
@@ -496,8 +502,8 @@ def _interaction_rows(user: Visitor, qs: Rows) -> Rows:
     return qs.filter(pk__in=mine)
 
 
-def _network_rows(user: Visitor, qs: Rows) -> Rows:
-    return qs if can(user, NETWORK_VIEW) else qs.none()
+def _relationship_rows(user: Visitor, qs: Rows) -> Rows:
+    return qs if can(user, RELATIONSHIPS_VIEW) else qs.none()
 
 
 def _directory_rows(user: Visitor, qs: Rows) -> Rows:
@@ -602,10 +608,10 @@ _VISIBILITY: dict[str, Rule] = {
         "metrics.SurveyRound", "round", partner_reads=False
     ),
     "metrics.surveyanswer": _survey_answer_rows,
-    "network.interaction": _interaction_rows,
-    "network.attendee": _rows_of_visible("network.Interaction", "interaction"),
-    "network.connection": _network_rows,
-    "network.cadencerule": _network_rows,
+    "relationships.interaction": _interaction_rows,
+    "relationships.attendee": _rows_of_visible("relationships.Interaction", "interaction"),
+    "relationships.connection": _relationship_rows,
+    "relationships.cadencerule": _relationship_rows,
     "portfolio.reviewrule": _internal_rows,
     "portfolio.review": _internal_rows,
     "portfolio.reviewitem": _partnership_child_rows(shared_only_for_partner=False),

@@ -25,9 +25,9 @@ from accord.accounts.services import user_create
 from accord.core import policy
 from accord.demo.governance import load_governance_demo
 from accord.demo.metrics import load_metrics_demo
-from accord.demo.network import load_network_demo
 from accord.demo.partners import load_partner_users
 from accord.demo.pilots import load_pilots_demo, scale_a_pilot
+from accord.demo.relationships import load_relationships_demo
 from accord.demo.review import load_review_demo
 from accord.demo.surveys import load_surveys_demo
 from accord.directory.models import Organization
@@ -579,7 +579,7 @@ def load_pipeline_demo(
     metrics = load_metrics_demo(admin=admin, rng=rng)
     metrics.update(load_surveys_demo(rng=rng))
     metrics.update(load_review_demo(executive=executives[0]))
-    metrics.update(load_network_demo(admin=admin, rng=rng))
+    metrics.update(load_relationships_demo(admin=admin, rng=rng))
     return {
         **pilots,
         **governance,

@@ -1,4 +1,4 @@
-"""Every read of the network on behalf of a user, through the access policy: interactions,
+"""Every read of the relationships on behalf of a user, through the access policy: interactions,
 connections, a relationship's strength with its reasons, and an organization's strongest
 relationship with us."""
 
@@ -13,10 +13,10 @@ from django.utils import timezone
 from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.directory.models import Organization, Person
-from accord.network.models import CadenceRule, Connection, Interaction
-from accord.network.services import ordered, ours, touches_between
-from accord.network.strength import Strength, pair_strength
 from accord.partnerships.models import EXITS, Partnership
+from accord.relationships.models import CadenceRule, Connection, Interaction
+from accord.relationships.services import ordered, ours, touches_between
+from accord.relationships.strength import Strength, pair_strength
 
 
 def interaction_rows(actor: User) -> QuerySet[Interaction]:

@@ -15,9 +15,9 @@ from typing import Any
 from django.db.models import Q
 
 from accord.directory.models import Organization, Person
-from accord.network.models import Connection
-from accord.network.services import is_ours, ours
-from accord.network.strength import path_strength
+from accord.relationships.models import Connection
+from accord.relationships.services import is_ours, ours
+from accord.relationships.strength import path_strength
 
 MAX_HOPS = 3
 TOP = 5

@@ -18,10 +18,10 @@ from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization
-from accord.network import selectors, services
-from accord.network.forms import CadenceRuleForm, InteractionForm
-from accord.network.models import CadenceRule, Interaction
 from accord.partnerships.models import Partnership
+from accord.relationships import selectors, services
+from accord.relationships.forms import CadenceRuleForm, InteractionForm
+from accord.relationships.models import CadenceRule, Interaction
 
 SECTION = {"section": "directory"}
 SHOWN = 100
@@ -46,16 +46,16 @@ def _list(request: SignedInRequest, form: InteractionForm | None = None, status:
         rows = rows.filter(organizations=narrowed["organization"])
     if "partnership" in narrowed:
         rows = rows.filter(partnership=narrowed["partnership"])
-    may_record = policy.can(request.user, policy.NETWORK_RECORD)
+    may_record = policy.can(request.user, policy.RELATIONSHIPS_RECORD)
     context = {
         **SECTION, **narrowed,
         "interactions": rows.distinct()[:SHOWN],
         "form": form or (InteractionForm() if may_record else None),
     }  # fmt: skip
-    return render(request, "network/interaction_list.html", context, status=status)
+    return render(request, "relationships/interaction_list.html", context, status=status)
 
 
-@access(policy.NETWORK_VIEW)
+@access(policy.RELATIONSHIPS_VIEW)
 @require_safe
 def interaction_list(request: SignedInRequest) -> HttpResponse:
     return _list(request)
@@ -72,7 +72,7 @@ def _data(request: SignedInRequest, form: InteractionForm) -> tuple[dict[str, An
     return data, people
 
 
-@access(policy.NETWORK_RECORD)
+@access(policy.RELATIONSHIPS_RECORD)
 @require_POST
 def interaction_create(request: SignedInRequest) -> HttpResponse:
     form = InteractionForm(request.POST)
@@ -85,28 +85,28 @@ def interaction_create(request: SignedInRequest) -> HttpResponse:
             add_validation_errors(form, error)
         else:
             messages.success(request, f"{created} was recorded.")
-            return redirect("network:interaction_detail", pk=created.pk)
+            return redirect("relationships:interaction_detail", pk=created.pk)
     return _list(request, form=form, status=422)
 
 
 def _detail(request: SignedInRequest, interaction: Interaction, *,
             form: InteractionForm | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
-    may_record = policy.can(request.user, policy.NETWORK_RECORD)
+    may_record = policy.can(request.user, policy.RELATIONSHIPS_RECORD)
     attendees = list(interaction.attendees.select_related("person__organization"))
     context = {
         **SECTION, "interaction": interaction, "attendees": attendees,
         "form": form or (InteractionForm(interaction=interaction) if may_record else None),
     }  # fmt: skip
-    return render(request, "network/interaction_detail.html", context, status=status)
+    return render(request, "relationships/interaction_detail.html", context, status=status)
 
 
-@access(policy.NETWORK_VIEW)
+@access(policy.RELATIONSHIPS_VIEW)
 @require_safe
 def interaction_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail(request, get_visible_or_404(request.user, Interaction, pk=pk))
 
 
-@access(policy.NETWORK_RECORD)
+@access(policy.RELATIONSHIPS_RECORD)
 @require_POST
 def interaction_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     interaction = get_visible_or_404(request.user, Interaction, pk=pk)
@@ -123,7 +123,7 @@ def interaction_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             add_validation_errors(form, error)
         else:
             messages.success(request, "Saved.")
-            return redirect("network:interaction_detail", pk=interaction.pk)
+            return redirect("relationships:interaction_detail", pk=interaction.pk)
     return _detail(request, interaction, form=form, status=422)
 
 
@@ -136,23 +136,23 @@ def _cadence(request: SignedInRequest, form: CadenceRuleForm | None = None, stat
     by_executive: dict[Any, list[Any]] = {}
     for touchpoint in overdue:
         by_executive.setdefault(touchpoint.partnership.executive_sponsor, []).append(touchpoint)
-    may_record = policy.can(request.user, policy.NETWORK_RECORD)
+    may_record = policy.can(request.user, policy.RELATIONSHIPS_RECORD)
     context = {
         **SECTION, "overdue": overdue, "on_time": len(touchpoints) - len(overdue),
         "by_executive": sorted(by_executive.items(), key=lambda kv: -len(kv[1])),
         "rules": visible_to(request.user, CadenceRule),
         "form": form or (CadenceRuleForm() if may_record else None),
     }  # fmt: skip
-    return render(request, "network/cadence.html", context, status=status)
+    return render(request, "relationships/cadence.html", context, status=status)
 
 
-@access(policy.NETWORK_VIEW)
+@access(policy.RELATIONSHIPS_VIEW)
 @require_safe
 def cadence_page(request: SignedInRequest) -> HttpResponse:
     return _cadence(request)
 
 
-@access(policy.NETWORK_RECORD)
+@access(policy.RELATIONSHIPS_RECORD)
 @require_POST
 def cadencerule_create(request: SignedInRequest) -> HttpResponse:
     form = CadenceRuleForm(request.POST)
@@ -163,5 +163,5 @@ def cadencerule_create(request: SignedInRequest) -> HttpResponse:
             add_validation_errors(form, error)
         else:
             messages.success(request, f"“{rule}” was added.")
-            return redirect("network:cadence")
+            return redirect("relationships:cadence")
     return _cadence(request, form=form, status=422)

@@ -1,4 +1,4 @@
-"""Demo network: who knows whom. Our employees know contacts at about half the organizations,
+"""Demo relationships: who knows whom. Our employees know contacts at about half the organizations,
 those contacts know their colleagues, and the people of active partnerships met us in
 meetings, calls and dinners over the last year (some with an executive of ours), so most
 candidate organizations have an introduction path and some have none."""
@@ -13,15 +13,15 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.directory.models import Person
-from accord.network import services
-from accord.network.models import Connection, Interaction
 from accord.partnerships.models import Partnership, Stage
+from accord.relationships import services
+from accord.relationships.models import Connection, Interaction
 
 REACHED_SHARE = 0.55  # of the other organizations, those one of our employees knows someone at
 KINDS = ["meeting", "meeting", "call", "call", "email", "dinner", "site_visit", "event"]
 
 
-def load_network_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
+def load_relationships_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
     if Connection.objects.exists():
         return {"connections": Connection.objects.count()}
     people = list(Person.objects.select_related("organization").order_by("pk"))

@@ -1,4 +1,4 @@
-"""What the network adds to other pages: an organization's strongest introduction paths (or
+"""What relationships add to other pages: an organization's strongest introduction paths (or
 who there is best connected), a partnership's interactions on its timeline and a tab to them."""
 
 from __future__ import annotations
@@ -16,22 +16,22 @@ from accord.core.contributions import (
     contributes_to,
 )
 from accord.directory.models import Organization
-from accord.network.paths import introductions
-from accord.network.selectors import interaction_rows
 from accord.partnerships.models import Partnership
 from accord.partnerships.selectors import TimelineEntry
+from accord.relationships.paths import introductions
+from accord.relationships.selectors import interaction_rows
 
 
 @contributes_to(ORGANIZATION_PAGE)
 def organization_page(actor: User, organization: Organization) -> dict[str, Any]:
-    if not policy.can(actor, policy.NETWORK_VIEW):
+    if not policy.can(actor, policy.RELATIONSHIPS_VIEW):
         return {}
     return {"introductions": introductions(organization=organization)}
 
 
 @contributes_to(PARTNERSHIP_TIMELINE)
 def partnership_timeline(actor: User, partnership: Partnership) -> dict[str, Any]:
-    if not policy.can(actor, policy.NETWORK_VIEW):
+    if not policy.can(actor, policy.RELATIONSHIPS_VIEW):
         return {}
     rows = (
         interaction_rows(actor)
@@ -40,7 +40,7 @@ def partnership_timeline(actor: User, partnership: Partnership) -> dict[str, Any
     )
     return {
         "timeline": [
-            TimelineEntry(i.occurred_at, "interaction", i, "network/_interaction_row.html")
+            TimelineEntry(i.occurred_at, "interaction", i, "relationships/_interaction_row.html")
             for i in rows[:500]
         ]
     }
@@ -48,7 +48,7 @@ def partnership_timeline(actor: User, partnership: Partnership) -> dict[str, Any
 
 @contributes_to(PARTNERSHIP_PAGE)
 def partnership_page(actor: User, partnership: Partnership) -> dict[str, Any]:
-    if not policy.can(actor, policy.NETWORK_VIEW):
+    if not policy.can(actor, policy.RELATIONSHIPS_VIEW):
         return {}
-    url = reverse("network:interaction_list") + f"?partnership={partnership.pk}"
+    url = reverse("relationships:interaction_list") + f"?partnership={partnership.pk}"
     return {"tabs": [("Interactions", url, 0)]}

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 
 from accord.core.forms import BootstrapFormMixin, add_version_field
-from accord.network.models import Interaction
 from accord.partnerships.forms import DateTimeInput
 from accord.partnerships.models import EXITS, Stage
+from accord.relationships.models import Interaction
 from accord.strategy.models import PartnershipType
 
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from accord.network import views
+from accord.relationships import views
 
-app_name = "network"
+app_name = "relationships"
 urlpatterns = [
     path("interactions/", views.interaction_list, name="interaction_list"),
     path("interactions/new/", views.interaction_create, name="interaction_create"),

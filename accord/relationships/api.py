@@ -1,4 +1,4 @@
-"""Network API: interactions, connections and warm-introduction paths. Thin: reads through
+"""Relationships API: interactions, connections and warm-introduction paths. Thin: reads through
 selectors and the access policy, writes through services, access declared per operation."""
 
 from typing import Any
@@ -14,11 +14,17 @@ from accord.core import versions
 from accord.core.api_access import EDIT_OPENAPI, api_access
 from accord.core.api_lists import Page
 from accord.core.http import ApiRequest
-from accord.core.policy import NETWORK_RECORD, NETWORK_VIEW, get_visible_or_404, visible_to
+from accord.core.policy import (
+    RELATIONSHIPS_RECORD,
+    RELATIONSHIPS_VIEW,
+    get_visible_or_404,
+    visible_to,
+)
 from accord.directory.models import Organization, Person
-from accord.network import paths, selectors, services
-from accord.network.models import CadenceRule, Interaction
-from accord.network.schemas import (
+from accord.partnerships.models import Partnership
+from accord.relationships import paths, selectors, services
+from accord.relationships.models import CadenceRule, Interaction
+from accord.relationships.schemas import (
     CadenceRuleIn,
     CadenceRuleOut,
     ConnectionFilters,
@@ -31,9 +37,8 @@ from accord.network.schemas import (
     IntroductionsOut,
     TouchpointOut,
 )
-from accord.partnerships.models import Partnership
 
-router = Router(tags=["network"])
+router = Router(tags=["relationships"])
 
 
 def _people(actor: User, ids: list[int], field: str) -> list[Person]:
@@ -71,7 +76,7 @@ def _rows(actor: User) -> Any:
 
 
 @router.get("/interactions", response=list[InteractionOut])
-@api_access(NETWORK_VIEW)
+@api_access(RELATIONSHIPS_VIEW)
 @paginate(Page)
 def interaction_list(request: ApiRequest, filters: Query[InteractionFilters]):
     """Latest first; by organization, person (an attendee) or partnership."""
@@ -86,7 +91,7 @@ def interaction_list(request: ApiRequest, filters: Query[InteractionFilters]):
 
 
 @router.get("/interactions/{interaction_id}", response=InteractionOut)
-@api_access(NETWORK_VIEW, model=Interaction)
+@api_access(RELATIONSHIPS_VIEW, model=Interaction)
 def interaction_get(request: ApiRequest, interaction_id: int, response: HttpResponse):
     found = get_visible_or_404(request.auth, Interaction, pk=interaction_id)
     versions.tag_response(response, found)
@@ -94,7 +99,7 @@ def interaction_get(request: ApiRequest, interaction_id: int, response: HttpResp
 
 
 @router.post("/interactions", response={201: InteractionOut})
-@api_access(NETWORK_RECORD)
+@api_access(RELATIONSHIPS_RECORD)
 def interaction_create(request: ApiRequest, payload: InteractionIn):
     data = payload.model_dump(exclude_unset=True)
     related = _related(request.auth, data)
@@ -105,7 +110,7 @@ def interaction_create(request: ApiRequest, payload: InteractionIn):
 
 @router.patch("/interactions/{interaction_id}", response=InteractionOut,
               openapi_extra=EDIT_OPENAPI)  # fmt: skip
-@api_access(NETWORK_RECORD, model=Interaction)
+@api_access(RELATIONSHIPS_RECORD, model=Interaction)
 def interaction_update(
     request: ApiRequest, interaction_id: int, payload: InteractionPatch, response: HttpResponse
 ):
@@ -120,7 +125,7 @@ def interaction_update(
 
 
 @router.get("/connections", response=list[ConnectionOut])
-@api_access(NETWORK_VIEW)
+@api_access(RELATIONSHIPS_VIEW)
 @paginate(Page)
 def connection_list(request: ApiRequest, filters: Query[ConnectionFilters]):
     """The strongest first; of one person with `person`."""
@@ -131,7 +136,7 @@ def connection_list(request: ApiRequest, filters: Query[ConnectionFilters]):
 
 
 @router.post("/connections", response={201: ConnectionOut})
-@api_access(NETWORK_RECORD)
+@api_access(RELATIONSHIPS_RECORD)
 def connection_save(request: ApiRequest, payload: ConnectionIn):
     """Say two people know each other, or change what is known of it."""
     data = payload.model_dump(exclude_unset=True)
@@ -150,7 +155,7 @@ def _introductions(found: paths.Introductions) -> dict[str, Any]:
 
 
 @router.get("/organizations/{organization_id}/introductions", response=IntroductionsOut)
-@api_access(NETWORK_VIEW, model=Organization)
+@api_access(RELATIONSHIPS_VIEW, model=Organization)
 def organization_introductions(request: ApiRequest, organization_id: int, top: int = 5):
     """The strongest introduction paths (at most three hops) from our employees, board
     members, investors and advisors to the organization's people."""
@@ -160,7 +165,7 @@ def organization_introductions(request: ApiRequest, organization_id: int, top: i
 
 
 @router.get("/people/{person_id}/introductions", response=IntroductionsOut)
-@api_access(NETWORK_VIEW, model=Person)
+@api_access(RELATIONSHIPS_VIEW, model=Person)
 def person_introductions(request: ApiRequest, person_id: int, top: int = 5):
     """The strongest introduction paths (at most three hops) from our people to this person."""
     person = get_visible_or_404(request.auth, Person, pk=person_id)
@@ -169,14 +174,14 @@ def person_introductions(request: ApiRequest, person_id: int, top: int = 5):
 
 
 @router.get("/cadence-rules", response=list[CadenceRuleOut])
-@api_access(NETWORK_VIEW)
+@api_access(RELATIONSHIPS_VIEW)
 @paginate(Page)
 def cadencerule_list(request: ApiRequest):
     return visible_to(request.auth, CadenceRule)
 
 
 @router.post("/cadence-rules", response={201: CadenceRuleOut})
-@api_access(NETWORK_RECORD)
+@api_access(RELATIONSHIPS_RECORD)
 def cadencerule_create(request: ApiRequest, payload: CadenceRuleIn):
     """Partnerships of a type (any when empty) at a stage (any open one when empty) need an
     executive-level touchpoint every so many days."""
@@ -185,7 +190,7 @@ def cadencerule_create(request: ApiRequest, payload: CadenceRuleIn):
 
 
 @router.get("/cadence", response=list[TouchpointOut])
-@api_access(NETWORK_VIEW)
+@api_access(RELATIONSHIPS_VIEW)
 def cadence(request: ApiRequest, overdue_only: bool = True):
     """Open partnerships a cadence rule covers, the most overdue first, with when an executive
     of ours last met the partner."""

@@ -1,4 +1,4 @@
-"""Every write to the network: interactions with their attendees, connections between two
+"""Every write to the relationships: interactions with their attendees, connections between two
 people, and the strength kept on each connection for path search. Validated, saved and
 audited in one transaction."""
 
@@ -20,9 +20,9 @@ from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, validate
 from accord.directory.models import Organization, Person
-from accord.network.models import Attendee, CadenceRule, Connection, Interaction
-from accord.network.strength import Touch, pair_strength
 from accord.partnerships.models import EXITS, Stage
+from accord.relationships.models import Attendee, CadenceRule, Connection, Interaction
+from accord.relationships.strength import Touch, pair_strength
 from accord.strategy.models import PartnershipType
 
 INTERACTION_FIELDS = ("kind", "title", "occurred_at", "summary", "sentiment", "follow_ups",
@@ -94,7 +94,7 @@ def interaction_create(
     """Record an interaction. Its organizations are those of the attendees not ours unless
     given; people who met in a small enough one become connected, and the strength of every
     pair of its people is read again."""
-    policy.require(actor, policy.NETWORK_RECORD)
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
     interaction = Interaction(created_by=actor, source=data.get("source") or "web")
     assign(interaction, data, INTERACTION_FIELDS)
     validate(interaction, _interaction_errors(actor, data, attendees))
@@ -115,7 +115,7 @@ def interaction_update(
     expected_version: int | None = None,
 ) -> Interaction:  # fmt: skip
     """Change the fields in `data` and, when given, the attendees and organizations."""
-    policy.require(actor, policy.NETWORK_RECORD)
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
     before = _snapshot(interaction)
     met_before = set(_pairs_of(interaction))
     loaded = versions.loaded(interaction)
@@ -172,7 +172,7 @@ def connection_save(
     *, actor: User, person: Person, other: Person, data: Mapping[str, Any]
 ) -> Connection:
     """Say that two people know each other (or change what is known of it)."""
-    policy.require(actor, policy.NETWORK_RECORD)
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
     if person.pk == other.pk:
         raise ValidationError({"other": [f"{person} is not connected to themselves."]})
     a, b = ordered(person.pk, other.pk)
@@ -292,7 +292,7 @@ def cadence_rule_save(
 ) -> CadenceRule:  # fmt: skip
     """Add a cadence rule or change one: partnerships of a type (any when empty) at a stage
     (any open one when empty) need an executive-level touchpoint every so many days."""
-    policy.require(actor, policy.NETWORK_RECORD)
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
     cadence_install_defaults()
     before = audit.snapshot(rule, CADENCE_FIELDS) if rule else {}
     target = rule or CadenceRule()

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
-from accord.network.models import Connection, Interaction
+from accord.relationships.models import Connection, Interaction
 
 
 class PersonRef(Schema):

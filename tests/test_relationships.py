@@ -1,4 +1,4 @@
-"""The network: relationship strength and introduction paths on small hand-checked graphs,
+"""Relationships: their strength and introduction paths on small hand-checked graphs,
 interactions and connections refused by name, private interactions, and the organization
 page's warm introductions."""
 
@@ -14,9 +14,9 @@ from django.utils import timezone
 from accord.core.models import AuditEvent
 from accord.core.policy import visible_to
 from accord.directory import services as directory
-from accord.network import paths, selectors, services
-from accord.network.models import Connection, Interaction
-from accord.network.strength import Touch, pair_strength, path_strength, seniority
+from accord.relationships import paths, selectors, services
+from accord.relationships.models import Connection, Interaction
+from accord.relationships.strength import Touch, pair_strength, path_strength, seniority
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_a_shared_interaction_connects_and_strengthens(graph, personas):
     ]  # fmt: skip
     why = selectors.explain(manager, graph["alice"], graph["tina"])
     assert why.score == 38 and "1 shared interaction(s) (dinner)" in why.reasons[0]
-    assert AuditEvent.objects.filter(model="network.interaction", action="create").exists()
+    assert AuditEvent.objects.filter(model="relationships.interaction", action="create").exists()
 
 
 def test_bad_connections_and_interactions_are_refused_by_name(graph, personas):
@@ -271,12 +271,12 @@ def test_the_pages_record_an_interaction_and_the_timeline_shows_it(graph, person
     client = client_for(manager)
     form = {"kind": "meeting", "title": "Kick-off in Stuttgart", "occurred_at": "2026-11-02T10:00",
             "attendees": "alice@ours.example\nTina Target\n"}  # fmt: skip
-    unknown = client.post(f"/network/interactions/new/?partnership={deal.pk}",
+    unknown = client.post(f"/relationships/interactions/new/?partnership={deal.pk}",
                           {**form, "attendees": "alice@ours.example\nNobody Known"})  # fmt: skip
     assert unknown.status_code == 422
     assert "line 2: no one in the directory is “Nobody Known”" in unknown.content.decode()
     assert not Interaction.objects.exists()
-    made = client.post(f"/network/interactions/new/?partnership={deal.pk}", form)
+    made = client.post(f"/relationships/interactions/new/?partnership={deal.pk}", form)
     assert made.status_code == 302
     recorded = Interaction.objects.get()
     assert (recorded.partnership, recorded.source) == (deal, "web")
@@ -285,22 +285,22 @@ def test_the_pages_record_an_interaction_and_the_timeline_shows_it(graph, person
     assert "Kick-off in Stuttgart" in timeline
     assert "Interactions" in client.get(f"/partnerships/{deal.pk}/").content.decode()
     version = recorded.version
-    edited = client.post(f"/network/interactions/{recorded.pk}/edit/",
+    edited = client.post(f"/relationships/interactions/{recorded.pk}/edit/",
                          {**form, "title": "Kick-off (moved)", "version": version})  # fmt: skip
     assert edited.status_code == 302
-    stale = client.post(f"/network/interactions/{recorded.pk}/edit/",
+    stale = client.post(f"/relationships/interactions/{recorded.pk}/edit/",
                         {**form, "title": "Kick-off (stale)", "version": version})  # fmt: skip
     assert stale.status_code == 422 and "Kick-off (moved)" in stale.content.decode()
     assert Interaction.objects.get().title == "Kick-off (moved)"
     viewer = client_for(personas["viewer"])
-    assert viewer.post("/network/interactions/new/", form).status_code == 403
-    assert "Kick-off (moved)" in viewer.get("/network/interactions/").content.decode()
+    assert viewer.post("/relationships/interactions/new/", form).status_code == 403
+    assert "Kick-off (moved)" in viewer.get("/relationships/interactions/").content.decode()
 
 
 def test_the_cadence_names_partnerships_no_executive_has_seen_in_time(graph, personas):
-    from accord.network.models import CadenceRule
     from accord.partnerships import services as partnerships
     from accord.partnerships.models import Partnership
+    from accord.relationships.models import CadenceRule
 
     manager, executive = personas["manager"], personas["executive"]
 
@@ -331,11 +331,13 @@ def test_the_cadence_names_partnerships_no_executive_has_seen_in_time(graph, per
     assert found["Long ago"].overdue_days == 70, "130 days against every 60"
     assert found["Long ago"].rule.every_days == 60, "the strictest rule that covers it"
     assert found["Staff only"].last is None, "only executive touchpoints count"
-    page = client_for(personas["viewer"]).get("/network/cadence/").content.decode()
+    page = client_for(personas["viewer"]).get("/relationships/cadence/").content.decode()
     assert "Long ago" in page and "70 days" in page and "executive" in page
     with pytest.raises(ValidationError) as refused:
         services.cadence_rule_save(actor=manager, data={"name": "Exits", "stage": "exited",
                                                         "every_days": 30})  # fmt: skip
     assert "has ended" in " ".join(refused.value.message_dict["stage"])
-    bad = client_for(manager).post("/network/cadence/rules/", {"name": "Zero", "every_days": 0})
+    bad = client_for(manager).post(
+        "/relationships/cadence/rules/", {"name": "Zero", "every_days": 0}
+    )
     assert bad.status_code == 422 and not CadenceRule.objects.filter(name="Zero").exists()

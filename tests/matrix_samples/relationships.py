@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from accord.directory import services as directory
 from accord.directory.models import Person
-from accord.network import services
-from accord.network.models import Attendee, Connection, Interaction
 from accord.partnerships.models import Partnership
+from accord.relationships import services
+from accord.relationships.models import Attendee, Connection, Interaction
 from tests.matrix_samples import confidential_samples, samples
 
 
 @samples
-def network_samples(world: dict[str, Any]) -> dict[Any, Any]:
+def relationships_samples(world: dict[str, Any]) -> dict[Any, Any]:
     admin, theirs = world["users"]["admin"], world["samples"][Person]
     ours = directory.person_create(actor=admin, data={
         "full_name": "Olga Ours Matrix", "is_internal": True, "relation": "employee"})  # fmt: skip
@@ -33,7 +33,7 @@ def network_samples(world: dict[str, Any]) -> dict[Any, Any]:
 
 
 @confidential_samples
-def confidential_network(world: dict[str, Any]) -> dict[Any, Any]:
+def confidential_relationships(world: dict[str, Any]) -> dict[Any, Any]:
     interaction = services.interaction_create(
         actor=world["users"]["admin"],
         data={"kind": "dinner", "title": world["secret_evidence"],
