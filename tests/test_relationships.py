@@ -341,3 +341,43 @@ def test_the_cadence_names_partnerships_no_executive_has_seen_in_time(graph, per
         "/relationships/cadence/rules/", {"name": "Zero", "every_days": 0}
     )
     assert bad.status_code == 422 and not CadenceRule.objects.filter(name="Zero").exists()
+
+
+def test_a_shortlist_shows_each_candidates_best_introduction_in_constant_queries(graph, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accord.directory.models import Organization
+    from accord.scouting.models import Scan, ScanCandidate
+
+    best = paths.best_introductions([graph["target"].pk, graph["lonely"].pk])
+    assert set(best) == {graph["target"].pk}, "Lonely Labs has no path"
+    assert (_names(best[graph["target"].pk]), best[graph["target"].pk].strength) == (
+        ["Alice", "Xavier", "Tina"], 40
+    )  # fmt: skip
+    scan = Scan.objects.create(title="Drives", text="drives", run_count=1)
+    for rank, organization in enumerate((graph["target"], graph["lonely"]), start=1):
+        ScanCandidate.objects.create(scan=scan, organization=organization, rank=rank, score=1.0,
+                                     first_run=1, last_run=1)  # fmt: skip
+    client = client_for(personas["viewer"])
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(f"/scouting/scans/{scan.pk}/").content.decode()
+        return body, len(captured)
+
+    body, queries = page()
+    assert "intro 40" in body and "Alice Ours → Xavier Other → Tina Target" in body
+    assert "no introduction path" in body
+    admin = personas["admin"]
+    for n in range(8):
+        organization = Organization.objects.create(name=f"More {n}")
+        someone = directory.person_create(
+            actor=admin, data={"full_name": f"At More {n}", "organization": organization}
+        )
+        services.connection_save(actor=admin, person=someone, other=graph["alice"],
+                                 data={"strength": 50})  # fmt: skip
+        ScanCandidate.objects.create(scan=scan, organization=organization, rank=3 + n,
+                                     score=0.5, first_run=1, last_run=1)  # fmt: skip
+    body, more = page()
+    assert body.count("intro 50") == 8 and more == queries

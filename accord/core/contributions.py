@@ -31,9 +31,12 @@ PARTNERSHIP_PAGE = "partnerships.partnership"
 WORKSPACE_PAGE = "partnerships.workspace"
 # subject: the partnership; `timeline` as entries with the template that draws each
 PARTNERSHIP_TIMELINE = "partnerships.timeline"
+# subject: the ids of the organizations a page lists (a scan's candidates, a round's); what a
+# later app knows of each, by organization id (`introductions`)
+ORGANIZATIONS_LISTED = "directory.organizations_listed"
 POINTS = frozenset(
     {ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE, WORKSPACE_PAGE,
-     PARTNERSHIP_TIMELINE}
+     PARTNERSHIP_TIMELINE, ORGANIZATIONS_LISTED}
 )  # fmt: skip
 
 _contributors: dict[str, list[Contributor]] = defaultdict(list)

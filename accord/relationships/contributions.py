@@ -11,6 +11,7 @@ from accord.accounts.models import User
 from accord.core import policy
 from accord.core.contributions import (
     ORGANIZATION_PAGE,
+    ORGANIZATIONS_LISTED,
     PARTNERSHIP_PAGE,
     PARTNERSHIP_TIMELINE,
     contributes_to,
@@ -18,7 +19,7 @@ from accord.core.contributions import (
 from accord.directory.models import Organization
 from accord.partnerships.models import Partnership
 from accord.partnerships.selectors import TimelineEntry
-from accord.relationships.paths import introductions
+from accord.relationships.paths import best_introductions, introductions
 from accord.relationships.selectors import interaction_rows
 
 
@@ -52,3 +53,10 @@ def partnership_page(actor: User, partnership: Partnership) -> dict[str, Any]:
         return {}
     url = reverse("relationships:interaction_list") + f"?partnership={partnership.pk}"
     return {"tabs": [("Interactions", url, 0)]}
+
+
+@contributes_to(ORGANIZATIONS_LISTED)
+def organizations_listed(actor: User, organization_ids: list[int]) -> dict[str, Any]:
+    if not policy.can(actor, policy.RELATIONSHIPS_VIEW) or not organization_ids:
+        return {}
+    return {"introductions": best_introductions(organization_ids)}

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from accord.directory.models import Organization, Person
 from accord.relationships.models import Connection
-from accord.relationships.services import is_ours, ours
+from accord.relationships.services import OUR_RELATIONS, is_ours, ours
 from accord.relationships.strength import path_strength
 
 MAX_HOPS = 3
@@ -73,20 +73,21 @@ def _neighbours(people: set[int], *, only: Q | None = None) -> list[tuple[int, i
     return found
 
 
-def search(
-    targets: list[Person], *, top: int = TOP, max_hops: int = MAX_HOPS
-) -> tuple[list[IntroPath], dict[int, dict[int, int]]]:
-    """The `top` strongest paths from any of our people to any of `targets`, and the links
-    read on the way. A query for each hop walked, one for our people among those reached and
-    one for the people on the paths."""
-    target_ids = {p.pk for p in targets}
-    ours_there = [p for p in targets if is_ours(p)]
+@dataclass
+class Reach:
+    """The links read walking out from some targets, and our people among those reached."""
+
+    links: dict[int, dict[int, int]]
+    sources: set[int]
+
+
+def reach(target_ids: set[int], *, max_hops: int = MAX_HOPS) -> Reach:
+    """Walk the connections out from the targets, one query a hop, the last hop reading only
+    links to our people; then one query for our people among those reached."""
     links: dict[int, dict[int, int]] = defaultdict(dict)
-    reached = set(target_ids)
-    frontier = set(target_ids)
+    reached, frontier = set(target_ids), set(target_ids)
     for hop in range(1, max_hops + 1):
-        last = hop == max_hops
-        found = _neighbours(frontier, only=ours() if last else None)
+        found = _neighbours(frontier, only=ours() if hop == max_hops else None)
         step = set()
         for person, neighbour, score in found:
             links[person][neighbour] = score
@@ -101,31 +102,56 @@ def search(
         if not frontier:
             break
     sources = set(Person.objects.filter(ours(), pk__in=reached).values_list("pk", flat=True))
-    chains: list[tuple[int, list[int], list[int]]] = []
+    return Reach(links, sources)
+
+
+def chains(
+    found: Reach, target_ids: set[int], *, top: int = TOP, max_hops: int = MAX_HOPS
+) -> list[tuple[int, list[int], list[int]]]:
+    """The `top` strongest chains (strength, people from ours to the target, link strengths)
+    of at most `max_hops` links, walked back from the targets over the links read. A chain
+    stops at the first of our people: through one of ours it is theirs to introduce."""
+    found_chains: list[tuple[int, list[int], list[int]]] = []
+    links, sources = found.links, found.sources
 
     def walk(node: int, chain: list[int], strengths: list[int]) -> None:
-        if node in target_ids and len(chain) > 1:
-            chains.append((path_strength(strengths), list(chain), list(strengths)))
+        if node in sources and len(chain) > 1:
+            ordered_chain, ordered_links = chain[::-1], strengths[::-1]
+            found_chains.append((path_strength(ordered_links), ordered_chain, ordered_links))
             return
         if len(chain) - 1 >= max_hops:
             return
         for neighbour, score in links.get(node, {}).items():
-            # Through another of our people it is theirs to introduce, not a longer chain.
-            passes_ours = neighbour in sources and neighbour not in target_ids
-            if neighbour not in chain and score > 0 and not passes_ours:
+            if neighbour not in chain and score > 0 and neighbour not in target_ids:
                 walk(neighbour, [*chain, neighbour], [*strengths, score])
 
-    for source in sources - target_ids:
-        walk(source, [source], [])
-    chains.sort(key=lambda c: (-c[0], len(c[1]), c[1]))
-    kept = chains[:top]
+    for target in target_ids - sources:
+        walk(target, [target], [])
+    found_chains.sort(key=lambda c: (-c[0], len(c[1]), c[1]))
+    return found_chains[:top]
+
+
+def _paths(kept: list[tuple[int, list[int], list[int]]]) -> list[IntroPath]:
+    """The chains with their people, in one query."""
     on_paths = {pk for _, chain, _ in kept for pk in chain}
+    if not on_paths:
+        return []
     loaded = Person.objects.filter(pk__in=on_paths).select_related("organization")
     people = {p.pk: p for p in loaded}
-    paths = [IntroPath([people[pk] for pk in chain], strengths, strength)
-             for strength, chain, strengths in kept]  # fmt: skip
-    paths = [IntroPath([p], [], 100) for p in ours_there] + paths
-    return paths[:top], links
+    return [IntroPath([people[pk] for pk in chain], strengths, strength)
+            for strength, chain, strengths in kept]  # fmt: skip
+
+
+def search(
+    targets: list[Person], *, top: int = TOP, max_hops: int = MAX_HOPS
+) -> tuple[list[IntroPath], dict[int, dict[int, int]]]:
+    """The `top` strongest paths from any of our people to any of `targets`, and the links
+    read on the way; one of ours among the targets is a path of its own."""
+    target_ids = {p.pk for p in targets}
+    found = reach(target_ids, max_hops=max_hops)
+    ours_there = [IntroPath([p], [], 100) for p in targets if is_ours(p)]
+    paths = ours_there + _paths(chains(found, target_ids, top=top, max_hops=max_hops))
+    return paths[:top], found.links
 
 
 def introductions(
@@ -147,3 +173,25 @@ def introductions(
         ranked = sorted(targets, key=lambda p: (-counts[p.pk], p.full_name))[:3]
         result.closest = [(p, counts[p.pk]) for p in ranked]
     return result
+
+
+def best_introductions(organization_ids: list[int]) -> dict[int, IntroPath]:
+    """For each of many organizations (a shortlist, a round), its strongest introduction path,
+    from one walk out of all their people at once: a query a hop, whatever their number."""
+    people = list(Person.objects.filter(organization__in=organization_ids)
+                  .values_list("pk", "organization_id", "is_internal", "relation"))  # fmt: skip
+    by_organization: dict[int, set[int]] = defaultdict(set)
+    inside: dict[int, int] = {}
+    for pk, organization_id, internal, relation in people:
+        by_organization[organization_id].add(pk)
+        if internal or relation in OUR_RELATIONS:
+            inside[organization_id] = pk
+    found = reach({pk for pk, *_ in people}) if people else Reach({}, set())
+    best: dict[int, tuple[int, list[int], list[int]]] = {}
+    for organization_id, targets in by_organization.items():
+        if organization_id in inside:
+            best[organization_id] = (100, [inside[organization_id]], [])
+        elif kept := chains(found, targets, top=1):
+            best[organization_id] = kept[0]
+    paths = _paths(list(best.values()))
+    return dict(zip(best, paths, strict=True))

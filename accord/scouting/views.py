@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accord.accounts.models import User
 from accord.core import policy
+from accord.core.contributions import ORGANIZATIONS_LISTED, contributed
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, add_version_field, show_conflict
 from accord.core.http import SignedInRequest
@@ -199,6 +200,7 @@ def scan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     can_manage = policy.can(request.user, policy.SCOUTING_MANAGE)
     can_promote = can_manage and policy.can(request.user, policy.PARTNERSHIP_CHANGE)
     plays = _plays(request.user, scan)
+    candidates = list(_candidates(request.user, scan, tab))
     return render(
         request,
         "scouting/scan_detail.html",
@@ -207,7 +209,10 @@ def scan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "scan": scan,
             "tab": tab,
             "tabs": [(key, label, counts.get(key, 0)) for key, label in TABS.items()],
-            "candidates": list(_candidates(request.user, scan, tab)),
+            "candidates": candidates,
+            **contributed(
+                ORGANIZATIONS_LISTED, request.user, [c.organization_id for c in candidates]
+            ),
             "can_manage": can_manage,
             "can_promote": can_promote,
             "reject_form": RejectForm(auto_id=False),

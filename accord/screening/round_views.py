@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accord.accounts.models import User
 from accord.accounts.selectors import active_users
 from accord.core import policy
+from accord.core.contributions import ORGANIZATIONS_LISTED, contributed
 from accord.core.forms import add_validation_errors
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
@@ -108,6 +109,9 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "samples": samples,
             "sample_choices": SAMPLE_CHOICES[1:],
             "candidates": candidates,
+            **contributed(
+                ORGANIZATIONS_LISTED, request.user, [c.organization_id for c in candidates]
+            ),
             "mine": mine,
             "can_manage": can_manage and screening.status == Screening.Status.OPEN,
             "radar": charts.radar(results) if results.ranked else "",
