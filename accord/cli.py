@@ -48,7 +48,11 @@ app.add_typer(metrics_app, name="metrics")
 report_app = typer.Typer(help="Reports: the board pack.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 review_app = typer.Typer(help="The quarterly portfolio review.", no_args_is_help=True)
+relationships_app = typer.Typer(
+    help="Interactions and connections: import them.", no_args_is_help=True
+)
 app.add_typer(review_app, name="review")
+app.add_typer(relationships_app, name="relationships")
 survey_app = typer.Typer(help="Two-sided health checks of a partnership.", no_args_is_help=True)
 app.add_typer(survey_app, name="survey")
 app.add_typer(scout_app, name="scout")
@@ -985,6 +989,91 @@ def survey_results(
         rows.append(["", "overall", item["ours"] or "-", item["theirs"] or "-", item["gap"] or "-"])
     _print_table(["round", "question", "ours", "theirs", "gap"], rows,
                  empty=f"No health check of {found.title} yet.")  # fmt: skip
+
+
+def _print_relationship_import(result: Any, as_json: bool, dry_run: bool, what: str) -> None:
+    if as_json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        for error in result.errors[:200]:
+            err.print(f"  x {error}", markup=False, highlight=False)
+        for line in result.skipped[:50]:
+            err.print(f"  - {line}", markup=False, highlight=False)
+        if result.unmatched:
+            err.print(f"Not in the directory, left out: {', '.join(result.unmatched[:30])}"
+                      + (" ..." if len(result.unmatched) > 30 else ""),
+                      markup=False, highlight=False)  # fmt: skip
+        if result.errors:
+            err.print(f"Refused, nothing written: {len(result.errors)} problem(s).")
+        elif dry_run:
+            err.print(f"Dry run: {result.entries} {what} checked; nothing written.")
+        else:
+            err.print(f"{result.entries} {what}: {result.created} added, {result.updated} "
+                      "recorded again or connected.")  # fmt: skip
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@relationships_app.command("import-calendar")
+def relationships_import_calendar(
+    file: Annotated[Path, typer.Argument(help="An .ics file, as calendar tools export it.")],
+    start: Annotated[str, typer.Option("--from", help="First day (default: a year ago).")] = "",
+    end: Annotated[str, typer.Option("--to", help="Last day (default: today).")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(help="Who records them (default: system).")] = None,
+) -> None:
+    """Interactions from a calendar: each event (each occurrence of a recurring one, between
+    --from and --to) that someone in the directory attended, matched by e-mail. Importing the
+    same calendar again updates them. A broken event refuses the file, naming it."""
+    setup_django()
+    import datetime as dt
+
+    from accord.core.audit import audit_channel
+    from accord.relationships.importing import import_calendar, window_of
+
+    if not file.is_file():
+        fail(f"no file {str(file)!r}")
+    try:
+        days = [dt.date.fromisoformat(d) if d else None for d in (start, end)]
+    except ValueError:
+        fail(f"--from and --to are days such as 2026-01-31, not {start!r} / {end!r}")
+    if days[0] and days[1] and days[0] > days[1]:
+        fail("--from comes after --to")
+    migrate()
+    with audit_channel("import"):
+        result = import_calendar(actor=cli_actor(actor), path=file,
+                                 window=window_of(days[0], days[1]), dry_run=dry_run)  # fmt: skip
+    _print_relationship_import(result, as_json, dry_run, "occurrence(s)")
+
+
+@relationships_app.command("import-connections")
+def relationships_import_connections(
+    file: Annotated[Path, typer.Argument(help="A connections export (.csv).")],
+    owner: Annotated[str, typer.Option(help="Whose connections: their e-mail in the directory.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(help="Who records them (default: system).")] = None,
+) -> None:
+    """Connections of one of our people from a connections export (First Name, Last Name,
+    Email Address, Company, Position, Connected On). People are found by e-mail, else by name
+    at the same company, else added as contacts; a name shared by several is refused."""
+    setup_django()
+    from accord.core.audit import audit_channel
+    from accord.directory.models import Person
+    from accord.relationships.importing import import_connections
+
+    if not file.is_file():
+        fail(f"no file {str(file)!r}")
+    migrate()
+    found = list(Person.objects.filter(email__iexact=owner.strip())[:2])
+    if len(found) != 1:
+        fail(f"{'no one' if not found else 'several people'} in the directory with the e-mail "
+             f"{owner!r}")  # fmt: skip
+    with audit_channel("import"):
+        result = import_connections(actor=cli_actor(actor), path=file, owner=found[0],
+                                    dry_run=dry_run)  # fmt: skip
+    _print_relationship_import(result, as_json, dry_run, "connection(s)")
 
 
 @app.command("intros")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from accord.core.forms import BootstrapFormMixin, add_version_field
-from accord.partnerships.forms import DateTimeInput
+from accord.partnerships.forms import DateInput, DateTimeInput
 from accord.partnerships.models import EXITS, Stage
 from accord.relationships.models import Interaction
 from accord.strategy.models import PartnershipType
@@ -56,3 +56,16 @@ class CadenceRuleForm(BootstrapFormMixin, forms.Form):
         required=False,
     )  # fmt: skip
     every_days = forms.IntegerField(min_value=1, max_value=3650, label="Every (days)")
+
+
+class CalendarImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(help_text="An .ics file, as calendar tools export it.")
+    start = forms.DateField(widget=DateInput(), required=False, label="From",
+                            help_text="Recurring events are expanded from this day (a year ago "
+                            "by default) up to today.")  # fmt: skip
+
+
+class ConnectionsImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(help_text="A connections export (.csv): First Name, Last Name, Email "
+                           "Address, Company, Position, Connected On.")  # fmt: skip
+    owner = forms.EmailField(label="Whose connections", help_text="Their e-mail in the directory.")

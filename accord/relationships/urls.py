@@ -8,6 +8,8 @@ urlpatterns = [
     path("interactions/new/", views.interaction_create, name="interaction_create"),
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
+    path("interactions/import/", views.calendar_import, name="calendar_import"),
+    path("connections/import/", views.connections_import, name="connections_import"),
     path("cadence/", views.cadence_page, name="cadence"),
     path("cadence/rules/", views.cadencerule_create, name="cadencerule_create"),
 ]

@@ -4,6 +4,8 @@ selectors, writes through services."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -13,14 +15,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accord.core import policy
+from accord.core.audit import audit_channel
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
-from accord.directory.models import Organization
+from accord.directory.models import Organization, Person
 from accord.partnerships.models import Partnership
-from accord.relationships import selectors, services
-from accord.relationships.forms import CadenceRuleForm, InteractionForm
+from accord.relationships import importing, selectors, services
+from accord.relationships.forms import (
+    CadenceRuleForm,
+    CalendarImportForm,
+    ConnectionsImportForm,
+    InteractionForm,
+)
 from accord.relationships.models import CadenceRule, Interaction
 
 SECTION = {"section": "directory"}
@@ -37,7 +45,10 @@ def _filters(request: SignedInRequest) -> dict[str, Any]:
     return {k: v for k, v in found.items() if v is not None}
 
 
-def _list(request: SignedInRequest, form: InteractionForm | None = None, status: int = 200):
+def _list(
+    request: SignedInRequest, form: InteractionForm | None = None, status: int = 200,
+    problems: list[Any] | None = None, **forms: Any,
+) -> HttpResponse:  # fmt: skip
     narrowed = _filters(request)
     rows = selectors.interaction_rows(request.user).prefetch_related(
         "attendees__person", "organizations"
@@ -51,6 +62,10 @@ def _list(request: SignedInRequest, form: InteractionForm | None = None, status:
         **SECTION, **narrowed,
         "interactions": rows.distinct()[:SHOWN],
         "form": form or (InteractionForm() if may_record else None),
+        "calendar_form": forms.get("calendar") or (CalendarImportForm() if may_record else None),
+        "connections_form": forms.get("connections")
+        or (ConnectionsImportForm() if may_record else None),
+        "problems": problems or [],
     }  # fmt: skip
     return render(request, "relationships/interaction_list.html", context, status=status)
 
@@ -165,3 +180,55 @@ def cadencerule_create(request: SignedInRequest) -> HttpResponse:
             messages.success(request, f"“{rule}” was added.")
             return redirect("relationships:cadence")
     return _cadence(request, form=form, status=422)
+
+
+# Imports ----------------------------------------------------------------------------------------
+
+
+def _upload(upload: Any) -> Any:
+    """The uploaded file, copied to a temporary file that is removed when closed."""
+    copy = tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower())  # noqa: SIM115
+    for chunk in upload.chunks():
+        copy.write(chunk)
+    copy.flush()
+    return copy
+
+
+def _imported(request: SignedInRequest, result: Any, what: str, form_name: str, form: Any):
+    if result.errors:
+        return _list(request, status=422, problems=result.errors, **{form_name: form})
+    unknown = ", ".join(result.unmatched[:10])
+    left_out = f"; not in the directory: {unknown}" if unknown else ""
+    messages.success(request, f"{result.entries} {what}: {result.created} added, "
+                     f"{result.updated} recorded again or connected{left_out}.")  # fmt: skip
+    return redirect("relationships:interaction_list")
+
+
+@access(policy.RELATIONSHIPS_RECORD)
+@require_POST
+def calendar_import(request: SignedInRequest) -> HttpResponse:
+    form = CalendarImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _list(request, status=422, calendar=form)
+    with _upload(form.cleaned_data["file"]) as copy, audit_channel("import"):
+        window = importing.window_of(form.cleaned_data.get("start"), None)
+        result = importing.import_calendar(actor=request.user, path=Path(copy.name), window=window)
+    return _imported(request, result, "occurrence(s)", "calendar", form)
+
+
+@access(policy.RELATIONSHIPS_RECORD)
+@require_POST
+def connections_import(request: SignedInRequest) -> HttpResponse:
+    form = ConnectionsImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _list(request, status=422, connections=form)
+    owners = list(visible_to(request.user, Person).filter(
+        email__iexact=form.cleaned_data["owner"])[:2])  # fmt: skip
+    if len(owners) != 1:
+        form.add_error("owner", "No one in the directory has this e-mail." if not owners
+                       else "Several people have this e-mail; merge them first.")  # fmt: skip
+        return _list(request, status=422, connections=form)
+    with _upload(form.cleaned_data["file"]) as copy, audit_channel("import"):
+        result = importing.import_connections(actor=request.user, path=Path(copy.name),
+                                              owner=owners[0])  # fmt: skip
+    return _imported(request, result, "connection(s)", "connections", form)

@@ -1,0 +1,335 @@
+"""Interactions from a calendar (.ics, as calendar tools export it) and connections from a
+connections export (CSV: First Name, Last Name, Email Address, Company, Position, Connected
+On). Every entry is checked first; a file with a broken one writes nothing, and each problem
+names the event or row. People are matched to the directory by e-mail (connections also by
+name at the same company); an unknown address is reported and left out, a name that matches
+several people is refused for review, and nothing is merged silently.
+
+Recurring events are expanded (RRULE, RDATE, EXDATE, moved occurrences) within a window; each
+occurrence is kept with its UID and start, so importing the same calendar again updates the
+interactions instead of adding them twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dateutil.rrule import rruleset, rrulestr
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from icalendar import Calendar
+
+from accord.accounts.models import User
+from accord.core import policy
+from accord.core.policy import visible_to
+from accord.directory.importing.errors import RowError
+from accord.directory.models import Organization, Person
+from accord.relationships import services
+from accord.relationships.models import Interaction
+
+# Occurrences of a recurring event further than this from the window are never generated.
+MAX_OCCURRENCES = 1000
+KIND_WORDS = [("dinner", "dinner"), ("lunch", "dinner"), ("call", "call"), ("visit", "site_visit"),
+              ("conference", "event"), ("summit", "event")]  # fmt: skip
+
+
+@dataclass
+class Occurrence:
+    uid: str
+    title: str
+    starts_at: dt.datetime
+    emails: list[str]
+    summary: str = ""
+
+    @property
+    def external_uid(self) -> str:
+        return f"{self.uid}@{self.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"[:300]
+
+    @property
+    def kind(self) -> str:
+        lowered = self.title.casefold()
+        return next((kind for word, kind in KIND_WORDS if word in lowered), "meeting")
+
+
+@dataclass
+class Result:
+    entries: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    # Addresses or names that matched no one, and entries left out for want of anyone known.
+    unmatched: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"entries": self.entries, "created": self.created, "updated": self.updated,
+                "errors": [e.as_dict() for e in self.errors],
+                "unmatched": self.unmatched, "skipped": self.skipped}  # fmt: skip
+
+
+# Calendars -------------------------------------------------------------------------------------
+
+
+def _moment(value: Any) -> dt.datetime:
+    """A start as an aware moment: a day at midnight, a floating time in the server's zone."""
+    local = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=local)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), tzinfo=local)
+    raise ValueError(f"{value!r} is not a date or a time")
+
+
+def _emails(event: Any) -> list[str]:
+    people = event.get("ATTENDEE", [])
+    people = people if isinstance(people, list) else [people]
+    organizer = event.get("ORGANIZER")
+    found = [str(p) for p in [*people, *([organizer] if organizer else [])]]
+    return sorted({a.split(":", 1)[-1].strip().casefold() for a in found if "@" in a})
+
+
+def _starts(event: Any, start: dt.datetime, window: tuple[dt.datetime, dt.datetime]) -> list[
+    dt.datetime
+]:  # fmt: skip
+    """The starts of an event within the window: itself, or each occurrence of its rule."""
+    if not event.get("RRULE") and not event.get("RDATE"):
+        return [start] if window[0] <= start <= window[1] else []
+    rules = rruleset()
+    if event.get("RRULE"):
+        text = event["RRULE"].to_ical().decode()
+        rules.rrule(rrulestr(text, dtstart=start, ignoretz=False))
+    for key, add in (("RDATE", rules.rdate), ("EXDATE", rules.exdate)):
+        values = event.get(key, [])
+        for item in values if isinstance(values, list) else [values]:
+            for moment in item.dts:
+                add(_moment(moment.dt))
+    found = []
+    for moment in rules.xafter(window[0] - dt.timedelta(seconds=1), count=MAX_OCCURRENCES):
+        if moment > window[1]:
+            break
+        found.append(moment)
+    return found
+
+
+def read_calendar(
+    path: Path, *, window: tuple[dt.datetime, dt.datetime]
+) -> tuple[list[Occurrence], list[RowError]]:
+    """Every occurrence within the window of the events of an .ics file, or why not; entries
+    are numbered as the file orders its events."""
+    try:
+        calendar = Calendar.from_ical(path.read_bytes())
+    except (ValueError, IndexError, KeyError) as error:
+        return [], [RowError(None, None, f"not a calendar file (.ics): {error}")]
+    occurrences: list[Occurrence] = []
+    moved: dict[tuple[str, dt.datetime], Occurrence] = {}
+    errors: list[RowError] = []
+    for number, event in enumerate(calendar.walk("VEVENT"), start=1):
+        uid = str(event.get("UID") or "").strip()
+        title = str(event.get("SUMMARY") or "").strip() or "(no title)"
+        if not uid:
+            errors.append(RowError(number, "UID", f"the event “{title}” has no UID."))
+            continue
+        try:
+            start = _moment(event.decoded("DTSTART"))
+            starts = _starts(event, start, window)
+        except (KeyError, ValueError, TypeError) as error:
+            why = "has no start (DTSTART)" if isinstance(error, KeyError) else f"is broken: {error}"
+            errors.append(RowError(number, "DTSTART", f"the event “{title}” {why}."))
+            continue
+        base: dict[str, Any] = {"uid": uid, "title": title[:200], "emails": _emails(event),
+                                "summary": str(event.get("DESCRIPTION") or "")}  # fmt: skip
+        if event.get("RECURRENCE-ID"):
+            replaced = _moment(event.decoded("RECURRENCE-ID"))
+            moved[(uid, replaced)] = Occurrence(starts_at=start, **base)
+            continue
+        occurrences += [Occurrence(starts_at=moment, **base) for moment in starts]
+    found = [moved.pop((o.uid, o.starts_at), o) for o in occurrences]
+    found += [o for o in moved.values() if window[0] <= o.starts_at <= window[1]]
+    return found, errors
+
+
+def import_calendar(
+    *, actor: User, path: Path, window: tuple[dt.datetime, dt.datetime], dry_run: bool = False
+) -> Result:
+    """Check every event, then record (or update) an interaction for each occurrence that
+    someone in the directory attended, all in one transaction; or nothing."""
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
+    occurrences, errors = read_calendar(path, window=window)
+    result = Result(entries=len(occurrences), errors=errors)
+    if errors:
+        return result
+    addresses = {e for o in occurrences for e in o.emails}
+    people = _people_by_email(actor, addresses)
+    result.unmatched = sorted(addresses - set(people))
+    existing = {i.external_uid: i for i in Interaction.objects.filter(
+        external_uid__in=[o.external_uid for o in occurrences])}  # fmt: skip
+    if dry_run:
+        return result
+    with transaction.atomic():
+        for occurrence in occurrences:
+            attendees = [people[e] for e in occurrence.emails if e in people]
+            if not attendees:
+                result.skipped.append(f"“{occurrence.title}” on {occurrence.starts_at:%Y-%m-%d}: "
+                                      "no one in the directory attended.")  # fmt: skip
+                continue
+            data = {"title": occurrence.title, "occurred_at": occurrence.starts_at,
+                    "kind": occurrence.kind, "summary": occurrence.summary}  # fmt: skip
+            known = existing.get(occurrence.external_uid)
+            if known is not None:
+                services.interaction_update(actor=actor, interaction=known, data=data,
+                                            attendees=attendees)  # fmt: skip
+                result.updated += 1
+                continue
+            created = services.interaction_create(
+                actor=actor, data={**data, "source": Interaction.Source.ICS}, attendees=attendees
+            )
+            Interaction.objects.filter(pk=created.pk).update(external_uid=occurrence.external_uid)
+            result.created += 1
+    return result
+
+
+def _people_by_email(actor: User, addresses: set[str]) -> dict[str, Person]:
+    """The directory's people by their (case-folded) e-mail; an address two people share is
+    left to review rather than guessed."""
+    if not addresses:
+        return {}
+    matching = Q(pk__in=[])
+    for address in addresses:
+        matching |= Q(email__iexact=address)
+    found: dict[str, list[Person]] = {}
+    for person in visible_to(actor, Person).filter(matching):
+        found.setdefault(person.email.casefold(), []).append(person)
+    return {email: same[0] for email, same in found.items() if len(same) == 1}
+
+
+# Connections exports ---------------------------------------------------------------------------
+
+CONNECTION_COLUMNS = ("First Name", "Last Name", "Email Address", "Company", "Position",
+                      "Connected On")  # fmt: skip
+DATE_FORMATS = ("%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y")
+
+
+def _connected_on(text: str) -> dt.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 -- a day
+        except ValueError:
+            continue
+    return None
+
+
+def _rows(path: Path) -> tuple[bool, list[tuple[int, dict[str, str]]]]:
+    """Whether the export has its header, and its rows numbered as the file's lines; notes above
+    the header (as some networks write) are skipped."""
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    start = next((n for n, line in enumerate(lines) if line.startswith("First Name")), None)
+    if start is None:
+        return False, []
+    reader = csv.DictReader(lines[start:])
+    return True, [(start + 2 + n, row) for n, row in enumerate(reader)]
+
+
+def import_connections(*, actor: User, path: Path, owner: Person, dry_run: bool = False) -> Result:
+    """Connect `owner` (one of ours) with each person of the export: found by e-mail, else by
+    name at the same company, else added to the directory as a contact of that company (when
+    it is in the directory) or of none. A name matching several people is refused."""
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
+    result = Result()
+    if not services.is_ours(owner):
+        result.errors.append(RowError(None, "owner", f"{owner} is not one of ours (an employee, "
+                                      "board member, investor or advisor)."))  # fmt: skip
+        return result
+    has_header, rows = _rows(path)
+    if not has_header:
+        result.errors.append(RowError(None, None, "no header row starting with “First Name” "
+                                      f"(expected {', '.join(CONNECTION_COLUMNS)})."))  # fmt: skip
+        return result
+    planned: list[tuple[int, dict[str, str], dt.date | None]] = []
+    for number, values in rows:
+        get = {name: (values.get(name) or "").strip() for name in CONNECTION_COLUMNS}
+        name = f"{get['First Name']} {get['Last Name']}".strip()
+        if not name:
+            result.errors.append(RowError(number, "First Name", "no name."))
+            continue
+        day = _connected_on(get["Connected On"]) if get["Connected On"] else None
+        if get["Connected On"] and day is None:
+            result.errors.append(RowError(number, "Connected On",
+                                          f"“{get['Connected On']}” is not a date."))  # fmt: skip
+            continue
+        planned.append((number, {**get, "name": name}, day))
+    result.entries = len(planned)
+    matches = _match_people(actor, planned, result)
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        for number, get, day in planned:
+            person = matches.get(number)
+            if person is None:
+                person = _new_contact(actor, get)
+                result.created += 1
+            if person.pk == owner.pk:
+                continue
+            services.connection_save(actor=actor, person=owner, other=person,
+                                     data={"source": "csv", "last_contact": day})  # fmt: skip
+            result.updated += 1
+    return result
+
+
+def _match_people(
+    actor: User, planned: list[tuple[int, dict[str, str], dt.date | None]], result: Result
+) -> dict[int, Person]:
+    emails = {g["Email Address"].casefold() for _, g, _ in planned if g["Email Address"]}
+    by_email = _people_by_email(actor, emails)
+    names = {g["name"].casefold() for _, g, _ in planned}
+    matching = Q(pk__in=[])
+    for name in names:
+        matching |= Q(full_name__iexact=name)
+    named: dict[str, list[Person]] = {}
+    for person in visible_to(actor, Person).filter(matching).select_related("organization"):
+        named.setdefault(person.full_name.casefold(), []).append(person)
+    found: dict[int, Person] = {}
+    for number, get, _ in planned:
+        if get["Email Address"].casefold() in by_email:
+            found[number] = by_email[get["Email Address"].casefold()]
+            continue
+        same = named.get(get["name"].casefold(), [])
+        at_company = [p for p in same if p.organization
+                      and p.organization.name.casefold() == get["Company"].casefold()]  # fmt: skip
+        candidates = at_company or same
+        if len(candidates) > 1:
+            where = f" at {get['Company']}" if at_company else ""
+            result.errors.append(RowError(number, "First Name", (
+                f"{len(candidates)} people are named “{get['name']}”{where}: add the e-mail to "
+                "the row, or merge them in the directory first.")))  # fmt: skip
+        elif candidates and (at_company or not get["Company"]):
+            found[number] = candidates[0]
+    return found
+
+
+def _new_contact(actor: User, get: dict[str, str]) -> Person:
+    from accord.directory import services as directory
+
+    organization = (
+        visible_to(actor, Organization).filter(name__iexact=get["Company"]).first()
+        if get["Company"] else None
+    )  # fmt: skip
+    return directory.person_create(actor=actor, data={
+        "full_name": get["name"], "email": get["Email Address"], "title": get["Position"][:200],
+        "organization": organization, "relation": Person.Relation.CONTACT,
+    })  # fmt: skip
+
+
+def window_of(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime, dt.datetime]:
+    """The days to expand recurring events within: the last year up to today by default."""
+    today = timezone.localdate()
+    first, last = start or today - dt.timedelta(days=365), end or today
+    local = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return (dt.datetime.combine(first, dt.time(), tzinfo=local),
+            dt.datetime.combine(last, dt.time.max, tzinfo=local))  # fmt: skip
