@@ -21,8 +21,8 @@ SMALL, LARGE = 3, 40
 BASELINES = {
     "organization list": 5,
     "person list": 4,
-    # + the roles it plays in partnerships, and the introduction paths: its people, a query a
-    # hop walked (one here: nobody is connected), our people reached
+    # + the roles it plays in partnerships, and the introduction paths: its people, whether
+    # the connections changed (none is recorded here), our people
     "organization detail": 10,
     "home": 20,  # + funnel, reviews, renewals, mine, what is late (4), health (1), coverage (3)
 }

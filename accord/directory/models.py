@@ -167,7 +167,15 @@ class Person(Versioned):
     class Meta:
         ordering = ["full_name", "id"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["organization", "full_name"])]
+        indexes = [
+            models.Index(fields=["organization", "full_name"]),
+            # Our own people (who may introduce us), read by every introduction-path search.
+            models.Index(
+                fields=["id"], name="person_ours",
+                condition=models.Q(is_internal=True)
+                | models.Q(relation__in=["employee", "board", "investor", "advisor"]),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.full_name

@@ -131,7 +131,10 @@ class Connection(models.Model):
                 violation_error_message="Strength is between 0 and 100.",
             ),
         ]
-        indexes = [models.Index(fields=["person_b", "person_a"])]
+        indexes = [
+            models.Index(fields=["person_b", "person_a"]),
+            models.Index(fields=["updated_at"]),  # whether the graph in memory is current
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_a} and {self.person_b}"

@@ -2,27 +2,24 @@
 people (employees, board members, investors, advisors) to the people of an organization or to
 one person. A chain is as strong as the product of its links' kept strengths.
 
-The search starts at the targets and walks the connections outward one hop per query, so it
-reads only the neighbourhood it needs; its last hop reads only links to our people.
+The search walks the connections held in memory (`graph`) back from the targets, strongest
+partial chain first, and stops once it has the strongest complete ones.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
 from accord.directory.models import Organization, Person
-from accord.relationships.models import Connection
+from accord.relationships import graph
 from accord.relationships.services import OUR_RELATIONS, is_ours, ours
 from accord.relationships.strength import path_strength
 
 MAX_HOPS = 3
 TOP = 5
-# Beyond this many people one hop out, the walk keeps the strongest links of each.
-FRONTIER = 20_000
 
 
 @dataclass
@@ -49,86 +46,39 @@ class Introductions:
     closest: list[tuple[Person, int]] = field(default_factory=list)
 
 
-def _neighbours(people: set[int], *, only: Q | None = None) -> list[tuple[int, int, int]]:
-    """(person, neighbour, strength) for every link of `people`; with `only`, to neighbours
-    matching it. One query for each 5,000 people."""
-    found = []
-    chunk = sorted(people)
-    wanted = Person.objects.filter(only).values("pk") if only is not None else None
-    for start in range(0, len(chunk), 5000):
-        part = chunk[start : start + 5000]
-        if wanted is None:
-            links = Connection.objects.filter(Q(person_a__in=part) | Q(person_b__in=part))
-        else:
-            links = Connection.objects.filter(
-                (Q(person_a__in=part) & Q(person_b__in=wanted))
-                | (Q(person_b__in=part) & Q(person_a__in=wanted))
-            )
-        inside = set(part)
-        for a, b, score in links.values_list("person_a_id", "person_b_id", "score"):
-            if a in inside:
-                found.append((a, b, score))
-            if b in inside:
-                found.append((b, a, score))
-    return found
-
-
-@dataclass
-class Reach:
-    """The links read walking out from some targets, and our people among those reached."""
-
-    links: dict[int, dict[int, int]]
-    sources: set[int]
-
-
-def reach(target_ids: set[int], *, max_hops: int = MAX_HOPS) -> Reach:
-    """Walk the connections out from the targets, one query a hop, the last hop reading only
-    links to our people; then one query for our people among those reached."""
-    links: dict[int, dict[int, int]] = defaultdict(dict)
-    reached, frontier = set(target_ids), set(target_ids)
-    for hop in range(1, max_hops + 1):
-        found = _neighbours(frontier, only=ours() if hop == max_hops else None)
-        step = set()
-        for person, neighbour, score in found:
-            links[person][neighbour] = score
-            links[neighbour][person] = score
-            if neighbour not in reached:
-                step.add(neighbour)
-        if len(step) > FRONTIER:
-            best = sorted(found, key=lambda row: -row[2])[:FRONTIER]
-            step = {n for _, n, _ in best if n not in reached}
-        reached |= step
-        frontier = step
-        if not frontier:
-            break
-    sources = set(Person.objects.filter(ours(), pk__in=reached).values_list("pk", flat=True))
-    return Reach(links, sources)
-
-
 def chains(
-    found: Reach, target_ids: set[int], *, top: int = TOP, max_hops: int = MAX_HOPS
-) -> list[tuple[int, list[int], list[int]]]:
+    links: graph.Graph, sources: set[int], target_ids: set[int], *, top: int = TOP,
+    max_hops: int = MAX_HOPS,
+) -> list[tuple[int, list[int], list[int]]]:  # fmt: skip
     """The `top` strongest chains (strength, people from ours to the target, link strengths)
-    of at most `max_hops` links, walked back from the targets over the links read. A chain
-    stops at the first of our people: through one of ours it is theirs to introduce."""
-    found_chains: list[tuple[int, list[int], list[int]]] = []
-    links, sources = found.links, found.sources
+    of at most `max_hops` links over the links read. A chain stops at the first of our people:
+    through one of ours it is theirs to introduce.
 
-    def walk(node: int, chain: list[int], strengths: list[int]) -> None:
-        if node in sources and len(chain) > 1:
-            ordered_chain, ordered_links = chain[::-1], strengths[::-1]
-            found_chains.append((path_strength(ordered_links), ordered_chain, ordered_links))
-            return
-        if len(chain) - 1 >= max_hops:
-            return
-        for neighbour, score in links.get(node, {}).items():
-            if neighbour not in chain and score > 0 and neighbour not in target_ids:
-                walk(neighbour, [*chain, neighbour], [*strengths, score])
-
-    for target in target_ids - sources:
-        walk(target, [target], [])
-    found_chains.sort(key=lambda c: (-c[0], len(c[1]), c[1]))
-    return found_chains[:top]
+    Best first: chains grow back from the targets, the strongest partial chain first; as a
+    link can only weaken a chain, complete ones come out strongest first, and the search stops
+    once it has `top` of them (and any that tie with the last at its rounded strength)."""
+    heap: list[tuple[float, int, tuple[int, ...], tuple[int, ...]]] = [
+        (-1.0, 1, (target,), ()) for target in sorted(target_ids - sources)
+    ]
+    heapq.heapify(heap)
+    complete: list[tuple[int, list[int], list[int]]] = []
+    while heap:
+        negative, length, chain, strengths = heapq.heappop(heap)
+        if len(complete) >= top and round(-100 * negative) < complete[top - 1][0]:
+            break
+        node = chain[-1]
+        if node in sources and length > 1:
+            complete.append((path_strength(strengths[::-1]), list(chain[::-1]),
+                             list(strengths[::-1])))  # fmt: skip
+            complete.sort(key=lambda c: (-c[0], len(c[1]), c[1]))
+            continue
+        if length - 1 >= max_hops:
+            continue
+        for neighbour, score in links.links_of(node):
+            if score > 0 and neighbour not in chain and neighbour not in target_ids:
+                heapq.heappush(heap, (negative * score / 100, length + 1, (*chain, neighbour),
+                                      (*strengths, score)))  # fmt: skip
+    return complete[:top]
 
 
 def _paths(kept: list[tuple[int, list[int], list[int]]]) -> list[IntroPath]:
@@ -142,16 +92,20 @@ def _paths(kept: list[tuple[int, list[int], list[int]]]) -> list[IntroPath]:
             for strength, chain, strengths in kept]  # fmt: skip
 
 
+def our_people() -> set[int]:
+    """Our employees, board members, investors and advisors: who may introduce us."""
+    return set(Person.objects.filter(ours()).order_by().values_list("pk", flat=True))
+
+
 def search(
     targets: list[Person], *, top: int = TOP, max_hops: int = MAX_HOPS
-) -> tuple[list[IntroPath], dict[int, dict[int, int]]]:
-    """The `top` strongest paths from any of our people to any of `targets`, and the links
-    read on the way; one of ours among the targets is a path of its own."""
-    target_ids = {p.pk for p in targets}
-    found = reach(target_ids, max_hops=max_hops)
+) -> tuple[list[IntroPath], graph.Graph]:
+    """The `top` strongest paths from any of our people to any of `targets`, and the graph
+    they were read from; one of ours among the targets is a path of its own."""
+    links = graph.current()
+    found = chains(links, our_people(), {p.pk for p in targets}, top=top, max_hops=max_hops)
     ours_there = [IntroPath([p], [], 100) for p in targets if is_ours(p)]
-    paths = ours_there + _paths(chains(found, target_ids, top=top, max_hops=max_hops))
-    return paths[:top], found.links
+    return (ours_there + _paths(found))[:top], links
 
 
 def introductions(
@@ -169,15 +123,15 @@ def introductions(
     found, links = search(targets, top=top)
     result = Introductions(targets, found)
     if not found:
-        counts = {p.pk: len(links.get(p.pk, {})) for p in targets}
+        counts = {p.pk: links.degree(p.pk) for p in targets}
         ranked = sorted(targets, key=lambda p: (-counts[p.pk], p.full_name))[:3]
         result.closest = [(p, counts[p.pk]) for p in ranked]
     return result
 
 
 def best_introductions(organization_ids: list[int]) -> dict[int, IntroPath]:
-    """For each of many organizations (a shortlist, a round), its strongest introduction path,
-    from one walk out of all their people at once: a query a hop, whatever their number."""
+    """For each of many organizations (a shortlist, a round), its strongest introduction path.
+    A constant number of queries, whatever their number."""
     people = list(Person.objects.filter(organization__in=organization_ids)
                   .values_list("pk", "organization_id", "is_internal", "relation"))  # fmt: skip
     by_organization: dict[int, set[int]] = defaultdict(set)
@@ -186,12 +140,12 @@ def best_introductions(organization_ids: list[int]) -> dict[int, IntroPath]:
         by_organization[organization_id].add(pk)
         if internal or relation in OUR_RELATIONS:
             inside[organization_id] = pk
-    found = reach({pk for pk, *_ in people}) if people else Reach({}, set())
+    links, sources = graph.current(), our_people()
     best: dict[int, tuple[int, list[int], list[int]]] = {}
     for organization_id, targets in by_organization.items():
         if organization_id in inside:
             best[organization_id] = (100, [inside[organization_id]], [])
-        elif kept := chains(found, targets, top=1):
+        elif kept := chains(links, sources, targets, top=1):
             best[organization_id] = kept[0]
     paths = _paths(list(best.values()))
     return dict(zip(best, paths, strict=True))

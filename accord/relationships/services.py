@@ -239,12 +239,13 @@ def refresh_scores(pairs: Iterable[tuple[int, int]], *, now: dt.datetime | None 
     titles = dict(Person.objects.filter(pk__in=people).values_list("pk", "title"))
     touches = touches_between(wanted)
     for connection in connections:
+        connection.updated_at = now  # the graph held in memory is read again after a change
         pair = (connection.person_a_id, connection.person_b_id)
         connection.score = pair_strength(
             stated=connection.strength, known=True, touches=touches.get(pair, []),
             titles=(titles.get(pair[0], ""), titles.get(pair[1], "")), now=now,
         ).score  # fmt: skip
-    Connection.objects.bulk_update(connections, ["score"], batch_size=1000)
+    Connection.objects.bulk_update(connections, ["score", "updated_at"], batch_size=1000)
     return len(connections)
 
 
