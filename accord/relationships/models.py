@@ -11,7 +11,8 @@ from django.db import models
 
 from accord.core.versions import Versioned
 from accord.directory.models import Organization, Person
-from accord.partnerships.models import Partnership
+from accord.partnerships.models import Partnership, Stage
+from accord.strategy.models import PartnershipType
 
 
 class Interaction(Versioned):
@@ -144,8 +145,12 @@ class CadenceRule(Versioned):
     """Partnerships of a type at a stage need an executive-level touchpoint every so often."""
 
     name = models.CharField(max_length=120, unique=True)
-    partnership_type = models.CharField(max_length=20, blank=True, help_text="Empty: any type.")
-    stage = models.CharField(max_length=20, blank=True, help_text="Empty: any open stage.")
+    partnership_type = models.CharField(
+        max_length=30, blank=True, choices=PartnershipType.choices, help_text="Empty: any type."
+    )
+    stage = models.CharField(
+        max_length=20, blank=True, choices=Stage.choices, help_text="Empty: any open stage."
+    )
     every_days = models.PositiveIntegerField()
     is_active = models.BooleanField(default=True)
 

@@ -20,10 +20,9 @@ from accord.core import audit, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, validate
 from accord.directory.models import Organization, Person
-from accord.partnerships.models import EXITS, Stage
+from accord.partnerships.models import EXITS
 from accord.relationships.models import Attendee, CadenceRule, Connection, Interaction
 from accord.relationships.strength import Touch, pair_strength
-from accord.strategy.models import PartnershipType
 
 INTERACTION_FIELDS = ("kind", "title", "occurred_at", "summary", "sentiment", "follow_ups",
                       "initiated_by", "is_executive", "is_private", "partnership")  # fmt: skip
@@ -300,11 +299,7 @@ def cadence_rule_save(
     loaded = versions.loaded(target)
     assign(target, data, CADENCE_FIELDS)
     errors: dict[str, list[str]] = {}
-    if target.partnership_type and target.partnership_type not in PartnershipType.values:
-        errors["partnership_type"] = [f"“{target.partnership_type}” is not a partnership type."]
-    if target.stage and target.stage not in Stage.values:
-        errors["stage"] = [f"“{target.stage}” is not a stage."]
-    elif target.stage in EXITS:
+    if target.stage in EXITS:
         errors["stage"] = ["A partnership that has ended needs no touchpoint."]
     if target.every_days is not None and not 1 <= int(target.every_days) <= 3650:
         errors["every_days"] = ["Every 1 to 3,650 days."]
