@@ -383,3 +383,17 @@ def test_a_shortlist_shows_each_candidates_best_introduction_in_constant_queries
     page()  # the graph held in memory is read again once after the change
     body, more = page()
     assert body.count("intro 50") == 8 and more == queries
+
+
+def test_the_network_view_draws_who_knows_whom(graph, personas):
+    client = client_for(personas["viewer"])
+    page = client.get(f"/relationships/organizations/{graph['target'].pk}/network/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="ego-network"' in html
+    assert "Xavier Other" in html and "Alice Ours" in html, "the rings around Target's people"
+    empty = directory.organization_create(actor=personas["admin"], data={"name": "Quiet Co"})
+    quiet = client.get(f"/relationships/organizations/{empty.pk}/network/").content.decode()
+    assert "No one of Quiet Co is connected" in quiet
+    partner = client_for(personas["partner_a"])
+    assert partner.get(f"/relationships/organizations/{graph['target'].pk}/network/"
+                       ).status_code == 404  # fmt: skip

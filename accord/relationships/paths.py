@@ -41,6 +41,7 @@ class IntroPath:
 @dataclass
 class Introductions:
     targets: list[Person]
+    organization: Organization | None = None
     paths: list[IntroPath] = field(default_factory=list)
     # With no path: the target's people most connected to anyone, and how many links each has.
     closest: list[tuple[Person, int]] = field(default_factory=list)
@@ -119,9 +120,9 @@ def introductions(
         assert organization is not None
         targets = list(organization.people.select_related("organization").order_by("pk"))
     if not targets:
-        return Introductions(targets)
+        return Introductions(targets, organization)
     found, links = search(targets, top=top)
-    result = Introductions(targets, found)
+    result = Introductions(targets, organization, found)
     if not found:
         counts = {p.pk: links.degree(p.pk) for p in targets}
         ranked = sorted(targets, key=lambda p: (-counts[p.pk], p.full_name))[:3]

@@ -10,6 +10,9 @@ urlpatterns = [
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
     path("interactions/import/", views.calendar_import, name="calendar_import"),
     path("connections/import/", views.connections_import, name="connections_import"),
+    path(
+        "organizations/<int:pk>/network/", views.organization_network, name="organization_network"
+    ),
     path("cadence/", views.cadence_page, name="cadence"),
     path("cadence/rules/", views.cadencerule_create, name="cadencerule_create"),
 ]

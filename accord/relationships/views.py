@@ -22,7 +22,7 @@ from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization, Person
 from accord.partnerships.models import Partnership
-from accord.relationships import importing, selectors, services
+from accord.relationships import charts, importing, selectors, services
 from accord.relationships.forms import (
     CadenceRuleForm,
     CalendarImportForm,
@@ -232,3 +232,13 @@ def connections_import(request: SignedInRequest) -> HttpResponse:
         result = importing.import_connections(actor=request.user, path=Path(copy.name),
                                               owner=owners[0])  # fmt: skip
     return _imported(request, result, "connection(s)", "connections", form)
+
+
+@access(policy.RELATIONSHIPS_VIEW)
+@require_safe
+def organization_network(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Who the organization's people know, and who those know: a picture to explore."""
+    organization = get_visible_or_404(request.user, Organization, pk=pk)
+    chart, shown = charts.ego_network(organization)
+    context = {**SECTION, "organization": organization, "chart": chart, "shown": shown}
+    return render(request, "relationships/organization_network.html", context)
