@@ -56,7 +56,9 @@ def ego_network(organization: Organization) -> tuple[str, int]:
     ):
         figure.add_trace(go.Scatter(
             x=[position[pk][0] for pk in members], y=[position[pk][1] for pk in members],
-            mode="markers", name=name, marker={"size": 11 if colour != OTHERS else 7,
+            # Their people and ours are named; the others on hover, or the picture is a blur.
+            mode="markers" if colour == OTHERS else "markers+text", textposition="top center",
+            textfont={"size": 10}, name=name, marker={"size": 11 if colour != OTHERS else 7,
                                                "color": colour, "line": {"width": 1,
                                                                          "color": "white"}},
             text=[people[pk].full_name if pk in people else str(pk) for pk in members],
