@@ -1060,18 +1060,19 @@ def relationships_import_connections(
     at the same company, else added as contacts; a name shared by several is refused."""
     setup_django()
     from accord.core.audit import audit_channel
-    from accord.directory.models import Person
     from accord.relationships.importing import import_connections
+    from accord.relationships.selectors import people_with_email
 
     if not file.is_file():
         fail(f"no file {str(file)!r}")
     migrate()
-    found = list(Person.objects.filter(email__iexact=owner.strip())[:2])
+    user = cli_actor(actor)
+    found = people_with_email(user, owner)
     if len(found) != 1:
         fail(f"{'no one' if not found else 'several people'} in the directory with the e-mail "
              f"{owner!r}")  # fmt: skip
     with audit_channel("import"):
-        result = import_connections(actor=cli_actor(actor), path=file, owner=found[0],
+        result = import_connections(actor=user, path=file, owner=found[0],
                                     dry_run=dry_run)  # fmt: skip
     _print_relationship_import(result, as_json, dry_run, "connection(s)")
 

@@ -76,10 +76,14 @@ class InteractionPatch(InteractionFields):
     version: int | None = Field(None, ge=0, description=VERSION_IN)
 
 
+# An id the database can hold: a larger one is refused (422), not passed on to fail there.
+ID = Field(None, ge=1, le=2**63 - 1)
+
+
 class InteractionFilters(Schema):
-    organization: int | None = None
-    person: int | None = None
-    partnership: int | None = None
+    organization: int | None = ID
+    person: int | None = ID
+    partnership: int | None = ID
 
 
 class ConnectionOut(Schema):
@@ -103,7 +107,7 @@ class ConnectionIn(InputSchema):
 
 
 class ConnectionFilters(Schema):
-    person: int | None = None
+    person: int | None = ID
 
 
 class PathPersonOut(Schema):

@@ -49,6 +49,12 @@ def people_named(actor: User, text: str) -> tuple[list[Person], list[str]]:
     return people, problems
 
 
+def people_with_email(actor: User, email: str) -> list[Person]:
+    """Everyone in the directory with this e-mail (more than one is for a person to sort
+    out)."""
+    return list(visible_to(actor, Person).filter(email__iexact=(email or "").strip())[:2])
+
+
 def connection_rows(actor: User) -> QuerySet[Connection]:
     return visible_to(actor, Connection).select_related(
         "person_a__organization", "person_b__organization"

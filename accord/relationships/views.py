@@ -20,7 +20,7 @@ from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
-from accord.directory.models import Organization, Person
+from accord.directory.models import Organization
 from accord.partnerships.models import Partnership
 from accord.relationships import charts, importing, selectors, services
 from accord.relationships.forms import (
@@ -222,8 +222,7 @@ def connections_import(request: SignedInRequest) -> HttpResponse:
     form = ConnectionsImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _list(request, status=422, connections=form)
-    owners = list(visible_to(request.user, Person).filter(
-        email__iexact=form.cleaned_data["owner"])[:2])  # fmt: skip
+    owners = selectors.people_with_email(request.user, form.cleaned_data["owner"])
     if len(owners) != 1:
         form.add_error("owner", "No one in the directory has this e-mail." if not owners
                        else "Several people have this e-mail; merge them first.")  # fmt: skip
