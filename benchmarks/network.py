@@ -44,6 +44,7 @@ import pipeline  # the Report and the Django set-up, beside this script
 TOP5_P95_TARGET_MS = 50.0
 SHORTLIST_TARGET_S = 1.0
 SHORTLIST = 50
+NETWORKX_ORGANIZATIONS = 10
 PER_ORGANIZATION = 10
 OURS_SHARE = 0.02
 LINKS_PER_PERSON = 10  # each link joins two people: twenty a person on average
@@ -232,22 +233,22 @@ def measure(seeder: Seeder, reps: int, report: Any, label: str) -> dict[str, Any
     _, graph_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     build_s = time.perf_counter() - started
-    members = dict(
-        (pk, [p for p in Organization.objects.get(pk=pk).people.values_list("pk", flat=True)])
-        for pk in chosen
-    )
+    members = {pk: list(Organization.objects.get(pk=pk).people.values_list("pk", flat=True))
+               for pk in chosen}  # fmt: skip
     theirs: dict[int, int] = {}
 
     def baseline(pk: int) -> None:
         found = networkx_top(graph, ours_ids, members[pk])
         theirs[pk] = found[0] if found else 0
 
-    figures["networkx_top5"] = timed(baseline, chosen)
+    # networkx takes seconds an organization on the large graph: it answers for the first ten.
+    compared = chosen[:NETWORKX_ORGANIZATIONS]
+    figures["networkx_top5"] = timed(baseline, compared)
     figures["networkx_graph"] = {"build_s": round(build_s, 1),
                                  "peak_mb": round(graph_peak / 2**20, 1)}  # fmt: skip
-    agree = sum(1 for pk in chosen if ours_found[pk] == theirs[pk])
-    figures["agreement"] = {"same_best_strength": agree, "of": len(chosen),
-                            "with_a_path": sum(1 for pk in chosen if ours_found[pk])}  # fmt: skip
+    agree = sum(1 for pk in compared if ours_found[pk] == theirs[pk])
+    figures["agreement"] = {"same_best_strength": agree, "of": len(compared),
+                            "with_a_path": sum(1 for pk in compared if ours_found[pk])}  # fmt: skip
     ratio = figures["top5"]["p50_ms"] / max(figures["networkx_top5"]["p50_ms"], 0.01)
     figures["top5_p50_ratio_vs_networkx"] = round(ratio, 3)
     report.say(f"[bold]{label}[/bold]: {json.dumps(figures)}", markup=True)
