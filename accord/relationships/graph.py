@@ -1,6 +1,7 @@
 """Who knows whom, held in memory for path search: every connection both ways in compressed
-sparse rows (numpy arrays), read once per process and again only when a connection was added
-or changed since (the newest `updated_at` and the highest id tell, one indexed query).
+sparse rows indexed by person id (numpy arrays), read once per process and again only when a
+connection was added or changed since (the newest `updated_at` and the highest id tell, one
+query reading each off its index).
 
 Reading the links from the database hop by hop cost hundreds of milliseconds a search at two
 hundred thousand people (benchmarks/network.py); from these arrays a search reads only the
@@ -22,25 +23,24 @@ from accord.relationships.models import Connection
 @dataclass(frozen=True)
 class Graph:
     key: tuple[Any, ...]
-    ids: np.ndarray  # the person id of each row, sorted
-    starts: np.ndarray  # row i's links are neighbours[starts[i]:starts[i + 1]]
+    starts: np.ndarray  # person id p's links are neighbours[starts[p]:starts[p + 1]]
     neighbours: np.ndarray  # person ids
     scores: np.ndarray
 
+    def _span(self, person: int) -> tuple[int, int]:
+        if not 0 <= person < len(self.starts) - 1:
+            return 0, 0
+        return int(self.starts[person]), int(self.starts[person + 1])
+
     def links_of(self, person: int) -> list[tuple[int, int]]:
         """(neighbour, strength) of every link of `person`."""
-        row = int(np.searchsorted(self.ids, person))
-        if row >= len(self.ids) or self.ids[row] != person:
-            return []
-        first, last = self.starts[row], self.starts[row + 1]
+        first, last = self._span(person)
         return list(zip(self.neighbours[first:last].tolist(), self.scores[first:last].tolist(),
                         strict=True))  # fmt: skip
 
     def degree(self, person: int) -> int:
-        row = int(np.searchsorted(self.ids, person))
-        if row >= len(self.ids) or self.ids[row] != person:
-            return 0
-        return int(self.starts[row + 1] - self.starts[row])
+        first, last = self._span(person)
+        return last - first
 
 
 _cache: dict[str, Graph] = {}
@@ -60,7 +60,7 @@ def _key() -> tuple[Any, ...]:
 def _load(key: tuple[Any, ...]) -> Graph:
     if key[2] is None:  # no connection at all
         nothing = np.zeros(0, dtype=np.int64)
-        return Graph(key, nothing, np.zeros(1, dtype=np.int64), nothing, nothing)
+        return Graph(key, np.zeros(1, dtype=np.int64), nothing, nothing)
     table = Connection._meta.db_table
     with database.cursor() as cursor:
         cursor.execute(f"SELECT person_a_id, person_b_id, score FROM {table}")  # noqa: S608
@@ -72,9 +72,10 @@ def _load(key: tuple[Any, ...]) -> Graph:
     targets = targets.astype(np.int32)
     order = np.argsort(sources, kind="stable")
     sources, targets, scores = sources[order], targets[order], scores[order]
-    ids, counts = np.unique(sources, return_counts=True)
+    # Indexed by person id (ids are dense enough): a person's row is found without a search.
+    counts = np.bincount(sources, minlength=int(sources.max()) + 1)
     starts = np.concatenate([[0], np.cumsum(counts)])
-    return Graph(key, ids, starts, targets, scores)
+    return Graph(key, starts, targets, scores)
 
 
 def current() -> Graph:

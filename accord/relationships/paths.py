@@ -48,7 +48,7 @@ class Introductions:
 
 
 def chains(
-    links: graph.Graph, sources: set[int], target_ids: set[int], *, top: int = TOP,
+    links: graph.Graph, sources: frozenset[int], target_ids: set[int], *, top: int = TOP,
     max_hops: int = MAX_HOPS,
 ) -> list[tuple[int, list[int], list[int]]]:  # fmt: skip
     """The `top` strongest chains (strength, people from ours to the target, link strengths)
@@ -93,9 +93,9 @@ def _paths(kept: list[tuple[int, list[int], list[int]]]) -> list[IntroPath]:
             for strength, chain, strengths in kept]  # fmt: skip
 
 
-def our_people() -> set[int]:
+def our_people() -> frozenset[int]:
     """Our employees, board members, investors and advisors: who may introduce us."""
-    return set(Person.objects.filter(ours()).order_by().values_list("pk", flat=True))
+    return frozenset(Person.objects.filter(ours()).order_by().values_list("pk", flat=True))
 
 
 def search(
