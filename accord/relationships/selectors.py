@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.core.policy import visible_to
-from accord.directory.models import Organization, Person
+from accord.directory.models import Person
 from accord.partnerships.models import EXITS, Partnership
 from accord.relationships.models import CadenceRule, Connection, Interaction
-from accord.relationships.services import ordered, ours, touches_between
+from accord.relationships.services import ordered, touches_between
 from accord.relationships.strength import Strength, pair_strength
 
 
@@ -72,35 +72,6 @@ def explain(actor: User, person: Person, other: Person) -> Strength:
         stated=connection.strength if connection else None, known=connection is not None,
         touches=touches, titles=(first.title, second.title), now=timezone.now(),
     )  # fmt: skip
-
-
-@dataclass
-class Relationship:
-    """Our strongest tie to an organization: who, with whom, and how strong."""
-
-    score: int
-    ours: Person
-    theirs: Person
-    links: int
-
-
-def organization_relationship(actor: User, organization: Organization) -> Relationship | None:
-    """The strongest connection between one of our people and one of the organization's, and
-    how many such connections there are. Two queries."""
-    if not visible_to(actor, Connection).exists():
-        return None
-    theirs = organization.people.values("pk")
-    our_people = Person.objects.filter(ours()).values("pk")
-    links = visible_to(actor, Connection).filter(
-        (Q(person_a__in=theirs) & Q(person_b__in=our_people))
-        | (Q(person_b__in=theirs) & Q(person_a__in=our_people))
-    )
-    best = links.select_related("person_a", "person_b").order_by("-score", "pk").first()
-    if best is None:
-        return None
-    mine_first = best.person_a.organization_id != organization.pk
-    us, them = (best.person_a, best.person_b) if mine_first else (best.person_b, best.person_a)
-    return Relationship(best.score, us, them, links.count())
 
 
 # Cadence ----------------------------------------------------------------------------------------
