@@ -1014,6 +1014,19 @@ def _print_relationship_import(result: Any, as_json: bool, dry_run: bool, what: 
         raise typer.Exit(1)
 
 
+@relationships_app.command("refresh")
+def relationships_refresh() -> None:
+    """Read every connection's strength again. Shared interactions count less as they age
+    (half every 180 days); run it daily (cron or a systemd timer) to keep paths current."""
+    setup_django()
+    from accord.relationships.services import refresh_all_scores
+
+    migrate()
+    with err.status("Reading every connection's strength again"):
+        done = refresh_all_scores()
+    err.print(f"{done:,} connection(s) read again.")
+
+
 @relationships_app.command("import-calendar")
 def relationships_import_calendar(
     file: Annotated[Path, typer.Argument(help="An .ics file, as calendar tools export it.")],

@@ -397,3 +397,30 @@ def test_the_network_view_draws_who_knows_whom(graph, personas):
     partner = client_for(personas["partner_a"])
     assert partner.get(f"/relationships/organizations/{graph['target'].pk}/network/"
                        ).status_code == 404  # fmt: skip
+
+
+def test_a_connections_strength_says_why_and_fades_when_refreshed(graph, personas):
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+    from tests.conftest import bearer
+
+    manager, admin = personas["manager"], personas["admin"]
+    met = services.interaction_create(
+        actor=manager, data={"kind": "meeting", "title": "Review", "occurred_at": NOW},
+        attendees=[graph["tom"], graph["lara"]],
+    )  # fmt: skip
+    link = Connection.objects.get(person_a=graph["tom"], person_b=graph["lara"])
+    answer = client_for(admin).get(f"/api/v1/connections/{link.pk}/strength", **bearer(admin))
+    assert answer.status_code == 200
+    assert answer.json()["score"] == 28 and "1 shared interaction(s) (meeting)" in (
+        answer.json()["reasons"][0]
+    )  # fmt: skip
+    Interaction.objects.filter(pk=met.pk).update(occurred_at=NOW - dt.timedelta(days=180))
+    done = CliRunner().invoke(app, ["relationships", "refresh"])
+    assert done.exit_code == 0, done.output
+    link.refresh_from_db()
+    assert link.score == 15, "half a year on, the meeting counts half"
+    partner = client_for(personas["partner_a"])
+    assert partner.get(f"/api/v1/connections/{link.pk}/strength",
+                       **bearer(personas["partner_a"])).status_code == 404  # fmt: skip

@@ -23,7 +23,7 @@ from accord.core.policy import (
 from accord.directory.models import Organization, Person
 from accord.partnerships.models import Partnership
 from accord.relationships import paths, selectors, services
-from accord.relationships.models import CadenceRule, Interaction
+from accord.relationships.models import CadenceRule, Connection, Interaction
 from accord.relationships.schemas import (
     CadenceRuleIn,
     CadenceRuleOut,
@@ -35,6 +35,7 @@ from accord.relationships.schemas import (
     InteractionOut,
     InteractionPatch,
     IntroductionsOut,
+    StrengthOut,
     TouchpointOut,
 )
 
@@ -143,6 +144,16 @@ def connection_save(request: ApiRequest, payload: ConnectionIn):
     person, other = _people(request.auth, [data.pop("person"), data.pop("other")], "person")
     saved = services.connection_save(actor=request.auth, person=person, other=other, data=data)
     return Status(201, selectors.connection_rows(request.auth).get(pk=saved.pk))
+
+
+@router.get("/connections/{connection_id}/strength", response=StrengthOut)
+@api_access(RELATIONSHIPS_VIEW, model=Connection)
+def connection_strength(request: ApiRequest, connection_id: int):
+    """How strong the relationship is and why: what was stated and the shared interactions
+    the caller may see, by kind, recency, seniority and who reached out."""
+    found = get_visible_or_404(request.auth, Connection, pk=connection_id)
+    strength = selectors.explain(request.auth, found.person_a, found.person_b)
+    return {"score": strength.score, "reasons": strength.reasons}
 
 
 def _introductions(found: paths.Introductions) -> dict[str, Any]:

@@ -157,3 +157,8 @@ class TouchpointOut(Schema):
     last_executive_touchpoint: dt.datetime | None
     days_since: int | None
     overdue_days: int
+
+
+class StrengthOut(Schema):
+    score: int = Field(..., description="0-100, from what is known now")
+    reasons: list[str] = Field(..., description="What raised or lowered it")
