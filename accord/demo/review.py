@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from accord.accounts.models import User
 from accord.metrics import periods
 from accord.partnerships.models import Partnership
@@ -41,7 +39,7 @@ def _close_a_gap_behind_a_laggard(executive: User, quarter: Any) -> None:
 def load_review_demo(*, executive: User) -> dict[str, int]:
     if Review.objects.exists():
         return {"reviews": Review.objects.count()}
-    quarter = periods.shift(periods.quarter_of(timezone.localdate()), -1)
+    quarter = periods.last_complete()
     _close_a_gap_behind_a_laggard(executive, quarter)
     review = services.review_run(actor=executive, quarter=quarter)
     decided = 0

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -136,7 +135,7 @@ def companyrevenue_set(request: ApiRequest, payload: CompanyRevenueIn):
 def portfolio_impact(request: ApiRequest):
     """The last eight complete quarters: revenue from partnered innovation and its share of the
     company's, savings, patents, prototypes, time to market, and projected against actual."""
-    last = periods.shift(periods.quarter_of(timezone.localdate()), -1)
+    last = periods.last_complete()
     found = selectors.impact(request.auth, last=last)
     return {"currency": base_currency(), "quarters": found.quarters, "problems": found.problems,
             "time_to_market_change": found.time_to_market_change}  # fmt: skip

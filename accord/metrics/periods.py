@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
 # Quarters this far apart leave room for eight quarters of history and a year ahead of any.
@@ -24,6 +25,11 @@ def shift(start: dt.date, quarters: int) -> dt.date:
     """The quarter `quarters` after (or before, when negative) the one starting on `start`."""
     index = start.year * 4 + (start.month - 1) // 3 + quarters
     return dt.date(index // 4, 3 * (index % 4) + 1, 1)
+
+
+def last_complete() -> dt.date:
+    """The first day of the last quarter that has ended: what reviews and packs are about."""
+    return shift(quarter_of(timezone.localdate()), -1)
 
 
 def quarter_end(start: dt.date) -> dt.date:

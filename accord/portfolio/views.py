@@ -52,7 +52,7 @@ def impact_page(request: SignedInRequest) -> HttpResponse:
 
 
 def _impact(request: SignedInRequest, form: CompanyRevenueForm | None = None, status: int = 200):
-    last = periods.shift(periods.quarter_of(timezone.localdate()), -1)
+    last = periods.last_complete()
     found = metrics_selectors.impact(request.user, last=last)
     may_define = policy.can(request.user, policy.METRICS_DEFINE)
     context = {
@@ -94,7 +94,7 @@ def review_list(request: SignedInRequest) -> HttpResponse:
 
 def _reviews(request: SignedInRequest, form: RunForm | None = None, status: int = 200):
     may_run = policy.can(request.user, policy.PORTFOLIO_REVIEW)
-    last = periods.label(periods.shift(periods.quarter_of(timezone.localdate()), -1))
+    last = periods.label(periods.last_complete())
     context = {
         **SECTION,
         "reviews": visible_to(request.user, Review).select_related("created_by"),
@@ -243,9 +243,7 @@ def optimizer_page(request: SignedInRequest) -> HttpResponse:
 def _pack_asked(request: SignedInRequest) -> tuple[Any, Any, str]:
     """The quarter asked for (the last complete one by default) and the day the pack stands
     as of (now by default), or why they cannot be used."""
-    text = request.GET.get("quarter") or periods.label(
-        periods.shift(periods.quarter_of(timezone.localdate()), -1)
-    )
+    text = request.GET.get("quarter") or periods.label(periods.last_complete())
     try:
         quarter = periods.parse(text)
         as_of = boardpack.as_of_day(request.GET.get("as_of", ""))
