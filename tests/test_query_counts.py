@@ -22,8 +22,12 @@ BASELINES = {
     "organization list": 5,
     "person list": 4,
     # + the roles it plays in partnerships, and the introduction paths: its people, whether
-    # the connections changed (none is recorded here), our people
-    "organization detail": 10,
+    # the connections changed (none is recorded here), our people; how well we know it: its
+    # interactions, whether the connections changed, our people
+    "organization detail": 13,
+    # + the person, the paths to them (whether the connections changed, our people), their
+    # connections and latest interactions
+    "person detail": 8,
     "home": 20,  # + funnel, reviews, renewals, mine, what is late (4), health (1), coverage (3)
 }
 
@@ -58,6 +62,7 @@ def url_of(page: str) -> str:
         "organization list": "/directory/organizations/?sort=name",
         "person list": "/directory/people/",
         "organization detail": f"/directory/organizations/{first.pk}/",
+        "person detail": first.people.order_by("pk").first().get_absolute_url(),
         "home": "/",
     }[page]
 

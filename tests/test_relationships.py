@@ -16,7 +16,13 @@ from accord.core.policy import visible_to
 from accord.directory import services as directory
 from accord.relationships import paths, selectors, services
 from accord.relationships.models import Connection, Interaction
-from accord.relationships.strength import Touch, pair_strength, path_strength, seniority
+from accord.relationships.strength import (
+    Touch,
+    pair_strength,
+    path_strength,
+    seniority,
+    standing,
+)
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -424,3 +430,82 @@ def test_a_connections_strength_says_why_and_fades_when_refreshed(graph, persona
     partner = client_for(personas["partner_a"])
     assert partner.get(f"/api/v1/connections/{link.pk}/strength",
                        **bearer(personas["partner_a"])).status_code == 404  # fmt: skip
+
+
+def test_how_well_we_know_an_organization_by_hand():
+    alone = standing(link=None, touches=[], now=NOW)
+    assert alone.score == 0 and "no interaction recorded" in alone.reasons
+    linked = standing(link=("Alice and Tina", 50), touches=[], now=NOW)
+    assert linked.score == 50
+    assert "strongest link between our people and theirs: Alice and Tina, 50" in linked.reasons
+    one_meeting = standing(link=None, touches=[Touch("meeting", NOW)], now=NOW)
+    assert one_meeting.score == 15, "100 * (1 - exp(-1/6))"
+    executive = [Touch("meeting", NOW, "ours", True), Touch("meeting", NOW, "theirs", False)]
+    both = standing(link=("Alice and Tina", 50), touches=executive, now=NOW)
+    # 2 meetings, both sides reached out (x1.2), executive in 1 of 2 (x1.15): evidence 2.76
+    # gives 1 - exp(-2.76 / 6) = 0.369, and with the link 1 - 0.5 * 0.631 = 0.68.
+    assert both.score == 68
+    assert "both sides reached out: x1.2" in both.reasons
+    assert "executive-level in 1 of 2: x1.15" in both.reasons
+    old = standing(link=None, touches=[Touch("call", NOW - dt.timedelta(days=400))], now=NOW)
+    assert "no interaction for 400 days" in old.reasons and "no executive-level interaction" in (
+        old.reasons
+    )  # fmt: skip
+
+
+def test_pages_and_api_show_how_well_we_know_an_organization_and_a_partnership(graph, personas):
+    from accord.partnerships import services as partnerships
+    from tests.conftest import bearer
+
+    manager, viewer = personas["manager"], personas["viewer"]
+    services.interaction_create(
+        actor=manager, data={"kind": "meeting", "title": "Kick-off", "occurred_at": NOW,
+                             "is_executive": True},
+        attendees=[graph["bob"], graph["tom"]],
+    )  # fmt: skip
+    deal = partnerships.partnership_create(
+        actor=manager, data={"title": "Target pilot", "type": "co_development"},
+        parties=[(graph["target"], "partner")],
+    )  # fmt: skip
+    expected = selectors.organization_standing(viewer, graph["target"])
+    # Bob - Tom: stated 30 and the shared meeting make the strongest link.
+    assert expected.reasons[0].startswith("strongest link between our people and theirs: Bob")
+    assert "executive-level in 1 of 1: x1.30" in expected.reasons
+    page = client_for(viewer).get(f"/directory/organizations/{graph['target'].pk}/")
+    html = page.content.decode()
+    assert f'data-testid="standing-score">{expected.score}<' in html
+    answer = client_for(viewer).get(
+        f"/api/v1/organizations/{graph['target'].pk}/relationship-strength", **bearer(viewer)
+    )
+    assert answer.json() == {"score": expected.score, "reasons": expected.reasons}
+    overview = client_for(viewer).get(f"/partnerships/{deal.pk}/").content.decode()
+    assert f'data-testid="standing-score">{expected.score}<' in overview, "same partner, same"
+    lonely = selectors.organization_standing(viewer, graph["lonely"])
+    assert lonely.score == 0 and "none of our people is connected to theirs" in lonely.reasons
+    partner = personas["partner_a"]
+    assert client_for(partner).get(
+        f"/api/v1/partnerships/{deal.pk}/relationship-strength", **bearer(partner)
+    ).status_code in (403, 404)
+
+
+def test_a_persons_page_shows_who_they_know_why_and_the_way_in(graph, personas):
+    viewer = personas["viewer"]
+    services.interaction_create(
+        actor=personas["manager"], data={"kind": "call", "title": "Intro call",
+                                         "occurred_at": NOW},
+        attendees=[graph["xavier"], graph["tina"]],
+    )  # fmt: skip
+    client = client_for(viewer)
+    page = client.get(graph["tina"].get_absolute_url()).content.decode()
+    assert "Warm introductions" in page and "Alice Ours" in page, "the way in to Tina"
+    assert "Intro call" in page and 'data-testid="connections"' in page
+    a, b = services.ordered(graph["xavier"].pk, graph["tina"].pk)
+    link = Connection.objects.get(person_a_id=a, person_b_id=b)
+    why = client.get(f"/relationships/connections/{link.pk}/").content.decode()
+    assert "stated 50" in why and "Intro call" in why
+    ours = client.get(graph["alice"].get_absolute_url()).content.decode()
+    assert "Warm introductions" not in ours, "one of ours needs no introduction"
+    network = client.get(f"/relationships/people/{graph['tina'].pk}/network/").content.decode()
+    assert 'id="ego-network"' in network and "Xavier Other" in network
+    partner = client_for(personas["partner_a"])
+    assert partner.get(f"/relationships/connections/{link.pk}/").status_code == 404

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 Contributor = Callable[[Any, Any], dict[str, Any]]
 
 ORGANIZATION_PAGE = "directory.organization"  # subject: the organization
+PERSON_PAGE = "directory.person"  # subject: the person
 STRATEGY_OVERVIEW = "strategy.overview"  # subject: None (the gaps the actor sees)
 GAP_PAGE = "strategy.gap"  # subject: the capability gap
 PLAY_PAGE = "strategy.play"  # subject: the partnership play
@@ -35,8 +36,8 @@ PARTNERSHIP_TIMELINE = "partnerships.timeline"
 # later app knows of each, by organization id (`introductions`)
 ORGANIZATIONS_LISTED = "directory.organizations_listed"
 POINTS = frozenset(
-    {ORGANIZATION_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE, WORKSPACE_PAGE,
-     PARTNERSHIP_TIMELINE, ORGANIZATIONS_LISTED}
+    {ORGANIZATION_PAGE, PERSON_PAGE, STRATEGY_OVERVIEW, GAP_PAGE, PLAY_PAGE, PARTNERSHIP_PAGE,
+     WORKSPACE_PAGE, PARTNERSHIP_TIMELINE, ORGANIZATIONS_LISTED}
 )  # fmt: skip
 
 _contributors: dict[str, list[Contributor]] = defaultdict(list)

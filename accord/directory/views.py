@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
 from accord.core import policy
-from accord.core.contributions import ORGANIZATION_PAGE, contributed
+from accord.core.contributions import ORGANIZATION_PAGE, PERSON_PAGE, contributed
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.history import history_for
@@ -207,6 +207,8 @@ def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     }
     if tab == "history":
         context["events"] = history_for(request.user, person)[:200]
+    else:
+        context.update(contributed(PERSON_PAGE, request.user, person))
     return render(request, "directory/person_detail.html", context)
 
 

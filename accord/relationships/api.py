@@ -184,6 +184,25 @@ def person_introductions(request: ApiRequest, person_id: int, top: int = 5):
     return _introductions(paths.introductions(person=person, top=top))
 
 
+@router.get("/organizations/{organization_id}/relationship-strength", response=StrengthOut)
+@api_access(RELATIONSHIPS_VIEW, model=Organization)
+def organization_standing(request: ApiRequest, organization_id: int):
+    """How well we know the organization, 0-100, and why: the strongest link between our
+    people and theirs, and the interactions with it the caller may see."""
+    organization = get_visible_or_404(request.auth, Organization, pk=organization_id)
+    strength = selectors.organization_standing(request.auth, organization)
+    return {"score": strength.score, "reasons": strength.reasons}
+
+
+@router.get("/partnerships/{partnership_id}/relationship-strength", response=StrengthOut)
+@api_access(RELATIONSHIPS_VIEW, model=Partnership)
+def partnership_standing(request: ApiRequest, partnership_id: int):
+    """How well we know the partnership's partners, 0-100, and why."""
+    partnership = get_visible_or_404(request.auth, Partnership, pk=partnership_id)
+    strength = selectors.partnership_standing(request.auth, partnership)
+    return {"score": strength.score, "reasons": strength.reasons}
+
+
 @router.get("/cadence-rules", response=list[CadenceRuleOut])
 @api_access(RELATIONSHIPS_VIEW)
 @paginate(Page)

@@ -1,5 +1,6 @@
-"""The ego network of an organization: its people in the middle, who they know around them,
-and who those know further out; line width is the strength, our people in green."""
+"""The ego network of an organization or a person: its people (or the person) in the middle,
+who they know around them, and who those know further out; line width is the strength, our
+people in green."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 
 import plotly.graph_objects as go
 
-from accord.directory.models import Organization, Person
+from accord.directory.models import Person
 from accord.relationships import graph
 from accord.relationships.paths import our_people
 
@@ -15,11 +16,10 @@ THEIRS, OURS, OTHERS = "#0d6efd", "#198754", "#adb5bd"
 RING_LIMITS = (120, 300)  # the strongest links kept on the first and the second ring
 
 
-def ego_network(organization: Organization) -> tuple[str, int]:
-    """The chart's HTML fragment ("" when its people know no one) and how many people it
-    shows. Reads the graph held in memory and the people drawn, in two queries."""
+def ego_network(centre: list[int], centre_name: str) -> tuple[str, int]:
+    """The chart's HTML fragment ("" when the people in the centre know no one) and how many
+    people it shows. Reads the graph held in memory and the people drawn."""
     links = graph.current()
-    centre = list(organization.people.values_list("pk", flat=True))
     rings: list[list[int]] = [centre]
     edges: dict[tuple[int, int], int] = {}
     seen = set(centre)
@@ -50,7 +50,7 @@ def ego_network(organization: Organization) -> tuple[str, int]:
                                         line={"width": 0.5 + score / 25, "color": "#ced4da"},
                                         showlegend=False))  # fmt: skip
     for name, colour, members in (
-        (organization.name, THEIRS, [pk for pk in position if pk in set(centre)]),
+        (centre_name, THEIRS, [pk for pk in position if pk in set(centre)]),
         ("ours", OURS, [pk for pk in position if pk in ours and pk not in set(centre)]),
         ("others", OTHERS, [pk for pk in position if pk not in ours and pk not in set(centre)]),
     ):

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.core.policy import visible_to
-from accord.directory.models import Person
+from accord.directory.models import Organization, Person
 from accord.partnerships.models import EXITS, Partnership
+from accord.relationships import graph
 from accord.relationships.models import CadenceRule, Connection, Interaction
+from accord.relationships.paths import our_people
 from accord.relationships.services import ordered, touches_between
-from accord.relationships.strength import Strength, pair_strength
+from accord.relationships.strength import Strength, Touch, pair_strength, standing
 
 
 def interaction_rows(actor: User) -> QuerySet[Interaction]:
@@ -72,6 +74,54 @@ def explain(actor: User, person: Person, other: Person) -> Strength:
         stated=connection.strength if connection else None, known=connection is not None,
         touches=touches, titles=(first.title, second.title), now=timezone.now(),
     )  # fmt: skip
+
+
+def connections_of(
+    actor: User, person: Person, *, limit: int = 10
+) -> list[tuple[Person, Connection]]:
+    """A person's strongest connections: who, and the connection."""
+    rows = connection_rows(actor).filter(Q(person_a=person) | Q(person_b=person))
+    return [(c.person_b if c.person_a_id == person.pk else c.person_a, c)
+            for c in rows.order_by("-score", "pk")[:limit]]  # fmt: skip
+
+
+def _strongest_link(targets: set[int]) -> tuple[str, int] | None:
+    """The strongest kept link between one of our people and one of `targets`, named."""
+    links, sources = graph.current(), our_people()
+    best: tuple[int, int, int] | None = None
+    for target in sorted(targets - sources):
+        for neighbour, score in links.links_of(target):
+            if neighbour in sources and (best is None or score > best[0]):
+                best = (score, neighbour, target)
+    if best is None:
+        return None
+    names = dict(Person.objects.filter(pk__in=best[1:]).values_list("pk", "full_name"))
+    return f"{names.get(best[1], '?')} and {names.get(best[2], '?')}", best[0]
+
+
+def _standing(actor: User, interactions: Q, people: set[int]) -> Strength:
+    rows = interaction_rows(actor).filter(interactions).distinct().values_list(
+        "kind", "occurred_at", "initiated_by", "is_executive")  # fmt: skip
+    touches = [Touch(kind, at, side, executive) for kind, at, side, executive in rows]
+    return standing(link=_strongest_link(people), touches=touches, now=timezone.now())
+
+
+def organization_standing(
+    actor: User, organization: Organization, people: list[Person] | None = None
+) -> Strength:
+    """How well we know an organization, from the interactions the actor may see with it and
+    the strongest link to its people (pass them when already read)."""
+    if people is None:
+        people = list(organization.people.all())
+    return _standing(actor, Q(organizations=organization), {p.pk for p in people})
+
+
+def partnership_standing(actor: User, partnership: Partnership) -> Strength:
+    """How well we know a partnership's partners: its interactions and theirs, and the
+    strongest link to their people."""
+    partners = list(partnership.organizations.values_list("pk", flat=True))
+    people = set(Person.objects.filter(organization__in=partners).values_list("pk", flat=True))
+    return _standing(actor, Q(partnership=partnership) | Q(organizations__in=partners), people)
 
 
 # Cadence ----------------------------------------------------------------------------------------

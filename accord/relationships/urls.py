@@ -13,6 +13,8 @@ urlpatterns = [
     path(
         "organizations/<int:pk>/network/", views.organization_network, name="organization_network"
     ),
+    path("people/<int:pk>/network/", views.person_network, name="person_network"),
+    path("connections/<int:pk>/", views.connection_detail, name="connection_detail"),
     path("cadence/", views.cadence_page, name="cadence"),
     path("cadence/rules/", views.cadencerule_create, name="cadencerule_create"),
 ]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accord.core import policy
@@ -20,7 +21,7 @@ from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
-from accord.directory.models import Organization
+from accord.directory.models import Organization, Person
 from accord.partnerships.models import Partnership
 from accord.relationships import charts, importing, selectors, services
 from accord.relationships.forms import (
@@ -29,7 +30,7 @@ from accord.relationships.forms import (
     ConnectionsImportForm,
     InteractionForm,
 )
-from accord.relationships.models import CadenceRule, Interaction
+from accord.relationships.models import CadenceRule, Connection, Interaction
 
 SECTION = {"section": "directory"}
 SHOWN = 100
@@ -238,6 +239,41 @@ def connections_import(request: SignedInRequest) -> HttpResponse:
 def organization_network(request: SignedInRequest, pk: int) -> HttpResponse:
     """Who the organization's people know, and who those know: a picture to explore."""
     organization = get_visible_or_404(request.user, Organization, pk=pk)
-    chart, shown = charts.ego_network(organization)
-    context = {**SECTION, "organization": organization, "chart": chart, "shown": shown}
-    return render(request, "relationships/organization_network.html", context)
+    people = list(organization.people.values_list("pk", flat=True))
+    chart, shown = charts.ego_network(people, organization.name)
+    context = {**SECTION, "subject": organization, "chart": chart, "shown": shown,
+               "crumbs": (reverse("directory:organization_list"), "Organizations"),
+               "centre": "its people",
+               "empty": f"No one of {organization.name} is connected to anyone yet."}  # fmt: skip
+    return render(request, "relationships/network.html", context)
+
+
+@access(policy.RELATIONSHIPS_VIEW)
+@require_safe
+def person_network(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Who a person knows, and who those know."""
+    person = get_visible_or_404(request.user, Person, pk=pk)
+    chart, shown = charts.ego_network([person.pk], person.full_name)
+    context = {**SECTION, "subject": person, "chart": chart, "shown": shown,
+               "crumbs": (reverse("directory:person_list"), "People"),
+               "centre": person.full_name,
+               "empty": f"{person.full_name} is connected to no one yet."}  # fmt: skip
+    return render(request, "relationships/network.html", context)
+
+
+@access(policy.RELATIONSHIPS_VIEW)
+@require_safe
+def connection_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Why a connection is as strong as it is, and what the two did together."""
+    connection = get_visible_or_404(request.user, Connection, pk=pk)
+    first, second = connection.person_a, connection.person_b
+    together = (
+        selectors.interaction_rows(request.user)
+        .filter(attendees__person=first).filter(attendees__person=second)
+        .prefetch_related("attendees__person").order_by("-occurred_at")
+    )  # fmt: skip
+    context = {
+        **SECTION, "connection": connection, "first": first, "second": second,
+        "strength": selectors.explain(request.user, first, second), "together": together[:50],
+    }  # fmt: skip
+    return render(request, "relationships/connection_detail.html", context)
