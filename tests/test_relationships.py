@@ -339,6 +339,12 @@ def test_the_cadence_names_partnerships_no_executive_has_seen_in_time(graph, per
     assert found["Staff only"].last is None, "only executive touchpoints count"
     page = client_for(personas["viewer"]).get("/relationships/cadence/").content.decode()
     assert "Long ago" in page and "70 days" in page and "executive" in page
+    theirs = client_for(executive).get("/relationships/cadence/").content.decode()
+    assert 'data-testid="mine">1 of them yours' in theirs, "Staff only entered its stage today"
+    mine = client_for(executive).get(f"/relationships/cadence/?sponsor={executive.pk}")
+    assert mine.content.decode().count("<tr><td><a") == 1
+    others = client_for(executive).get(f"/relationships/cadence/?sponsor={manager.pk}")
+    assert "Long ago" not in others.content.decode(), "no one else's late partnerships"
     with pytest.raises(ValidationError) as refused:
         services.cadence_rule_save(actor=manager, data={"name": "Exits", "stage": "exited",
                                                         "every_days": 30})  # fmt: skip

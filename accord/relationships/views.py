@@ -152,10 +152,16 @@ def _cadence(request: SignedInRequest, form: CadenceRuleForm | None = None, stat
     by_executive: dict[Any, list[Any]] = {}
     for touchpoint in overdue:
         by_executive.setdefault(touchpoint.partnership.executive_sponsor, []).append(touchpoint)
+    on_time = len(touchpoints) - len(overdue)
+    sponsor = request.GET.get("sponsor", "")
+    if sponsor.isdigit():
+        overdue = [t for t in overdue if t.partnership.executive_sponsor_id == int(sponsor)]
     may_record = policy.can(request.user, policy.RELATIONSHIPS_RECORD)
     context = {
-        **SECTION, "overdue": overdue, "on_time": len(touchpoints) - len(overdue),
+        **SECTION, "overdue": overdue, "on_time": on_time,
         "by_executive": sorted(by_executive.items(), key=lambda kv: -len(kv[1])),
+        "sponsor": int(sponsor) if sponsor.isdigit() else None,
+        "mine": len(by_executive.get(request.user, [])),
         "rules": visible_to(request.user, CadenceRule),
         "form": form or (CadenceRuleForm() if may_record else None),
     }  # fmt: skip
