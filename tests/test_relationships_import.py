@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from accord.cli import app
 from accord.directory import services as directory
+from accord.directory.models import Person
 from accord.relationships import importing
 from accord.relationships.models import Connection, Interaction
 
@@ -158,3 +159,106 @@ def test_the_interactions_page_imports_a_calendar_or_lists_the_problems(people, 
         ).status_code
         == 403
     )
+
+
+# Address books (vCard) -------------------------------------------------------------------------
+
+
+def _vcf(tmp_path, *cards: str, name: str = "contacts.vcf"):
+    path = tmp_path / name
+    path.write_text("".join(cards), encoding="utf-8")
+    return path
+
+
+def _card(version: str, *lines: str) -> str:
+    return "\r\n".join(["BEGIN:VCARD", f"VERSION:{version}", *lines, "END:VCARD"]) + "\r\n"
+
+
+def test_an_address_book_connects_by_any_email_or_by_name_at_the_company(people, admin_user,
+                                                                         tmp_path):  # fmt: skip
+    path = _vcf(
+        tmp_path,
+        _card("3.0", "N:Target;Tina;;;", "FN:Tina Target", "ORG:Target Motors;R&D",
+              "EMAIL;TYPE=HOME:tina@home.example", "EMAIL;TYPE=WORK:TINA@target.example"),
+        _card("4.0", "FN:Tom Target", "ORG:Target Motors", "TITLE:Engineer"),
+        _card("4.0", "N:New;Nora;;;", "ORG:Target Motors", "TITLE:Buyer",
+              "EMAIL:nora@target.example", "EMAIL:nora@home.example"),
+        _card("2.1", "N:Old;Otto", "EMAIL;INTERNET:otto@nowhere.example"),
+    )  # fmt: skip
+    people["tom2"].delete()  # one Tom Target only: found by his name at the card's ORG
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"])
+    assert (result.errors, result.entries, result.created, result.updated) == ([], 4, 2, 4)
+    alice = people["alice"]
+    connected = {c.person_b.full_name: c for c in Connection.objects.filter(person_a=alice)}
+    assert set(connected) == {"Tina Target", "Tom Target", "Nora New", "Otto Old"}
+    assert {c.source for c in connected.values()} == {"vcard"}
+    nora = connected["Nora New"].person_b
+    assert (nora.email, nora.title, nora.organization, nora.relation) == (
+        "nora@target.example", "Buyer", people["target"], "contact"
+    )  # fmt: skip
+    assert connected["Otto Old"].person_b.organization is None
+
+
+def test_a_dry_run_of_an_address_book_writes_nothing(people, admin_user, tmp_path):
+    path = _vcf(tmp_path, _card("3.0", "FN:Nora New", "EMAIL:nora@target.example"))
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"],
+                                     dry_run=True)  # fmt: skip
+    assert (result.errors, result.entries, result.created) == ([], 1, 0)
+    assert not Connection.objects.exists()
+    assert not Person.objects.filter(full_name="Nora New").exists()
+
+
+@pytest.mark.parametrize(
+    ("card", "column", "message"),
+    [
+        (_card("3.0", "ORG:Target Motors"), "FN", "card 2 has no name (FN or N)"),
+        (_card("4.0", "FN:Two People", "EMAIL:tina@target.example", "EMAIL:alice@ours.example"),
+         "EMAIL", "card 2 (“Two People”): its e-mails are those of different people"),
+        (_card("3.0", "FN:Tom Target", "ORG:Target Motors"),
+         "FN", "card 2 (“Tom Target”): 2 people are named “Tom Target” at Target Motors"),
+        (_card("3.0", "FN:Bad Address", "EMAIL:not-an-address"),
+         "EMAIL", "card 2 (“Bad Address”): “not-an-address” is not an e-mail address"),
+    ],
+    ids=["no name", "ambiguous e-mails", "ambiguous name", "bad e-mail"],
+)  # fmt: skip
+def test_a_broken_card_refuses_the_address_book_naming_the_card(people, admin_user, tmp_path,
+                                                                card, column, message):  # fmt: skip
+    before = Person.objects.count()
+    path = _vcf(tmp_path, _card("3.0", "FN:Nora New", "EMAIL:nora@target.example"), card)
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"])
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert message in result.errors[0].message
+    assert not Connection.objects.exists() and Person.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["this is not an address book", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Never Closed\r\n",
+     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", ""],
+    ids=["text", "unclosed", "a calendar", "empty"],
+)  # fmt: skip
+def test_a_file_that_is_no_address_book_is_refused_in_one_message(people, admin_user, tmp_path,
+                                                                  body):  # fmt: skip
+    path = _vcf(tmp_path, body)
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"])
+    assert [(e.row, e.column) for e in result.errors] == [(None, None)]
+    assert result.errors[0].message.startswith("not a vCard file (.vcf)")
+    assert not Connection.objects.exists()
+
+
+def test_an_address_book_of_someone_not_ours_is_refused(people, admin_user, tmp_path):
+    path = _vcf(tmp_path, _card("3.0", "FN:Nora New"))
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["tina"])
+    assert "is not one of ours" in result.errors[0].message
+    assert not Person.objects.filter(full_name="Nora New").exists()
+
+
+def test_a_role_that_may_not_add_people_connects_only_those_known(people, personas, tmp_path):
+    path = _vcf(tmp_path, _card("3.0", "FN:Tina Target", "EMAIL:tina@target.example"),
+                _card("3.0", "FN:Nora New", "EMAIL:nora@target.example"))  # fmt: skip
+    result = importing.import_vcards(actor=personas["executive"], path=path,
+                                     owner=people["alice"])  # fmt: skip
+    assert (result.errors, result.created, result.updated) == ([], 0, 1)
+    assert result.skipped == ["card 2: Nora New is not in the directory, and your role may not "
+                              "add people."]  # fmt: skip
+    assert Connection.objects.get().person_b == people["tina"]

@@ -1,9 +1,10 @@
 """Interactions from a calendar (.ics, as calendar tools export it) and connections from a
 connections export (CSV: First Name, Last Name, Email Address, Company, Position, Connected
-On). Every entry is checked first; a file with a broken one writes nothing, and each problem
-names the event or row. People are matched to the directory by e-mail (connections also by
-name at the same company); an unknown address is reported and left out, a name that matches
-several people is refused for review, and nothing is merged silently.
+On) or an address book (vCard: .vcf). Every entry is checked first; a file with a broken one
+writes nothing, and each problem names the event, row or card. People are matched to the
+directory by e-mail (connections also by name at the same company, both kinds of file
+through one path); an unknown address is reported and left out, a name that matches several
+people is refused for review, and nothing is merged silently.
 
 Recurring events are expanded (RRULE, RDATE, EXDATE, moved occurrences) within a window; each
 occurrence is kept with its UID and start, so importing the same calendar again updates the
@@ -19,8 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import vobject
+import vobject.vcard
 from dateutil.rrule import rruleset, rrulestr
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -32,7 +37,7 @@ from accord.core.policy import visible_to
 from accord.directory.importing.errors import RowError
 from accord.directory.models import Organization, Person
 from accord.relationships import services
-from accord.relationships.models import Interaction
+from accord.relationships.models import Connection, Interaction
 
 # Occurrences of a recurring event further than this from the window are never generated.
 MAX_OCCURRENCES = 1000
@@ -211,6 +216,31 @@ def _people_by_email(actor: User, addresses: set[str]) -> dict[str, Person]:
 
 # Connections exports ---------------------------------------------------------------------------
 
+
+@dataclass
+class Contact:
+    """A person of a connections export or an address book, numbered as its file numbers it."""
+
+    number: int
+    name: str
+    emails: list[str]
+    company: str = ""
+    position: str = ""
+    last_contact: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Fields:
+    """What a file calls its entries, and the fields problems point at."""
+
+    entry: str
+    name: str
+    email: str
+    source: str
+
+
+CSV_FIELDS = Fields("row", "First Name", "Email Address", Connection.Source.CSV)
+VCARD_FIELDS = Fields("card", "FN", "EMAIL", Connection.Source.VCARD)
 CONNECTION_COLUMNS = ("First Name", "Last Name", "Email Address", "Company", "Position",
                       "Connected On")  # fmt: skip
 DATE_FORMATS = ("%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y")
@@ -237,21 +267,15 @@ def _rows(path: Path) -> tuple[bool, list[tuple[int, dict[str, str]]]]:
 
 
 def import_connections(*, actor: User, path: Path, owner: Person, dry_run: bool = False) -> Result:
-    """Connect `owner` (one of ours) with each person of the export: found by e-mail, else by
-    name at the same company, else added to the directory as a contact of that company (when
-    it is in the directory) or of none. A name matching several people is refused."""
+    """Connect `owner` (one of ours) with each person of the export (see `_connect`)."""
     policy.require(actor, policy.RELATIONSHIPS_RECORD)
     result = Result()
-    if not services.is_ours(owner):
-        result.errors.append(RowError(None, "owner", f"{owner} is not one of ours (an employee, "
-                                      "board member, investor or advisor)."))  # fmt: skip
-        return result
     has_header, rows = _rows(path)
     if not has_header:
         result.errors.append(RowError(None, None, "no header row starting with “First Name” "
                                       f"(expected {', '.join(CONNECTION_COLUMNS)})."))  # fmt: skip
         return result
-    planned: list[tuple[int, dict[str, str], dt.date | None]] = []
+    contacts: list[Contact] = []
     for number, values in rows:
         get = {name: (values.get(name) or "").strip() for name in CONNECTION_COLUMNS}
         name = f"{get['First Name']} {get['Last Name']}".strip()
@@ -263,66 +287,191 @@ def import_connections(*, actor: User, path: Path, owner: Person, dry_run: bool 
             result.errors.append(RowError(number, "Connected On",
                                           f"“{get['Connected On']}” is not a date."))  # fmt: skip
             continue
-        planned.append((number, {**get, "name": name}, day))
-    result.entries = len(planned)
-    matches = _match_people(actor, planned, result)
+        emails = [get["Email Address"].casefold()] if get["Email Address"] else []
+        contacts.append(Contact(number, name, emails, get["Company"], get["Position"], day))
+    return _connect(actor=actor, owner=owner, contacts=contacts, result=result,
+                    fields=CSV_FIELDS, dry_run=dry_run)  # fmt: skip
+
+
+# Address books (vCard) -------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A property's value as text: vobject gives lists for structured ones (ORG)."""
+    if isinstance(value, list | tuple):
+        return " ".join(_text(part) for part in value if _text(part))
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace").strip()
+    return str(value or "").strip()
+
+
+def _card_name(card: Any) -> str:
+    if card.contents.get("fn") and _text(card.contents["fn"][0].value):
+        return _text(card.contents["fn"][0].value)
+    if not card.contents.get("n"):
+        return ""
+    name = card.contents["n"][0].value
+    if isinstance(name, vobject.vcard.Name):
+        return " ".join(_text(p) for p in (name.given, name.additional, name.family) if _text(p))
+    # A name vobject did not split: FAMILY;GIVEN;ADDITIONAL;PREFIX;SUFFIX.
+    family, given, additional = ([*_text(name).split(";"), "", ""])[:3]
+    return " ".join(p.strip() for p in (given, additional, family) if p.strip())
+
+
+def _card(number: int, card: Any) -> Contact:
+    first = {key: _text(card.contents[key][0].value) if card.contents.get(key) else ""
+             for key in ("org", "title")}  # fmt: skip
+    if card.contents.get("org") and isinstance(card.contents["org"][0].value, list):
+        first["org"] = _text(card.contents["org"][0].value[:1])  # the company, not its unit
+    emails = [_text(e.value).removeprefix("mailto:").casefold() for e in card.contents.get(
+        "email", [])]  # fmt: skip
+    unique = list(dict.fromkeys(e for e in emails if e))
+    return Contact(number, _card_name(card), unique, first["org"], first["title"])
+
+
+def read_vcards(path: Path) -> tuple[list[Contact], list[RowError]]:
+    """The cards of a .vcf file (vCard 2.1, 3.0 or 4.0), numbered as the file orders them, or
+    why not."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        components = list(vobject.readComponents(text))
+    except (vobject.base.VObjectError, ValueError, TypeError, LookupError) as error:
+        return [], [RowError(None, None, f"not a vCard file (.vcf): {error}")]
+    cards = [c for c in components if c.name == "VCARD"]
+    if not cards:
+        return [], [RowError(None, None, "not a vCard file (.vcf): no card (BEGIN:VCARD).")]
+    contacts, errors = [], []
+    for number, card in enumerate(cards, start=1):
+        try:
+            contact = _card(number, card)
+        except (vobject.base.VObjectError, ValueError, TypeError, LookupError) as error:
+            errors.append(RowError(number, None, f"card {number} is broken: {error}."))
+            continue
+        if not contact.name:
+            errors.append(RowError(number, "FN", f"card {number} has no name (FN or N)."))
+            continue
+        contacts.append(contact)
+    return contacts, errors
+
+
+def import_vcards(*, actor: User, path: Path, owner: Person, dry_run: bool = False) -> Result:
+    """Connect `owner` (one of ours) with the person of each card of an address book (see
+    `_connect`); the card's TITLE is a new contact's position."""
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
+    contacts, errors = read_vcards(path)
+    return _connect(actor=actor, owner=owner, contacts=contacts, result=Result(errors=errors),
+                    fields=VCARD_FIELDS, dry_run=dry_run)  # fmt: skip
+
+
+# Connections, whichever file they came from ----------------------------------------------------
+
+
+def _connect(
+    *, actor: User, owner: Person, contacts: list[Contact], result: Result, fields: Fields,
+    dry_run: bool,
+) -> Result:  # fmt: skip
+    """Connect `owner` with each contact: found by any of its e-mails, else by name at the
+    same company, else added to the directory as a contact of that company (when it is in the
+    directory) or of none. E-mails of different people, or a name several people share, are
+    refused; nothing is written unless every contact is fine."""
+    if not services.is_ours(owner):
+        result.errors.append(RowError(None, "owner", f"{owner} is not one of ours (an employee, "
+                                      "board member, investor or advisor)."))  # fmt: skip
+        return result
+    result.entries = len(contacts)
+    for contact in contacts:
+        result.errors += _contact_errors(contact, fields)
+    matches = _match_people(actor, contacts, fields, result)
+    may_add = policy.can(actor, policy.DIRECTORY_CHANGE)
+    new = [c for c in contacts if c.number not in matches]
+    if new and not may_add:
+        result.unmatched += [c.emails[0] if c.emails else c.name for c in new]
+        result.skipped += [f"{fields.entry} {c.number}: {c.name} is not in the directory, and "
+                           "your role may not add people." for c in new]  # fmt: skip
     if result.errors or dry_run:
         return result
     with transaction.atomic():
-        for number, get, day in planned:
-            person = matches.get(number)
+        for contact in contacts:
+            person = matches.get(contact.number)
+            if person is None and not may_add:
+                continue
             if person is None:
-                person = _new_contact(actor, get)
+                person = _new_contact(actor, contact)
                 result.created += 1
             if person.pk == owner.pk:
                 continue
+            known = {"last_contact": contact.last_contact} if contact.last_contact else {}
             services.connection_save(actor=actor, person=owner, other=person,
-                                     data={"source": "csv", "last_contact": day})  # fmt: skip
+                                     data={"source": fields.source, **known})  # fmt: skip
             result.updated += 1
     return result
 
 
+def _contact_errors(contact: Contact, fields: Fields) -> list[RowError]:
+    """What the directory would refuse of a new contact, found before anything is written."""
+    errors = []
+    where = f"{fields.entry} {contact.number} (“{contact.name[:60]}”)"
+    if len(contact.name) > 200:
+        errors.append(RowError(contact.number, fields.name,
+                               f"{where}: a name is at most 200 characters."))  # fmt: skip
+    for email in contact.emails:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(RowError(contact.number, fields.email,
+                                   f"{where}: “{email}” is not an e-mail address."))  # fmt: skip
+    return errors
+
+
 def _match_people(
-    actor: User, planned: list[tuple[int, dict[str, str], dt.date | None]], result: Result
+    actor: User, contacts: list[Contact], fields: Fields, result: Result
 ) -> dict[int, Person]:
-    emails = {g["Email Address"].casefold() for _, g, _ in planned if g["Email Address"]}
-    by_email = _people_by_email(actor, emails)
-    names = {g["name"].casefold() for _, g, _ in planned}
+    """The directory's person for each contact that has one; two queries."""
+    by_email = _people_by_email(actor, {e for c in contacts for e in c.emails})
     matching = Q(pk__in=[])
-    for name in names:
+    for name in {c.name.casefold() for c in contacts}:
         matching |= Q(full_name__iexact=name)
     named: dict[str, list[Person]] = {}
     for person in visible_to(actor, Person).filter(matching).select_related("organization"):
         named.setdefault(person.full_name.casefold(), []).append(person)
     found: dict[int, Person] = {}
-    for number, get, _ in planned:
-        if get["Email Address"].casefold() in by_email:
-            found[number] = by_email[get["Email Address"].casefold()]
+    for contact in contacts:
+        where = f"{fields.entry} {contact.number} (“{contact.name}”)"
+        by_any = {by_email[e].pk: by_email[e] for e in contact.emails if e in by_email}
+        if len(by_any) > 1:
+            who = ", ".join(sorted(f"{p} <{p.email}>" for p in by_any.values()))
+            result.errors.append(RowError(contact.number, fields.email, (
+                f"{where}: its e-mails are those of different people ({who}); keep the one "
+                "meant, or merge them in the directory first.")))  # fmt: skip
             continue
-        same = named.get(get["name"].casefold(), [])
+        if by_any:
+            found[contact.number] = next(iter(by_any.values()))
+            continue
+        same = named.get(contact.name.casefold(), [])
         at_company = [p for p in same if p.organization
-                      and p.organization.name.casefold() == get["Company"].casefold()]  # fmt: skip
+                      and p.organization.name.casefold() == contact.company.casefold()]  # fmt: skip
         candidates = at_company or same
         if len(candidates) > 1:
-            where = f" at {get['Company']}" if at_company else ""
-            result.errors.append(RowError(number, "First Name", (
-                f"{len(candidates)} people are named “{get['name']}”{where}: add the e-mail to "
-                "the row, or merge them in the directory first.")))  # fmt: skip
-        elif candidates and (at_company or not get["Company"]):
-            found[number] = candidates[0]
+            at = f" at {contact.company}" if at_company else ""
+            result.errors.append(RowError(contact.number, fields.name, (
+                f"{where}: {len(candidates)} people are named “{contact.name}”{at}: add the "
+                "e-mail, or merge them in the directory first.")))  # fmt: skip
+        elif candidates and (at_company or not contact.company):
+            found[contact.number] = candidates[0]
     return found
 
 
-def _new_contact(actor: User, get: dict[str, str]) -> Person:
+def _new_contact(actor: User, contact: Contact) -> Person:
     from accord.directory import services as directory
 
     organization = (
-        visible_to(actor, Organization).filter(name__iexact=get["Company"]).first()
-        if get["Company"] else None
+        visible_to(actor, Organization).filter(name__iexact=contact.company).first()
+        if contact.company else None
     )  # fmt: skip
     return directory.person_create(actor=actor, data={
-        "full_name": get["name"], "email": get["Email Address"], "title": get["Position"][:200],
-        "organization": organization, "relation": Person.Relation.CONTACT,
+        "full_name": contact.name, "email": contact.emails[0] if contact.emails else "",
+        "title": contact.position[:200], "organization": organization,
+        "relation": Person.Relation.CONTACT,
     })  # fmt: skip
 
 
