@@ -262,3 +262,73 @@ def test_a_role_that_may_not_add_people_connects_only_those_known(people, person
     assert result.skipped == ["card 2: Nora New is not in the directory, and your role may not "
                               "add people."]  # fmt: skip
     assert Connection.objects.get().person_b == people["tina"]
+
+
+# The same person twice -------------------------------------------------------------------------
+
+
+def test_a_person_named_twice_in_a_file_is_added_once(people, admin_user, tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name,Email Address,Company,Position,Connected On\n"
+                    "Nora,New,nora@target.example,Target Motors,Buyer,\n"
+                    "Nora,New,NORA@target.example,Target Motors,Head of buying,\n"
+                    "Nick,Nobody,,Unknown Labs,Founder,\n"
+                    "Nick,Nobody,,Unknown Labs,,\n")  # fmt: skip
+    result = importing.import_connections(actor=admin_user, path=path, owner=people["alice"])
+    assert (result.errors, result.created, result.updated) == ([], 2, 2)
+    assert result.skipped == [
+        "row 3: Nora New, the same person as row 2; taken once.",
+        "row 5: Nick Nobody, the same person as row 4; taken once.",
+    ]
+    assert Person.objects.filter(full_name="Nora New").count() == 1
+    assert Person.objects.filter(full_name="Nick Nobody").count() == 1
+
+
+def test_a_card_sharing_an_email_with_an_earlier_card_is_the_same_person(people, admin_user,
+                                                                          tmp_path):  # fmt: skip
+    path = _vcf(
+        tmp_path,
+        _card("3.0", "FN:Nora New", "EMAIL:nora@home.example"),
+        _card("4.0", "FN:Nora N.", "EMAIL:nora@target.example", "EMAIL:nora@home.example"),
+        _card("3.0", "FN:Nora New"),
+    )  # fmt: skip
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"])
+    assert (result.errors, result.created) == ([], 1)
+    assert [line.split(",")[0] for line in result.skipped] == ["card 2: Nora N.",
+                                                               "card 3: Nora New"]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["csv", "vcard"])
+def test_importing_the_same_file_again_adds_no_one(people, admin_user, tmp_path, kind):
+    if kind == "csv":
+        path = tmp_path / "Connections.csv"
+        path.write_text("First Name,Last Name,Email Address,Company,Position,Connected On\n"
+                        "Nora,New,nora@target.example,Target Motors,Buyer,\n"
+                        "Ned,New,,Target Motors,Driver,\n"
+                        "Nick,Nobody,,Unknown Labs,Founder,\n"
+                        "Nell,Nowhere,,,,\n")  # fmt: skip
+        run = importing.import_connections
+    else:
+        path = _vcf(tmp_path,
+                    _card("3.0", "FN:Nora New", "ORG:Target Motors", "EMAIL:nora@target.example",
+                          "EMAIL:nora@home.example"),
+                    _card("4.0", "N:New;Ned;;;", "ORG:Target Motors"),
+                    _card("3.0", "FN:Nick Nobody", "ORG:Unknown Labs"),
+                    _card("2.1", "FN:Nell Nowhere"))  # fmt: skip
+        run = importing.import_vcards
+    first = run(actor=admin_user, path=path, owner=people["alice"])
+    assert (first.errors, first.created, first.updated) == ([], 4, 4)
+    before = Person.objects.count()
+    again = run(actor=admin_user, path=path, owner=people["alice"])
+    assert (again.errors, again.created, again.updated) == ([], 0, 4)
+    assert Person.objects.count() == before
+    assert Connection.objects.filter(person_a=people["alice"]).count() == 4
+
+
+def test_a_namesake_at_another_company_is_not_taken_for_the_contact(people, admin_user, tmp_path):
+    other = directory.organization_create(actor=admin_user, data={"name": "Other Works"})
+    directory.person_create(actor=admin_user, data={"full_name": "Nora New", "organization": other})
+    path = _vcf(tmp_path, _card("3.0", "FN:Nora New", "ORG:Target Motors"))
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"])
+    assert (result.errors, result.created) == ([], 1)
+    assert Person.objects.filter(full_name="Nora New").count() == 2

@@ -372,8 +372,9 @@ def _connect(
 ) -> Result:  # fmt: skip
     """Connect `owner` with each contact: found by any of its e-mails, else by name at the
     same company, else added to the directory as a contact of that company (when it is in the
-    directory) or of none. E-mails of different people, or a name several people share, are
-    refused; nothing is written unless every contact is fine."""
+    directory) or of none. A contact the file already named is taken once, so no one is added
+    twice. E-mails of different people, or a name several people share, are refused; nothing
+    is written unless every contact is fine."""
     if not services.is_ours(owner):
         result.errors.append(RowError(None, "owner", f"{owner} is not one of ours (an employee, "
                                       "board member, investor or advisor)."))  # fmt: skip
@@ -381,7 +382,9 @@ def _connect(
     result.entries = len(contacts)
     for contact in contacts:
         result.errors += _contact_errors(contact, fields)
-    matches = _match_people(actor, contacts, fields, result)
+    contacts = _once(contacts, fields, result)
+    companies = _companies(actor, contacts)
+    matches = _match_people(actor, contacts, companies, fields, result)
     may_add = policy.can(actor, policy.DIRECTORY_CHANGE)
     new = [c for c in contacts if c.number not in matches]
     if new and not may_add:
@@ -396,7 +399,7 @@ def _connect(
             if person is None and not may_add:
                 continue
             if person is None:
-                person = _new_contact(actor, contact)
+                person = _new_contact(actor, contact, companies)
                 result.created += 1
             if person.pk == owner.pk:
                 continue
@@ -405,6 +408,47 @@ def _connect(
                                      data={"source": fields.source, **known})  # fmt: skip
             result.updated += 1
     return result
+
+
+def _once(contacts: list[Contact], fields: Fields, result: Result) -> list[Contact]:
+    """The contacts less those the file named before: by an e-mail they share, or, for one
+    without e-mail, by name at the same company. Each repeat is reported."""
+    seen: dict[tuple[str, ...], Contact] = {}
+    kept = []
+    for contact in contacts:
+        by_name: tuple[str, ...] = ("name", contact.name.casefold(), contact.company.casefold())
+        keys: list[tuple[str, ...]] = [("email", email) for email in contact.emails] or [by_name]
+        first = next((seen[key] for key in keys if key in seen), None)
+        if first is not None:
+            entry = fields.entry
+            result.skipped.append(f"{entry} {contact.number}: {contact.name}, the same person as "
+                                  f"{entry} {first.number}; taken once.")  # fmt: skip
+            continue
+        for key in [*keys, by_name]:
+            seen.setdefault(key, contact)
+        kept.append(contact)
+    return kept
+
+
+def _companies(actor: User, contacts: list[Contact]) -> dict[str, Organization]:
+    """The directory's organizations named as the contacts' companies, by case-folded name."""
+    matching = Q(pk__in=[])
+    for company in {c.company.casefold() for c in contacts if c.company}:
+        matching |= Q(name__iexact=company)
+    found: dict[str, Organization] = {}
+    for organization in visible_to(actor, Organization).filter(matching).order_by("pk"):
+        found.setdefault(organization.name.casefold(), organization)
+    return found
+
+
+def _works_at(person: Person, company: str, companies: dict[str, Organization]) -> bool:
+    """Whether the person is at the named company; at one the directory does not know, a
+    person of no organization is (as this import adds them), so a second import finds them."""
+    if not company:
+        return False
+    if person.organization is None:
+        return company.casefold() not in companies
+    return person.organization.name.casefold() == company.casefold()
 
 
 def _contact_errors(contact: Contact, fields: Fields) -> list[RowError]:
@@ -424,8 +468,9 @@ def _contact_errors(contact: Contact, fields: Fields) -> list[RowError]:
 
 
 def _match_people(
-    actor: User, contacts: list[Contact], fields: Fields, result: Result
-) -> dict[int, Person]:
+    actor: User, contacts: list[Contact], companies: dict[str, Organization], fields: Fields,
+    result: Result,
+) -> dict[int, Person]:  # fmt: skip
     """The directory's person for each contact that has one; two queries."""
     by_email = _people_by_email(actor, {e for c in contacts for e in c.emails})
     matching = Q(pk__in=[])
@@ -448,8 +493,7 @@ def _match_people(
             found[contact.number] = next(iter(by_any.values()))
             continue
         same = named.get(contact.name.casefold(), [])
-        at_company = [p for p in same if p.organization
-                      and p.organization.name.casefold() == contact.company.casefold()]  # fmt: skip
+        at_company = [p for p in same if _works_at(p, contact.company, companies)]
         candidates = at_company or same
         if len(candidates) > 1:
             at = f" at {contact.company}" if at_company else ""
@@ -461,16 +505,12 @@ def _match_people(
     return found
 
 
-def _new_contact(actor: User, contact: Contact) -> Person:
+def _new_contact(actor: User, contact: Contact, companies: dict[str, Organization]) -> Person:
     from accord.directory import services as directory
 
-    organization = (
-        visible_to(actor, Organization).filter(name__iexact=contact.company).first()
-        if contact.company else None
-    )  # fmt: skip
     return directory.person_create(actor=actor, data={
         "full_name": contact.name, "email": contact.emails[0] if contact.emails else "",
-        "title": contact.position[:200], "organization": organization,
+        "title": contact.position[:200], "organization": companies.get(contact.company.casefold()),
         "relation": Person.Relation.CONTACT,
     })  # fmt: skip
 
