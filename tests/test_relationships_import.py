@@ -332,3 +332,100 @@ def test_a_namesake_at_another_company_is_not_taken_for_the_contact(people, admi
     result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"])
     assert (result.errors, result.created) == ([], 1)
     assert Person.objects.filter(full_name="Nora New").count() == 2
+
+
+# Interactions from a spreadsheet ---------------------------------------------------------------
+
+INTERACTIONS_HEADER = ("date,TITLE,Kind,Attendees,Organizations,Partnership,Summary,Sentiment,"
+                       "Follow ups,Executive,Private,External ID\n")  # fmt: skip
+
+
+def _interactions(tmp_path, *rows: str, header: str = INTERACTIONS_HEADER):
+    path = tmp_path / "interactions.csv"
+    path.write_text(header + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_a_spreadsheet_of_interactions_is_recorded_and_again_updated(
+    people, admin_user, partnership, tmp_path
+):
+    rows = [
+        f"2026-01-05,Kick-off,Site visit,alice@ours.example;TINA@target.example,Target Motors;"
+        f"{partnership.organizations.get().pk},vision alliance,Went well,Positive,Send the deck,"
+        "yes,no,crm-1",
+        '2026-01-06 14:30,Call with Tina,e-mail,tina@target.example,,,"Two lines,\nof notes",,,'
+        ",,crm-2",
+        "2026-01-07T09:00+01:00,Nobody we know,,stranger@nowhere.example,,,,,,,,",
+    ]
+    path = _interactions(tmp_path, *rows)
+    result = importing.import_interactions(actor=admin_user, path=path)
+    assert (result.errors, result.entries, result.created, result.updated) == ([], 3, 2, 0)
+    # Lines as the file numbers them: the summary of the second row takes two.
+    assert result.skipped == ["line 5: “Nobody we know”: no one in the directory attended."]
+    assert result.unmatched == ["stranger@nowhere.example"]
+    kick_off = Interaction.objects.get(title="Kick-off")
+    assert (kick_off.kind, kick_off.source, kick_off.sentiment, kick_off.follow_ups) == (
+        "site_visit", "csv", "positive", "Send the deck"
+    )  # fmt: skip
+    assert (kick_off.is_executive, kick_off.is_private, kick_off.partnership) == (
+        True, False, partnership
+    )  # fmt: skip
+    assert {o.name for o in kick_off.organizations.all()} == {"Target Motors", "Alpha Robotics"}
+    assert timezone.localdate(kick_off.occurred_at) == dt.date(2026, 1, 5)
+    call = Interaction.objects.get(title="Call with Tina")
+    assert (call.kind, call.summary) == ("email", "Two lines,\nof notes")
+    assert {o.name for o in call.organizations.all()} == {"Target Motors"}, "the attendees' own"
+    rows[0] = rows[0].replace("Kick-off", "Kick-off meeting").replace("Positive", "neutral")
+    again = importing.import_interactions(actor=admin_user, path=_interactions(tmp_path, *rows))
+    assert (again.errors, again.created, again.updated) == ([], 0, 2)
+    assert Interaction.objects.count() == 2
+    assert Interaction.objects.get(external_uid="csv:crm-1").sentiment == "neutral"
+
+
+def test_a_dry_run_of_interactions_writes_nothing(people, admin_user, tmp_path):
+    path = _interactions(tmp_path, "2026-01-05,Kick-off,,tina@target.example,,,,,,,,")
+    result = importing.import_interactions(actor=admin_user, path=path, dry_run=True)
+    assert (result.errors, result.entries, result.created) == ([], 1, 0)
+    assert not Interaction.objects.exists()
+
+
+def test_broken_rows_refuse_the_spreadsheet_naming_line_and_column(people, admin_user, tmp_path):
+    path = _interactions(
+        tmp_path,
+        "2026-01-05,Fine,,tina@target.example,,,,,,,,",
+        "31/01/2026,Bad date,,tina@target.example,,,,,,,,",
+        "2026-01-05,Unknown organization,,tina@target.example,Nowhere Inc,,,,,,,",
+        "2026-01-05,Bad yes,,tina@target.example,,,,,,perhaps,,",
+        "2026-01-05,Unknown kind,brunch,tina@target.example,,,,,,,,",
+        "2026-01-05,Unknown partnership,,tina@target.example,,Moon base,,,,,,",
+        ",,,tina@target.example,,,,,,,,",
+        "2026-01-05,Twice,,tina@target.example,,,,,,,,crm-9",
+        "2026-01-06,Twice again,,tina@target.example,,,,,,,,crm-9",
+    )  # fmt: skip
+    result = importing.import_interactions(actor=admin_user, path=path)
+    assert sorted((e.row, e.column) for e in result.errors) == [
+        (3, "Date"), (4, "Organizations"), (5, "Executive"), (6, "Kind"), (7, "Partnership"),
+        (8, "Date"), (8, "Title"), (10, "External ID"),
+    ]  # fmt: skip
+    messages = {(e.row, e.column): e.message for e in result.errors}
+    assert "“31/01/2026” is not a day (2026-01-31)" in messages[(3, "Date")]
+    assert messages[(4, "Organizations")] == "no organization “Nowhere Inc” (by its id or name)."
+    assert "“perhaps” is not yes or no" in messages[(5, "Executive")]
+    assert messages[(6, "Kind")].startswith("“brunch” is not a kind (meeting, call, e-mail")
+    assert messages[(10, "External ID")] == "the same External ID as line 9."
+    assert not Interaction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Date,Title,Atendees\n", [(1, "Atendees"), (1, "Attendees")]),
+        ("", [(1, None)]),
+    ],
+    ids=["misspelt column", "empty file"],
+)  # fmt: skip
+def test_a_spreadsheet_without_the_columns_is_refused(people, admin_user, tmp_path, header,
+                                                      expected):  # fmt: skip
+    path = _interactions(tmp_path, header=header)
+    result = importing.import_interactions(actor=admin_user, path=path)
+    assert [(e.row, e.column) for e in result.errors] == expected

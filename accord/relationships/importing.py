@@ -1,10 +1,11 @@
-"""Interactions from a calendar (.ics, as calendar tools export it) and connections from a
-connections export (CSV: First Name, Last Name, Email Address, Company, Position, Connected
-On) or an address book (vCard: .vcf). Every entry is checked first; a file with a broken one
-writes nothing, and each problem names the event, row or card. People are matched to the
-directory by e-mail (connections also by name at the same company, both kinds of file
-through one path); an unknown address is reported and left out, a name that matches several
-people is refused for review, and nothing is merged silently.
+"""Interactions from a calendar (.ics, as calendar tools export it) or a spreadsheet (CSV, one
+a row: see INTERACTION_COLUMNS), and connections from a connections export (CSV: First Name,
+Last Name, Email Address, Company, Position, Connected On) or an address book (vCard: .vcf).
+Every entry is checked first; a file with a broken one writes nothing, and each problem names
+the event, line or card. People are matched to the directory by e-mail (connections also by
+name at the same company, both kinds of file through one path); an unknown address is
+reported and left out, a name that matches several people is refused for review, and nothing
+is merged silently.
 
 Recurring events are expanded (RRULE, RDATE, EXDATE, moved occurrences) within a window; each
 occurrence is kept with its UID and start, so importing the same calendar again updates the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ from accord.core import policy
 from accord.core.policy import visible_to
 from accord.directory.importing.errors import RowError
 from accord.directory.models import Organization, Person
+from accord.partnerships.models import Partnership
 from accord.relationships import services
 from accord.relationships.models import Connection, Interaction
 
@@ -513,6 +516,234 @@ def _new_contact(actor: User, contact: Contact, companies: dict[str, Organizatio
         "title": contact.position[:200], "organization": companies.get(contact.company.casefold()),
         "relation": Person.Relation.CONTACT,
     })  # fmt: skip
+
+
+# Interactions from a spreadsheet ---------------------------------------------------------------
+
+INTERACTION_COLUMNS = ("Date", "Title", "Kind", "Attendees", "Organizations", "Partnership",
+                       "Summary", "Sentiment", "Follow-ups", "Executive", "Private",
+                       "External ID")  # fmt: skip
+REQUIRED_COLUMNS = ("Date", "Title", "Attendees")
+YES, NO = ("yes", "true", "1"), ("no", "false", "0", "")
+
+
+@dataclass
+class PlannedInteraction:
+    """A row of the file, checked, with the references it makes still to be resolved."""
+
+    line: int
+    data: dict[str, Any]
+    emails: list[str]
+    organizations: list[str]
+    partnership: str
+    external_uid: str
+
+
+def _column_key(name: str) -> str:
+    """A column's name as compared: case, spaces and hyphens aside ("follow ups" is
+    "Follow-ups")."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _interaction_lines(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """The rows under the header, each with the line of the file it starts on, by the
+    columns' own names; or what is wrong with the header."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    expected = f"expected {', '.join(INTERACTION_COLUMNS)}"
+    header = next(reader, None)
+    if not header or not any(name.strip() for name in header):
+        return [], [RowError(1, None, f"no header row ({expected}).")]
+    known = {_column_key(name): name for name in INTERACTION_COLUMNS}
+    columns = [known.get(_column_key(name)) for name in header]
+    errors = [RowError(1, name, f"unknown column “{name}” ({expected}).")
+              for name, column in zip(header, columns, strict=True)
+              if column is None and name.strip()]  # fmt: skip
+    errors += [RowError(1, name, f"no column “{name}” in the header row.")
+               for name in REQUIRED_COLUMNS if name not in columns]  # fmt: skip
+    if errors:
+        return [], errors
+    rows, last = [], reader.line_num
+    try:
+        for values in reader:
+            line, last = last + 1, reader.line_num
+            if any(value.strip() for value in values):
+                rows.append((line, {column: value.strip() for column, value
+                                    in zip(columns, values, strict=False) if column}))  # fmt: skip
+    except csv.Error as error:
+        errors.append(RowError(last + 1, None, f"not readable as CSV: {error}."))
+    return rows, errors
+
+
+def _choice(text: str, choices: Any) -> str | None:
+    """The value of a choice given by its value or its label, whatever the case."""
+    wanted = text.casefold()
+    return next((value for value, label in choices.choices
+                 if wanted in (value.casefold(), str(label).casefold())), None)  # fmt: skip
+
+
+def _when(text: str) -> dt.datetime:
+    """An ISO day (at midnight) or day and time, in the server's zone unless it says its own."""
+    try:
+        return _moment(dt.date.fromisoformat(text))
+    except ValueError:
+        return _moment(dt.datetime.fromisoformat(text))
+
+
+def _plan_interaction(line: int, row: dict[str, str]) -> tuple[PlannedInteraction | None, list[
+    RowError
+]]:  # fmt: skip
+    """A row's values checked on their own (references aside), or each problem of it."""
+    get = {name: row.get(name, "") for name in INTERACTION_COLUMNS}
+    errors: list[RowError] = []
+
+    def refuse(column: str, message: str) -> None:
+        errors.append(RowError(line, column, message))
+
+    data: dict[str, Any] = {"title": get["Title"], "summary": get["Summary"],
+                            "follow_ups": get["Follow-ups"],
+                            "source": Interaction.Source.CSV}  # fmt: skip
+    if not get["Title"]:
+        refuse("Title", "no title.")
+    elif len(get["Title"]) > 200:
+        refuse("Title", "a title is at most 200 characters.")
+    if not get["Date"]:
+        refuse("Date", "no date.")
+    else:
+        try:
+            data["occurred_at"] = _when(get["Date"])
+        except ValueError:
+            refuse("Date", f"“{get['Date']}” is not a day (2026-01-31) or a day and time "
+                   "(2026-01-31 14:30).")  # fmt: skip
+    data["kind"] = _choice(get["Kind"], Interaction.Kind) if get["Kind"] else "meeting"
+    if data["kind"] is None:
+        refuse("Kind", f"“{get['Kind']}” is not a kind ("
+               f"{', '.join(str(label) for label in Interaction.Kind.labels)}).")  # fmt: skip
+    data["sentiment"] = _choice(get["Sentiment"], Interaction.Sentiment) if get["Sentiment"] else ""
+    if data["sentiment"] is None:
+        refuse("Sentiment", f"“{get['Sentiment']}” is not positive, neutral or negative.")
+    for column, name in (("Executive", "is_executive"), ("Private", "is_private")):
+        if get[column].casefold() not in YES + NO:
+            refuse(column, f"“{get[column]}” is not yes or no (or true/false, 1/0).")
+        data[name] = get[column].casefold() in YES
+    if len(get["External ID"]) > 290:
+        refuse("External ID", "an External ID is at most 290 characters.")
+    if errors:
+        return None, errors
+    emails = sorted({e.strip().casefold() for e in get["Attendees"].split(";") if e.strip()})
+    organizations = [ref.strip() for ref in get["Organizations"].split(";") if ref.strip()]
+    uid = f"csv:{get['External ID']}" if get["External ID"] else ""
+    return PlannedInteraction(line, data, emails, organizations, get["Partnership"], uid), []
+
+
+def _by_reference(actor: User, model: Any, name: str, refs: set[str]) -> dict[str, list[Any]]:
+    """The visible rows of `model` each reference names: an id, or the `name` field whatever
+    its case. One query."""
+    ids = {int(ref) for ref in refs if ref.isdigit()}
+    matching = Q(pk__in=ids)
+    for ref in refs - {str(pk) for pk in ids}:
+        matching |= Q(**{f"{name}__iexact": ref})
+    found: dict[str, list[Any]] = {}
+    for row in visible_to(actor, model).filter(matching):
+        keys = {str(row.pk)} & refs | {getattr(row, name).casefold()}
+        for key in keys:
+            found.setdefault(key, []).append(row)
+    return found
+
+
+def _resolve(found: dict[str, list[Any]], ref: str, what: str) -> tuple[Any, str]:
+    """The one row a reference names, or why not."""
+    rows = found.get(ref if ref.isdigit() else ref.casefold(), [])
+    if not rows:
+        return None, f"no {what} “{ref}” (by its id or name)."
+    if len(rows) > 1:
+        return None, f"{len(rows)} {what}s are named “{ref}”: give its id."
+    return rows[0], ""
+
+
+def import_interactions(*, actor: User, path: Path, dry_run: bool = False) -> Result:
+    """Interactions from a CSV file, one a row (Date and Title required; see
+    INTERACTION_COLUMNS). Every row is checked first; a file with any broken row writes nothing.
+    A row no one in the directory attended is left out and reported; a row with an External ID
+    imported before updates that interaction instead of adding another."""
+    policy.require(actor, policy.RELATIONSHIPS_RECORD)
+    rows, errors = _interaction_lines(path)
+    result = Result(entries=len(rows), errors=errors)
+    planned: list[PlannedInteraction] = []
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        plan, problems = _plan_interaction(line, row)
+        result.errors += problems
+        if plan is not None and plan.external_uid in first_line:
+            result.errors.append(RowError(line, "External ID", "the same External ID as line "
+                                          f"{first_line[plan.external_uid]}."))  # fmt: skip
+        elif plan is not None:
+            first_line.update({plan.external_uid: line} if plan.external_uid else {})
+            planned.append(plan)
+    writes = _references(actor, planned, result)
+    if result.errors or dry_run:
+        return result
+    existing = {i.external_uid: i for i in Interaction.objects.filter(external_uid__in=first_line)}
+    at: int | None = None
+    try:
+        with transaction.atomic():
+            for plan, data, attendees, organizations in writes:
+                at = plan.line
+                _save_interaction(actor, plan, data, attendees, organizations, existing, result)
+    except ValidationError as error:
+        # A rule of the service the checks above did not foresee: reported, nothing kept.
+        result.created = result.updated = 0
+        result.errors.append(RowError(at, None, "; ".join(error.messages)))
+    return result
+
+
+Write = tuple[PlannedInteraction, dict[str, Any], list[Person], list[Organization] | None]
+
+
+def _references(actor: User, planned: list[PlannedInteraction], result: Result) -> list[Write]:
+    """What each row is to write, its people, organizations and partnership found (three
+    queries); an unknown organization or partnership is an error, a row no one known attended
+    is left out."""
+    addresses = {e for plan in planned for e in plan.emails}
+    people = _people_by_email(actor, addresses)
+    result.unmatched = sorted(addresses - set(people))
+    organizations = _by_reference(actor, Organization, "name",
+                                  {r for plan in planned for r in plan.organizations})  # fmt: skip
+    partnerships = _by_reference(actor, Partnership, "title",
+                                 {p.partnership for p in planned if p.partnership})  # fmt: skip
+    writes: list[Write] = []
+    for plan in planned:
+        found = [_resolve(organizations, ref, "organization") for ref in plan.organizations]
+        partnership = _resolve(partnerships, plan.partnership, "partnership") if (
+            plan.partnership) else (None, "")  # fmt: skip
+        problems = [("Organizations", why) for _, why in found] + [("Partnership", partnership[1])]
+        result.errors += [RowError(plan.line, column, why) for column, why in problems if why]
+        attendees = [people[e] for e in plan.emails if e in people]
+        if not attendees:
+            result.skipped.append(f"line {plan.line}: “{plan.data['title']}”: no one in the "
+                                  "directory attended.")  # fmt: skip
+            continue
+        data = {**plan.data, "partnership": partnership[0]}
+        writes.append((plan, data, attendees, [o for o, _ in found] or None))
+    return writes
+
+
+def _save_interaction(
+    actor: User, plan: PlannedInteraction, data: dict[str, Any], attendees: list[Person],
+    organizations: list[Organization] | None, existing: dict[str, Interaction], result: Result,
+) -> None:  # fmt: skip
+    known = existing.get(plan.external_uid) if plan.external_uid else None
+    if known is not None:
+        data = {k: v for k, v in data.items() if k != "source"}
+        services.interaction_update(actor=actor, interaction=known, data=data,
+                                    attendees=attendees, organizations=organizations)  # fmt: skip
+        result.updated += 1
+        return
+    created = services.interaction_create(actor=actor, data=data, attendees=attendees,
+                                          organizations=organizations)  # fmt: skip
+    if plan.external_uid:
+        Interaction.objects.filter(pk=created.pk).update(external_uid=plan.external_uid)
+    result.created += 1
 
 
 def window_of(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime, dt.datetime]:
