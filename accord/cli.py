@@ -1090,6 +1090,59 @@ def relationships_import_connections(
     _print_relationship_import(result, as_json, dry_run, "connection(s)")
 
 
+@relationships_app.command("import-vcards")
+def relationships_import_vcards(
+    file: Annotated[Path, typer.Argument(help="An address book (.vcf, vCard 2.1, 3.0 or 4.0).")],
+    owner: Annotated[str, typer.Option(help="Whose contacts: their e-mail in the directory.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(help="Who records them (default: system).")] = None,
+) -> None:
+    """Connections of one of our people from an address book: each card's person is found by
+    any of its e-mails, else by name at its organization (ORG), else added as a contact. A
+    card without a name, or whose e-mails are those of different people, refuses the file."""
+    setup_django()
+    from accord.core.audit import audit_channel
+    from accord.relationships.importing import import_vcards
+    from accord.relationships.selectors import people_with_email
+
+    if not file.is_file():
+        fail(f"no file {str(file)!r}")
+    migrate()
+    user = cli_actor(actor)
+    found = people_with_email(user, owner)
+    if len(found) != 1:
+        fail(f"{'no one' if not found else 'several people'} in the directory with the e-mail "
+             f"{owner!r}")  # fmt: skip
+    with audit_channel("import"):
+        result = import_vcards(actor=user, path=file, owner=found[0], dry_run=dry_run)
+    _print_relationship_import(result, as_json, dry_run, "card(s)")
+
+
+@relationships_app.command("import-interactions")
+def relationships_import_interactions(
+    file: Annotated[Path, typer.Argument(help="A .csv file of interactions, one a row.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(help="Who records them (default: system).")] = None,
+) -> None:
+    """Interactions from a spreadsheet with a header row: Date and Title, Attendees (e-mails
+    separated by ;) and optionally Kind, Organizations, Partnership (ids or names), Summary,
+    Sentiment, Follow-ups, Executive, Private (yes/no) and External ID. A row no one in the
+    directory attended is left out; an External ID imported before updates its interaction. A
+    broken row refuses the file, naming its line and column."""
+    setup_django()
+    from accord.core.audit import audit_channel
+    from accord.relationships.importing import import_interactions
+
+    if not file.is_file():
+        fail(f"no file {str(file)!r}")
+    migrate()
+    with audit_channel("import"):
+        result = import_interactions(actor=cli_actor(actor), path=file, dry_run=dry_run)
+    _print_relationship_import(result, as_json, dry_run, "row(s)")
+
+
 @app.command("intros")
 def intros(
     to: Annotated[

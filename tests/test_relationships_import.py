@@ -429,3 +429,75 @@ def test_a_spreadsheet_without_the_columns_is_refused(people, admin_user, tmp_pa
     path = _interactions(tmp_path, header=header)
     result = importing.import_interactions(actor=admin_user, path=path)
     assert [(e.row, e.column) for e in result.errors] == expected
+
+
+# The command and the page ----------------------------------------------------------------------
+
+
+def test_the_commands_import_an_address_book_and_interactions(people, admin_user, tmp_path):
+    runner = CliRunner()
+    cards = _vcf(tmp_path, _card("3.0", "FN:Nora New", "ORG:Target Motors",
+                                 "EMAIL:nora@target.example"))  # fmt: skip
+    args = ["relationships", "import-vcards", str(cards), "--owner", "alice@ours.example"]
+    checked = runner.invoke(app, [*args, "--dry-run", "--json"])
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)["entries"] == 1 and not Connection.objects.exists()
+    done = runner.invoke(app, [*args, "--json"])
+    assert (done.exit_code, json.loads(done.stdout)["created"]) == (0, 1)
+    assert Connection.objects.get().source == "vcard"
+    no_one = runner.invoke(app, [*args[:3], "--owner", "nobody@ours.example"])
+    assert no_one.exit_code == 2 and "no one in the directory" in no_one.output
+    gone = str(tmp_path / "gone.vcf")
+    missing = runner.invoke(app, ["relationships", "import-vcards", gone, *args[3:]])
+    assert missing.exit_code == 2 and "no file" in missing.output
+    missing = runner.invoke(app, ["relationships", "import-interactions", gone])
+    assert missing.exit_code == 2 and "no file" in missing.output
+    rows = _interactions(tmp_path, "2026-01-05,Kick-off,call,tina@target.example,,,,,,,,crm-1",
+                         "2026-01-06,Lunch,dinner,tina@target.example,,,,,,maybe,,")  # fmt: skip
+    refused = runner.invoke(app, ["relationships", "import-interactions", str(rows), "--json"])
+    assert refused.exit_code == 1
+    assert [(e["row"], e["column"]) for e in json.loads(refused.stdout)["errors"]] == [
+        (3, "Executive")
+    ]
+    rows = _interactions(tmp_path, "2026-01-05,Kick-off,call,tina@target.example,,,,,,,,crm-1")
+    imported = runner.invoke(app, ["relationships", "import-interactions", str(rows)])
+    assert imported.exit_code == 0, imported.output
+    assert "1 row(s): 1 added" in imported.output
+    assert Interaction.objects.get().external_uid == "csv:crm-1"
+
+
+def test_the_interactions_page_imports_address_books_and_spreadsheets(people, personas,
+                                                                      tmp_path):  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import client_for
+
+    client = client_for(personas["manager"])
+    page = client.get("/relationships/interactions/").content.decode()
+    assert 'data-testid="vcards-form"' in page and 'data-testid="interactions-form"' in page
+    card = _card("3.0", "FN:Nora New", "EMAIL:nora@target.example").encode()
+    nameless = _card("3.0", "ORG:Target Motors").encode()
+    owner = {"owner": "alice@ours.example"}
+    refused = client.post("/relationships/connections/import/vcards/",
+                          {"file": SimpleUploadedFile("c.vcf", nameless), **owner})  # fmt: skip
+    assert refused.status_code == 422 and "card 1 has no name" in refused.content.decode()
+    unknown_owner = client.post("/relationships/connections/import/vcards/",
+                                {"file": SimpleUploadedFile("c.vcf", card),
+                                 "owner": "nobody@ours.example"})  # fmt: skip
+    assert unknown_owner.status_code == 422
+    done = client.post("/relationships/connections/import/vcards/",
+                       {"file": SimpleUploadedFile("c.vcf", card), **owner})  # fmt: skip
+    assert done.status_code == 302 and Connection.objects.get().source == "vcard"
+    bad = INTERACTIONS_HEADER + "2026-01-05,Kick-off,brunch,tina@target.example,,,,,,,,\n"
+    refused = client.post("/relationships/interactions/import/csv/",
+                          {"file": SimpleUploadedFile("i.csv", bad.encode())})  # fmt: skip
+    assert refused.status_code == 422 and "“brunch” is not a kind" in refused.content.decode()
+    good = bad.replace("brunch", "call")
+    done = client.post("/relationships/interactions/import/csv/",
+                       {"file": SimpleUploadedFile("i.csv", good.encode())})  # fmt: skip
+    assert done.status_code == 302 and Interaction.objects.get().source == "csv"
+    viewer = client_for(personas["viewer"])
+    page = viewer.get("/relationships/interactions/").content.decode()
+    assert 'data-testid="vcards-form"' not in page
+    upload = {"file": SimpleUploadedFile("i.csv", good.encode())}
+    assert viewer.post("/relationships/interactions/import/csv/", upload).status_code == 403

@@ -69,3 +69,17 @@ class ConnectionsImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(help_text="A connections export (.csv): First Name, Last Name, Email "
                            "Address, Company, Position, Connected On.")  # fmt: skip
     owner = forms.EmailField(label="Whose connections", help_text="Their e-mail in the directory.")
+
+
+class VCardImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Address book", help_text="A .vcf file of contacts (vCard 2.1, 3.0 or 4.0)."
+    )
+    owner = forms.EmailField(label="Whose contacts", help_text="Their e-mail in the directory.")
+
+
+class InteractionsImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(help_text="A .csv file with a header row: Date, Title, Attendees "
+                           "(e-mails separated by ;) and, if known, Kind, Organizations, "
+                           "Partnership, Summary, Sentiment, Follow-ups, Executive, Private, "
+                           "External ID.")  # fmt: skip

@@ -9,7 +9,9 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
     path("interactions/import/", views.calendar_import, name="calendar_import"),
+    path("interactions/import/csv/", views.interactions_import, name="interactions_import"),
     path("connections/import/", views.connections_import, name="connections_import"),
+    path("connections/import/vcards/", views.vcards_import, name="vcards_import"),
     path(
         "organizations/<int:pk>/network/", views.organization_network, name="organization_network"
     ),

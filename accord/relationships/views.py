@@ -29,6 +29,8 @@ from accord.relationships.forms import (
     CalendarImportForm,
     ConnectionsImportForm,
     InteractionForm,
+    InteractionsImportForm,
+    VCardImportForm,
 )
 from accord.relationships.models import CadenceRule, Connection, Interaction
 
@@ -66,6 +68,9 @@ def _list(
         "calendar_form": forms.get("calendar") or (CalendarImportForm() if may_record else None),
         "connections_form": forms.get("connections")
         or (ConnectionsImportForm() if may_record else None),
+        "vcards_form": forms.get("vcards") or (VCardImportForm() if may_record else None),
+        "interactions_form": forms.get("interactions")
+        or (InteractionsImportForm() if may_record else None),
         "problems": problems or [],
     }  # fmt: skip
     return render(request, "relationships/interaction_list.html", context, status=status)
@@ -206,6 +211,8 @@ def _imported(request: SignedInRequest, result: Any, what: str, form_name: str, 
         return _list(request, status=422, problems=result.errors, **{form_name: form})
     unknown = ", ".join(result.unmatched[:10])
     left_out = f"; not in the directory: {unknown}" if unknown else ""
+    if result.skipped:
+        left_out += f"; {len(result.skipped)} left out or taken once"
     messages.success(request, f"{result.entries} {what}: {result.created} added, "
                      f"{result.updated} recorded again or connected{left_out}.")  # fmt: skip
     return redirect("relationships:interaction_list")
@@ -223,21 +230,48 @@ def calendar_import(request: SignedInRequest) -> HttpResponse:
     return _imported(request, result, "occurrence(s)", "calendar", form)
 
 
-@access(policy.RELATIONSHIPS_RECORD)
-@require_POST
-def connections_import(request: SignedInRequest) -> HttpResponse:
-    form = ConnectionsImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _list(request, status=422, connections=form)
+def _owner(request: SignedInRequest, form: ConnectionsImportForm | VCardImportForm) -> Any:
+    """The one person of the form's owner e-mail, or None with the form saying why."""
     owners = selectors.people_with_email(request.user, form.cleaned_data["owner"])
     if len(owners) != 1:
         form.add_error("owner", "No one in the directory has this e-mail." if not owners
                        else "Several people have this e-mail; merge them first.")  # fmt: skip
+        return None
+    return owners[0]
+
+
+@access(policy.RELATIONSHIPS_RECORD)
+@require_POST
+def connections_import(request: SignedInRequest) -> HttpResponse:
+    form = ConnectionsImportForm(request.POST, request.FILES)
+    if not form.is_valid() or (owner := _owner(request, form)) is None:
         return _list(request, status=422, connections=form)
     with _upload(form.cleaned_data["file"]) as copy, audit_channel("import"):
         result = importing.import_connections(actor=request.user, path=Path(copy.name),
-                                              owner=owners[0])  # fmt: skip
+                                              owner=owner)  # fmt: skip
     return _imported(request, result, "connection(s)", "connections", form)
+
+
+@access(policy.RELATIONSHIPS_RECORD)
+@require_POST
+def vcards_import(request: SignedInRequest) -> HttpResponse:
+    form = VCardImportForm(request.POST, request.FILES)
+    if not form.is_valid() or (owner := _owner(request, form)) is None:
+        return _list(request, status=422, vcards=form)
+    with _upload(form.cleaned_data["file"]) as copy, audit_channel("import"):
+        result = importing.import_vcards(actor=request.user, path=Path(copy.name), owner=owner)
+    return _imported(request, result, "card(s)", "vcards", form)
+
+
+@access(policy.RELATIONSHIPS_RECORD)
+@require_POST
+def interactions_import(request: SignedInRequest) -> HttpResponse:
+    form = InteractionsImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _list(request, status=422, interactions=form)
+    with _upload(form.cleaned_data["file"]) as copy, audit_channel("import"):
+        result = importing.import_interactions(actor=request.user, path=Path(copy.name))
+    return _imported(request, result, "row(s)", "interactions", form)
 
 
 @access(policy.RELATIONSHIPS_VIEW)
