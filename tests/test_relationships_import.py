@@ -334,6 +334,21 @@ def test_a_namesake_at_another_company_is_not_taken_for_the_contact(people, admi
     assert Person.objects.filter(full_name="Nora New").count() == 2
 
 
+def test_a_company_two_organizations_share_is_refused_for_review(people, admin_user, tmp_path):
+    directory.organization_create(actor=admin_user, data={"name": "TARGET MOTORS"})
+    path = _vcf(tmp_path, _card("3.0", "FN:Nora New", "ORG:Target Motors"))
+    result = importing.import_vcards(actor=admin_user, path=path, owner=people["alice"])
+    [error] = result.errors
+    assert error.column == "ORG" and "several organizations are named “Target Motors”" in (
+        error.message
+    )  # fmt: skip
+    assert not Person.objects.filter(full_name="Nora New").exists()
+    known = _vcf(tmp_path, _card("3.0", "FN:Tina Target", "EMAIL:tina@target.example",
+                                 "ORG:Target Motors"))  # fmt: skip
+    found = importing.import_vcards(actor=admin_user, path=known, owner=people["alice"])
+    assert (found.errors, found.created, found.updated) == ([], 0, 1), "known by e-mail: fine"
+
+
 # Interactions from a spreadsheet ---------------------------------------------------------------
 
 INTERACTIONS_HEADER = ("date,TITLE,Kind,Attendees,Organizations,Partnership,Summary,Sentiment,"

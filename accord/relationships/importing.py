@@ -239,11 +239,12 @@ class Fields:
     entry: str
     name: str
     email: str
+    company: str
     source: str
 
 
-CSV_FIELDS = Fields("row", "First Name", "Email Address", Connection.Source.CSV)
-VCARD_FIELDS = Fields("card", "FN", "EMAIL", Connection.Source.VCARD)
+CSV_FIELDS = Fields("row", "First Name", "Email Address", "Company", Connection.Source.CSV)
+VCARD_FIELDS = Fields("card", "FN", "EMAIL", "ORG", Connection.Source.VCARD)
 CONNECTION_COLUMNS = ("First Name", "Last Name", "Email Address", "Company", "Position",
                       "Connected On")  # fmt: skip
 DATE_FORMATS = ("%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y")
@@ -390,6 +391,11 @@ def _connect(
     matches = _match_people(actor, contacts, companies, fields, result)
     may_add = policy.can(actor, policy.DIRECTORY_CHANGE)
     new = [c for c in contacts if c.number not in matches]
+    for contact in new:
+        if contact.company and companies.get(contact.company.casefold(), False) is None:
+            result.errors.append(RowError(contact.number, fields.company, (
+                f"{fields.entry} {contact.number} (“{contact.name}”): several organizations are "
+                f"named “{contact.company}”; merge them in the directory first.")))  # fmt: skip
     if new and not may_add:
         result.unmatched += [c.emails[0] if c.emails else c.name for c in new]
         result.skipped += [f"{fields.entry} {c.number}: {c.name} is not in the directory, and "
@@ -433,18 +439,20 @@ def _once(contacts: list[Contact], fields: Fields, result: Result) -> list[Conta
     return kept
 
 
-def _companies(actor: User, contacts: list[Contact]) -> dict[str, Organization]:
-    """The directory's organizations named as the contacts' companies, by case-folded name."""
+def _companies(actor: User, contacts: list[Contact]) -> dict[str, Organization | None]:
+    """The directory's organizations named as the contacts' companies, by case-folded name;
+    None for a name several organizations share (left to review, never guessed)."""
     matching = Q(pk__in=[])
     for company in {c.company.casefold() for c in contacts if c.company}:
         matching |= Q(name__iexact=company)
-    found: dict[str, Organization] = {}
+    found: dict[str, Organization | None] = {}
     for organization in visible_to(actor, Organization).filter(matching).order_by("pk"):
-        found.setdefault(organization.name.casefold(), organization)
+        name = organization.name.casefold()
+        found[name] = None if name in found else organization
     return found
 
 
-def _works_at(person: Person, company: str, companies: dict[str, Organization]) -> bool:
+def _works_at(person: Person, company: str, companies: dict[str, Organization | None]) -> bool:
     """Whether the person is at the named company; at one the directory does not know, a
     person of no organization is (as this import adds them), so a second import finds them."""
     if not company:
@@ -471,7 +479,7 @@ def _contact_errors(contact: Contact, fields: Fields) -> list[RowError]:
 
 
 def _match_people(
-    actor: User, contacts: list[Contact], companies: dict[str, Organization], fields: Fields,
+    actor: User, contacts: list[Contact], companies: dict[str, Organization | None], fields: Fields,
     result: Result,
 ) -> dict[int, Person]:  # fmt: skip
     """The directory's person for each contact that has one; two queries."""
@@ -508,7 +516,9 @@ def _match_people(
     return found
 
 
-def _new_contact(actor: User, contact: Contact, companies: dict[str, Organization]) -> Person:
+def _new_contact(
+    actor: User, contact: Contact, companies: dict[str, Organization | None]
+) -> Person:
     from accord.directory import services as directory
 
     return directory.person_create(actor=actor, data={
