@@ -515,3 +515,32 @@ def test_a_persons_page_shows_who_they_know_why_and_the_way_in(graph, personas):
     assert 'id="ego-network"' in network and "Xavier Other" in network
     partner = client_for(personas["partner_a"])
     assert partner.get(f"/relationships/connections/{link.pk}/").status_code == 404
+
+
+def test_the_interactions_list_pages_in_the_same_queries_however_many_there_are(graph, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(personas["viewer"])
+
+    def record(count):
+        for n in range(count):
+            services.interaction_create(
+                actor=personas["manager"], attendees=[graph["alice"], graph["tina"]],
+                data={"kind": "call", "title": f"Call {n}", "occurred_at": NOW
+                      - dt.timedelta(days=n)},
+            )  # fmt: skip
+
+    def queries(url="/relationships/interactions/"):
+        with CaptureQueriesContext(connection) as done:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(done), page.content.decode()
+
+    record(3)
+    few, _ = queries()
+    record(60)
+    many, html = queries()
+    assert many == few and "Page 1 of 3" in html and html.count('class="card mb-2"') == 25
+    _, last = queries("/relationships/interactions/?page=3")
+    assert last.count('class="card mb-2"') == 13 and "Call 59<" in last, "the oldest last"

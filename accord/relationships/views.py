@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from accord.relationships.forms import (
 from accord.relationships.models import CadenceRule, Connection, Interaction
 
 SECTION = {"section": "directory"}
-SHOWN = 100
+SHOWN = 25
 
 
 def _filters(request: SignedInRequest) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def _list(
     may_record = policy.can(request.user, policy.RELATIONSHIPS_RECORD)
     context = {
         **SECTION, **narrowed,
-        "interactions": rows.distinct()[:SHOWN],
+        "page": Paginator(rows.distinct(), SHOWN).get_page(request.GET.get("page")),
         "form": form or (InteractionForm() if may_record else None),
         "calendar_form": forms.get("calendar") or (CalendarImportForm() if may_record else None),
         "connections_form": forms.get("connections")
