@@ -92,8 +92,9 @@ def test_a_decision_form_without_a_rationale_is_refused_by_name(personas, partne
 PILOT_PAGE_QUERIES = {"manager": 13, "viewer": 12}
 # The list: count and rows; a partnership's pilots: the partnership and its pilots; the
 # partnership's page gains four for its tabs and alerts: pilots and milestones, committees and
-# open action items.
-LIST_QUERIES = {"/pilots/": 4, "partnership pilots": 4, "partnership page": 12}
+# open action items; and four for how well we know its partners: their people, the
+# interactions, whether the connections changed, our people.
+LIST_QUERIES = {"/pilots/": 4, "partnership pilots": 4, "partnership page": 16}
 
 
 @pytest.mark.parametrize("role", ["manager", "viewer"])

@@ -119,7 +119,7 @@ def organization_standing(
 def partnership_standing(actor: User, partnership: Partnership) -> Strength:
     """How well we know a partnership's partners: its interactions and theirs, and the
     strongest link to their people."""
-    partners = list(partnership.organizations.values_list("pk", flat=True))
+    partners = partnership.organizations.values("pk")
     people = set(Person.objects.filter(organization__in=partners).values_list("pk", flat=True))
     return _standing(actor, Q(partnership=partnership) | Q(organizations__in=partners), people)
 
