@@ -55,3 +55,30 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} (pid {self.pid}) at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job for one slot of its schedule. The slot is unique per job, so
+    of several workers only one queues it; a failed run is retried and stays visible."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField(help_text="The start of the period this run covers.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="one_run_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.slot:%Y-%m-%d %H:%M} ({self.status})"

@@ -555,6 +555,7 @@ _VISIBILITY: dict[str, Rule] = {
     "directory.externalid": _directory_rows,
     "core.auditevent": _audit_rows,
     "core.workerheartbeat": _system_rows,
+    "core.scheduledrun": _system_rows,
     "django_tasks_database.dbtaskresult": _system_rows,
     "accounts.user": _user_rows,
     "accounts.apitoken": _token_rows,

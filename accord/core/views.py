@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from accord.core import policy, worker
+from accord.core import policy, schedule, worker
 from accord.core.errors import database_busy
 from accord.core.http import SignedInRequest
 from accord.core.models import AuditEvent
@@ -54,6 +54,7 @@ def system_status(request: SignedInRequest) -> HttpResponse:
             "section": "admin",
             "worker": worker.worker_status(request.user),
             "failures": worker.recent_failures(request.user),
+            "runs": schedule.latest_runs(request.user),
             "stale_after": int(worker.STALE_AFTER.total_seconds()),
         },
     )

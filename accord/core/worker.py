@@ -1,4 +1,5 @@
-"""The background worker: django-tasks' database worker, kept alive and watched.
+"""The background worker: django-tasks' database worker, kept alive and watched, with the
+scheduler of periodic jobs (accord/core/schedule.py) beside it.
 
 `accord worker` is a supervisor: it runs the worker in a child process and starts it again,
 after a pause that doubles up to a minute, whenever it exits without being asked to (a
@@ -34,6 +35,7 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from accord.core import policy
 from accord.core.models import WorkerHeartbeat
+from accord.core.schedule import Scheduler
 
 if TYPE_CHECKING:
     from accord.accounts.models import User
@@ -203,6 +205,8 @@ def run_child(*, interval: float = 2.0) -> None:
     _requeue_abandoned(worker_id)
     beat = Heartbeat(worker_id)
     beat.start()
+    scheduler = Scheduler()
+    scheduler.start()
     try:
         worker = Worker(
             queue_names=["default"],
@@ -217,6 +221,7 @@ def run_child(*, interval: float = 2.0) -> None:
         worker.configure_signals()
         worker.run()
     finally:
+        scheduler.stop()
         beat.stop()
 
 
