@@ -26,6 +26,7 @@ from accord.governance.api import router as governance_router
 from accord.governance.workspace_api import router as governance_workspace_router
 from accord.metrics.api import router as metrics_router
 from accord.metrics.workspace_api import router as metrics_workspace_router
+from accord.notifications.api import router as notifications_router
 from accord.partnerships.api import router as partnerships_router
 from accord.pilots.api import router as pilots_router
 from accord.pilots.workspace_api import router as pilots_workspace_router
@@ -172,6 +173,7 @@ for router in (
     governance_router,
     metrics_router,
     relationships_router,
+    notifications_router,
     portfolio_router,
     pilots_workspace_router,
     governance_workspace_router,

@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "accord.metrics",
     "accord.portfolio",
     "accord.relationships",
+    "accord.notifications",
     "accord.dashboard",
 ]
 
@@ -265,6 +266,10 @@ EMAIL_HOST_PASSWORD = env("ACCORD_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("ACCORD_EMAIL_TLS", False)
 EMAIL_TIMEOUT = env_int("ACCORD_EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
+# Where e-mailed links point: the address people open Accord at.
+SITE_URL = (
+    env("ACCORD_SITE_URL").strip() or next(iter(CSRF_TRUSTED_ORIGINS), "http://localhost:8000")
+).rstrip("/")
 # An invitation link works once, for this many days.
 INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 7)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("metrics/", include("accord.metrics.urls")),
     path("portfolio/", include("accord.portfolio.urls")),
     path("relationships/", include("accord.relationships.urls")),
+    path("notifications/", include("accord.notifications.urls")),
     path("workspace/pilots/", include("accord.pilots.workspace_urls")),
     path("workspace/governance/", include("accord.governance.workspace_urls")),
     path("workspace/", include("accord.partnerships.workspace_urls")),

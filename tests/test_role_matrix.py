@@ -363,6 +363,8 @@ def _fill(route: str, endpoint: Endpoint, samples: dict, user: User | None) -> s
         if model is ApiToken and user is not None:
             # Tokens are their owner's: each role acts on a token of its own.
             return str(token_create(actor=user, user=user, name="own")[0].pk)
+        if model in matrix_samples.OWN and user is not None:
+            return str(matrix_samples.OWN[model](user).pk)
         return str(samples[model].pk)
 
     path = re.sub(r"<(?:\w+:)?pk>", value, route)
@@ -510,10 +512,13 @@ def _check(response, path: str, method: str, role: str, allowed: bool, endpoint)
     assert not _leaks_confidential(role, body), f"{where} shows a confidential partnership"
 
 
-def _api_path(path: str, samples: dict) -> str:
+def _api_path(path: str, samples: dict, user: User | None) -> str:
     def value(match: re.Match) -> str:
         segment = path[: match.start()].rstrip("/").split("/")[-1]
-        return str(samples[_model_for_segment(segment)].pk)
+        model = _model_for_segment(segment)
+        if model in matrix_samples.OWN and user is not None:
+            return str(matrix_samples.OWN[model](user).pk)
+        return str(samples[model].pk)
 
     return re.sub(r"\{\w+\}", value, path)
 
@@ -525,7 +530,7 @@ def _api_path(path: str, samples: dict) -> str:
 def test_api_access_matches_the_design(operation, role: str, world):
     method, template, action = operation
     user = world["users"][role]
-    path = _api_path(template, world["samples"])
+    path = _api_path(template, world["samples"], user)
     headers = {}
     if user is not None:
         _, raw = token_create(actor=user, user=user, name="matrix")

@@ -536,7 +536,7 @@ def _user_rows(user: Visitor, qs: Rows) -> Rows:
     return qs.filter(pk=member.pk)
 
 
-def _token_rows(user: Visitor, qs: Rows) -> Rows:
+def _own_rows(user: Visitor, qs: Rows) -> Rows:
     if role_of(user) is None:
         return qs.none()
     return qs.filter(user=user)
@@ -558,7 +558,7 @@ _VISIBILITY: dict[str, Rule] = {
     "core.scheduledrun": _system_rows,
     "django_tasks_database.dbtaskresult": _system_rows,
     "accounts.user": _user_rows,
-    "accounts.apitoken": _token_rows,
+    "accounts.apitoken": _own_rows,
     "accounts.signinevent": _admin_audit_rows,
     "strategy.strategicpriority": _strategy_rows,
     "strategy.capabilitygap": _strategy_rows,
@@ -591,7 +591,9 @@ _VISIBILITY: dict[str, Rule] = {
     "governance.meeting": _rows_of_visible("governance.Committee", "committee"),
     "governance.decision": _rows_of_visible("governance.Committee", "committee"),
     "governance.actionitem": _rows_of_visible("governance.Committee", "committee"),
-    "governance.calendarfeed": _token_rows,
+    "governance.calendarfeed": _own_rows,
+    "notifications.notification": _own_rows,
+    "notifications.alertpreference": _own_rows,
     "governance.escalation": _partnership_child_rows(shared_only_for_partner=True),
     "governance.escalationstep": _rows_of_visible("governance.Escalation", "escalation"),
     "pilots.milestone": _partnership_child_rows(shared_only_for_partner=True),

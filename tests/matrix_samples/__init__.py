@@ -16,6 +16,8 @@ from typing import Any
 Builder = Callable[[dict[str, Any]], dict[Any, Any]]
 SAMPLES: list[Builder] = []
 CONFIDENTIAL: list[Builder] = []
+# Rows each user has of their own (notifications, say): model -> builder(user) -> row.
+OWN: dict[Any, Callable[[Any], Any]] = {}
 
 
 def samples(builder: Builder) -> Builder:
@@ -30,6 +32,17 @@ def confidential_samples(builder: Builder) -> Builder:
     `world["secret"][Partnership]`; every role outside its team must not see any of them."""
     CONFIDENTIAL.append(builder)
     return builder
+
+
+def own_samples(model: Any) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """`builder(user)` answers a row of `model` that is the user's own: each role acts on one
+    of its own, and on no one else's."""
+
+    def register(builder: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        OWN[model] = builder
+        return builder
+
+    return register
 
 
 def load() -> None:

@@ -1,0 +1,180 @@
+"""What is late or due now, and who should hear of it. Each source reads, as the system
+account through the access policy, everything of its kind that needs attention today, and
+names the people responsible: the owner of a milestone or action item, the holder of an
+escalation, and otherwise the partnership's owner and team (and its executive sponsor for
+renewals and executive touchpoints).
+
+An alert's key names what it is about and the date it concerns (a milestone and its due
+day), so a moved due date alerts again and an unchanged one never twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accord.accounts.models import User
+from accord.accounts.services import system_account
+from accord.core.policy import visible_to
+from accord.governance.escalations import holder
+from accord.governance.models import ActionItem, Escalation
+from accord.notifications.models import Kind
+from accord.partnerships.models import EXITS, Partnership
+from accord.pilots.models import Milestone, Pilot
+from accord.relationships.selectors import cadence
+
+REVIEW_NOTICE_DAYS = 7
+RENEWAL_NOTICE_DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    key: str
+    title: str
+    link: str
+    partnership_id: int | None
+    recipients: frozenset[int]
+
+
+def _reader() -> User:
+    reader = system_account()
+    reader.is_active = True  # within this process only; never saved
+    return reader
+
+
+def _responsible(partnership: Partnership, *, sponsor: bool = False) -> set[int]:
+    people = {partnership.owner_id, *(member.pk for member in partnership.team.all())}
+    if sponsor:
+        people.add(partnership.executive_sponsor_id)
+    return {pk for pk in people if pk is not None}
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def milestones(reader: User, today: dt.date) -> Iterator[Alert]:
+    rows = (
+        visible_to(reader, Milestone).filter(completed_on__isnull=True, due_on__lt=today)
+        .select_related("partnership").prefetch_related("partnership__team")
+    )  # fmt: skip
+    for m in rows:
+        yield Alert(
+            Kind.MILESTONE_OVERDUE, f"milestone:{m.pk}:{m.due_on}",
+            f"Milestone “{m.title}” of {m.partnership.title} was due on {m.due_on} "
+            f"({_days((today - m.due_on).days)} ago).", m.get_absolute_url(), m.partnership_id,
+            frozenset({m.owner_id} if m.owner_id else _responsible(m.partnership)),
+        )  # fmt: skip
+
+
+def action_items(reader: User, today: dt.date) -> Iterator[Alert]:
+    rows = (
+        visible_to(reader, ActionItem).filter(status=ActionItem.Status.OPEN, due_on__lt=today)
+        .select_related("committee__partnership").prefetch_related("committee__partnership__team")
+    )  # fmt: skip
+    for item in rows:
+        partnership = item.committee.partnership
+        yield Alert(
+            Kind.ACTION_OVERDUE, f"action:{item.pk}:{item.due_on}",
+            f"Action item “{item.title}” ({item.committee.name}, {partnership.title}) was due on "
+            f"{item.due_on} ({_days((today - item.due_on).days)} ago).",
+            item.committee.get_absolute_url(), partnership.pk,
+            frozenset({item.owner_id} if item.owner_id else _responsible(partnership)),
+        )  # fmt: skip
+
+
+def _open_partnerships(reader: User) -> Iterator[Partnership]:
+    return iter(
+        visible_to(reader, Partnership).exclude(stage__in=EXITS)
+        .prefetch_related(Prefetch("team", queryset=User.objects.only("pk")))
+    )  # fmt: skip
+
+
+def reviews(reader: User, today: dt.date) -> Iterator[Alert]:
+    horizon = today + dt.timedelta(days=REVIEW_NOTICE_DAYS)
+    for p in _open_partnerships(reader):
+        due = p.next_review_date
+        if due is not None and due <= horizon:
+            when = f"was due on {due}" if due < today else f"is due on {due}"
+            yield Alert(Kind.REVIEW_DUE, f"review:{p.pk}:{due}", f"The review of {p.title} {when}.",
+                        p.get_absolute_url(), p.pk, frozenset(_responsible(p)))  # fmt: skip
+
+
+def renewals(reader: User, today: dt.date) -> Iterator[Alert]:
+    for p in _open_partnerships(reader):
+        if p.end_date is None or p.end_date < today:
+            continue
+        notice = p.renewal_notice_days
+        notice = RENEWAL_NOTICE_DEFAULT_DAYS if notice is None else notice
+        if (p.end_date - today).days <= notice:
+            yield Alert(
+                Kind.RENEWAL_NOTICE, f"renewal:{p.pk}:{p.end_date}",
+                f"The agreement of {p.title} ends on {p.end_date}, within its "
+                f"{_days(notice)} notice: renew, renegotiate or let it end.",
+                p.get_absolute_url(), p.pk, frozenset(_responsible(p, sponsor=True)),
+            )  # fmt: skip
+
+
+def pilots(reader: User, today: dt.date) -> Iterator[Alert]:
+    rows = (
+        visible_to(reader, Pilot).filter(status__in=Pilot.OPEN_STATUSES, ends_on__lt=today)
+        .select_related("partnership").prefetch_related("partnership__team")
+    )  # fmt: skip
+    for pilot in rows:
+        people = _responsible(pilot.partnership) | ({pilot.owner_id} if pilot.owner_id else set())
+        yield Alert(
+            Kind.PILOT_TIMEBOX, f"pilot:{pilot.pk}:{pilot.ends_on}",
+            f"Pilot “{pilot.title}” of {pilot.partnership.title} ended on {pilot.ends_on} "
+            f"({_days((today - pilot.ends_on).days)} ago) without a decision.",
+            pilot.get_absolute_url(), pilot.partnership_id, frozenset(people),
+        )  # fmt: skip
+
+
+def escalations(reader: User, today: dt.date) -> Iterator[Alert]:
+    now = timezone.now()
+    rows = (
+        visible_to(reader, Escalation).filter(resolved_at__isnull=True)
+        .select_related("partnership").prefetch_related("path", "partnership__team")
+    )  # fmt: skip
+    for e in rows:
+        if now <= e.due_at():
+            continue
+        held_by = holder(e)
+        people = {held_by.pk} if held_by is not None else _responsible(e.partnership)
+        yield Alert(
+            Kind.ESCALATION_SLA, f"escalation:{e.pk}:{e.level}",
+            f"Escalation “{e.title}” ({e.severity}, {e.partnership.title}) has waited past its "
+            f"{e.sla_hours} hours at this level.", e.get_absolute_url(), e.partnership_id,
+            frozenset(people),
+        )  # fmt: skip
+
+
+def touchpoints(reader: User, today: dt.date) -> Iterator[Alert]:
+    for t in cadence(reader, today=today):
+        if not t.overdue_days:
+            continue
+        p = t.partnership
+        since = "never" if t.last is None else f"last on {timezone.localdate(t.last)}"
+        yield Alert(
+            Kind.EXECUTIVE_TOUCHPOINT, f"touchpoint:{p.pk}:{since}",
+            f"{p.title} needs an executive touchpoint every {_days(t.rule.every_days)} "
+            f"({since}).", p.get_absolute_url(), p.pk,
+            frozenset(pk for pk in (p.executive_sponsor_id or p.owner_id,) if pk is not None),
+        )  # fmt: skip
+
+
+SOURCES: tuple[Callable[[User, dt.date], Iterator[Alert]], ...] = (
+    milestones, action_items, reviews, renewals, pilots, escalations, touchpoints,
+)  # fmt: skip
+
+
+def due(today: dt.date | None = None) -> list[Alert]:
+    """Every alert due today, from every source."""
+    today = today or timezone.localdate()
+    reader = _reader()
+    return [alert for source in SOURCES for alert in source(reader, today)]

@@ -1,0 +1,20 @@
+import datetime as dt
+
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "accord.notifications"
+    verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from accord.core import schedule
+
+        schedule.every("notifications.alerts", dt.timedelta(minutes=15),
+                       "accord.notifications.jobs.raise_alerts")  # fmt: skip
+        schedule.every("notifications.daily-digest", dt.timedelta(days=1),
+                       "accord.notifications.jobs.daily_digest",
+                       offset=dt.timedelta(hours=7))  # fmt: skip
+        schedule.every("notifications.weekly-digest", dt.timedelta(weeks=1),
+                       "accord.notifications.jobs.weekly_digest",
+                       offset=dt.timedelta(hours=7))  # fmt: skip

@@ -1,0 +1,24 @@
+"""A user's own notifications and alert preferences, through the access policy."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accord.accounts.models import User
+from accord.core.policy import visible_to
+from accord.notifications.models import DEFAULT_CHANNEL, AlertPreference, Kind, Notification
+
+
+def notification_rows(actor: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    rows = visible_to(actor, Notification)
+    return rows.filter(read_at__isnull=True) if unread_only else rows
+
+
+def unread_count(actor: User) -> int:
+    return notification_rows(actor, unread_only=True).count()
+
+
+def preferences(actor: User) -> dict[str, str]:
+    """How the actor hears of each kind of alert, every kind named."""
+    chosen = dict(visible_to(actor, AlertPreference).values_list("kind", "channel"))
+    return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in Kind.values}

@@ -1,0 +1,186 @@
+"""Raising alerts as notifications, e-mailing them, reading them, and choosing per kind how to
+hear of them.
+
+A notification goes to a recipient only when the recipient is an active internal user who may
+see its partnership and has not turned that kind off. E-mail goes through Django's mail
+backend (SMTP when configured): at once for those who chose it, else in the daily or weekly
+digest. A message is marked sent only once the server took it, so an SMTP server that is down
+loses nothing: the job fails, is retried, and sends what is still unsent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from accord.accounts.models import User
+from accord.core import audit, policy
+from accord.core.models import AuditEvent
+from accord.notifications.alerts import Alert, due
+from accord.notifications.models import (
+    DEFAULT_CHANNEL,
+    AlertPreference,
+    Channel,
+    Kind,
+    Notification,
+)
+from accord.partnerships.models import Partnership
+
+MAIL_TROUBLE = (smtplib.SMTPException, OSError)
+
+
+class MailUndelivered(Exception):
+    """Some messages could not be handed to the mail server; they stay unsent."""
+
+
+@dataclass
+class Raised:
+    alerts: int = 0
+    notifications: int = 0
+    emailed: int = 0
+    undelivered: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = (f"{self.alerts} alert(s) due, {self.notifications} new notification(s), "
+                f"{self.emailed} e-mail(s) sent")  # fmt: skip
+        return text + (f", {len(self.undelivered)} not delivered" if self.undelivered else "")
+
+
+def channels(user_ids: Iterable[int]) -> dict[tuple[int, str], str]:
+    """Each (user, kind) with a chosen channel; missing ones take DEFAULT_CHANNEL."""
+    rows = AlertPreference.objects.filter(user__in=list(user_ids))
+    return {(row.user_id, row.kind): row.channel for row in rows}
+
+
+def _recipients(alerts: list[Alert]) -> dict[int, User]:
+    wanted = {pk for alert in alerts for pk in alert.recipients}
+    active = User.objects.filter(pk__in=wanted, is_active=True)
+    return {user.pk: user for user in active if policy.can(user, policy.PARTNERSHIP_VIEW)}
+
+
+def _visible(users: Mapping[int, User], alerts: list[Alert]) -> dict[int, set[int]]:
+    """The alerts' partnerships each recipient may see, through the access policy."""
+    seen: dict[int, set[int]] = {}
+    for pk, user in users.items():
+        mine = {a.partnership_id for a in alerts
+                if pk in a.recipients and a.partnership_id is not None}  # fmt: skip
+        seen[pk] = set(policy.visible_to(user, Partnership).filter(pk__in=mine)
+                       .values_list("pk", flat=True)) if mine else set()  # fmt: skip
+    return seen
+
+
+def raise_alerts(*, now: dt.datetime | None = None) -> Raised:
+    """Record every alert due today for each of its recipients (once per key), then e-mail
+    those who asked for it at once."""
+    now = now or timezone.now()
+    alerts = due(timezone.localdate(now))
+    users = _recipients(alerts)
+    chosen = channels(users)
+    visible = _visible(users, alerts)
+    rows = [
+        Notification(user_id=pk, kind=alert.kind, key=alert.key[:200], title=alert.title[:300],
+                     link=alert.link, partnership_id=alert.partnership_id, raised_at=now)
+        for alert in alerts for pk in sorted(alert.recipients)
+        if pk in users and chosen.get((pk, alert.kind), DEFAULT_CHANNEL) != Channel.NONE
+        and (alert.partnership_id is None or alert.partnership_id in visible[pk])
+    ]  # fmt: skip
+    known = set(
+        Notification.objects.filter(user__in=list(users), key__in={r.key for r in rows})
+        .values_list("user_id", "key")
+    )  # fmt: skip
+    new = [row for row in rows if (row.user_id, row.key) not in known]
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    result = Raised(alerts=len(alerts), notifications=len(new))
+    _send(Channel.EMAIL_NOW, now, result)
+    return result
+
+
+def send_digest(channel: str, *, now: dt.datetime | None = None) -> Raised:
+    """E-mail each user choosing `channel` (daily or weekly) the unread notifications not yet
+    sent, one message each."""
+    result = Raised()
+    _send(channel, now or timezone.now(), result)
+    return result
+
+
+def _send(channel: str, now: dt.datetime, result: Raised) -> None:
+    unsent = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
+    waiting: dict[int, list[Notification]] = defaultdict(list)
+    rows = list(unsent.select_related("user").order_by("raised_at", "pk"))
+    chosen = channels({n.user_id for n in rows})
+    for notification in rows:
+        if chosen.get((notification.user_id, notification.kind), DEFAULT_CHANNEL) == channel:
+            waiting[notification.user_id].append(notification)
+    if not waiting:
+        return
+    with get_connection(fail_silently=False) as mail:
+        for items in waiting.values():
+            user = items[0].user
+            if not user.email or not user.is_active:
+                continue
+            message = _message(user, items, channel)
+            try:
+                mail.send_messages([message])
+            except MAIL_TROUBLE as error:
+                result.undelivered.append(f"{user.get_username()}: {error}")
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+            result.emailed += 1
+    if result.undelivered:
+        raise MailUndelivered(f"{result}: {result.undelivered[0]}")
+
+
+def _message(user: User, items: list[Notification], channel: str) -> EmailMessage:
+    site = settings.SITE_URL
+    headings = {Channel.DAILY.value: "Today in Accord", Channel.WEEKLY.value: "This week in Accord"}
+    heading = headings.get(channel, "Accord")
+    subject = items[0].title if len(items) == 1 else f"{heading}: {len(items)} alerts"
+    lines = [f"- {n.title}\n  {site}{n.link}" if n.link else f"- {n.title}" for n in items]
+    body = (f"{heading}, for {user.get_full_name() or user.get_username()}:\n\n"
+            + "\n".join(lines) + f"\n\nAll your notifications: {site}/notifications/\n"
+            f"Choose what you hear of and how: {site}/notifications/settings/\n")  # fmt: skip
+    return EmailMessage(subject[:200], body, None, [user.email])
+
+
+# A user's own notifications ---------------------------------------------------------------------
+
+
+def mark_read(*, actor: User, notifications: Iterable[Notification] | None = None) -> int:
+    """Mark the actor's own notifications read (all unread ones when none are named)."""
+    policy.require(actor, policy.SIGNED_IN)
+    mine = policy.visible_to(actor, Notification).filter(read_at__isnull=True)
+    if notifications is not None:
+        mine = mine.filter(pk__in=[n.pk for n in notifications])
+    return mine.update(read_at=timezone.now())
+
+
+def preferences_save(*, actor: User, chosen: Mapping[str, str]) -> dict[str, str]:
+    """Set how the actor hears of each kind named; audited."""
+    policy.require(actor, policy.SIGNED_IN)
+    errors = {kind: [f"No kind of alert “{kind}”."] for kind in chosen if kind not in Kind.values}
+    errors |= {kind: [f"“{value}” is not one of {', '.join(Channel.values)}."]
+               for kind, value in chosen.items() if kind in Kind.values
+               and value not in Channel.values}  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = {p.kind: p for p in AlertPreference.objects.filter(user=actor)}
+        for kind, value in chosen.items():
+            before = current[kind].channel if kind in current else DEFAULT_CHANNEL
+            if before == value:
+                continue
+            row, _ = AlertPreference.objects.update_or_create(
+                user=actor, kind=kind, defaults={"channel": value}
+            )
+            audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=row,
+                         changes={"channel": [before, value]})  # fmt: skip
+    return {kind: value for kind, value in chosen.items()}

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from accord.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="notification_list"),
+    path("unread/", views.unread, name="unread"),
+    path("read/", views.read_all, name="read_all"),
+    path("<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("settings/", views.settings_page, name="settings"),
+]
