@@ -266,6 +266,10 @@ EMAIL_HOST_PASSWORD = env("ACCORD_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("ACCORD_EMAIL_TLS", False)
 EMAIL_TIMEOUT = env_int("ACCORD_EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env("ACCORD_EMAIL_FROM", "accord@localhost")
+# A webhook endpoint answers within this many seconds, and is turned off after this many
+# failed attempts in a row.
+ACCORD_WEBHOOK_TIMEOUT_SECONDS = env_int("ACCORD_WEBHOOK_TIMEOUT_SECONDS", 10)
+ACCORD_WEBHOOK_DISABLE_AFTER = env_int("ACCORD_WEBHOOK_DISABLE_AFTER", 10)
 # Where e-mailed links point: the address people open Accord at.
 SITE_URL = (
     env("ACCORD_SITE_URL").strip() or next(iter(CSRF_TRUSTED_ORIGINS), "http://localhost:8000")

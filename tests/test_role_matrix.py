@@ -88,6 +88,7 @@ DESIGN: dict[str, set[str]] = {
     # Interactions and connections are never a partner's; private ones are tested elsewhere.
     "relationships.view": INTERNAL,
     "relationships.record": {"admin", "executive", "manager", "contributor"},
+    "webhooks.manage": {"admin"},
 }
 # Object pages of the partner workspace: only the party's own users (organization B).
 WORKSPACE_OBJECT = {"partner_b"}

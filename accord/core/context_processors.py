@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": policy.can(user, policy.AUDIT_VIEW),
             "users": policy.can(user, policy.USERS_MANAGE),
             "system": policy.can(user, policy.SYSTEM_VIEW),
+            "webhooks": policy.can(user, policy.WEBHOOKS_MANAGE),
             "strategy": policy.can(user, policy.STRATEGY_VIEW),
             "partnerships": policy.can(user, policy.PARTNERSHIP_VIEW),
             "gates": policy.can(user, policy.GATES_MANAGE),

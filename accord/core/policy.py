@@ -75,6 +75,8 @@ PORTFOLIO_REVIEW = "portfolio.review"
 RELATIONSHIPS_VIEW = "relationships.view"
 # Record interactions and connections, import them, and set the cadence rules.
 RELATIONSHIPS_RECORD = "relationships.record"
+# Register webhook endpoints, read their delivery logs and secrets.
+WEBHOOKS_MANAGE = "webhooks.manage"
 
 _READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW, SCOUTING_VIEW}
 _READ_ALL |= {RELATIONSHIPS_VIEW}
@@ -84,7 +86,7 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {SYSTEM_VIEW, PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
         | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE, PORTFOLIO_REVIEW}
-        | {RELATIONSHIPS_RECORD}
+        | {RELATIONSHIPS_RECORD, WEBHOOKS_MANAGE}
     ),
     EXECUTIVE: frozenset(
         _READ_ALL
@@ -502,6 +504,10 @@ def _interaction_rows(user: Visitor, qs: Rows) -> Rows:
     return qs.filter(pk__in=mine)
 
 
+def _webhook_rows(user: Visitor, qs: Rows) -> Rows:
+    return qs if can(user, WEBHOOKS_MANAGE) else qs.none()
+
+
 def _relationship_rows(user: Visitor, qs: Rows) -> Rows:
     return qs if can(user, RELATIONSHIPS_VIEW) else qs.none()
 
@@ -594,6 +600,8 @@ _VISIBILITY: dict[str, Rule] = {
     "governance.calendarfeed": _own_rows,
     "notifications.notification": _own_rows,
     "notifications.alertpreference": _own_rows,
+    "notifications.webhookendpoint": _webhook_rows,
+    "notifications.webhookdelivery": _webhook_rows,
     "governance.escalation": _partnership_child_rows(shared_only_for_partner=True),
     "governance.escalationstep": _rows_of_visible("governance.Escalation", "escalation"),
     "pilots.milestone": _partnership_child_rows(shared_only_for_partner=True),

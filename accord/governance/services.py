@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.models import User, hash_token
-from accord.core import audit, policy, versions
+from accord.core import audit, events, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, validate
 from accord.governance.models import ActionItem, CalendarFeed, Committee, Decision, Meeting
@@ -211,6 +211,12 @@ def decision_record(*, actor: User, committee: Committee, data: Mapping[str, Any
     changes = audit.diff({}, {**audit.snapshot(decision, DECISION_FIELDS),
                               "committee": committee.pk})  # fmt: skip
     _record(actor, AuditEvent.Action.CREATE, decision, changes)
+    partnership = committee.partnership
+    events.emit(events.DECISION_RECORDED, {
+        "source": "committee", "committee": committee.name, "partnership": partnership.pk,
+        "title": partnership.title, "decision": decision.title, "by": actor.get_username(),
+        "confidential": partnership.is_confidential,
+    })  # fmt: skip
     return decision
 
 

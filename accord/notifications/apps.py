@@ -8,8 +8,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from accord.core import schedule
+        from accord.core import events, schedule
+        from accord.notifications import webhooks
 
+        events.listen(webhooks.on_event)
         schedule.every("notifications.alerts", dt.timedelta(minutes=15),
                        "accord.notifications.jobs.raise_alerts")  # fmt: skip
         schedule.every("notifications.daily-digest", dt.timedelta(days=1),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from accord.core.versions import Versioned
+
 
 class Kind(models.TextChoices):
     MILESTONE_OVERDUE = "milestone_overdue", "a milestone is overdue"
@@ -15,6 +17,7 @@ class Kind(models.TextChoices):
     PILOT_TIMEBOX = "pilot_timebox", "a pilot is past its timebox without a decision"
     ESCALATION_SLA = "escalation_sla", "an escalation is past its time to answer"
     EXECUTIVE_TOUCHPOINT = "executive_touchpoint", "no executive touchpoint in time"
+    WEBHOOK_DISABLED = "webhook_disabled", "a webhook kept failing and was turned off"
 
 
 class Channel(models.TextChoices):
@@ -73,3 +76,57 @@ class AlertPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()} {self.get_channel_display()}"
+
+
+class WebhookEndpoint(Versioned):
+    """An address that hears of the events it subscribes to, each signed with its secret."""
+
+    url = models.URLField(max_length=500, help_text="Where to POST each event (https://...).")
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list, help_text="The event kinds it hears of.")
+    include_confidential = models.BooleanField(
+        default=False, help_text="Also events of confidential partnerships."
+    )
+    secret = models.CharField(max_length=64, help_text="Signs each body (HMAC-SHA256).")
+    is_active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url", "pk"]
+
+    def __str__(self) -> str:
+        return self.description or self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one endpoint, with how each attempt went."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        DELIVERED = "delivered", "delivered"
+        GIVEN_UP = "given_up", "given up"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint} ({self.status})"

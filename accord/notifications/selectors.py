@@ -6,7 +6,14 @@ from django.db.models import QuerySet
 
 from accord.accounts.models import User
 from accord.core.policy import visible_to
-from accord.notifications.models import DEFAULT_CHANNEL, AlertPreference, Kind, Notification
+from accord.notifications.models import (
+    DEFAULT_CHANNEL,
+    AlertPreference,
+    Kind,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 def notification_rows(actor: User, *, unread_only: bool = False) -> QuerySet[Notification]:
@@ -22,3 +29,11 @@ def preferences(actor: User) -> dict[str, str]:
     """How the actor hears of each kind of alert, every kind named."""
     chosen = dict(visible_to(actor, AlertPreference).values_list("kind", "channel"))
     return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in Kind.values}
+
+
+def webhook_endpoints(actor: User) -> QuerySet[WebhookEndpoint]:
+    return visible_to(actor, WebhookEndpoint)
+
+
+def webhook_deliveries(actor: User, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    return visible_to(actor, WebhookDelivery).filter(endpoint=endpoint)

@@ -11,10 +11,12 @@ loses nothing: the job fails, is retried, and sends what is still unsent.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,8 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.models import User
-from accord.core import audit, policy
+from accord.core import audit, events, policy, versions
 from accord.core.models import AuditEvent
+from accord.core.writes import assign, validate
 from accord.notifications.alerts import Alert, due
 from accord.notifications.models import (
     DEFAULT_CHANNEL,
@@ -32,6 +35,7 @@ from accord.notifications.models import (
     Channel,
     Kind,
     Notification,
+    WebhookEndpoint,
 )
 from accord.partnerships.models import Partnership
 
@@ -99,6 +103,18 @@ def raise_alerts(*, now: dt.datetime | None = None) -> Raised:
     )  # fmt: skip
     new = [row for row in rows if (row.user_id, row.key) not in known]
     Notification.objects.bulk_create(new, ignore_conflicts=True)
+    fresh = {row.key for row in new}
+    confidential = set(Partnership.objects.filter(
+        pk__in={a.partnership_id for a in alerts if a.key in fresh}, is_confidential=True,
+    ).values_list("pk", flat=True))  # fmt: skip
+    for alert in alerts:
+        if alert.key in fresh:
+            fresh.discard(alert.key)
+            events.emit(events.ALERT_RAISED, {
+                "kind": alert.kind, "title": alert.title, "link": alert.link,
+                "partnership": alert.partnership_id,
+                "confidential": alert.partnership_id in confidential,
+            })  # fmt: skip
     result = Raised(alerts=len(alerts), notifications=len(new))
     _send(Channel.EMAIL_NOW, now, result)
     return result
@@ -184,3 +200,61 @@ def preferences_save(*, actor: User, chosen: Mapping[str, str]) -> dict[str, str
             audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=row,
                          changes={"channel": [before, value]})  # fmt: skip
     return {kind: value for kind, value in chosen.items()}
+
+
+# Webhook endpoints --------------------------------------------------------------------------------
+
+ENDPOINT_FIELDS = ("url", "description", "events", "include_confidential", "is_active")
+
+
+def _endpoint_errors(endpoint: WebhookEndpoint) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not str(endpoint.url or "").startswith(("https://", "http://")):
+        errors["url"] = ["An http:// or https:// address."]
+    events_given = endpoint.events if isinstance(endpoint.events, list) else None
+    if not events_given:
+        errors["events"] = [f"Choose at least one of {', '.join(events.KINDS)}."]
+    elif unknown := [str(e) for e in events_given if e not in events.KINDS]:
+        errors["events"] = [f"No event named {', '.join(unknown)}; choose from "
+                            f"{', '.join(events.KINDS)}."]  # fmt: skip
+    return errors
+
+
+def endpoint_save(
+    *, actor: User, data: Mapping[str, Any], endpoint: WebhookEndpoint | None = None,
+    expected_version: int | None = None,
+) -> WebhookEndpoint:  # fmt: skip
+    """Register an endpoint (with a new secret) or change one; turning one on again starts
+    its count of failures afresh."""
+    policy.require(actor, policy.WEBHOOKS_MANAGE)
+    before = audit.snapshot(endpoint, ENDPOINT_FIELDS) if endpoint else {}
+    target = endpoint or WebhookEndpoint(secret=secrets.token_hex(32), created_by=actor)
+    loaded = versions.loaded(target)
+    was_active = target.is_active if endpoint else False
+    assign(target, data, ENDPOINT_FIELDS)
+    if isinstance(target.events, list):
+        target.events = sorted({str(e) for e in target.events})
+    validate(target, _endpoint_errors(target))
+    if target.is_active and not was_active:
+        target.consecutive_failures, target.disabled_reason = 0, ""
+    with transaction.atomic():
+        if endpoint is None:
+            target.save()
+        else:
+            submitted = {name: data[name] for name in ENDPOINT_FIELDS if name in data}
+            if target.is_active and not was_active:
+                submitted |= {"consecutive_failures": 0, "disabled_reason": ""}
+            versions.save_changes(target, loaded, submitted=submitted,
+                                  expected_version=expected_version)  # fmt: skip
+        changes = audit.diff(before, audit.snapshot(target, ENDPOINT_FIELDS))
+        action = AuditEvent.Action.UPDATE if endpoint else AuditEvent.Action.CREATE
+        audit.record(actor=actor, action=action, instance=target, changes=changes)
+    return target
+
+
+def endpoint_delete(*, actor: User, endpoint: WebhookEndpoint) -> None:
+    policy.require(actor, policy.WEBHOOKS_MANAGE)
+    with transaction.atomic():
+        audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=endpoint,
+                     changes=audit.diff(audit.snapshot(endpoint, ENDPOINT_FIELDS), {}))  # fmt: skip
+        endpoint.delete()

@@ -4,6 +4,8 @@ Thin: reads through selectors, writes through services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,13 +13,14 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from accord.core import policy
-from accord.core.forms import add_validation_errors
+from accord.core import events, policy
+from accord.core.errors import EditConflict
+from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404
 from accord.notifications import selectors, services
-from accord.notifications.forms import PreferencesForm
-from accord.notifications.models import Notification
+from accord.notifications.forms import PreferencesForm, WebhookEndpointForm
+from accord.notifications.models import Notification, WebhookEndpoint
 
 SHOWN = 30
 
@@ -72,3 +75,67 @@ def settings_page(request: SignedInRequest) -> HttpResponse:
             return redirect("notifications:settings")
     status = 422 if request.method == "POST" else 200
     return render(request, "notifications/settings.html", {"form": form}, status=status)
+
+
+# Webhooks ----------------------------------------------------------------------------------------
+
+
+def _endpoint_form_page(
+    request: SignedInRequest, form: WebhookEndpointForm, endpoint: WebhookEndpoint | None,
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    context: dict[str, Any] = {"section": "admin", "form": form, "endpoint": endpoint,
+                               "kinds": events.KINDS}  # fmt: skip
+    if endpoint is None:
+        context["endpoints"] = selectors.webhook_endpoints(request.user)
+        template = "notifications/webhookendpoint_list.html"
+    else:
+        deliveries = selectors.webhook_deliveries(request.user, endpoint)
+        context["page"] = Paginator(deliveries, SHOWN).get_page(request.GET.get("page"))
+        template = "notifications/webhookendpoint_detail.html"
+    return render(request, template, context, status=status)
+
+
+def _save_endpoint(request: SignedInRequest, endpoint: WebhookEndpoint | None) -> HttpResponse:
+    form = WebhookEndpointForm(request.POST)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        version = form.cleaned_data.get("version")
+        try:
+            saved = services.endpoint_save(actor=request.user, data=data, endpoint=endpoint,
+                                           expected_version=version)  # fmt: skip
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+        else:
+            messages.success(request, f"The webhook to {saved.url} was saved.")
+            return redirect("notifications:webhookendpoint_detail", pk=saved.pk)
+    return _endpoint_form_page(request, form, endpoint, status=422)
+
+
+@access(policy.WEBHOOKS_MANAGE)
+def webhookendpoint_list(request: SignedInRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _save_endpoint(request, None)
+    form = WebhookEndpointForm(initial={"is_active": True, "events": list(events.KINDS)})
+    return _endpoint_form_page(request, form, None)
+
+
+@access(policy.WEBHOOKS_MANAGE)
+def webhookendpoint_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    endpoint = get_visible_or_404(request.user, WebhookEndpoint, pk=pk)
+    if request.method == "POST":
+        return _save_endpoint(request, endpoint)
+    initial = {name: getattr(endpoint, name) for name in services.ENDPOINT_FIELDS}
+    form = WebhookEndpointForm(initial={**initial, "version": endpoint.version})
+    return _endpoint_form_page(request, form, endpoint)
+
+
+@access(policy.WEBHOOKS_MANAGE)
+@require_POST
+def webhookendpoint_delete(request: SignedInRequest, pk: int) -> HttpResponse:
+    endpoint = get_visible_or_404(request.user, WebhookEndpoint, pk=pk)
+    services.endpoint_delete(actor=request.user, endpoint=endpoint)
+    messages.success(request, f"The webhook to {endpoint.url} was removed.")
+    return redirect("notifications:webhookendpoint_list")

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accord.accounts.models import User
-from accord.core import audit, policy, versions
+from accord.core import audit, events, policy, versions
 from accord.core.errors import ConflictError, GateRefused
 from accord.core.models import AuditEvent
 from accord.partnerships.gates import DEFAULT_GATES, missing_for_move
@@ -247,6 +247,11 @@ def partnership_move(
         instance=partnership,
         changes={"stage": [from_stage, to_stage], "reason": [None, reason.strip()]},
     )
+    events.emit(events.PARTNERSHIP_MOVED, {
+        "partnership": partnership.pk, "title": partnership.title, "from_stage": from_stage,
+        "to_stage": to_stage, "reason": reason.strip(), "by": actor.get_username(),
+        "confidential": partnership.is_confidential,
+    })  # fmt: skip
     return transition
 
 

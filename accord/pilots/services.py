@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accord.accounts.models import User
-from accord.core import audit, policy, versions
+from accord.core import audit, events, policy, versions
 from accord.core.models import AuditEvent
 from accord.core.writes import assign, decimal_of, validate
 from accord.partnerships.models import Partnership
@@ -383,4 +383,11 @@ def pilot_decide(
     changes = audit.diff(before, _pilot_values(pilot) | {"decision": pilot.decision})
     changes["rationale"] = [None, record.rationale]
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=pilot, changes=changes)
+    partnership = pilot.partnership
+    events.emit(events.DECISION_RECORDED, {
+        "source": "pilot", "pilot": pilot.pk, "pilot_title": pilot.title,
+        "partnership": partnership.pk, "title": partnership.title, "decision": decision,
+        "rationale": record.rationale, "by": actor.get_username(),
+        "confidential": partnership.is_confidential,
+    })  # fmt: skip
     return record

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accord.accounts.models import User
-from accord.core import audit, policy, versions
+from accord.core import audit, events, policy, versions
 from accord.core.errors import GateRefused
 from accord.core.models import AuditEvent
 from accord.core.policy import visible_to
@@ -157,4 +157,10 @@ def item_decide(
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=item,
                  changes={"decision": ["", decision], "rationale": ["", item.rationale],
                           "moved_to": [None, moved or None]})  # fmt: skip
+    partnership = item.partnership
+    events.emit(events.DECISION_RECORDED, {
+        "source": "portfolio review", "partnership": partnership.pk, "title": partnership.title,
+        "decision": decision, "rationale": item.rationale, "moved_to": moved or None,
+        "by": actor.get_username(), "confidential": partnership.is_confidential,
+    })  # fmt: skip
     return item

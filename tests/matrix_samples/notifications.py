@@ -1,5 +1,6 @@
 """Notifications are their user's own: each role opens one of its own. The administrator's
-alert about the confidential partnership is no one else's to see."""
+alert about the confidential partnership is no one else's to see. A webhook endpoint and one
+delivery, for administrators only."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accord.notifications.models import Notification
+from accord.notifications.models import Notification, WebhookDelivery, WebhookEndpoint
 from accord.partnerships.models import Partnership
 from tests.matrix_samples import confidential_samples, own_samples, samples
 
@@ -26,7 +27,14 @@ def own_notification(user: Any) -> Any:
 
 @samples
 def notifications_samples(world: dict[str, Any]) -> dict[Any, Any]:
-    return {Notification: _notification(world["users"]["admin"])}
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example.com/accord", events=["partnership.moved"], secret="s" * 64
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="partnership.moved", payload={"data": {}}
+    )
+    return {Notification: _notification(world["users"]["admin"]), WebhookEndpoint: endpoint,
+            WebhookDelivery: delivery}  # fmt: skip
 
 
 @confidential_samples

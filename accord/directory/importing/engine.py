@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
 
-from accord.core import policy
+from accord.core import events, policy
 from accord.core.errors import database_busy
 from accord.core.sqlite.base import watching_lock_requests
 from accord.directory.importing import organizations, people
@@ -291,6 +291,11 @@ def import_table(
                 else:
                     break
     result.written = True
+    events.emit(events.IMPORT_FINISHED, {
+        "kind": options.kind, "rows": result.rows, "created": result.created,
+        "updated": result.updated, "unchanged": result.unchanged,
+        "refused": len(result.errors), "by": actor.get_username(),
+    })  # fmt: skip
     if total >= 10_000:
         # Fresh planner statistics after a large load keep the list filters on good indexes
         # (and, on PostgreSQL, the scouting word counts estimated from them near the truth).
