@@ -152,8 +152,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "accord.core.middleware.RequestLogMiddleware",
     "accord.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "accord.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -348,13 +350,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"denials_in_one_line": {"()": "accord.core.log_filters.DenialsInOneLine"}},
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"format": "%(message)s"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "line",
             "filters": ["denials_in_one_line"],
-        }
+        },
+        "requests": {"class": "logging.StreamHandler", "formatter": "json"},
     },
     "root": {"handlers": ["console"], "level": env("ACCORD_LOG_LEVEL", "WARNING")},
     # Filters run where a record is made, so each logger that reports refusals gets one.
@@ -379,5 +385,13 @@ LOGGING = {
                 )
             ),
         )
+    }
+    | {
+        # One JSON line per request (accord/core/middleware.py).
+        "accord.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if env_bool("ACCORD_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        }
     },
 }

@@ -1,4 +1,7 @@
+import datetime
+import json
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -86,3 +89,52 @@ class DatabaseBusyMiddleware:
             return None
         logger.warning("database busy: %s %s answered 503", request.method, request.path)
         return database_busy_response(request)
+
+
+# Scripts only from our own files (charts draw from JSON blocks, see accord/core/charts.py);
+# styles may be inline (Plotly and Bootstrap set them); nothing may frame the pages.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'",
+    "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+))  # fmt: skip
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+class SecurityHeadersMiddleware:
+    """The content security policy and permissions policy on every answer (Django's own
+    middleware sets nosniff, the referrer policy, the opener policy and X-Frame-Options)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+request_log = logging.getLogger("accord.requests")
+
+
+class RequestLogMiddleware:
+    """One line per request: method, path, status, duration and who asked, as JSON, for log
+    collectors (logger `accord.requests`, at INFO; ACCORD_REQUEST_LOG=0 turns it off)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        if request_log.isEnabledFor(logging.INFO):
+            user = getattr(request, "user", None)
+            request_log.info(json.dumps({
+                "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds"),
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user": user.get_username() if user is not None and user.is_authenticated
+                else None,
+            }))  # fmt: skip
+        return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from accord.core.charts import chart_html
 from accord.metrics.selectors import Impact, KpiLine, Roi, RoundResult
 
 ACTUAL, TARGET, PARTNER = "#0d6efd", "#6c757d", "#fd7e14"
@@ -32,8 +33,7 @@ def kpi_chart(lines: list[KpiLine]) -> str:
                                     showlegend=index == 0), row=row, col=col)  # fmt: skip
     figure.update_layout(height=260 * rows, margin={"l": 50, "r": 20, "t": 40, "b": 30},
                          font={"size": 12}, legend={"orientation": "h", "y": -0.15})  # fmt: skip
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="kpi-chart",
-                          config={"displaylogo": False})  # fmt: skip
+    return chart_html(figure, "kpi-chart")
 
 
 def health_chart(result: RoundResult) -> str:
@@ -49,8 +49,7 @@ def health_chart(result: RoundResult) -> str:
     figure.update_layout(barmode="group", height=300, yaxis={"range": [0, 5], "dtick": 1},
                          margin={"l": 40, "r": 20, "t": 20, "b": 30}, font={"size": 12},
                          legend={"orientation": "h", "y": -0.2})  # fmt: skip
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="health-chart",
-                          config={"displaylogo": False})  # fmt: skip
+    return chart_html(figure, "health-chart")
 
 
 def health_trend(results: list[RoundResult]) -> str:
@@ -67,8 +66,7 @@ def health_trend(results: list[RoundResult]) -> str:
     figure.update_layout(height=260, yaxis={"range": [1, 5], "dtick": 1},
                          margin={"l": 40, "r": 20, "t": 20, "b": 30}, font={"size": 12},
                          legend={"orientation": "h", "y": -0.25})  # fmt: skip
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="health-trend",
-                          config={"displaylogo": False})  # fmt: skip
+    return chart_html(figure, "health-trend")
 
 
 def gaps_chart(results: list[RoundResult]) -> str:
@@ -86,8 +84,7 @@ def gaps_chart(results: list[RoundResult]) -> str:
                          margin={"l": 10, "r": 10, "t": 10, "b": 30}, font={"size": 11},
                          legend={"orientation": "h", "y": -0.25})  # fmt: skip
     figure.update_yaxes(automargin=True)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="gaps-chart",
-                          config={"displaylogo": False})  # fmt: skip
+    return chart_html(figure, "gaps-chart")
 
 
 def impact_chart(impact: Impact, currency: str) -> str:
@@ -124,8 +121,7 @@ def impact_chart(impact: Impact, currency: str) -> str:
     figure.update_layout(barmode="group", height=560, font={"size": 12},
                          margin={"l": 50, "r": 50, "t": 40, "b": 30},
                          legend={"orientation": "h", "y": -0.1})  # fmt: skip
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="impact-chart",
-                          config={"displaylogo": False})  # fmt: skip
+    return chart_html(figure, "impact-chart")
 
 
 def roi_chart(roi: Roi, shown: int = 8) -> str:
@@ -149,5 +145,4 @@ def roi_chart(roi: Roi, shown: int = 8) -> str:
                          legend={"orientation": "h", "y": -0.2})  # fmt: skip
     figure.update_yaxes(title_text=roi.currency, secondary_y=False)
     figure.update_yaxes(title_text="ROI %", secondary_y=True)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="roi-chart",
-                          config={"displaylogo": False})  # fmt: skip
+    return chart_html(figure, "roi-chart")

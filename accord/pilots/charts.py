@@ -8,6 +8,7 @@ import datetime as dt
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from accord.core.charts import chart_html
 from accord.pilots.models import plain
 from accord.pilots.selectors import CriterionStanding
 
@@ -61,9 +62,4 @@ def criteria_chart(standings: list[CriterionStanding]) -> str:
         margin={"l": 40, "r": 20, "t": 40, "b": 30},
         font={"size": 12},
     )
-    return figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id="criteria-chart",
-        config={"displaylogo": False},
-    )
+    return chart_html(figure, "criteria-chart")

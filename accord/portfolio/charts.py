@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from accord.core.charts import chart_html
 from accord.portfolio.models import Recommendation, ReviewItem
 
 COLOURS = {
@@ -41,6 +42,5 @@ def review_map(items: list[ReviewItem]) -> tuple[str, int]:
         yaxis={"title": "the partner's health score", "range": [0.8, 5.2], "dtick": 1},
         legend={"orientation": "h", "y": -0.25},
     )  # fmt: skip
-    chart = figure.to_html(full_html=False, include_plotlyjs=False, div_id="review-map",
-                           config={"displaylogo": False})  # fmt: skip
+    chart = chart_html(figure, "review-map")
     return chart, len(items) - len(placed)

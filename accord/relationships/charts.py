@@ -8,6 +8,7 @@ import math
 
 import plotly.graph_objects as go
 
+from accord.core.charts import chart_html
 from accord.directory.models import Person
 from accord.relationships import graph
 from accord.relationships.paths import our_people
@@ -67,6 +68,5 @@ def ego_network(centre: list[int], centre_name: str) -> tuple[str, int]:
     figure.update_layout(height=620, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
                          legend={"orientation": "h", "y": -0.02}, plot_bgcolor="white")  # fmt: skip
-    chart = figure.to_html(full_html=False, include_plotlyjs=False, div_id="ego-network",
-                           config={"displaylogo": False})  # fmt: skip
+    chart = chart_html(figure, "ego-network")
     return chart, len(position)

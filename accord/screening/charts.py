@@ -1,5 +1,5 @@
-"""Plotly figures for the screening pages, rendered to an HTML fragment (the Plotly bundle is
-served from static files, never from a CDN)."""
+"""Plotly figures for the screening pages, as chart placeholders (the Plotly bundle is served
+from static files, never from a CDN)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,11 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from accord.core.charts import chart_html
 from accord.screening.results import Results
 
 PALETTE = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#d63384", "#20c997", "#6c757d"]
 LAYOUT = {"margin": {"l": 40, "r": 20, "t": 30, "b": 40}, "font": {"size": 12}}
-
-
-def _html(figure: go.Figure, element_id: str) -> str:
-    return figure.to_html(
-        full_html=False, include_plotlyjs=False, div_id=element_id, config={"displaylogo": False}
-    )
 
 
 def radar(results: Results, *, limit: int = 6) -> str:
@@ -36,7 +31,7 @@ def radar(results: Results, *, limit: int = 6) -> str:
             )
         )
     figure.update_layout(polar={"radialaxis": {"range": [0, 5], "dtick": 1}}, height=420, **LAYOUT)
-    return _html(figure, "radar-chart")
+    return chart_html(figure, "radar-chart")
 
 
 def sensitivity_bars(results: Results) -> str:
@@ -52,7 +47,7 @@ def sensitivity_bars(results: Results) -> str:
     )  # fmt: skip
     figure.update_layout(barmode="group", yaxis={"range": [0, 1], "tickformat": ".0%"},
                          height=340, **LAYOUT)  # fmt: skip
-    return _html(figure, "sensitivity-chart")
+    return chart_html(figure, "sensitivity-chart")
 
 
 def sweep_lines(sweep: dict[str, Any]) -> str:
@@ -72,4 +67,4 @@ def sweep_lines(sweep: dict[str, Any]) -> str:
         height=340,
         **LAYOUT,
     )
-    return _html(figure, "sweep-chart")
+    return chart_html(figure, "sweep-chart")

@@ -36,11 +36,18 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def page(browser, live_server) -> Iterator:
+    """A page of a fresh browser context; every test fails if a page broke the content
+    security policy or raised a script error."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)  # fmt: skip
+    page.on("pageerror", lambda error: refused.append(f"script error: {error}"))
     yield page
     context.close()
+    assert refused == [], f"the page broke the content security policy: {refused[:3]}"
 
 
 def screenshot(page, name: str) -> Path:

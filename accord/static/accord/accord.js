@@ -27,3 +27,28 @@ document.addEventListener("DOMContentLoaded", () => {
     })
     .catch(() => {});
 });
+
+// Charts: each placeholder's figure is a JSON block beside it (no inline script runs).
+function drawCharts(root) {
+  if (!window.Plotly) return;
+  root.querySelectorAll(".accord-chart[data-figure]:not([data-drawn])").forEach((element) => {
+    const source = document.getElementById(element.dataset.figure);
+    if (!source) return;
+    const figure = JSON.parse(source.textContent);
+    element.dataset.drawn = "1";
+    window.Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => drawCharts(document));
+document.addEventListener("htmx:afterSwap", (event) => drawCharts(event.target));
+
+// A button with data-confirm asks before its form is sent.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
+
+// A select with data-autosubmit sends its form when changed.
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
+});
