@@ -257,7 +257,7 @@ def run_server(host: str, port: int, *, workers: int, background: bool = True) -
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
+            # No access log: RequestLogMiddleware writes one JSON line per request.
             self.cfg.set("post_worker_init", _warm_up_in_background)
 
         def load(self) -> Any:

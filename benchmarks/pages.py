@@ -1,0 +1,262 @@
+"""What Accord's main pages cost against a bare Django page, served the same way.
+
+    python benchmarks/pages.py [--connections 32] [--seconds 20] [--quick] [--json]
+
+Loads the demo into a fresh SQLite database in a temporary ACCORD_DATA_DIR and serves it as
+`accord serve` does (gunicorn, 2 workers of 4 threads, no background worker), with one page
+added for the baseline: a bare Django page listing 50 organizations from the ORM through the
+same middleware, signed in like the rest. Then, one page at a time, `--connections` clients
+each keep a signed-in connection and ask for it for `--seconds`: requests/s, p50, p95, and the
+server's CPU time per request (its processes' user and system time from /proc, before and
+after). The ratio is each page's requests/s to the bare page's (the target: at least 0.5),
+with p95 at most 150 ms.
+
+Human-readable output goes to stdout (stderr with --json); with --json the last line on
+stdout is one JSON object of figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.load import PASSWORD, USERNAME, accord, percentile, say  # noqa: E402
+
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("ACCORD_BENCH_PORT", "18300"))
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def serve(port: int) -> None:
+    """The server process: accord.wsgi as `accord serve` runs it, plus the bare page."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    import django
+
+    django.setup()
+    from django.db import connections
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import clear_url_caches, path
+    from gunicorn.app.base import BaseApplication
+
+    from accord import urls
+    from accord.core.policy import SIGNED_IN, access
+    from accord.directory.models import Organization
+    from accord.wsgi import application
+
+    template = engines["django"].from_string(
+        "<!doctype html><title>Bare</title><table>{% for o in rows %}<tr><td>{{ o.name }}</td>"
+        "<td>{{ o.kind }}</td><td>{{ o.country }}</td><td>{{ o.updated_at }}</td></tr>"
+        "{% endfor %}</table>"
+    )
+
+    @access(SIGNED_IN)
+    def bare(request: Any) -> HttpResponse:
+        rows = Organization.objects.order_by("name")[:50]
+        return HttpResponse(template.render({"rows": rows}, request))
+
+    urls.urlpatterns.insert(0, path("bench/bare/", bare))
+    clear_url_caches()
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{HOST}:{port}")
+            self.cfg.set("workers", 2)
+            self.cfg.set("threads", 4)
+
+        def load(self) -> Any:
+            return application
+
+    connections.close_all()
+    Server().run()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a process and its children still running (the workers)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
+
+
+class Session:
+    """A signed-in client on one kept-alive connection (opened again when the server closes
+    it)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.cookies: dict[str, str] = {}
+        self.connection: http.client.HTTPConnection | None = None
+
+    def get(self, path: str, *, bearer: bool = False, body: str | None = None) -> int:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if bearer:
+            headers = {"Authorization": f"Bearer {self.token}"}
+        if body is not None:
+            headers |= {"Content-Type": "application/x-www-form-urlencoded",
+                        "Referer": f"http://{HOST}:{PORT}/accounts/login/"}  # fmt: skip
+        for _ in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+            try:
+                self.connection.request("POST" if body else "GET", path, body=body,
+                                        headers=headers)  # fmt: skip
+                response = self.connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                self.connection.close()
+                self.connection = None
+                continue
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name.strip()] = rest.split(";", 1)[0]
+            if response.getheader("Connection", "").lower() == "close":
+                self.connection.close()
+                self.connection = None
+            return response.status
+        return 0
+
+    def sign_in(self) -> bool:
+        self.get("/accounts/login/")
+        body = (f"username={USERNAME}&password={PASSWORD}"
+                f"&csrfmiddlewaretoken={self.cookies.get('csrftoken', '')}")  # fmt: skip
+        return self.get("/accounts/login/", body=body) == 302 and "sessionid" in self.cookies
+
+
+def load(path: str, sessions: list[Session], seconds: float, server: int) -> dict[str, Any]:
+    bearer = path.startswith("/api/")
+    latencies: list[list[float]] = [[] for _ in sessions]
+    errors = [0] * len(sessions)
+    stop = [float("inf")]
+    gate = threading.Barrier(len(sessions) + 1)
+
+    def client(number: int) -> None:
+        session = sessions[number]
+        session.get(path, bearer=bearer)  # warm: the worker's first answer is not counted
+        gate.wait()
+        while time.monotonic() < stop[0]:
+            began = time.perf_counter()
+            status = session.get(path, bearer=bearer)
+            latencies[number].append((time.perf_counter() - began) * 1000)
+            if status != 200:
+                errors[number] += 1
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True)
+               for n in range(len(sessions))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    gate.wait()
+    cpu_before, began = cpu_seconds(server), time.monotonic()
+    stop[0] = began + seconds
+    for thread in threads:
+        thread.join()
+    elapsed, cpu = time.monotonic() - began, cpu_seconds(server) - cpu_before
+    every = [ms for one in latencies for ms in one]
+    return {
+        "requests": len(every), "errors": sum(errors),
+        "per_second": round(len(every) / elapsed, 1),
+        "p50_ms": round(percentile(every, 50), 1), "p95_ms": round(percentile(every, 95), 1),
+        "cpu_ms": round(1000 * cpu / max(1, len(every)), 1),
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--quick", action="store_true", help="8 connections for 4 s a page.")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.connections, args.seconds = 8, 4.0
+    work = Path(tempfile.mkdtemp(prefix="accord-pages-"))
+    env = {**os.environ, "ACCORD_DATA_DIR": str(work), "ACCORD_SCOUTING_MODEL": "none",
+           "ACCORD_REQUEST_LOG": "0", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    say("Loading the demo...", args.json)
+    accord("demo", "--no-serve", env=env)
+    token = json.loads(accord("tokens", "create", USERNAME, "--json", env=env).stdout)["token"]
+    listed = json.loads(accord("partnerships", "list", "--json", env=env).stdout)
+    items = listed["items"] if isinstance(listed, dict) else listed
+    import sqlite3
+
+    with sqlite3.connect(work / "accord.sqlite3") as db:
+        screening = db.execute("SELECT MIN(id) FROM screening_screening").fetchone()[0]
+    pages = {
+        "bare Django page": "/bench/bare/",
+        "directory list": "/directory/organizations/",
+        "partnership list": "/partnerships/",
+        "board": "/partnerships/board/",
+        "home": "/",
+        "screening round": f"/screening/rounds/{screening}/",
+        "API list": "/api/v1/organizations?limit=50",
+    }
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "-c",
+                               f"from benchmarks.pages import serve; serve({PORT})"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection((HOST, PORT), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(
+                        f"the server did not start; see {work / 'server.log'}"
+                    ) from None
+                time.sleep(0.3)
+        sessions = [Session(token) for _ in range(args.connections)]
+        if not all(session.sign_in() for session in sessions):
+            raise SystemExit("a client could not sign in")
+        results = {}
+        for name, path in pages.items():
+            results[name] = load(path, sessions, args.seconds, server.pid)
+            say(f"{name:18} {results[name]}", args.json)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    bare = results["bare Django page"]["per_second"]
+    say(f"\n{'page':18} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms':>7} {'vs bare':>8}",
+        args.json)  # fmt: skip
+    figures: dict[str, Any] = {"connections": args.connections, "seconds": args.seconds,
+                               "partnerships": len(items)}  # fmt: skip
+    for name, found in results.items():
+        ratio = round(found["per_second"] / bare, 2) if bare else 0.0
+        say(f"{name:18} {found['per_second']:7.1f} {found['p50_ms']:7.1f} {found['p95_ms']:7.1f}"
+            f" {found['cpu_ms']:7.1f} {ratio:8.2f}", args.json)  # fmt: skip
+        key = name.replace(" ", "_")
+        figures[key] = found
+        figures[f"{key}_ratio_vs_bare"] = ratio
+    failures = sum(found["errors"] for found in results.values())
+    if args.json:
+        print(json.dumps(figures))
+    if failures:
+        raise SystemExit(f"{failures} request(s) did not answer 200")
+
+
+if __name__ == "__main__":
+    main()
