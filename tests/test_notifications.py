@@ -207,3 +207,37 @@ def test_the_notification_centre_runs_the_same_queries_however_many(personas):
     few = queries()
     add(60)
     assert queries() == few
+
+
+def test_missed_kpi_targets_and_a_health_drop_are_told(personas, partnership):
+    from accord.metrics import periods
+    from accord.metrics import services as metrics
+    from accord.metrics.models import HealthQuestion, SurveyAnswer, SurveyRespondent, SurveyRound
+
+    manager = personas["manager"]
+    kpi = metrics.kpi_create(actor=manager, data={
+        "name": "Joint prototypes", "category": "innovation", "unit": "prototypes",
+        "aggregation": "sum"})  # fmt: skip
+    quarter = periods.last_complete()
+    metrics.target_set(actor=manager, partnership=partnership, kpi=kpi, quarter=quarter, value=4)
+    metrics.observation_record(actor=manager, partnership=partnership, kpi=kpi,
+                               observed_on=quarter + dt.timedelta(days=10), value=1)  # fmt: skip
+    for number, score in enumerate((5, 3)):  # the earlier check, then the latest
+        asked = timezone.now() - dt.timedelta(days=60 - 30 * number)
+        survey = SurveyRound.objects.create(
+            partnership=partnership, title=f"Health {number}", created_by=manager,
+            created_at=asked, closes_at=asked + dt.timedelta(days=14),
+        )  # fmt: skip
+        who = SurveyRespondent.objects.create(round=survey, side="ours", answered_at=asked,
+                                              email=f"a{number}@ours.example",
+                                              token_hash=str(number) * 64)  # fmt: skip
+        SurveyAnswer.objects.bulk_create(SurveyAnswer(respondent=who, question=q, score=score)
+                                         for q in HealthQuestion.values)  # fmt: skip
+    services.raise_alerts()
+    told = dict(Notification.objects.filter(user=manager).values_list("kind", "title"))
+    assert told[Kind.KPI_OFF_TARGET] == (
+        f"Vision alliance missed 1 of its 1 KPI target(s) in {periods.label(quarter)}."
+    )
+    assert told[Kind.HEALTH_DROP] == (
+        "The health of Vision alliance fell on our side's answers: 5.00 to 3.00 of 5."
+    )

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from accord.accounts.models import User
@@ -22,12 +24,16 @@ from accord.accounts.services import system_account
 from accord.core.policy import visible_to
 from accord.governance.escalations import holder
 from accord.governance.models import ActionItem, Escalation
+from accord.metrics import periods
+from accord.metrics.models import SurveyRound
+from accord.metrics.selectors import quarter_standings, round_results, survey_rows
 from accord.notifications.models import Kind
 from accord.partnerships.models import EXITS, Partnership
 from accord.pilots.models import Milestone, Pilot
 from accord.relationships.selectors import cadence
 
 REVIEW_NOTICE_DAYS = 7
+HEALTH_DROP = Decimal("0.5")
 RENEWAL_NOTICE_DEFAULT_DAYS = 90
 
 
@@ -168,8 +174,50 @@ def touchpoints(reader: User, today: dt.date) -> Iterator[Alert]:
         )  # fmt: skip
 
 
+def kpis_off_target(reader: User, today: dt.date) -> Iterator[Alert]:
+    """KPI targets missed in the last complete quarter."""
+    open_ones = {p.pk: p for p in _open_partnerships(reader)}
+    quarter = periods.last_complete()
+    label = periods.label(quarter)
+    for pk, standing in quarter_standings(reader, list(open_ones), quarter).items():
+        missed = standing.targets - standing.met - len(standing.problems)
+        if missed <= 0:
+            continue
+        p = open_ones[pk]
+        yield Alert(
+            Kind.KPI_OFF_TARGET, f"kpi:{pk}:{label}",
+            f"{p.title} missed {missed} of its {standing.targets} KPI target(s) in {label}.",
+            reverse("metrics:partnership_metrics", args=[pk]), pk, frozenset(_responsible(p)),
+        )  # fmt: skip
+
+
+def health_drops(reader: User, today: dt.date) -> Iterator[Alert]:
+    """A health check whose overall score, on either side, fell by HEALTH_DROP or more since
+    the partnership's previous one."""
+    open_ones = {p.pk: p for p in _open_partnerships(reader)}
+    rounds: dict[int, list[SurveyRound]] = {}
+    for survey in survey_rows(reader).filter(partnership__in=list(open_ones)):
+        if len(rounds.setdefault(survey.partnership_id, [])) < 2:
+            rounds[survey.partnership_id].append(survey)
+    pairs = [found for found in rounds.values() if len(found) == 2]
+    results = {r.survey.pk: r for r in round_results(reader, [s for pair in pairs for s in pair])}
+    for latest, previous in pairs:
+        now, before = results[latest.pk], results[previous.pk]
+        for side, words in (("ours", "our side's"), ("theirs", "the partner's")):
+            new, old = getattr(now, side), getattr(before, side)
+            if new is not None and old is not None and old - new >= HEALTH_DROP:
+                p = open_ones[latest.partnership_id]
+                yield Alert(
+                    Kind.HEALTH_DROP, f"health:{latest.pk}:{side}",
+                    f"The health of {p.title} fell on {words} answers: {old} to {new} of 5.",
+                    reverse("metrics:partnership_health", args=[p.pk]), p.pk,
+                    frozenset(_responsible(p, sponsor=True)),
+                )  # fmt: skip
+
+
 SOURCES: tuple[Callable[[User, dt.date], Iterator[Alert]], ...] = (
     milestones, action_items, reviews, renewals, pilots, escalations, touchpoints,
+    kpis_off_target, health_drops,
 )  # fmt: skip
 
 

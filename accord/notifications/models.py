@@ -17,6 +17,8 @@ class Kind(models.TextChoices):
     PILOT_TIMEBOX = "pilot_timebox", "a pilot is past its timebox without a decision"
     ESCALATION_SLA = "escalation_sla", "an escalation is past its time to answer"
     EXECUTIVE_TOUCHPOINT = "executive_touchpoint", "no executive touchpoint in time"
+    KPI_OFF_TARGET = "kpi_off_target", "KPI targets were missed last quarter"
+    HEALTH_DROP = "health_drop", "a partnership's health fell"
     WEBHOOK_DISABLED = "webhook_disabled", "a webhook kept failing and was turned off"
 
 
