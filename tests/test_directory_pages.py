@@ -558,3 +558,11 @@ def test_submitting_the_filter_form_with_blank_fields_filters_by_the_filled_ones
     assert response.context["table"].paginator.count == 2
     response = admin_client.get("/directory/organizations/?q=alpha&tag=&founded_from=")
     assert [row.record.name for row in response.context["table"].page] == [org_a.name]
+
+
+def test_the_list_shows_each_organizations_tags_and_country_by_name(viewer_client, catalogue):
+    page = viewer_client.get("/directory/organizations/?sort=name").content.decode()
+    gridwise = page[page.index(">Gridwise<") : page.index(">Inspecto<")]
+    assert '<span title="Germany">DE</span>' in gridwise
+    assert '<span class="badge tag-badge">Grid</span>' in gridwise
+    assert "Robotics" not in gridwise, "another organization's tag"

@@ -1,8 +1,6 @@
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
 
 from accord.directory.models import Organization, Person, Tag
-from accord.directory.normalize import country_name
 
 
 class OrganizationTable(tables.Table):
@@ -38,15 +36,6 @@ class OrganizationTable(tables.Table):
         order_by_field = "sort"
         per_page = 50
         template_name = "directory/_organization_table.html"
-
-    def render_country(self, value: str) -> str:
-        return format_html('<span title="{}">{}</span>', country_name(value), value)
-
-    def render_tags(self, record: Organization) -> str:
-        tags = list(record.tags.all())[:4]
-        return format_html_join(
-            " ", '<span class="badge tag-badge">{}</span>', ((t.name,) for t in tags)
-        )
 
 
 class PersonTable(tables.Table):
