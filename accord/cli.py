@@ -1244,7 +1244,7 @@ def backup_command(
     setup_django()
     from accord.core.backup import BackupError, backup
 
-    migrate()
+    # Not migrated first: a backup taken before an upgrade must restore into the old version.
     try:
         with err.status("Backing up") as status:
             manifest = backup(output, progress=status.update)

@@ -125,6 +125,25 @@ def test_a_backup_restores_every_row_and_file(installs, tmp_path):
     assert again.returncode != 0 and "only into an empty database" in again.stderr
     works = _accord(target, "intros", "--to", "1", "--json")
     assert works.returncode == 0, "the restored install answers"
+    assert archive.stat().st_mode & 0o777 == 0o600, "every confidential record: its owner's only"
+
+
+def test_a_linked_upload_is_kept_and_bad_targets_are_refused(installs, tmp_path):
+    source, target = installs
+    _seeded(source)
+    media = Path(source["ACCORD_DATA_DIR"]) / "media"
+    first = next(p for p in media.rglob("*") if p.is_file())
+    (media / "linked.md").symlink_to(first)
+    archive = tmp_path / "b.tar.gz"
+    assert _accord(source, "backup", "-o", str(archive)).returncode == 0
+    nowhere = _accord(source, "backup", "-o", str(tmp_path / "no" / "such" / "b.tar.gz"))
+    assert nowhere.returncode == 2 and "no folder" in nowhere.stderr
+    empty = _accord(target, "backup", "-o", str(tmp_path / "empty.tar.gz"))
+    assert empty.returncode == 2 and "nothing to back up" in " ".join(empty.stderr.split())
+    assert _accord(target, "restore", str(archive)).returncode == 0
+    assert (Path(target["ACCORD_DATA_DIR"]) / "media" / "linked.md").read_bytes() == (
+        first.read_bytes()
+    ), "the link's file, as a file"
 
 
 def _rewritten(archive: Path, out: Path, change) -> None:
@@ -155,11 +174,14 @@ def test_a_broken_or_newer_backup_is_refused_and_nothing_changes(installs, tmp_p
     tampered = tmp_path / "tampered.tar.gz"
     _rewritten(archive, tampered, lambda m: m["files"].update(
         {next(k for k in m["files"] if k.startswith("media/")): "0" * 64}))  # fmt: skip
+    no_tables = tmp_path / "no-tables.tar.gz"
+    _rewritten(archive, no_tables, lambda m: m.pop("tables"))
     not_ours = tmp_path / "photo.tar.gz"
     not_ours.write_bytes(gzip.compress(b"not a tar archive at all"))
     for bad, why in ((truncated, "truncated or damaged"), (newer, "newer Accord"),
                      (unknown, "directory.9999_future"), (tampered, "does not match its checksum"),
                      (not_ours, "not a complete Accord backup"),
+                     (no_tables, "manifest is not one Accord writes (tables)"),
                      (tmp_path / "missing.tar.gz", "no file")):  # fmt: skip
         refused = _accord(target, "restore", str(bad))
         assert refused.returncode == 2, bad.name

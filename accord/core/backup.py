@@ -180,6 +180,8 @@ def _run(command: list[str]) -> None:
 
 def _snapshot_sqlite(folder: Path) -> tuple[Path, dict[str, int], dict[str, list[str]]]:
     copy = folder / "accord.sqlite3"
+    if not _sqlite_path().exists():
+        raise BackupError(f"no database at {_sqlite_path()}: there is nothing to back up")
     source = sqlite3.connect(_sqlite_path())
     target = sqlite3.connect(copy)
     try:
@@ -226,7 +228,9 @@ def backup(target: Path, *, progress: Progress | None = None) -> Manifest:
     target = target.resolve()
     if target.is_dir():
         raise BackupError(f"{target} is a folder; give the archive's file name")
-    with tempfile.TemporaryDirectory(prefix="accord-backup-") as work:
+    if not target.parent.is_dir():
+        raise BackupError(f"no folder {target.parent} to write the archive in")
+    with tempfile.TemporaryDirectory(prefix="accord-backup-", dir=_work_dir()) as work:
         folder = Path(work)
         tell("Copying the database")
         if _engine() == "sqlite":
@@ -241,27 +245,51 @@ def backup(target: Path, *, progress: Progress | None = None) -> Manifest:
             accord_version=accord.__version__, engine=_engine(), migrations=migrations,
             created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), tables=tables,
         )  # fmt: skip
+        if not tables:
+            raise BackupError("the database has no tables: there is nothing to back up")
         manifest.files[member] = _sha256(database)
-        media_root = Path(settings.MEDIA_ROOT)
-        files = _media_files()
-        for path in files:
-            manifest.files[f"{MEDIA}/{path.relative_to(media_root).as_posix()}"] = _sha256(path)
+        copies = _copy_media(folder, tell)
+        for name, copy in copies.items():
+            manifest.files[name] = _sha256(copy)
         partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
         try:
-            with tarfile.open(partial, "w:gz") as archive:
+            # The archive holds every confidential record and password hash: its owner's only.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as out:
                 text = json.dumps(manifest.as_dict(), indent=2, sort_keys=True).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime = len(text), int(dt.datetime.now(dt.UTC).timestamp())
-                archive.addfile(info, io.BytesIO(text))
-                archive.add(database, arcname=member)
-                for number, path in enumerate(files, start=1):
-                    if number % 100 == 1:
-                        tell(f"Adding uploaded files ({number:,} of {len(files):,})")
-                    archive.add(path, arcname=f"{MEDIA}/{path.relative_to(media_root).as_posix()}")
+                out.addfile(info, io.BytesIO(text))
+                out.add(database, arcname=member)
+                for name, copy in copies.items():
+                    out.add(copy, arcname=name)
             partial.replace(target)
+        except OSError as error:
+            raise BackupError(f"could not write {target}: {error}") from error
         finally:
             partial.unlink(missing_ok=True)
     return manifest
+
+
+def _copy_media(folder: Path, tell: Progress) -> dict[str, Path]:
+    """Each uploaded file copied once (a link followed) into `folder`, by its member name: the
+    checksum and the archive read the same bytes, even of a file being replaced meanwhile."""
+    media_root = Path(settings.MEDIA_ROOT)
+    files = _media_files()
+    copies = {}
+    for number, path in enumerate(files, start=1):
+        if number % 100 == 1:
+            tell(f"Copying uploaded files ({number:,} of {len(files):,})")
+        name = f"{MEDIA}/{path.relative_to(media_root).as_posix()}"
+        copy = folder / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(path, copy)
+        except FileNotFoundError:
+            continue  # deleted since it was listed
+        copies[name] = copy
+    return copies
 
 
 # Restore ---------------------------------------------------------------------------------------
@@ -293,8 +321,14 @@ def read_manifest(source: Path) -> Manifest:
     if _version_key(str(data.get("accord_version", ""))) > _version_key(accord.__version__):
         raise BackupError(f"{source} was written by Accord {data['accord_version']}, newer than "
                           f"this one ({accord.__version__}): upgrade Accord first")  # fmt: skip
-    fields = ("accord_version", "engine", "created_at", "migrations", "tables", "files", "format")
-    return Manifest(**{name: data[name] for name in fields if name in data})
+    expected = {"accord_version": str, "engine": str, "created_at": str, "migrations": dict,
+                "tables": dict, "files": dict}  # fmt: skip
+    wrong = [name for name, kind in expected.items() if not isinstance(data.get(name), kind)]
+    counts: dict[str, Any] = data["tables"] if isinstance(data.get("tables"), dict) else {}
+    if wrong or not all(isinstance(n, int) for n in counts.values()):
+        raise BackupError(f"{source}: its manifest is not one Accord writes "
+                          f"({', '.join(wrong) or 'tables'})")  # fmt: skip
+    return Manifest(**{name: data[name] for name in (*expected, "format")})
 
 
 def _unknown_migrations(manifest: Manifest) -> list[str]:
