@@ -241,3 +241,17 @@ def test_missed_kpi_targets_and_a_health_drop_are_told(personas, partnership):
     assert told[Kind.HEALTH_DROP] == (
         "The health of Vision alliance fell on our side's answers: 5.00 to 3.00 of 5."
     )
+
+
+def test_a_title_with_a_line_break_is_mailed_and_stops_no_one_else(personas):
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for name in ("manager", "executive"):
+            user = personas[name]
+            user.email = f"{name}@ours.example"
+            user.save()
+            services.preferences_save(actor=user, chosen={Kind.REVIEW_DUE: "email_now"})
+            Notification.objects.create(user=user, kind=Kind.REVIEW_DUE, key=f"r:{name}",
+                                        title="Review of Kick\noff\r\nnow",
+                                        raised_at=timezone.now())  # fmt: skip
+        sent = services.send_digest("email_now")
+        assert sent.emailed == 2 and {m.subject for m in mail.outbox} == {"Review of Kick off now"}

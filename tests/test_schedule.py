@@ -106,3 +106,18 @@ def test_the_worker_queues_and_runs_the_due_jobs(tmp_path: Path):
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_the_status_page_lists_every_job_however_often_one_runs(personas):
+    from accord.core.models import ScheduledRun
+
+    start = timezone.now() - dt.timedelta(days=2)
+    for name in schedule.JOBS:
+        ScheduledRun.objects.create(job=name, slot=start, status="done")
+    ScheduledRun.objects.bulk_create(
+        ScheduledRun(job="notifications.alerts", slot=start + dt.timedelta(minutes=15 * n),
+                     status="done")
+        for n in range(1, 150)
+    )  # fmt: skip
+    assert {run.job for run in schedule.latest_runs(personas["admin"])} == set(schedule.JOBS)

@@ -159,3 +159,13 @@ def test_bad_registrations_are_refused_by_name(personas):
     assert client_for(manager).get("/notifications/webhooks/").status_code == 403
     assert client_for(manager).get("/api/v1/webhook-endpoints", **bearer(manager)
                                    ).status_code == 403  # fmt: skip
+
+
+def test_an_address_is_stored_as_a_uri_and_turning_it_off_gives_up_its_queue(personas, partnership):
+    admin = personas["admin"]
+    endpoint = services.endpoint_save(actor=admin, data={
+        "url": "https://hooks.example.com/café", "events": ["partnership.moved"]})  # fmt: skip
+    assert endpoint.url == "https://hooks.example.com/caf%C3%A9"
+    _moved(personas, partnership)
+    services.endpoint_save(actor=admin, endpoint=endpoint, data={"is_active": False})
+    assert WebhookDelivery.objects.get().status == "given_up"

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
 from accord.accounts.models import User
 from accord.core import audit, events, policy, versions
@@ -35,6 +36,7 @@ from accord.notifications.models import (
     Channel,
     Kind,
     Notification,
+    WebhookDelivery,
     WebhookEndpoint,
 )
 from accord.partnerships.models import Partnership
@@ -143,10 +145,9 @@ def _send(channel: str, now: dt.datetime, result: Raised) -> None:
             user = items[0].user
             if not user.email or not user.is_active:
                 continue
-            message = _message(user, items, channel)
             try:
-                mail.send_messages([message])
-            except MAIL_TROUBLE as error:
+                mail.send_messages([_message(user, items, channel)])
+            except (*MAIL_TROUBLE, ValueError) as error:  # ValueError: a header Django refused
                 result.undelivered.append(f"{user.get_username()}: {error}")
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
@@ -159,7 +160,9 @@ def _message(user: User, items: list[Notification], channel: str) -> EmailMessag
     site = settings.SITE_URL
     headings = {Channel.DAILY.value: "Today in Accord", Channel.WEEKLY.value: "This week in Accord"}
     heading = headings.get(channel, "Accord")
-    subject = items[0].title if len(items) == 1 else f"{heading}: {len(items)} alerts"
+    # A title may hold a line break (from an import); a header may not.
+    subject = " ".join(items[0].title.split()) if len(items) == 1 else (
+        f"{heading}: {len(items)} alerts")  # fmt: skip
     lines = [f"- {n.title}\n  {site}{n.link}" if n.link else f"- {n.title}" for n in items]
     body = (f"{heading}, for {user.get_full_name() or user.get_username()}:\n\n"
             + "\n".join(lines) + f"\n\nAll your notifications: {site}/notifications/\n"
@@ -232,6 +235,7 @@ def endpoint_save(
     loaded = versions.loaded(target)
     was_active = target.is_active if endpoint else False
     assign(target, data, ENDPOINT_FIELDS)
+    target.url = iri_to_uri(str(target.url or "").strip())
     if isinstance(target.events, list):
         target.events = sorted({str(e) for e in target.events})
     validate(target, _endpoint_errors(target))
@@ -246,6 +250,11 @@ def endpoint_save(
                 submitted |= {"consecutive_failures": 0, "disabled_reason": ""}
             versions.save_changes(target, loaded, submitted=submitted,
                                   expected_version=expected_version)  # fmt: skip
+            if was_active and not target.is_active:
+                pending = WebhookDelivery.objects.filter(
+                    endpoint=target, status=WebhookDelivery.Status.PENDING
+                )
+                pending.update(status=WebhookDelivery.Status.GIVEN_UP)
         changes = audit.diff(before, audit.snapshot(target, ENDPOINT_FIELDS))
         action = AuditEvent.Action.UPDATE if endpoint else AuditEvent.Action.CREATE
         audit.record(actor=actor, action=action, instance=target, changes=changes)

@@ -28,7 +28,14 @@ from django_tasks import task
 
 from accord.accounts.models import User
 from accord.core import policy
-from accord.notifications.models import Kind, Notification, WebhookDelivery, WebhookEndpoint
+from accord.notifications.models import (
+    AlertPreference,
+    Channel,
+    Kind,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 logger = logging.getLogger("accord.webhooks")
 
@@ -83,7 +90,7 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | N
             return answer.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"answered {error.code} {error.reason}"[:300]
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         return None, f"no answer: {reason}"[:300]
 
@@ -96,6 +103,9 @@ def deliver(delivery_id: int) -> str:
         return "nothing to send"
     endpoint = delivery.endpoint
     if not endpoint.is_active:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=WebhookDelivery.Status.GIVEN_UP, next_attempt_at=None
+        )
         return "the endpoint is off"
     code, error = _post(endpoint, delivery)
     now = timezone.now()
@@ -131,9 +141,12 @@ def _turn_off(endpoint: WebhookEndpoint, error: str) -> None:
                                    ).update(status=WebhookDelivery.Status.GIVEN_UP)  # fmt: skip
     logger.error("webhook %s %s", endpoint.url, reason)
     link = reverse("notifications:webhookendpoint_detail", args=[endpoint.pk])
-    admins = [
-        u for u in User.objects.filter(is_active=True) if policy.can(u, policy.WEBHOOKS_MANAGE)
-    ]
+    active = User.objects.filter(is_active=True)
+    admins = [user for user in active if policy.can(user, policy.WEBHOOKS_MANAGE)]
+    muted = set(AlertPreference.objects.filter(
+        user__in=admins, kind=Kind.WEBHOOK_DISABLED, channel=Channel.NONE,
+    ).values_list("user_id", flat=True))  # fmt: skip
+    admins = [admin for admin in admins if admin.pk not in muted]
     Notification.objects.bulk_create([
         Notification(user=admin, kind=Kind.WEBHOOK_DISABLED, link=link, raised_at=timezone.now(),
                      key=f"webhook:{endpoint.pk}:{timezone.now():%Y%m%dT%H%M%S}",
