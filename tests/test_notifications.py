@@ -255,3 +255,33 @@ def test_a_title_with_a_line_break_is_mailed_and_stops_no_one_else(personas):
                                         raised_at=timezone.now())  # fmt: skip
         sent = services.send_digest("email_now")
         assert sent.emailed == 2 and {m.subject for m in mail.outbox} == {"Review of Kick off now"}
+
+
+def test_old_read_notifications_and_logs_are_pruned_the_latest_run_kept(personas):
+    from accord.core.models import ScheduledRun
+
+    viewer, now = personas["viewer"], timezone.now()
+    for key, read in (("old", now - dt.timedelta(days=200)), ("recent", now),
+                      ("unread", None)):  # fmt: skip
+        Notification.objects.create(
+            user=viewer,
+            kind=Kind.REVIEW_DUE,
+            key=key,
+            title=key,
+            raised_at=now - dt.timedelta(days=300),
+            read_at=read,
+        )
+    for days in (90, 60):
+        ScheduledRun.objects.create(job="relationships.refresh", slot=now - dt.timedelta(days=days))
+    done = services.prune()
+    assert done.startswith("1 read notification(s)")
+    assert set(Notification.objects.values_list("key", flat=True)) == {"recent", "unread"}
+    [kept] = ScheduledRun.objects.all()
+    assert (now - kept.slot).days == 60, "each job's latest run stays on the status page"
+
+
+def test_only_administrators_choose_how_to_hear_of_webhook_trouble(personas):
+    page = client_for(personas["manager"]).get("/notifications/settings/").content.decode()
+    assert 'name="review_due"' in page and 'name="webhook_disabled"' not in page
+    admin_page = client_for(personas["admin"]).get("/notifications/settings/").content.decode()
+    assert 'name="webhook_disabled"' in admin_page

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
@@ -105,7 +106,15 @@ def run_scheduled(job_name: str, slot: str) -> str:
 
 def latest_runs(actor: policy.Visitor) -> list[ScheduledRun]:
     """Each registered job's latest run, for administrators."""
-    rows = policy.visible_to(actor, ScheduledRun)
+    return _latest(policy.visible_to(actor, ScheduledRun))
+
+
+def latest_runs_of_all() -> list[ScheduledRun]:
+    """The same, for the system's own housekeeping."""
+    return _latest(ScheduledRun.objects.all())
+
+
+def _latest(rows: QuerySet[ScheduledRun]) -> list[ScheduledRun]:
     found = (rows.filter(job=name).order_by("-slot").first() for name in sorted(JOBS))
     return [run for run in found if run is not None]
 

@@ -20,3 +20,5 @@ class NotificationsConfig(AppConfig):
         schedule.every("notifications.weekly-digest", dt.timedelta(weeks=1),
                        "accord.notifications.jobs.weekly_digest",
                        offset=dt.timedelta(hours=7))  # fmt: skip
+        schedule.every("notifications.prune", dt.timedelta(days=1),
+                       "accord.notifications.jobs.prune", offset=dt.timedelta(hours=4))  # fmt: skip

@@ -12,9 +12,11 @@ from accord.notifications.models import Channel, Kind
 class PreferencesForm(BootstrapFormMixin, forms.Form):
     """One choice of channel per kind of alert."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for kind, label in Kind.choices:
+            if kind not in kinds:
+                continue
             self.fields[kind] = forms.ChoiceField(
                 label=label[:1].upper() + label[1:], choices=Channel.choices
             )

@@ -18,3 +18,7 @@ def daily_digest(slot: dt.datetime) -> str:
 
 def weekly_digest(slot: dt.datetime) -> str:
     return str(services.send_digest(Channel.WEEKLY))
+
+
+def prune(slot: dt.datetime) -> str:
+    return services.prune()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accord.accounts.models import User
-from accord.core.policy import visible_to
+from accord.core.policy import WEBHOOKS_MANAGE, can, visible_to
 from accord.notifications.models import (
     DEFAULT_CHANNEL,
     AlertPreference,
@@ -25,10 +25,16 @@ def unread_count(actor: User) -> int:
     return notification_rows(actor, unread_only=True).count()
 
 
+def kinds_for(actor: User) -> list[str]:
+    """The kinds of alert the actor can receive (webhook trouble is for administrators)."""
+    hidden = set() if can(actor, WEBHOOKS_MANAGE) else {Kind.WEBHOOK_DISABLED.value}
+    return [kind for kind in Kind.values if kind not in hidden]
+
+
 def preferences(actor: User) -> dict[str, str]:
-    """How the actor hears of each kind of alert, every kind named."""
+    """How the actor hears of each kind of alert it can receive, every one named."""
     chosen = dict(visible_to(actor, AlertPreference).values_list("kind", "channel"))
-    return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in Kind.values}
+    return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in kinds_for(actor)}
 
 
 def webhook_endpoints(actor: User) -> QuerySet[WebhookEndpoint]:

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from accord.accounts.models import User
-from accord.core import audit, events, policy, versions
-from accord.core.models import AuditEvent
+from accord.core import audit, events, policy, schedule, versions
+from accord.core.models import AuditEvent, ScheduledRun
 from accord.core.writes import assign, validate
 from accord.notifications.alerts import Alert, due
 from accord.notifications.models import (
@@ -203,6 +203,24 @@ def preferences_save(*, actor: User, chosen: Mapping[str, str]) -> dict[str, str
             audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=row,
                          changes={"channel": [before, value]})  # fmt: skip
     return {kind: value for kind, value in chosen.items()}
+
+
+# Keeping the tables small -------------------------------------------------------------------------
+
+KEEP_READ = dt.timedelta(days=180)
+KEEP_LOGS = dt.timedelta(days=30)
+
+
+def prune(*, now: dt.datetime | None = None) -> str:
+    """Notifications read over KEEP_READ ago, and delivery and job logs over KEEP_LOGS old
+    (a delivery still pending, and each job's latest run, are kept)."""
+    now = now or timezone.now()
+    read, _ = Notification.objects.filter(read_at__lt=now - KEEP_READ).delete()
+    sent, _ = WebhookDelivery.objects.filter(created_at__lt=now - KEEP_LOGS).exclude(
+        status=WebhookDelivery.Status.PENDING).delete()  # fmt: skip
+    latest = [run.pk for run in schedule.latest_runs_of_all()]
+    runs, _ = ScheduledRun.objects.filter(slot__lt=now - KEEP_LOGS).exclude(pk__in=latest).delete()
+    return f"{read} read notification(s), {sent} delivery log(s), {runs} job run(s) pruned"
 
 
 # Webhook endpoints --------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def read_all(request: SignedInRequest) -> HttpResponse:
 @access(policy.SIGNED_IN)
 def settings_page(request: SignedInRequest) -> HttpResponse:
     current = selectors.preferences(request.user)
-    form = PreferencesForm(request.POST or None, initial=current)
+    form = PreferencesForm(request.POST or None, initial=current, kinds=list(current))
     if request.method == "POST" and form.is_valid():
         try:
             services.preferences_save(actor=request.user, chosen=form.cleaned_data)
