@@ -203,6 +203,8 @@ def _snapshot_postgres(folder: Path) -> tuple[Path, dict[str, int], dict[str, li
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             names = session.introspection.table_names(cursor)
+            if not names:
+                raise BackupError("the database has no tables: there is nothing to back up")
             tables = _counts(cursor, names, session.ops.quote_name)
             cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
             migrations = _grouped(cursor.fetchall())
