@@ -143,3 +143,22 @@ def test_administrators_see_the_heartbeat_the_queue_and_failures(personas):
     assert 'Waiting in all</dt><dd class="col-sm-7">1 ' in text  # the retry waits
     for role in ("executive", "manager", "viewer", "partner_a"):
         assert client_for(personas[role]).get("/system/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_of_a_worker_that_stopped_beating_are_queued_again():
+    now = timezone.now()
+    for worker_id, beat in (("host-dead", now - dt.timedelta(minutes=5)), ("host-alive", now)):
+        WorkerHeartbeat.objects.create(worker_id=worker_id, hostname="h", pid=1,
+                                       started_at=now, beat_at=beat)  # fmt: skip
+    claimed = {}
+    for worker_id in ("host-dead", "host-alive", "by-hand"):
+        result = worker_tasks.always_fails.enqueue()
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status="RUNNING", worker_ids=[worker_id], started_at=now
+        )
+        claimed[worker_id] = result.id
+    assert worker.requeue_orphans() == 1
+    statuses = {w: DBTaskResult.objects.get(pk=pk).status for w, pk in claimed.items()}
+    assert statuses == {"host-dead": "READY", "host-alive": "RUNNING", "by-hand": "RUNNING"}
+    assert worker.requeue_orphans() == 0, "once"

@@ -236,6 +236,28 @@ def _requeue_abandoned(worker_id: str) -> None:
         logger.warning("requeued %d task(s) left running by a stopped worker", len(abandoned))
 
 
+def requeue_orphans(now: dt.datetime | None = None) -> int:
+    """Tasks claimed by a worker whose heartbeat went stale (killed with its supervisor, its
+    machine gone) are ready again, for any other worker to run. A worker never seen beating
+    is left alone: it may be one run by hand."""
+    now = now or timezone.now()
+    stale = set(
+        WorkerHeartbeat.objects.filter(beat_at__lt=now - STALE_AFTER)
+        .values_list("worker_id", flat=True)
+    )  # fmt: skip
+    if not stale:
+        return 0
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    orphans = [r.pk for r in running.only("pk", "worker_ids")
+               if r.worker_ids and r.worker_ids[-1] in stale]  # fmt: skip
+    done = DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+    if done:
+        logger.warning("requeued %d task(s) of a worker that stopped beating", done)
+    return done
+
+
 class Heartbeat:
     """Records, every `HEARTBEAT_SECONDS` on its own thread, that this worker is alive."""
 
@@ -259,6 +281,10 @@ class Heartbeat:
             while not self._stop.wait(HEARTBEAT_SECONDS):
                 close_old_connections()  # this thread's own connection, kept between beats
                 self.beat()
+                try:
+                    requeue_orphans()
+                except OperationalError as error:  # busy: the next beat tries again
+                    logger.warning("could not look for orphaned tasks: %s", error)
         finally:
             connection.close()
 
