@@ -1060,6 +1060,25 @@ def relationships_import_calendar(
     _print_relationship_import(result, as_json, dry_run, "occurrence(s)")
 
 
+def _import_for_owner(
+    importer: Any, file: Path, owner: str, actor: str | None, *, dry_run: bool
+) -> Any:
+    """Run a connections import for the one person with the e-mail `owner`."""
+    from accord.core.audit import audit_channel
+    from accord.relationships.selectors import people_with_email
+
+    if not file.is_file():
+        fail(f"no file {str(file)!r}")
+    migrate()
+    user = cli_actor(actor)
+    found = people_with_email(user, owner)
+    if len(found) != 1:
+        fail(f"{'no one' if not found else 'several people'} in the directory with the e-mail "
+             f"{owner!r}")  # fmt: skip
+    with audit_channel("import"):
+        return importer(actor=user, path=file, owner=found[0], dry_run=dry_run)
+
+
 @relationships_app.command("import-connections")
 def relationships_import_connections(
     file: Annotated[Path, typer.Argument(help="A connections export (.csv).")],
@@ -1072,21 +1091,9 @@ def relationships_import_connections(
     Email Address, Company, Position, Connected On). People are found by e-mail, else by name
     at the same company, else added as contacts; a name shared by several is refused."""
     setup_django()
-    from accord.core.audit import audit_channel
     from accord.relationships.importing import import_connections
-    from accord.relationships.selectors import people_with_email
 
-    if not file.is_file():
-        fail(f"no file {str(file)!r}")
-    migrate()
-    user = cli_actor(actor)
-    found = people_with_email(user, owner)
-    if len(found) != 1:
-        fail(f"{'no one' if not found else 'several people'} in the directory with the e-mail "
-             f"{owner!r}")  # fmt: skip
-    with audit_channel("import"):
-        result = import_connections(actor=user, path=file, owner=found[0],
-                                    dry_run=dry_run)  # fmt: skip
+    result = _import_for_owner(import_connections, file, owner, actor, dry_run=dry_run)
     _print_relationship_import(result, as_json, dry_run, "connection(s)")
 
 
@@ -1102,20 +1109,9 @@ def relationships_import_vcards(
     any of its e-mails, else by name at its organization (ORG), else added as a contact. A
     card without a name, or whose e-mails are those of different people, refuses the file."""
     setup_django()
-    from accord.core.audit import audit_channel
     from accord.relationships.importing import import_vcards
-    from accord.relationships.selectors import people_with_email
 
-    if not file.is_file():
-        fail(f"no file {str(file)!r}")
-    migrate()
-    user = cli_actor(actor)
-    found = people_with_email(user, owner)
-    if len(found) != 1:
-        fail(f"{'no one' if not found else 'several people'} in the directory with the e-mail "
-             f"{owner!r}")  # fmt: skip
-    with audit_channel("import"):
-        result = import_vcards(actor=user, path=file, owner=found[0], dry_run=dry_run)
+    result = _import_for_owner(import_vcards, file, owner, actor, dry_run=dry_run)
     _print_relationship_import(result, as_json, dry_run, "card(s)")
 
 
