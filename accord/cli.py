@@ -431,7 +431,7 @@ def _partnership_row(partnership: Any) -> dict[str, Any]:
         "stage_version": partnership.stage_version,
         "parties": [
             {"id": party.organization_id, "name": party.organization.name, "role": party.role}
-            for party in partnership.parties.all()
+            for party in partnership.visible_parties
         ],
         "owner": partnership.owner.get_username() if partnership.owner else None,
         "next_review_date": (

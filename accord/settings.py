@@ -185,6 +185,12 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "accord.jinja.environment"},
+    },
 ]
 
 DATA_DIR_DEFAULT_DB = f"sqlite:///{DATA_DIR / 'accord.sqlite3'}"

@@ -17,6 +17,7 @@ from accord.directory.exporting import ORGANIZATION_COLUMNS, export_rows
 from accord.directory.importing.engine import ImportOptions, import_file
 from accord.directory.importing.errors import ImportUsageError
 from accord.directory.models import ExternalId, Organization, Person, Tag
+from accord.directory.selectors import organization_list
 
 pytestmark = pytest.mark.django_db
 HEADER = "name,kind,country,city,website,founded_year,tags\n"
@@ -224,7 +225,7 @@ def test_formula_payload_is_stored_as_text_and_exported_escaped(tmp_path, admin_
     csv.writer(buffer).writerow(["name"])
     csv.writer(buffer).writerow([payload])
     assert run(write(tmp_path, buffer.getvalue()), admin_user).created == 1
-    stored = Organization.objects.get()
+    stored = organization_list(admin_user).qs.get()
     assert stored.name == payload
     exported = list(export_rows([stored], ORGANIZATION_COLUMNS))
     out = io.StringIO()

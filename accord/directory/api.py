@@ -77,7 +77,9 @@ def _with_external_ids(request: ApiRequest, rows: QuerySet) -> QuerySet[Organiza
     external_ids = policy.visible_to(request.auth, ExternalId).only(
         "source", "value", "organization"
     )
-    return rows.prefetch_related(Prefetch("external_ids", queryset=external_ids))
+    return rows.prefetch_related(
+        Prefetch("external_ids", queryset=external_ids, to_attr="visible_external_ids")
+    )
 
 
 def _organization_out(request: ApiRequest, pk: int) -> Organization:

@@ -75,7 +75,7 @@ ORGANIZATION_COLUMNS: list[Column] = [
     ("stage", lambda o: o.stage),
     ("one_liner", lambda o: o.one_liner),
     ("description", lambda o: o.description),
-    ("tags", lambda o: "|".join(t.name for t in o.tags.all())),
+    ("tags", lambda o: "|".join(t.name for t in o.visible_tags)),  # selectors.organization_list
 ]
 
 PERSON_COLUMNS: list[Column] = [

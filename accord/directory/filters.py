@@ -33,7 +33,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="Search")
     kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices)
-    country = django_filters.MultipleChoiceFilter(choices=country_choices())
+    country = django_filters.MultipleChoiceFilter(choices=country_choices)
     stage = django_filters.MultipleChoiceFilter(choices=Organization.Stage.choices)
     size_band = django_filters.MultipleChoiceFilter(choices=Organization.SizeBand.choices)
     # A directory search for a tag nobody has is a typo: say so rather than list nothing.

@@ -142,6 +142,7 @@ def size_band(employees: int) -> str:
     return "1001-5000" if employees <= 5000 else "5001+"
 
 
+@lru_cache(maxsize=1)
 def country_choices() -> list[tuple[str, str]]:
     return sorted(
         ((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -75,6 +75,15 @@ class OrganizationOut(Schema):
     version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    # The lists prefetched for the reader (selectors.organization_list, api._with_external_ids)
+    @staticmethod
+    def resolve_tags(organization: Any) -> list[Any]:
+        return list(organization.visible_tags)
+
+    @staticmethod
+    def resolve_external_ids(organization: Any) -> list[Any]:
+        return list(organization.visible_external_ids)
 
 
 class PersonOut(Schema):

@@ -32,9 +32,11 @@ def organizations_visible(actor: User) -> QuerySet[Organization]:
 
 
 def organization_list(actor: User, params: Mapping[str, Any] | None = None) -> OrganizationFilter:
-    """The filter bound to `params`; `.qs` is the filtered, prefetched queryset."""
+    """The filter bound to `params`; `.qs` is the filtered queryset, each organization with
+    the tags the actor may see as `visible_tags` (a list: no queryset per row)."""
+    tags = visible_to(actor, Tag).only("id", "name", "slug")
     queryset = organizations_visible(actor).prefetch_related(
-        Prefetch("tags", queryset=visible_to(actor, Tag).only("id", "name", "slug"))
+        Prefetch("tags", queryset=tags, to_attr="visible_tags")
     )
     return OrganizationFilter(filter_params(params), queryset=queryset)
 

@@ -63,15 +63,17 @@ END_BEFORE_START = "The end date cannot be before the start date."
 # Reading
 
 
+def _with_details(actor: User, rows: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """With their play, sponsor and the gaps the actor may see (`visible_gaps`)."""
+    gaps = visible_to(actor, CapabilityGap).only("id", "title")
+    return rows.select_related("play", "executive_sponsor").prefetch_related(
+        Prefetch("gaps", queryset=gaps, to_attr="visible_gaps")
+    )
+
+
 def _rows(request: ApiRequest) -> QuerySet[Partnership]:
     """Visible partnerships with their visible parties, gaps, play and people: 4 queries."""
-    actor = request.auth
-    gaps = visible_to(actor, CapabilityGap).only("id", "title")
-    return (
-        selectors.partnership_list(actor)
-        .qs.select_related("play", "executive_sponsor")
-        .prefetch_related(Prefetch("gaps", queryset=gaps))
-    )
+    return _with_details(request.auth, selectors.partnership_list(request.auth).qs)
 
 
 def _partnership_out(request: ApiRequest, pk: int) -> Partnership:
@@ -175,9 +177,7 @@ def partnership_list(request: ApiRequest, filters: Query[PartnershipFilters]):
             organization_id=filters.organization
         )
         rows = rows.filter(pk__in=parties.values("partnership_id"))
-    gaps = visible_to(request.auth, CapabilityGap).only("id", "title")
-    rows = rows.select_related("play", "executive_sponsor")
-    return rows.prefetch_related(Prefetch("gaps", queryset=gaps)).order_by("title", "id")
+    return _with_details(request.auth, rows).order_by("title", "id")
 
 
 @router.get("/partnerships/{partnership_id}", response=PartnershipOut)

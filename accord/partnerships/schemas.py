@@ -89,6 +89,15 @@ class PartnershipOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
 
+    # The lists prefetched for the reader (selectors.partnership_list, api._rows)
+    @staticmethod
+    def resolve_parties(partnership: Any) -> list[Any]:
+        return list(partnership.visible_parties)
+
+    @staticmethod
+    def resolve_gaps(partnership: Any) -> list[Any]:
+        return list(partnership.visible_gaps)
+
 
 class TransitionOut(Schema):
     id: int

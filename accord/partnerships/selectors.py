@@ -52,9 +52,13 @@ def workspace_partnerships(actor: User) -> QuerySet[Partnership]:
 
 
 def _with_parties(actor: User, queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
-    parties = visible_to(actor, PartnershipParty).select_related("organization")
+    parties = (
+        visible_to(actor, PartnershipParty)
+        .select_related("organization")
+        .only("partnership", "role", "organization__name")
+    )
     return queryset.select_related("owner").prefetch_related(
-        Prefetch("parties", queryset=parties.order_by("id"))
+        Prefetch("parties", queryset=parties.order_by("id"), to_attr="visible_parties")
     )
 
 

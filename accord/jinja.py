@@ -1,0 +1,54 @@
+"""The Jinja2 environment of the page fragments (see core/templatetags/fragments.py).
+
+It sits above the apps, as urls.py does, because its filters come from several of them.
+"""
+
+from functools import cache
+from typing import Any
+
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from jinja2 import Environment, StrictUndefined
+
+from accord.directory.normalize import country_name
+from accord.partnerships.tables import stage_badge_html
+
+_MARKER = 987654321
+
+
+@cache
+def _url_pattern(name: str, prefix: str) -> tuple[str, str] | None:
+    """The URL of `name` around its one integer argument, or None when it has another shape."""
+    found = reverse(name, args=[_MARKER])
+    if found.count(str(_MARKER)) != 1:
+        return None
+    before, _, after = found.partition(str(_MARKER))
+    return before, after
+
+
+def url(name: str, *args: Any) -> str:
+    """`reverse(name, args=args)`; a URL with one id is put together without resolving it
+    again, as a list asks for one per row."""
+    if len(args) == 1 and isinstance(args[0], int):
+        pattern = _url_pattern(name, get_script_prefix())
+        if pattern:
+            return f"{pattern[0]}{args[0]}{pattern[1]}"
+    return reverse(name, args=args)
+
+
+def day(value: Any) -> str:
+    """A date, or a moment as the date it is in the site's time zone: YYYY-MM-DD."""
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value).date()
+    return str(value.isoformat())
+
+
+def environment(**options: Any) -> Environment:
+    options.update(autoescape=True, undefined=StrictUndefined)
+    env = Environment(**options)  # noqa: S701 (autoescape is set on the line above)
+    env.globals.update(url=url, static=static, stage_badge=stage_badge_html)
+    env.filters.update(day=day, country_name=country_name)
+    return env

@@ -1,0 +1,84 @@
+"""The Jinja2 fragments of the busiest pages: the same URLs, escaping and choices as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.template import engines
+from django.urls import URLPattern, URLResolver, get_resolver, reverse, set_script_prefix
+from django.utils import timezone
+
+from accord.directory.models import Organization
+from accord.jinja import day, url
+from accord.partnerships.models import Partnership, PartnershipParty
+
+
+def _names_with_one_int(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found += _names_with_one_int(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            converters = entry.pattern.converters
+            if (
+                len(converters) == 1
+                and type(next(iter(converters.values()))).__name__ == "IntConverter"
+            ):
+                found.append(prefix + entry.name)
+    return found
+
+
+@pytest.mark.parametrize("script_prefix", ["/", "/accord/"])
+def test_url_puts_together_what_reverse_would(script_prefix):
+    names = _names_with_one_int(get_resolver())
+    assert "directory:organization_detail" in names and len(names) > 50
+    set_script_prefix(script_prefix)
+    try:
+        for name in names:
+            for pk in (1, 42, 987654321):
+                assert url(name, pk) == reverse(name, args=[pk]), name
+    finally:
+        set_script_prefix("/")
+
+
+def test_day_is_the_date_in_the_site_time_zone(settings):
+    settings.TIME_ZONE = "Pacific/Auckland"
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Auckland")):
+        late = dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC)  # already 2 March there
+        assert day(late) == "2026-03-02"
+    assert day(dt.date(2026, 1, 5)) == "2026-01-05"
+    assert day(None) == ""
+
+
+def test_options_mark_what_is_chosen_and_escape_labels():
+    options = engines["jinja2"].get_template("core/options.html")
+    html = options.render({"choices": [("a", "<A>"), ("b", "B"), (3, "C")], "selected": ["b", "3"]})
+    assert '<option value="a">&lt;A&gt;</option>' in html
+    assert '<option value="b" selected>B</option>' in html
+    assert '<option value="3" selected>C</option>' in html
+    one = options.render({"choices": [("a", "A"), ("b", "B")], "selected": "a"})
+    assert '<option value="a" selected>' in one and '<option value="b">' in one
+
+
+@pytest.mark.django_db
+def test_list_rows_escape_what_people_typed(admin_client):
+    hostile = "<script>alert(1)</script>"
+    organization = Organization.objects.create(name=hostile, city="<b>Lyon</b>")
+    partnership = Partnership.objects.create(title=hostile, type="licensing")
+    PartnershipParty.objects.create(partnership=partnership, organization=organization)
+    for page in ("/directory/organizations/", "/partnerships/"):
+        body = admin_client.get(page).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, page
+        assert hostile not in body and "<b>Lyon</b>" not in body, page
+
+
+@pytest.mark.django_db
+def test_directory_filters_keep_the_chosen_countries(admin_client):
+    body = admin_client.get("/directory/organizations/", {"country": ["DE", "FR"]}).content
+    text = body.decode()
+    assert '<option value="DE" selected>Germany</option>' in text
+    assert '<option value="FR" selected>France</option>' in text
+    assert '<option value="IT">Italy</option>' in text
