@@ -7,7 +7,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from accord.core.charts import chart_html
+from accord.core.charts import chart_html, figure_spec
 from accord.screening.results import Results
 
 PALETTE = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#d63384", "#20c997", "#6c757d"]
@@ -17,37 +17,34 @@ LAYOUT = {"margin": {"l": 40, "r": 20, "t": 30, "b": 40}, "font": {"size": 12}}
 def radar(results: Results, *, limit: int = 6) -> str:
     """Each ranked candidate's aggregated scores on every criterion, one trace per candidate."""
     names = [c.name for c in results.criteria]
-    figure = go.Figure()
+    traces = []
     for index, row in enumerate(results.ranked[:limit]):
         values = [row.scores.get(c.pk) for c in results.criteria]
-        figure.add_trace(
-            go.Scatterpolar(
-                r=[*values, values[0]],
-                theta=[*names, names[0]],
-                name=f"{row.rank}. {row.candidate.organization.name}",
-                line={"color": PALETTE[index % len(PALETTE)]},
-                fill="toself",
-                opacity=0.55,
-            )
-        )
-    figure.update_layout(polar={"radialaxis": {"range": [0, 5], "dtick": 1}}, height=420, **LAYOUT)
-    return chart_html(figure, "radar-chart")
+        traces.append({
+            "type": "scatterpolar",
+            "r": [*values, values[0]],
+            "theta": [*names, names[0]],
+            "name": f"{row.rank}. {row.candidate.organization.name}",
+            "line": {"color": PALETTE[index % len(PALETTE)]},
+            "fill": "toself",
+            "opacity": 0.55,
+        })  # fmt: skip
+    layout = {"polar": {"radialaxis": {"range": [0, 5], "dtick": 1}}, "height": 420, **LAYOUT}
+    return chart_html(figure_spec(traces, layout), "radar-chart")
 
 
 def sensitivity_bars(results: Results) -> str:
     rows = results.ranked
     names = [row.candidate.organization.name for row in rows]
-    figure = go.Figure(
-        [
-            go.Bar(name="P(rank 1)", x=names, y=[row.p_first for row in rows],
-                   marker_color=PALETTE[0]),
-            go.Bar(name=f"P(top {results.top_k})", x=names, y=[row.p_top_k for row in rows],
-                   marker_color=PALETTE[1], opacity=0.6),
-        ]
-    )  # fmt: skip
-    figure.update_layout(barmode="group", yaxis={"range": [0, 1], "tickformat": ".0%"},
-                         height=340, **LAYOUT)  # fmt: skip
-    return chart_html(figure, "sensitivity-chart")
+    traces: list[dict[str, Any]] = [
+        {"type": "bar", "name": "P(rank 1)", "x": names, "y": [row.p_first for row in rows],
+         "marker": {"color": PALETTE[0]}},
+        {"type": "bar", "name": f"P(top {results.top_k})", "x": names,
+         "y": [row.p_top_k for row in rows], "marker": {"color": PALETTE[1]}, "opacity": 0.6},
+    ]  # fmt: skip
+    layout = {"barmode": "group", "yaxis": {"range": [0, 1], "tickformat": ".0%"},
+              "height": 340, **LAYOUT}  # fmt: skip
+    return chart_html(figure_spec(traces, layout), "sensitivity-chart")
 
 
 def sweep_lines(sweep: dict[str, Any]) -> str:

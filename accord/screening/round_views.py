@@ -31,7 +31,7 @@ from accord.screening.models import (
     ScreeningCandidate,
 )
 from accord.screening.results import screening_results, weight_sweep
-from accord.screening.selectors import own_assignment, own_assignments
+from accord.screening.selectors import own_assignment, own_assignments, round_candidates
 from accord.strategy.models import CapabilityGap
 
 SECTION = {"section": "screening"}
@@ -89,12 +89,7 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         if samples and sweep_criterion and len(results.ranked) > 1
         else None
     )
-    candidates = list(
-        visible_to(request.user, ScreeningCandidate)
-        .filter(screening=screening)
-        .select_related("organization", "partnership")
-        .prefetch_related("assignments__reviewer")
-    )
+    candidates = round_candidates(request.user, screening)
     mine = {a.candidate_id: a for a in own_assignments(request.user, screening)}
     can_manage = policy.can(request.user, policy.SCREENING_MANAGE)
     return render(
@@ -119,8 +114,11 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "sweep": charts.sweep_lines(sweep) if sweep else "",
             "sweep_data": sweep,
             "sweep_criterion": sweep_criterion,
-            "organizations": (
-                visible_to(request.user, Organization).filter(is_self=False).order_by("name")
+            "organization_names": (
+                visible_to(request.user, Organization)
+                .filter(is_self=False)
+                .order_by("name")
+                .values_list("name", flat=True)
                 if can_manage
                 else []
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accord.accounts.models import User
 from accord.core.policy import visible_to
@@ -19,3 +19,15 @@ def own_assignments(actor: User, screening: Screening) -> QuerySet[ReviewAssignm
 def own_assignment(actor: User, candidate: ScreeningCandidate) -> ReviewAssignment | None:
     """The review of `candidate` assigned to `actor`, or None."""
     return visible_to(actor, ReviewAssignment).filter(candidate=candidate, reviewer=actor).first()
+
+
+def round_candidates(actor: User, screening: Screening) -> list[ScreeningCandidate]:
+    """The round's candidates with their organization, partnership and every review
+    assignment (`assignment_list`, with the reviewer): who reviews is not confidential."""
+    assignments = ReviewAssignment.objects.select_related("reviewer")
+    return list(
+        visible_to(actor, ScreeningCandidate)
+        .filter(screening=screening)
+        .select_related("organization", "partnership")
+        .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="assignment_list"))
+    )
