@@ -6,6 +6,7 @@ It sits above the apps, as urls.py does, because its filters come from several o
 from functools import cache
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from jinja2 import Environment, StrictUndefined
 
 from accord.directory.normalize import country_name
 from accord.partnerships.tables import stage_badge_html
+from accord.partnerships.templatetags.partnership_tags import move_options
 
 _MARKER = 987654321
 
@@ -49,6 +51,8 @@ def day(value: Any) -> str:
 def environment(**options: Any) -> Environment:
     options.update(autoescape=True, undefined=StrictUndefined)
     env = Environment(**options)  # noqa: S701 (autoescape is set on the line above)
-    env.globals.update(url=url, static=static, stage_badge=stage_badge_html)
-    env.filters.update(day=day, country_name=country_name)
+    env.globals.update(
+        url=url, static=static, stage_badge=stage_badge_html, move_options=move_options
+    )
+    env.filters.update(day=day, country_name=country_name, intcomma=intcomma)
     return env

@@ -48,7 +48,7 @@ EXPORT_COLUMNS = [
     (
         "partners",
         lambda p: "|".join(f"{x.organization.name} ({x.role})" for x in p.visible_parties),
-    ),  # noqa: E501 (selectors.partnership_list)
+    ),
     ("owner", lambda p: p.owner.get_username() if p.owner else ""),
     ("start_date", lambda p: p.start_date),
     ("end_date", lambda p: p.end_date),
