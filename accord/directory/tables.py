@@ -37,6 +37,9 @@ class OrganizationTable(tables.Table):
         per_page = 50
         template_name = "directory/_organization_table.html"
 
+    # The fields its rows show (directory/organization_rows.html): the list reads no others.
+    reads = ("name", "one_liner", "kind", "country", "city", "stage", "founded_year", "updated_at")
+
 
 class PersonTable(tables.Table):
     full_name = tables.Column(linkify=True, verbose_name="Name")

@@ -40,7 +40,7 @@ def organization_list(request: SignedInRequest) -> HttpResponse | StreamingHttpR
     if fmt:
         rows = queryset.iterator(chunk_size=2000)
         return export_response(rows, ORGANIZATION_COLUMNS, fmt=fmt, basename="organizations")
-    table = OrganizationTable(queryset)
+    table = OrganizationTable(queryset.only(*OrganizationTable.reads))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,

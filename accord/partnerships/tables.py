@@ -74,6 +74,12 @@ class PartnershipTable(tables.Table):
         template_name = "partnerships/_partnership_table.html"
         empty_text = "No partnership matches."
 
+    # The fields its rows show (partnerships/partnership_rows.html): the list reads no others.
+    reads = (
+        "title", "type", "stage", "owner__username", "next_review_date", "end_date",
+        "is_confidential", "updated_at",
+    )  # fmt: skip
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()

@@ -74,7 +74,7 @@ def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpRe
     fmt = request.GET.get("export")
     if fmt in {"csv", "xlsx"}:
         return export_response(queryset, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
-    table = PartnershipTable(queryset)
+    table = PartnershipTable(queryset.only(*PartnershipTable.reads))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,
