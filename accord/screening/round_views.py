@@ -123,7 +123,7 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
                 else []
             ),
             "screening_partnerships": (
-                visible_to(request.user, Partnership).filter(stage=Stage.SCREENING)
+                visible_to(request.user, Partnership).filter(stage=Stage.SCREENING).only("title")
                 if can_manage
                 else []
             ),
@@ -132,11 +132,14 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
                 .filter(status=ScanCandidate.Status.SHORTLISTED)
                 .exclude(organization__screenings__screening=screening)
                 .select_related("organization", "scan")
+                .only("organization__name", "scan__title")
                 .order_by("scan__title", "rank")[:200]
                 if can_manage
                 else []
             ),
-            "reviewer_choices": _reviewers(request.user) if can_manage else [],
+            "reviewer_choices": (
+                _reviewers(request.user).only("username", "role") if can_manage else []
+            ),
         },
     )
 
