@@ -6,6 +6,7 @@ It sits above the apps, as urls.py does, because its filters come from several o
 from functools import cache
 from typing import Any
 
+import heroicons.jinja
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -29,9 +30,16 @@ def _url_pattern(name: str, prefix: str) -> tuple[str, str] | None:
     return before, after
 
 
+@cache
+def _fixed_url(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
 def url(name: str, *args: Any) -> str:
     """`reverse(name, args=args)`; a URL with one id is put together without resolving it
-    again, as a list asks for one per row."""
+    again, as a list asks for one per row, and one without arguments is resolved once."""
+    if not args:
+        return _fixed_url(name, get_script_prefix())
     if len(args) == 1 and isinstance(args[0], int):
         pattern = _url_pattern(name, get_script_prefix())
         if pattern:
@@ -48,11 +56,25 @@ def day(value: Any) -> str:
     return str(value.isoformat())
 
 
+@cache
+def icon(style: str, name: str, size: int | None = None, css: str = "") -> str:
+    """A heroicon ("outline", "mini", ...) as inline SVG (markup Jinja2 keeps as it is),
+    drawn once per process."""
+    draw = getattr(heroicons.jinja, f"heroicon_{style}")
+    attrs = {"class": css} if css else {}
+    drawn: str = draw(name, **attrs) if size is None else draw(name, size=size, **attrs)
+    return drawn
+
+
 def environment(**options: Any) -> Environment:
     options.update(autoescape=True, undefined=StrictUndefined)
     env = Environment(**options)  # noqa: S701 (autoescape is set on the line above)
     env.globals.update(
-        url=url, static=static, stage_badge=stage_badge_html, move_options=move_options
+        url=url,
+        static=static,
+        icon=icon,
+        stage_badge=stage_badge_html,
+        move_options=move_options,
     )
     env.filters.update(day=day, country_name=country_name, intcomma=intcomma)
     return env

@@ -82,3 +82,27 @@ def test_directory_filters_keep_the_chosen_countries(admin_client):
     assert '<option value="DE" selected>Germany</option>' in text
     assert '<option value="FR" selected>France</option>' in text
     assert '<option value="IT">Italy</option>' in text
+
+
+@pytest.mark.django_db
+def test_navigation_marks_the_section_and_signs_out_with_the_token(admin_client):
+    body = admin_client.get("/directory/organizations/").content.decode()
+    assert (
+        'class="nav-link dropdown-toggle active" href="#" data-bs-toggle="dropdown">Directory'
+        in body
+    )
+    token = admin_client.cookies["csrftoken"].value
+    sign_out = body[body.index('action="/accounts/logout/"') :]
+    assert '<input type="hidden" name="csrfmiddlewaretoken" value="' in sign_out[:200]
+    assert admin_client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert 'width="20" height="20" class="me-1">' in body  # the user menu's icon
+
+
+@pytest.mark.django_db
+def test_navigation_shows_a_viewer_no_administration(personas):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(personas["viewer"])
+    body = client.get("/").content.decode()
+    assert ">Directory</a>" in body and ">Administration</a>" not in body
