@@ -316,7 +316,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = DATA_DIR / "media"
+# Files every server must see: uploaded documents (media/) and import uploads kept between
+# preview and confirm (imports/). With several servers, point ACCORD_SHARED_DIR at storage they
+# all mount; the rest of ACCORD_DATA_DIR (the scouting index files) is each machine's own.
+SHARED_DIR = Path(env("ACCORD_SHARED_DIR") or DATA_DIR).resolve()
+MEDIA_ROOT = SHARED_DIR / "media"
+IMPORT_UPLOAD_DIR = SHARED_DIR / "imports"
 
 # Background work (the scouting index refresh) is queued in the database and run by
 # `accord worker`, which `accord serve` starts beside the web server.

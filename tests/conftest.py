@@ -64,6 +64,7 @@ def token_use_stored_only_when_asked(settings) -> None:
 def media_in_tmp(settings, tmp_path) -> None:
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ GOOD = b"name,country\nAcme,DE\nBeta,FR\n"
 @pytest.fixture(autouse=True)
 def data_dir(settings, tmp_path) -> Path:
     settings.DATA_DIR = tmp_path / "data"
+    settings.IMPORT_UPLOAD_DIR = settings.DATA_DIR / "imports"
     return settings.DATA_DIR
 
 

@@ -114,3 +114,23 @@ def test_a_debug_setting_of_maybe_stops_start_up(tmp_path):
     )
     assert done.returncode != 0
     assert "ImproperlyConfigured: ACCORD_DEBUG='maybe' is not a boolean" in done.stderr
+
+
+def test_shared_files_go_to_the_shared_folder_and_the_index_stays_on_the_machine(tmp_path):
+    """Servers behind one address must see each other's uploads; index files are per machine."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(ACCORD_DATA_DIR=str(tmp_path / "own"), ACCORD_SHARED_DIR=str(tmp_path / "shared"))
+    code = (
+        "import json, accord.settings as s; paths = [s.MEDIA_ROOT, s.IMPORT_UPLOAD_DIR,"
+        " s.SCOUTING_INDEX_DIR]; print(json.dumps([str(p) for p in paths]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    shared, own = tmp_path.resolve() / "shared", tmp_path.resolve() / "own"
+    assert json.loads(done.stdout) == [
+        str(shared / "media"),
+        str(shared / "imports"),
+        str(own / "index"),
+    ]

@@ -1,7 +1,8 @@
 """Import in the web UI: upload, preview with row-level errors, confirm.
 
-The upload is read once and kept under DATA_DIR/imports/<token>/ so the preview (a dry run)
-and the confirmed import use the same rows; a token is only good for the user who uploaded it.
+The upload is read once and kept under ACCORD_SHARED_DIR/imports/<token>/, which every server
+sees, so the preview (a dry run) and the confirmed import use the same rows whichever server
+answers; a token is only good for the user who uploaded it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Uploaded import files, kept under DATA_DIR/imports/<token>/ between preview and confirm.
+"""Uploaded import files, kept under ACCORD_SHARED_DIR/imports/<token>/ between preview and confirm.
 
 The file is read once, when it is uploaded; its rows are kept beside it as JSON, which the
 preview and the confirmed import read. Uploads never confirmed are deleted after
@@ -47,7 +47,7 @@ class Upload:
 
     @staticmethod
     def folder(token: str) -> Path:
-        return Path(settings.DATA_DIR) / "imports" / token
+        return Path(settings.IMPORT_UPLOAD_DIR) / token
 
     @property
     def path(self) -> Path:
@@ -120,7 +120,7 @@ class Upload:
 def purge_abandoned(*, hours: int | None = None) -> int:
     """Delete the uploads last touched more than `hours` ago; the number deleted."""
     hours = settings.UPLOAD_RETENTION_HOURS if hours is None else hours
-    root = Path(settings.DATA_DIR) / "imports"
+    root = Path(settings.IMPORT_UPLOAD_DIR)
     if not root.is_dir():
         return 0
     cutoff = time.time() - hours * 3600
