@@ -100,6 +100,35 @@ def wait_for_port(port: int, process: subprocess.Popen | None, log: Path, second
     raise SystemExit(f"nothing listens on {port} after {seconds:.0f} s; see {log}")
 
 
+def nginx_config(run: Path, listen: str, servers: list[str], static_root: Path) -> Path:
+    """deploy/nginx.conf filled in, written to `run` (where nginx keeps its own files)."""
+    upstreams = "\n        ".join(f"server {s} max_fails=1 fail_timeout=5s;" for s in servers)
+    text = TEMPLATE.read_text()
+    for name, value in {
+        "listen": listen,
+        "servers": upstreams,
+        "static_root": str(static_root),
+        "run": str(run),
+        "mime_types": "/etc/nginx/mime.types",
+    }.items():
+        text = text.replace("{{" + name + "}}", value)
+    config = run / "nginx.conf"
+    config.write_text(text)
+    return config
+
+
+def start_nginx(config: Path, log: Path) -> subprocess.Popen:
+    """nginx in the foreground with `config`, checked first, in its own process group."""
+    nginx = nginx_bin()
+    assert nginx is not None
+    run = str(config.parent)
+    subprocess.run([nginx, "-t", "-q", "-p", run, "-c", str(config)], check=True)
+    return subprocess.Popen(
+        [nginx, "-p", run, "-c", str(config), "-g", "daemon off;"],
+        stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
 @dataclass
 class Machine:
     """One application server and one worker, sharing a data folder as one machine would."""
@@ -286,27 +315,10 @@ class Cluster:
         free_port(self.port)
         run = self.folder / "nginx"
         run.mkdir(exist_ok=True)
-        servers = "\n        ".join(
-            f"server {HOST}:{m.port} max_fails=1 fail_timeout=5s;" for m in self.machines
+        config = nginx_config(
+            run, f"{HOST}:{self.port}", [f"{HOST}:{m.port}" for m in self.machines], static_root
         )
-        text = TEMPLATE.read_text()
-        for name, value in {
-            "listen": f"{HOST}:{self.port}",
-            "servers": servers,
-            "static_root": str(static_root),
-            "run": str(run),
-            "mime_types": "/etc/nginx/mime.types",
-        }.items():
-            text = text.replace("{{" + name + "}}", value)
-        config = run / "nginx.conf"
-        config.write_text(text)
-        nginx = nginx_bin()
-        assert nginx is not None
-        subprocess.run([nginx, "-t", "-q", "-p", str(run), "-c", str(config)], check=True)
-        self.nginx = self._spawn(
-            [nginx, "-p", str(run), "-c", str(config), "-g", "daemon off;"],
-            os.environ.copy(), run / "stdout.log",
-        )  # fmt: skip
+        self.nginx = start_nginx(config, run / "stdout.log")
         wait_for_port(self.port, self.nginx, run / "error.log", 10)
 
     def start(self, organizations: int) -> None:
