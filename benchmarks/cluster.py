@@ -3,6 +3,7 @@ be lost, run twice or half-written.
 
     python benchmarks/cluster.py [--clients 64] [--seconds 120] [--kill-at 0.4] [--rows 20000]
                                  [--organizations 100000] [--dir DIR] [--quick] [--json]
+    python benchmarks/cluster.py --index-rebuild [--dir DIR] [--organizations 100000] [--json]
 
 Starts the deployment of scripts/cluster.py on loopback (PostgreSQL, two `accord serve`, two
 `accord worker`, nginx in front; seeded with the demo company and the benchmark directory of
@@ -21,16 +22,21 @@ for partnership moves and finished imports, and runs for --seconds:
 
 At --kill-at of the run, one application server (gunicorn's master and workers: the whole
 process group, as when its machine dies) and one worker (its supervisor and child; the one
-running a delivery at that moment) are killed with SIGKILL. The survivors keep serving; the
-surviving worker queues again the tasks of the dead one once its heartbeat is stale (35 s).
+running a delivery then, waited for up to 20 s) are killed with SIGKILL. The survivors keep
+serving; the surviving worker queues again the tasks of the dead one once its heartbeat is
+stale (35 s).
 
 Per kind it prints requests, errors by status and p50/p95 before and after the kill, and how
 nginx spread and retried the requests. Then it checks, from the database and the receiver:
 no idempotent request failed; no 5xx except writes (POST) in flight on the killed server,
-each shown with what the database holds of it; every delivery queued was run, and delivered
-exactly once; every move has its transition, audit event and version step; every import
-wrote all its rows or none. Exits 1 when a check fails. With --json the last line on stdout
-is one JSON object of figures.
+each shown with what the database holds of it; every delivery queued was run to the end by
+exactly one task, and received once (or, the one whose POST was under way when its worker
+died, twice, with the same delivery id: reported); every move has its transition, audit
+event and version step; every import wrote all its rows or none. Exits 1 when a check fails.
+With --json the last line on stdout is one JSON object of figures.
+
+With --index-rebuild it instead times what each new server spends making its scouting index
+from the database at --organizations (see `index_rebuild`); it needs the `ai` extra.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -63,7 +70,7 @@ from benchmarks.load import Client, percentile, say, write_organizations_csv  # 
 from scripts.cluster import HOST, Cluster, install_missing  # noqa: E402
 
 RECEIVER_PORT = 18420
-RECEIVER_PAUSE = 0.8  # seconds a delivery takes at the receiver
+RECEIVER_PAUSE = 2.0  # seconds a delivery takes at the receiver
 MOVE_EVERY = 1.0
 WEB_IMPORT_ROWS = 20
 MIX = {**load.MIX, "api_partnership": 10}
@@ -292,12 +299,12 @@ def nginx_spread(log: Path, since: str) -> dict[str, Any]:
 
 
 def pick_worker(cluster: Cluster) -> Any:
-    """The worker machine running a task now (up to 5 s to find one), else the first."""
+    """The worker machine running a task now (up to 20 s to find one), else the first."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     ids = {f"{socket.gethostname()[:40]}-{m.worker.pid}": m for m in cluster.machines if m.worker}
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
             if result.worker_ids and result.worker_ids[-1] in ids:
@@ -534,6 +541,68 @@ def print_table(phases: dict[str, dict[str, Any]], as_json: bool) -> None:
         )
 
 
+def index_rebuild(cluster: Cluster, as_json: bool) -> dict[str, Any]:
+    """What a new server spends making its scouting index from the database, at the size of
+    the deployment's directory (benchmarks/scouting.py's build and synthesis, on PostgreSQL).
+
+    The embeddings are in the database, encoded once for every server; each machine keeps its
+    own copy as files under ACCORD_DATA_DIR/index (the matrix and, beyond 5,000, the IVF
+    index), made from the database by the first process that needs them. Encoding every
+    organization with the model (once per database, by `accord index build`) would take
+    most of an hour here, so 1,000 real texts are encoded for the rate, and every
+    organization gets a vector synthesized from theirs (benchmarks/scouting.py)."""
+    from benchmarks import scouting as scouting_bench
+
+    os.environ.update(cluster.env(cluster.machines[0]))
+    os.environ.update(
+        ACCORD_SCOUTING_MODEL="all-MiniLM-L6-v2", DJANGO_SETTINGS_MODULE="accord.settings"
+    )
+    import django
+
+    django.setup()
+    from accord.directory.models import Organization
+    from accord.scouting import embeddings, vectors
+    from accord.scouting.models import IndexState
+    from accord.scouting.text import organization_text
+
+    if not embeddings.available():
+        raise SystemExit(f"the model is needed: {embeddings.unavailable_reason()}")
+    report = scouting_bench.Report(as_json)
+    figures: dict[str, Any] = {"organizations": Organization.objects.count()}
+    if not IndexState.objects.exists():
+        rows = Organization.objects.exclude(description="").order_by("pk")[:1_000]
+        texts = [organization_text(o.name, o.one_liner, o.tag_names, o.description) for o in rows]
+        embeddings.encode(texts[:64])  # load and warm the model
+        started = time.perf_counter()
+        base = embeddings.encode(texts)
+        rate = len(texts) / (time.perf_counter() - started)
+        figures["encoded_per_s"] = round(rate, 1)
+        figures["encoding_everything_minutes"] = round(figures["organizations"] / rate / 60, 1)
+        scouting_bench.synthesize_vectors(report, base, 1)
+    model = embeddings.model_name()
+    token = IndexState.objects.get(model=model).token
+    for machine in cluster.machines:  # a new machine: no index files yet
+        shutil.rmtree(Path(settings_index_dir()), ignore_errors=True)
+        vectors.forget()
+        started = time.perf_counter()
+        index = vectors.current(model)
+        figures[f"rebuild_seconds_{machine.name}"] = round(time.perf_counter() - started, 2)
+    assert index is not None
+    vectors.forget()
+    started = time.perf_counter()
+    vectors.current(model)  # a restart on the same machine: from its files
+    figures["load_from_files_seconds"] = round(time.perf_counter() - started, 2)
+    figures.update(vectors=index.size, approximate=index.approximate, token=token)
+    say(f"index: {json.dumps(figures)}", as_json)
+    return figures
+
+
+def settings_index_dir() -> str:
+    from django.conf import settings
+
+    return str(settings.SCOUTING_INDEX_DIR)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=64)
@@ -545,6 +614,11 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=18400)
     parser.add_argument("--quick", action="store_true", help="16 clients, 20 s, 3,000 orgs")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--index-rebuild",
+        action="store_true",
+        help="instead of the load: time each server's scouting index made from the database",
+    )
     args = parser.parse_args()
     if args.quick:
         args.clients, args.seconds, args.rows, args.organizations = 16, 20, 2_000, 3_000
@@ -553,6 +627,17 @@ def main() -> int:
     folder = args.dir or Path(tempfile.mkdtemp(prefix="accord-cluster-"))
     cluster = Cluster(folder.resolve(), port=args.port)
     load.PORT = args.port  # load.py's clients talk to nginx
+    if args.index_rebuild:
+        try:
+            cluster.start_postgres()
+            if not (folder / "seeded").exists():
+                cluster.seed(args.organizations)
+            figures = index_rebuild(cluster, as_json)
+        finally:
+            cluster.stop()
+        if as_json:
+            print(json.dumps(figures))
+        return 0
     receiver = Receiver()
     say(f"Starting the deployment in {folder} ...", as_json)
     cluster.start(args.organizations)
@@ -584,12 +669,16 @@ def run_and_check(cluster: Cluster, receiver: Receiver, args: Any, folder: Path)
     reader = next(p["id"] for p in items if p["stage"] not in ("exited", "declined"))
     mover = next(p for p in items if p["stage"] == "screening" and p["id"] != reader)["id"]
     admin = User(token, reader, mover)
+    hook = f"http://{HOST}:{RECEIVER_PORT}/hook"
+    for endpoint in admin._json("GET", "/webhook-endpoints?limit=100", None)[1].get("items", []):
+        if endpoint["url"] == hook:  # a run before this one on the same deployment
+            admin._json("DELETE", f"/webhook-endpoints/{endpoint['id']}", None)
     status, _ = admin._json(
         "POST",
         "/webhook-endpoints",
         json.dumps(
             {
-                "url": f"http://{HOST}:{RECEIVER_PORT}/hook",
+                "url": hook,
                 "description": "load test",
                 "events": ["partnership.moved", "import.finished"],
             }
