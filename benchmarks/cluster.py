@@ -207,6 +207,7 @@ class Run:
         self.moves: list[int] = []  # transition ids answered 201
         self.web_imports: dict[str, int] = {}  # batch prefix -> confirm status
         self.failed_sign_ins = 0
+        self.tag = random.randrange(1, 10**6)
 
     def timed(self, kind: str, call: Any) -> Any:
         began = time.monotonic()
@@ -226,7 +227,9 @@ def browse(run: Run, user: User, seed: int) -> None:
     while not run.stop.is_set():
         kind = rng.choices(kinds, weights)[0]
         number += 1
-        text = seed * 1_000_000 + number
+        # Each note's text is this run's own, so the database says whether a failed one
+        # was written, even on a deployment loaded before.
+        text = run.tag * 10**9 + seed * 1_000_000 + number
         status = run.timed(kind, lambda: user.send(kind, text))  # noqa: B023 - called at once
         if kind == "note_write" and (status == 0 or status >= 500):
             with run.lock:
