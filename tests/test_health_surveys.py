@@ -4,9 +4,11 @@ questions to both sides, the perception gap, and a respondent who sees only the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 
+import plotly.graph_objects as go
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -77,6 +79,21 @@ def test_both_sides_answer_and_the_gap_shows(world, inbox):
         f"/metrics/partnership/{world['partnership'].pk}/health/"
     )
     assert b"+1.50" in page.content and b"Send a health check" not in page.content
+
+
+def test_the_home_chart_sets_both_sides_in_the_look_plotly_figures_have(world, inbox):
+    _open(world, inbox)
+    links = _links(inbox)
+    _answer(links["ana@ours.example"], [5, 4, 5, 4, 5])
+    _answer(links["ben@ours.example"], [4, 4, 4, 4, 4])
+    _answer(links["kim@volta.example"], [2, 3, 3, 2, 4])
+    page = client_for(world["manager"]).get("/").content.decode()
+    block = re.search(r"<script id=\"gaps-chart-figure\"[^>]*>(.*?)</script>", page)
+    spec = json.loads(block[1])
+    ours, theirs = spec["data"]
+    assert (ours["name"], ours["y"], ours["x"]) == ("our side", ["Grid storage alliance"], [4.3])
+    assert (theirs["name"], theirs["type"], theirs["x"]) == ("the partner", "bar", [2.8])
+    assert spec["layout"]["template"] == json.loads(go.Figure().to_json())["layout"]["template"]
 
 
 def test_a_link_answers_once(world, inbox):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from accord.core.charts import chart_html
+from accord.core.charts import chart_html, figure_spec
 from accord.metrics.selectors import Impact, KpiLine, Roi, RoundResult
 
 ACTUAL, TARGET, PARTNER = "#0d6efd", "#6c757d", "#fd7e14"
@@ -70,21 +70,21 @@ def health_trend(results: list[RoundResult]) -> str:
 
 
 def gaps_chart(results: list[RoundResult]) -> str:
-    """Our overall score against the partner's, per partnership, widest gap on top."""
+    """Our overall score against the partner's, per partnership, widest gap on top. A plain
+    spec: the home page shows it on every visit."""
     if not results:
         return ""
     names = [r.survey.partnership.title[:40] for r in reversed(results)]
-    figure = go.Figure()
-    for side, name, colour in (("ours", "our side", ACTUAL), ("theirs", "the partner", PARTNER)):
-        values = [float(getattr(r, side) or 0) for r in reversed(results)]
-        figure.add_trace(go.Bar(y=names, x=values, name=name, orientation="h",
-                                marker_color=colour))  # fmt: skip
-    figure.update_layout(barmode="group", height=80 + 60 * len(results),
-                         xaxis={"range": [0, 5], "dtick": 1},
-                         margin={"l": 10, "r": 10, "t": 10, "b": 30}, font={"size": 11},
-                         legend={"orientation": "h", "y": -0.25})  # fmt: skip
-    figure.update_yaxes(automargin=True)
-    return chart_html(figure, "gaps-chart")
+    data = [
+        {"type": "bar", "orientation": "h", "name": name, "marker": {"color": colour},
+         "y": names, "x": [float(getattr(r, side) or 0) for r in reversed(results)]}
+        for side, name, colour in (("ours", "our side", ACTUAL), ("theirs", "the partner", PARTNER))
+    ]  # fmt: skip
+    layout = {"barmode": "group", "height": 80 + 60 * len(results),
+              "xaxis": {"range": [0, 5], "dtick": 1}, "yaxis": {"automargin": True},
+              "margin": {"l": 10, "r": 10, "t": 10, "b": 30}, "font": {"size": 11},
+              "legend": {"orientation": "h", "y": -0.25}}  # fmt: skip
+    return chart_html(figure_spec(data, layout), "gaps-chart")
 
 
 def impact_chart(impact: Impact, currency: str) -> str:
