@@ -25,6 +25,7 @@ REVIEW_WINDOW_DAYS = 30
 RENEWAL_NOTICE_DEFAULT_DAYS = 90
 NDA_WINDOW_DAYS = 60
 LIST_LIMIT = 10
+RECENT_CHANGE_FIELDS = ("at", "actor_name", "channel", "action", "object_repr", "changes")
 
 
 def coverage_summary(actor: User, *, top: int = 5) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def upcoming_reviews(actor: User, today: dt.date) -> list[Any]:
         visible_to(actor, Partnership)
         .exclude(stage__in=EXITS)
         .filter(next_review_date__lte=horizon)
-        .select_related("owner")
+        .only("pk", "title", "next_review_date")
         .order_by("next_review_date", "pk")[:LIST_LIMIT]
     )
     for row in rows:
@@ -141,6 +142,7 @@ def my_partnerships(actor: User) -> list[Any]:
         visible_to(actor, Partnership)
         .filter(pk__in=mine)
         .exclude(stage__in=EXITS)
+        .only("pk", "title", "stage")
         .order_by("next_review_date", "title", "pk")[:LIST_LIMIT]
     )
 
@@ -154,15 +156,15 @@ def dashboard_for(actor: User) -> dict[str, Any]:
     by_kind = list(organizations.values("kind").annotate(n=Count("id")).order_by("-n"))
     kind_labels = dict(Organization.Kind.choices)
     context: dict[str, Any] = {
-        "organization_count": organizations.count(),
+        "organization_count": sum(r["n"] for r in by_kind),
         "person_count": visible_to(actor, Person).count(),
         "tag_count": visible_to(actor, Tag).count(),
         "by_kind": [
             {"kind": r["kind"], "label": kind_labels.get(r["kind"], r["kind"]), "n": r["n"]}
             for r in by_kind
         ],
-        "recent_changes": list(visible_to(actor, AuditEvent).select_related("actor")[:12]),
-        "self_organization": organizations.filter(is_self=True).first(),
+        "recent_changes": list(visible_to(actor, AuditEvent).only(*RECENT_CHANGE_FIELDS)[:12]),
+        "self_organization": organizations.filter(is_self=True).only("name").first(),
     }
     if policy.can(actor, policy.PARTNERSHIP_VIEW):
         today = timezone.localdate()

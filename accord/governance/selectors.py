@@ -94,6 +94,7 @@ def overdue_action_items(actor: User, today: dt.date, limit: int = 10) -> list[A
         visible_to(actor, ActionItem)
         .filter(status=ActionItem.Status.OPEN, due_on__lt=today)
         .select_related("committee", "committee__partnership", "owner")
+        .only("pk", "title", "status", "due_on", "committee__partnership__title", "owner__username")
         .order_by("due_on", "pk")[:limit]
     )
     return mark_late(list(rows), today)
@@ -171,7 +172,10 @@ def as_they_stood(escalations: list[Escalation], moment: dt.datetime) -> list[Es
 def open_escalations(actor: User, *, limit: int = 10, **lookup: Any) -> list[Escalation]:
     """Open escalations, the longest past their clock first, then the most severe. Two
     queries."""
-    rows = escalation_rows(actor).filter(resolved_at__isnull=True, **lookup)
+    rows = escalation_rows(actor).filter(resolved_at__isnull=True, **lookup).only(
+        "pk", "title", "severity", "level", "level_since", "raised_at", "resolved_at",
+        "partnership__title", "raised_by__username",
+    )  # fmt: skip
     now = timezone.now()
     marked = mark_clock(list(rows.order_by("level_since", "pk")[:500]), now)
     order = {s: n for n, s in enumerate(("critical", "high", "medium", "low"))}

@@ -648,7 +648,8 @@ def widest_gaps(actor: User, *, top: int = 5) -> list[RoundResult]:
     """The latest health check of each open partnership answered by both sides, the widest
     perception gaps first. One query, two more when there are checks."""
     latest: dict[int, SurveyRound] = {}
-    for survey in survey_rows(actor).exclude(partnership__stage__in=EXITS):
+    rounds = visible_to(actor, SurveyRound).exclude(partnership__stage__in=EXITS)
+    for survey in rounds.select_related("partnership").only("pk", "partnership__title"):
         latest.setdefault(survey.partnership_id, survey)
     if not latest:
         return []

@@ -61,6 +61,7 @@ def overdue_pilots(actor: User, today: dt.date) -> list[Pilot]:
         visible_to(actor, Pilot)
         .filter(status__in=Pilot.OPEN_STATUSES, ends_on__lt=today)
         .select_related("partnership")
+        .only("pk", "title", "status", "ends_on", "partnership__title")
         .order_by("ends_on", "pk")[:LIST_LIMIT]
     )
     return mark_overdue(list(rows), today)
@@ -147,6 +148,9 @@ def overdue_milestones(actor: User, today: dt.date) -> list[Milestone]:
         visible_to(actor, Milestone)
         .filter(completed_on__isnull=True, due_on__lt=today)
         .select_related("partnership", "owner")
+        .only(
+            "pk", "title", "side", "due_on", "completed_on", "partnership__title", "owner__username"
+        )
         .order_by("due_on", "pk")[:LIST_LIMIT]
     )
     return mark_late(list(rows), today)
