@@ -7,12 +7,13 @@ from functools import cache
 from typing import Any
 
 import heroicons.jinja
-from django.contrib.humanize.templatetags.humanize import intcomma
+from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from jinja2 import Environment, StrictUndefined
 
+from accord.core.templatetags.audit_tags import change_summary
 from accord.directory.normalize import country_name
 from accord.partnerships.tables import stage_badge_html
 from accord.partnerships.templatetags.partnership_tags import move_options
@@ -76,5 +77,11 @@ def environment(**options: Any) -> Environment:
         stage_badge=stage_badge_html,
         move_options=move_options,
     )
-    env.filters.update(day=day, country_name=country_name, intcomma=intcomma)
+    env.filters.update(
+        day=day,
+        country_name=country_name,
+        intcomma=intcomma,
+        naturaltime=naturaltime,
+        change_summary=change_summary,
+    )
     return env
