@@ -106,3 +106,32 @@ def test_navigation_shows_a_viewer_no_administration(personas):
     client.force_login(personas["viewer"])
     body = client.get("/").content.decode()
     assert ">Directory</a>" in body and ">Administration</a>" not in body
+
+
+@pytest.mark.django_db
+def test_party_names_follow_the_order_added_and_hide_other_parties_from_a_partner(
+    personas, org_a, org_b
+):
+    from accord.partnerships.selectors import party_names
+
+    shared = Partnership.objects.create(title="Consortium", type="licensing")
+    PartnershipParty.objects.create(partnership=shared, organization=org_b, role="lead")
+    PartnershipParty.objects.create(partnership=shared, organization=org_a)
+    names = party_names(personas["manager"], [shared.pk])[shared.pk]
+    assert [(p.name, p.role) for p in names] == [
+        (org_b.name, "lead partner"),
+        (org_a.name, "partner"),
+    ]
+    seen = party_names(personas["partner_a"], [shared.pk])[shared.pk]
+    assert [p.organization_id for p in seen] == [org_a.pk]  # a party, yet never told of org_b
+
+
+@pytest.mark.django_db
+def test_tag_names_are_sorted_and_only_of_the_organizations_asked(admin_user, org_a, org_b):
+    from accord.directory.models import Tag
+    from accord.directory.selectors import tag_names
+
+    zeta, alpha, other = (Tag.objects.create(name=n, slug=n) for n in ("zeta", "alpha", "other"))
+    org_a.tags.set([zeta, alpha])
+    org_b.tags.set([other])
+    assert tag_names(admin_user, [org_a.pk]) == {org_a.pk: ["alpha", "zeta"]}

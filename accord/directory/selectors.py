@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -39,6 +40,22 @@ def organization_list(actor: User, params: Mapping[str, Any] | None = None) -> O
         Prefetch("tags", queryset=tags, to_attr="visible_tags")
     )
     return OrganizationFilter(filter_params(params), queryset=queryset)
+
+
+def tag_names(actor: User, organization_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of the tags the actor may see on each organization, by name: one query and
+    no model instances, for the rows of a list."""
+    found: dict[int, list[str]] = defaultdict(list)
+    pairs = (
+        Organization.tags.through.objects.filter(
+            organization_id__in=list(organization_ids), tag__in=visible_to(actor, Tag)
+        )
+        .order_by("tag__name")
+        .values_list("organization_id", "tag__name")
+    )
+    for organization_id, name in pairs:
+        found[organization_id].append(name)
+    return found
 
 
 def organization_detail(actor: User, pk: int) -> Organization:

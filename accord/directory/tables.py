@@ -39,6 +39,7 @@ class OrganizationTable(tables.Table):
 
     # The fields its rows show (directory/organization_rows.html): the list reads no others.
     reads = ("name", "one_liner", "kind", "country", "city", "stage", "founded_year", "updated_at")
+    tag_names: dict[int, list[str]] = {}  # set by the view for the page shown
 
 
 class PersonTable(tables.Table):

@@ -40,8 +40,10 @@ def organization_list(request: SignedInRequest) -> HttpResponse | StreamingHttpR
     if fmt:
         rows = queryset.iterator(chunk_size=2000)
         return export_response(rows, ORGANIZATION_COLUMNS, fmt=fmt, basename="organizations")
-    table = OrganizationTable(queryset.only(*OrganizationTable.reads))
+    table = OrganizationTable(queryset.prefetch_related(None).only(*OrganizationTable.reads))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    shown = [row.record.pk for row in table.page.object_list]
+    table.tag_names = selectors.tag_names(request.user, shown)
     return render(
         request,
         "directory/organization_list.html",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -60,6 +61,43 @@ def _with_parties(actor: User, queryset: QuerySet[Partnership]) -> QuerySet[Part
     return queryset.select_related("owner").prefetch_related(
         Prefetch("parties", queryset=parties.order_by("id"), to_attr="visible_parties")
     )
+
+
+def list_rows(queryset: QuerySet[Partnership], fields: Iterable[str]) -> QuerySet[Partnership]:
+    """The partnerships of `queryset` as a list page reads them: `fields`, and the owner's
+    username as `owner_name`; their partners come from `party_names`."""
+    return (
+        queryset.prefetch_related(None)
+        .select_related(None)
+        .annotate(owner_name=F("owner__username"))
+        .only(*fields)
+    )
+
+
+class PartyName(NamedTuple):
+    """A partner as a list shows it."""
+
+    organization_id: int
+    name: str
+    role: str  # the label
+
+
+ROLE_LABELS = dict(PartnershipParty.Role.choices)
+
+
+def party_names(actor: User, partnership_ids: Iterable[int]) -> dict[int, list[PartyName]]:
+    """The partners the actor may see of each partnership, in the order they were added: one
+    query and no model instances, for the rows of a list."""
+    found: dict[int, list[PartyName]] = defaultdict(list)
+    rows = (
+        visible_to(actor, PartnershipParty)
+        .filter(partnership_id__in=list(partnership_ids))
+        .order_by("id")
+        .values_list("partnership_id", "organization_id", "organization__name", "role")
+    )
+    for partnership_id, organization_id, name, role in rows:
+        found[partnership_id].append(PartyName(organization_id, name, ROLE_LABELS.get(role, role)))
+    return found
 
 
 def partnership_list(actor: User, params: Mapping[str, Any] | None = None) -> PartnershipFilter:

@@ -8,6 +8,8 @@ signature inspection per call, attrs, a template per date cell) cost about 3 ms 
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
@@ -75,10 +77,9 @@ class PartnershipTable(tables.Table):
         empty_text = "No partnership matches."
 
     # The fields its rows show (partnerships/partnership_rows.html): the list reads no others.
-    reads = (
-        "title", "type", "stage", "owner__username", "next_review_date", "end_date",
-        "is_confidential", "updated_at",
-    )  # fmt: skip
+    reads = ("title", "type", "stage", "next_review_date", "end_date", "is_confidential",
+             "updated_at")  # fmt: skip
+    party_names: dict[int, list[Any]] = {}  # set by the view for the page shown
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -74,8 +74,10 @@ def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpRe
     fmt = request.GET.get("export")
     if fmt in {"csv", "xlsx"}:
         return export_response(queryset, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
-    table = PartnershipTable(queryset.only(*PartnershipTable.reads))
+    table = PartnershipTable(selectors.list_rows(queryset, PartnershipTable.reads))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    shown = [row.record.pk for row in table.page.object_list]
+    table.party_names = selectors.party_names(request.user, shown)
     return render(
         request,
         "partnerships/partnership_list.html",
