@@ -6,10 +6,10 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.template import engines
 from django.urls import URLPattern, URLResolver, get_resolver, reverse, set_script_prefix
 from django.utils import timezone
 
+from accord.core.templatetags.fragments import options
 from accord.directory.models import Organization
 from accord.jinja import day, url
 from accord.partnerships.models import Partnership, PartnershipParty
@@ -54,13 +54,13 @@ def test_day_is_the_date_in_the_site_time_zone(settings):
 
 
 def test_options_mark_what_is_chosen_and_escape_labels():
-    options = engines["jinja2"].get_template("core/options.html")
-    html = options.render({"choices": [("a", "<A>"), ("b", "B"), (3, "C")], "selected": ["b", "3"]})
+    html = options([("a", "<A>"), ("b", "B"), (3, "C")], ["b", "3"])
     assert '<option value="a">&lt;A&gt;</option>' in html
     assert '<option value="b" selected>B</option>' in html
     assert '<option value="3" selected>C</option>' in html
-    one = options.render({"choices": [("a", "A"), ("b", "B")], "selected": "a"})
+    one = options([("a", "A"), ("b", "B")], "a")
     assert '<option value="a" selected>' in one and '<option value="b">' in one
+    assert "selected" not in options([("a", "A")], None) + options([("a", "A")], [])
 
 
 @pytest.mark.django_db

@@ -1,14 +1,18 @@
-"""`{% fragment "app/name.html" key=value ... %}`: the loops of the busiest pages in Jinja2.
+"""`{% fragment "app/name.html" key=value ... %}`: the loops of the busiest pages in Jinja2;
+`{% options choices selected %}`: a filter menu's options.
 
 A fragment lives in its app's `jinja2/` folder and sees only the values it is given. Jinja2
 compiles a template to Python, so a row costs microseconds where Django's template engine
 resolves each variable and filter node by node (benchmarks/pages.py).
 """
 
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.template import engines
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -19,3 +23,24 @@ def fragment(name: str, **values: Any) -> SafeString:
     found: Any = engines["jinja2"].get_template(name)
     html: str = found.template.render(**values)  # the Jinja2 template, without a request
     return mark_safe(html)  # noqa: S308 (accord/jinja.py turns autoescape on)
+
+
+@lru_cache(maxsize=256)
+def _options_html(choices: tuple[tuple[str, str], ...], chosen: frozenset[str]) -> str:
+    return "".join(
+        format_html(
+            '<option value="{}"{}>{}</option>', value, " selected" * (value in chosen), label
+        )
+        for value, label in choices
+    )
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:
+    """The <option>s of a filter's menu, `selected` a value or a list of them. A menu's
+    options and choice are the same for most requests (the country menu has 250), so each
+    combination is written once per process."""
+    values = selected if isinstance(selected, list | tuple) else [selected]
+    chosen = frozenset(str(value) for value in values if value not in (None, ""))
+    pairs = tuple((str(value), str(label)) for value, label in choices)
+    return mark_safe(_options_html(pairs, chosen))  # noqa: S308 (format_html escaped each part)
