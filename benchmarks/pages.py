@@ -49,16 +49,13 @@ def serve(port: int) -> None:
     import django
 
     django.setup()
-    from django.db import connections
     from django.http import HttpResponse
     from django.template import engines
     from django.urls import clear_url_caches, path
-    from gunicorn.app.base import BaseApplication
 
     from accord import urls
     from accord.core.policy import SIGNED_IN, access
     from accord.directory.models import Organization
-    from accord.wsgi import application
 
     template = engines["django"].from_string(
         "<!doctype html><title>Bare</title><table>{% for o in rows %}<tr><td>{{ o.name }}</td>"
@@ -74,17 +71,9 @@ def serve(port: int) -> None:
     urls.urlpatterns.insert(0, path("bench/bare/", bare))
     clear_url_caches()
 
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{HOST}:{port}")
-            self.cfg.set("workers", 2)
-            self.cfg.set("threads", 4)
+    from accord.cli import run_server
 
-        def load(self) -> Any:
-            return application
-
-    connections.close_all()
-    Server().run()
+    run_server(HOST, port, workers=2, background=False)
 
 
 def cpu_seconds(pid: int) -> float:
