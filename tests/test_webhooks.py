@@ -169,3 +169,41 @@ def test_an_address_is_stored_as_a_uri_and_turning_it_off_gives_up_its_queue(per
     _moved(personas, partnership)
     services.endpoint_save(actor=admin, endpoint=endpoint, data={"is_active": False})
     assert WebhookDelivery.objects.get().status == "given_up"
+
+
+def test_a_delivery_and_its_task_are_written_with_the_change_or_not_at_all(personas, partnership):
+    from django.db import transaction
+
+    hook = {"url": "https://hooks.example.com/a", "events": ["partnership.moved"]}
+    services.endpoint_save(actor=personas["admin"], data=hook)
+    tasks = DBTaskResult.objects.filter(task_path__endswith="deliver")
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        _moved(personas, partnership)
+        # Before any commit callback: a process killed now would lose neither.
+        assert WebhookDelivery.objects.count() == 1 and tasks.count() == 1
+        raise Undone
+    assert not WebhookDelivery.objects.exists() and not tasks.exists()
+    partnership.refresh_from_db()
+    assert partnership.stage == "candidate", "the move was rolled back with them"
+
+
+def test_a_failing_webhook_listener_never_undoes_the_change(personas, partnership, monkeypatch):
+    from accord.notifications import webhooks
+
+    hook = {"url": "https://hooks.example.com/a", "events": ["partnership.moved"]}
+    services.endpoint_save(actor=personas["admin"], data=hook)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the queue is full")
+
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(webhooks, "deliver", SimpleNamespace(enqueue=broken))
+    _moved(personas, partnership)
+    partnership.refresh_from_db()
+    assert partnership.stage == "screening"
+    assert not WebhookDelivery.objects.exists(), "the half-written delivery went with its savepoint"

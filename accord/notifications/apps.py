@@ -11,7 +11,8 @@ class NotificationsConfig(AppConfig):
         from accord.core import events, schedule
         from accord.notifications import webhooks
 
-        events.listen(webhooks.on_event)
+        # Deliveries and their tasks are written with the change that caused them.
+        events.listen(webhooks.on_event, in_transaction=True)
         schedule.every("notifications.alerts", dt.timedelta(minutes=15),
                        "accord.notifications.jobs.raise_alerts")  # fmt: skip
         schedule.every("notifications.daily-digest", dt.timedelta(days=1),

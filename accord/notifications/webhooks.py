@@ -21,6 +21,7 @@ import urllib.request
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +51,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def on_event(kind: str, data: dict[str, Any]) -> None:
-    """Queue a delivery of the event to every active endpoint that subscribes to it."""
+    """Queue a delivery of the event to every active endpoint that subscribes to it. Heard
+    inside the transaction of the change (apps.py), so each delivery row and its task are
+    committed with the change or not at all."""
     occurred_at = timezone.now().isoformat()
     for endpoint in WebhookEndpoint.objects.filter(is_active=True):
         if kind not in endpoint.events:
@@ -121,15 +124,17 @@ def deliver(delivery_id: int) -> str:
         delivery.status = WebhookDelivery.Status.GIVEN_UP
     else:
         delivery.next_attempt_at = now + FIRST_DELAY * 2 ** (delivery.attempts - 1)
-    delivery.save()
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        consecutive_failures=F("consecutive_failures") + 1
-    )
-    endpoint.refresh_from_db(fields=["consecutive_failures"])
-    if endpoint.consecutive_failures >= settings.ACCORD_WEBHOOK_DISABLE_AFTER:
+    with transaction.atomic():  # the attempt and the next one's task are written together
+        delivery.save()
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            consecutive_failures=F("consecutive_failures") + 1
+        )
+        endpoint.refresh_from_db(fields=["consecutive_failures"])
+        turn_off = endpoint.consecutive_failures >= settings.ACCORD_WEBHOOK_DISABLE_AFTER
+        if not turn_off and delivery.next_attempt_at is not None:
+            deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+    if turn_off:
         _turn_off(endpoint, error)
-    elif delivery.next_attempt_at is not None:
-        deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
     return f"attempt {delivery.attempts} failed: {error}"
 
 
