@@ -135,3 +135,14 @@ def test_tag_names_are_sorted_and_only_of_the_organizations_asked(admin_user, or
     org_a.tags.set([zeta, alpha])
     org_b.tags.set([other])
     assert tag_names(admin_user, [org_a.pk]) == {org_a.pk: ["alpha", "zeta"]}
+
+
+@pytest.mark.django_db
+def test_a_search_that_finds_nothing_says_so(admin_client):
+    Organization.objects.create(name="Acme")
+    body = admin_client.get("/directory/organizations/", {"q": "nothing like it"}).content
+    assert "No organization matches." in body.decode()
+    assert (
+        "No organization matches."
+        not in admin_client.get("/directory/organizations/").content.decode()
+    )
