@@ -33,7 +33,7 @@ def _url_pattern(name: str, prefix: str) -> tuple[str, str] | None:
 
 @cache
 def _fixed_url(name: str, prefix: str) -> str:
-    return reverse(name)
+    return reverse(name)  # `prefix`, the script prefix, is part of the cache key only
 
 
 def url(name: str, *args: Any) -> str:
