@@ -8,6 +8,7 @@ from typing import Any
 
 import heroicons.jinja
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.template.defaultfilters import floatformat, pluralize
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -81,6 +82,8 @@ def environment(**options: Any) -> Environment:
         day=day,
         country_name=country_name,
         intcomma=intcomma,
+        floatformat=floatformat,
+        pluralize=pluralize,
         naturaltime=naturaltime,
         change_summary=change_summary,
     )

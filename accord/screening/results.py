@@ -83,6 +83,10 @@ class Results:
         }
 
 
+# What a result shows of its candidate; the round's page also links the partnership.
+CANDIDATE_FIELDS = ("screening_id", "organization__name", "partnership__title")
+
+
 def _aggregate(values: list[int], how: str) -> float:
     return float(statistics.median(values) if how == Screening.Aggregation.MEDIAN else
                  statistics.fmean(values))  # fmt: skip
@@ -100,16 +104,19 @@ def screening_results(
     seed: int = 0,
 ) -> Results:
     """Aggregate, flag, knock out and rank; with `samples` > 0, also the sensitivity run."""
-    criteria = list(screening.rubric_version.criteria.all())
+    # Ordered here: the model's ordering would join the version and the rubric to sort by.
+    criteria = list(screening.rubric_version.criteria.order_by("position", "id"))
     candidates = list(
         visible_to(actor, ScreeningCandidate)
         .filter(screening=screening)
         .select_related("organization", "partnership")
+        .only(*CANDIDATE_FIELDS)
     )
     submitted = (
         visible_to(actor, Assessment)
         .filter(assignment__candidate__screening=screening, assignment__submitted_at__isnull=False)
         .values_list("assignment__candidate_id", "assignment_id", "criterion_id", "score")
+        .order_by()
     )
     by_cell: dict[tuple[int, int], list[int]] = defaultdict(list)
     reviewers: dict[int, set[int]] = defaultdict(set)

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +17,7 @@ from accord.accounts.selectors import active_users
 from accord.core import policy
 from accord.core.contributions import ORGANIZATIONS_LISTED, contributed
 from accord.core.forms import add_validation_errors
+from accord.core.fragments import render_fragment
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization
@@ -31,7 +33,12 @@ from accord.screening.models import (
     ScreeningCandidate,
 )
 from accord.screening.results import screening_results, weight_sweep
-from accord.screening.selectors import own_assignment, own_assignments, round_candidates
+from accord.screening.selectors import (
+    own_assignment,
+    own_assignments,
+    round_or_404,
+    with_assignments,
+)
 from accord.strategy.models import CapabilityGap
 
 SECTION = {"section": "screening"}
@@ -76,7 +83,7 @@ def _int(value: str | None, default: int, allowed: tuple[int, ...] | None = None
 @access(policy.SCREENING_VIEW)
 @require_GET
 def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    screening = get_visible_or_404(request.user, Screening, pk=pk)
+    screening = round_or_404(request.user, pk)
     method = request.GET.get("method", "")
     method = method if method in ("topsis", "wsm") else "topsis"
     samples = _int(request.GET.get("samples"), 0, SAMPLE_CHOICES)
@@ -89,59 +96,59 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         if samples and sweep_criterion and len(results.ranked) > 1
         else None
     )
-    candidates = round_candidates(request.user, screening)
+    candidates = with_assignments([row.candidate for row in results.rows])
     mine = {a.candidate_id: a for a in own_assignments(request.user, screening)}
-    can_manage = policy.can(request.user, policy.SCREENING_MANAGE)
-    return render(
-        request,
-        "screening/screening_detail.html",
-        {
-            **SECTION,
-            "screening": screening,
-            "results": results,
-            "rows": [(row, [row.scores.get(c.pk) for c in criteria]) for row in results.rows],
-            "method": method,
-            "samples": samples,
-            "sample_choices": SAMPLE_CHOICES[1:],
-            "candidates": candidates,
-            **contributed(
-                ORGANIZATIONS_LISTED, request.user, [c.organization_id for c in candidates]
-            ),
-            "mine": mine,
-            "can_manage": can_manage and screening.status == Screening.Status.OPEN,
-            "radar": charts.radar(results) if results.ranked else "",
-            "sensitivity": charts.sensitivity_bars(results) if results.stability else "",
-            "sweep": charts.sweep_lines(sweep) if sweep else "",
-            "sweep_data": sweep,
-            "sweep_criterion": sweep_criterion,
-            "organization_names": (
-                visible_to(request.user, Organization)
-                .filter(is_self=False)
-                .order_by("name")
-                .values_list("name", flat=True)
-                if can_manage
-                else []
-            ),
-            "screening_partnerships": (
-                visible_to(request.user, Partnership).filter(stage=Stage.SCREENING).only("title")
-                if can_manage
-                else []
-            ),
-            "shortlisted": (
-                visible_to(request.user, ScanCandidate)
-                .filter(status=ScanCandidate.Status.SHORTLISTED)
-                .exclude(organization__screenings__screening=screening)
-                .select_related("organization", "scan")
-                .only("organization__name", "scan__title")
-                .order_by("scan__title", "rank")[:200]
-                if can_manage
-                else []
-            ),
-            "reviewer_choices": (
-                _reviewers(request.user).only("username", "role") if can_manage else []
-            ),
-        },
+    can_manage = (
+        policy.can(request.user, policy.SCREENING_MANAGE)
+        and screening.status == Screening.Status.OPEN
     )
+    listed = contributed(
+        ORGANIZATIONS_LISTED, request.user, [c.organization_id for c in candidates]
+    )
+    radar = charts.radar(results) if results.ranked else ""
+    sensitivity = charts.sensitivity_bars(results) if results.stability else ""
+    body = render_fragment(
+        "screening/round.html",
+        csrf_token=get_token(request),
+        screening=screening,
+        results=results,
+        rows=[(row, [row.scores.get(c.pk) for c in criteria]) for row in results.rows],
+        method=method,
+        samples=samples,
+        sample_choices=SAMPLE_CHOICES[1:],
+        candidates=candidates,
+        introductions=listed.get("introductions"),
+        mine=mine,
+        can_manage=can_manage,
+        radar=radar,
+        sensitivity=sensitivity,
+        sweep=charts.sweep_lines(sweep) if sweep else "",
+        sweep_data=sweep,
+        sweep_criterion=sweep_criterion,
+        **(_manage_choices(request.user, screening) if can_manage else {}),
+    )
+    context = {**SECTION, "screening": screening, "body": body, "charts": radar or sensitivity}
+    return render(request, "screening/screening_detail.html", context)
+
+
+def _manage_choices(actor: User, screening: Screening) -> dict[str, Any]:
+    """What a manager of an open round picks from to add candidates and reviewers."""
+    return {
+        "organization_names": visible_to(actor, Organization)
+        .filter(is_self=False)
+        .order_by("name")
+        .values_list("name", flat=True),
+        "screening_partnerships": visible_to(actor, Partnership)
+        .filter(stage=Stage.SCREENING)
+        .only("title"),
+        "shortlisted": visible_to(actor, ScanCandidate)
+        .filter(status=ScanCandidate.Status.SHORTLISTED)
+        .exclude(organization__screenings__screening=screening)
+        .select_related("organization", "scan")
+        .only("organization__name", "scan__title")
+        .order_by("scan__title", "rank")[:200],
+        "reviewer_choices": _reviewers(actor).only("username", "role"),
+    }
 
 
 def _reviewers(actor: User) -> Any:

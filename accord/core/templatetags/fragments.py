@@ -1,9 +1,5 @@
-"""`{% fragment "app/name.html" key=value ... %}`: the loops of the busiest pages in Jinja2;
+"""`{% fragment "app/name.html" key=value ... %}`: a Jinja2 fragment (core/fragments.py);
 `{% options choices selected %}`: a filter menu's options.
-
-A fragment lives in its app's `jinja2/` folder and sees only the values it is given. Jinja2
-compiles a template to Python, so a row costs microseconds where Django's template engine
-resolves each variable and filter node by node (benchmarks/pages.py).
 """
 
 from collections.abc import Iterable
@@ -11,18 +7,17 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.template import engines
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from accord.core.fragments import render_fragment
 
 register = template.Library()
 
 
 @register.simple_tag
 def fragment(name: str, **values: Any) -> SafeString:
-    found: Any = engines["jinja2"].get_template(name)
-    html: str = found.template.render(**values)  # the Jinja2 template, without a request
-    return mark_safe(html)  # noqa: S308 (accord/jinja.py turns autoescape on)
+    return render_fragment(name, **values)
 
 
 @lru_cache(maxsize=256)
