@@ -190,3 +190,41 @@ def test_criteria_are_edited_and_a_scored_rubric_gets_a_new_version(personas, ru
         and version.criteria.get(name="Security posture").knockout_threshold == 2
     )
     assert candidate.screening.rubric_version.number == 1
+
+
+@pytest.mark.parametrize("by", ["id", "name"])
+def test_a_manager_adds_a_candidate_picked_by_id_or_named(personas, candidate, org_b, by):
+    screening = candidate.screening
+    manager = client_for(personas["manager"])
+    page = manager.get(f"/screening/rounds/{screening.pk}/").content.decode()
+    assert 'data-picker="/directory/organizations/pick/?partners=1"' in page
+    assert "Beta Materials" not in page  # only the picker offers it
+    ref = str(org_b.pk) if by == "id" else "beta materials"
+    response = manager.post(
+        f"/screening/rounds/{screening.pk}/candidates/", {"organization": ref}, follow=True
+    )
+    assert "Beta Materials added." in response.content.decode()
+    assert set(screening.candidates.values_list("organization__name", flat=True)) == {
+        "Alpha Robotics",
+        "Beta Materials",
+    }
+
+
+@pytest.mark.parametrize(
+    "posted, message",
+    [
+        ({"organization": "Nobody GmbH"}, "No organization “Nobody GmbH” in the directory."),
+        ({"organization": "999999"}, "No organization “999999” in the directory."),
+        ({"partnership": "abc"}, "Name the organization to screen."),
+    ],
+)
+def test_a_candidate_that_cannot_be_found_is_named_and_nothing_added(
+    personas, candidate, posted, message
+):
+    screening = candidate.screening
+    response = client_for(personas["manager"]).post(
+        f"/screening/rounds/{screening.pk}/candidates/", posted, follow=True
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert screening.candidates.count() == 1

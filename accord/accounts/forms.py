@@ -7,6 +7,7 @@ from accord.accounts.models import User
 from accord.accounts.services import check_partner_organization
 from accord.core.client_address import client_address
 from accord.core.forms import BootstrapFormMixin, add_version_field
+from accord.core.pickers import Picker
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -82,8 +83,8 @@ class UserForm(BootstrapFormMixin, forms.ModelForm):
             "organization",
             "is_active",
         ]
-        widgets = {"organization": forms.NumberInput}
-        help_texts = {"organization": "Id of the organization (partner users only)."}
+        widgets = {"organization": Picker("directory:organization_picker", query="partners=1")}
+        help_texts = {"organization": "Partner users only: the organization they work for."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from django import forms
 
 from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
+from accord.core.pickers import Picker
 from accord.directory.models import Organization, Person, Tag
 from accord.directory.normalize import country_choices, country_code, normalize_website
 
@@ -123,8 +124,8 @@ class TagForm(BootstrapFormMixin, forms.ModelForm):
 class MergeForm(BootstrapFormMixin, forms.Form):
     duplicate = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
-        widget=forms.NumberInput,
-        label="Id of the duplicate to merge into this organization",
+        widget=Picker("directory:organization_picker"),
+        label="The duplicate to merge into this organization",
     )
 
     def __init__(self, *args, organizations=None, **kwargs):

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from accord.accounts.models import User
 from accord.core import policy
 from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
+from accord.core.pickers import Picker
 from accord.directory.models import Organization
 from accord.partnerships.gates import requirable
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
@@ -117,12 +118,35 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PARTNERSHIP_FIELDS}
 
 
+class OrganizationField(forms.ModelChoiceField):
+    """An organization of the field's queryset by its id (what the picker sends) or by its
+    exact name (a script, or a browser without JavaScript)."""
+
+    def to_python(self, value: Any) -> Organization | None:
+        value = str(value or "").strip()
+        if not value:
+            return None
+        organizations = self.queryset
+        assert organizations is not None  # PartyForm gives it the organizations one may name
+        if value.isdigit() and len(value) < 19:
+            found = list(organizations.filter(pk=int(value))[:1])
+        else:
+            found = list(organizations.filter(name__iexact=value)[:2])
+        if not found:
+            raise forms.ValidationError(f"No organization “{value}” in the directory.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                f"Several organizations are called “{value}”; pick one from the list."
+            )
+        return found[0]
+
+
 class PartyForm(BootstrapFormMixin, forms.Form):
-    organization = forms.CharField(
+    organization = OrganizationField(
+        queryset=Organization.objects.none(),
         required=False,
-        max_length=300,
         label="Organization",
-        widget=forms.TextInput(attrs={"placeholder": "id or exact name", "list": "organizations"}),
+        widget=Picker("directory:organization_picker", query="partners=1"),
     )
     role = forms.ChoiceField(
         choices=PartnershipParty.Role.choices, initial=PartnershipParty.Role.PARTNER
@@ -130,25 +154,13 @@ class PartyForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organizations: QuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organizations = organizations
+        field_of(self, "organization", OrganizationField).queryset = organizations
 
     def clean_organization(self) -> Organization | None:
-        value = (self.cleaned_data.get("organization") or "").strip()
-        if not value:
-            return None
-        if value.isdigit() and len(value) < 19:
-            found = list(self.organizations.filter(pk=int(value))[:1])
-        else:
-            found = list(self.organizations.filter(name__iexact=value)[:2])
-        if not found:
-            raise forms.ValidationError(f"No organization “{value}” in the directory.")
-        if len(found) > 1:
-            raise forms.ValidationError(
-                f"Several organizations are called “{value}”; give the id instead."
-            )
-        if found[0].is_self:
+        organization: Organization | None = self.cleaned_data.get("organization")
+        if organization is not None and organization.is_self:
             raise forms.ValidationError("Our own company cannot be a partner of itself.")
-        return found[0]
+        return organization
 
 
 class BasePartyFormSet(forms.BaseFormSet):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from accord.partnerships import invitation_views, views
+from accord.partnerships import invitation_views, picker_views, views
 
 app_name = "partnerships"
 urlpatterns = [
     path("", views.partnership_list, name="partnership_list"),
     path("board/", views.partnership_board, name="partnership_board"),
+    path("pick/", picker_views.partnership_picker, name="partnership_picker"),
     path("new/", views.partnership_create, name="partnership_create"),
     path("<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("<int:pk>/edit/", views.partnership_edit, name="partnership_edit"),

@@ -134,10 +134,6 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 def _manage_choices(actor: User, screening: Screening) -> dict[str, Any]:
     """What a manager of an open round picks from to add candidates and reviewers."""
     return {
-        "organization_names": visible_to(actor, Organization)
-        .filter(is_self=False)
-        .order_by("name")
-        .values_list("name", flat=True),
         "screening_partnerships": visible_to(actor, Partnership)
         .filter(stage=Stage.SCREENING)
         .only("title"),
@@ -151,6 +147,10 @@ def _manage_choices(actor: User, screening: Screening) -> dict[str, Any]:
     }
 
 
+def _id(value: str | None) -> bool:
+    return value is not None and value.isdigit() and len(value) < 19
+
+
 def _reviewers(actor: User) -> Any:
     return policy.accounts_granted(active_users(actor), policy.SCREENING_ASSESS).order_by(
         "username"
@@ -162,21 +162,24 @@ def _reviewers(actor: User) -> Any:
 def screening_candidates(request: SignedInRequest, pk: int) -> HttpResponse:
     screening = get_visible_or_404(request.user, Screening, pk=pk)
     organization = partnership = scan_candidate = None
-    if request.POST.get("scan_candidate", "").isdigit():
+    if _id(request.POST.get("scan_candidate")):
         scan_candidate = (
             visible_to(request.user, ScanCandidate)
             .filter(pk=request.POST["scan_candidate"])
             .first()
         )
-    if request.POST.get("partnership"):
+    if _id(request.POST.get("partnership")):
         partnership = (
             visible_to(request.user, Partnership).filter(pk=request.POST["partnership"]).first()
         )
-    name = (request.POST.get("organization") or "").strip()
-    if name and partnership is None and scan_candidate is None:
-        organization = visible_to(request.user, Organization).filter(name__iexact=name).first()
+    ref = (request.POST.get("organization") or "").strip()
+    if ref and partnership is None and scan_candidate is None:
+        # The picker sends an id; a script may send the exact name.
+        organizations = visible_to(request.user, Organization)
+        found = organizations.filter(pk=ref) if _id(ref) else organizations.filter(name__iexact=ref)
+        organization = found.first()
         if organization is None:
-            messages.error(request, f"No organization named “{name}” in the directory.")
+            messages.error(request, f"No organization “{ref}” in the directory.")
             return redirect("screening:screening_detail", pk)
     try:
         candidate = rounds.candidate_add(

@@ -39,7 +39,10 @@ def test_alliance_manager_takes_a_partnership_through_its_gates(page, strategy):
     page.select_option("#id_type", "rd_alliance")
     page.select_option("#id_play", label="Vision R&D alliance")
     page.select_option("#id_gaps", label="Machine vision for inspection")
-    page.fill("#id_parties-0-organization", "Lumen Vision")
+    # The partner picker searches the directory as one types.
+    page.locator("#id_parties-0-organization-ts-control").fill("lumen")
+    page.locator(".ts-dropdown .option", has_text="Lumen Vision").click()
+    expect(page.locator("#id_parties-0-organization")).to_have_value(re.compile(r"^\d+$"))
     screenshot(page, "partnership-form")
     page.click("button:has-text('Save')")
     page.wait_for_url(re.compile(r"/partnerships/\d+/$"))

@@ -52,3 +52,52 @@ document.addEventListener("click", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
 });
+
+// Pickers (Tom Select): a select with data-picker asks that URL for options as one types,
+// through the access policy; a multiple select, or one with many options, is searchable in
+// place. A select marked data-plain, or with data-autosubmit, stays as it is.
+const SEARCHABLE_FROM = 12;
+function pickerOption(item, escape) {
+  const hint = item.hint ? `<div class="small text-muted">${escape(item.hint)}</div>` : "";
+  return `<div>${escape(item.text)}${hint}</div>`;
+}
+function startPickers(root) {
+  if (!window.TomSelect) return;
+  root.querySelectorAll("select:not(.tomselected):not([data-plain]):not([data-autosubmit])").forEach((select) => {
+    const source = select.dataset.picker;
+    if (!source && !select.multiple && select.options.length < SEARCHABLE_FROM) return;
+    const settings = {
+      plugins: select.multiple ? ["remove_button"] : [],
+      maxOptions: 200,
+      allowEmptyOption: !select.required,
+      render: {
+        option: pickerOption,
+        no_results: () => '<div class="no-results">Nothing matches.</div>',
+      },
+    };
+    if (source) {
+      Object.assign(settings, {
+        valueField: "value",
+        labelField: "text",
+        searchField: [],
+        preload: "focus",
+        loadThrottle: 250,
+        // The server ranks what matches; the picker keeps its order.
+        score: () => () => 1,
+        load(query, callback) {
+          const url = new URL(source, window.location.href);
+          url.searchParams.set("q", query);
+          fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then((answer) => (answer.ok ? answer.json() : { results: [] }))
+            .then((body) => callback(body.results))
+            .catch(() => callback());
+        },
+      });
+    }
+    const picker = new window.TomSelect(select, settings);
+    // A script that sets the select itself (a test, another widget) is shown too.
+    select.addEventListener("change", () => picker.sync());
+  });
+}
+document.addEventListener("DOMContentLoaded", () => startPickers(document));
+document.addEventListener("htmx:afterSwap", (event) => startPickers(event.target));

@@ -1,0 +1,101 @@
+"""Pickers that search: a form field or filter naming an organization, person, user, gap,
+play, tag or partnership lists only what is chosen, and the browser asks the server for the
+rest as one types (Tom Select, started by accord.js).
+
+Each app answers for its own rows with `picker_answer`, through the access policy; a widget
+names that answer's URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+
+PICKER_LIMIT = 20
+QUERY_MAX_LENGTH = 100
+
+
+def picker_answer(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    search: Sequence[str],
+    label: Callable[[Any], str] = str,
+    hint: Callable[[Any], str] | None = None,
+) -> JsonResponse:
+    """The first PICKER_LIMIT of `rows` whose `search` fields contain the text `q`, those
+    starting with it first: `{"results": [{"value", "text", "hint"}]}`."""
+    text = request.GET.get("q", "").strip()
+    if len(text) > QUERY_MAX_LENGTH:
+        return JsonResponse(
+            {"detail": f"q: at most {QUERY_MAX_LENGTH} characters, not {len(text)}."}, status=400
+        )
+    first = search[0]
+    if text:
+        matches = Q()
+        for field in search:
+            matches |= Q(**{f"{field}__icontains": text})
+        starts = Case(
+            When(**{f"{first}__istartswith": text}, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        rows = rows.filter(matches).annotate(picker_rank=starts)
+        rows = rows.order_by("picker_rank", first, "pk")
+    else:
+        rows = rows.order_by(first, "pk")
+    results = [
+        {"value": row.pk, "text": label(row), "hint": hint(row) if hint else ""}
+        for row in rows[:PICKER_LIMIT]
+    ]
+    return JsonResponse({"results": results})
+
+
+class Picker(forms.Select):
+    """A <select> that holds only the chosen option and asks `source` (a URL name, with
+    `query` added) for others as one types. Its field's queryset still decides what may be
+    chosen."""
+
+    def __init__(self, source: str, *, query: str = "", attrs: dict[str, Any] | None = None):
+        super().__init__(attrs)
+        self.source, self.query = source, query
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        url = reverse(self.source) + (f"?{self.query}" if self.query else "")
+        attrs = {**(attrs or {}), "data-picker": url}
+        return super().get_context(name, value, attrs)
+
+    def optgroups(
+        self, name: str, value: list[Any], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        options = []
+        if not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", not _ids(value), 0))
+        for index, (pk, label) in enumerate(self._chosen(value), start=1):
+            options.append(self.create_option(name, pk, label, True, index))
+        return [(None, options, 0)]
+
+    def _chosen(self, value: Iterable[Any]) -> list[tuple[Any, str]]:
+        ids = _ids(value)
+        if not ids:
+            return []
+        choices: Any = self.choices
+        queryset = getattr(choices, "queryset", None)
+        if queryset is None:  # choices given as pairs
+            return [(pk, label) for pk, label in choices if str(pk) in ids]
+        field = choices.field
+        chosen = queryset.filter(pk__in=ids)
+        return [(row.pk, field.label_from_instance(row)) for row in chosen]
+
+
+class MultiPicker(Picker, forms.SelectMultiple):
+    """A Picker choosing several."""
+
+
+def _ids(value: Iterable[Any]) -> list[str]:
+    return [str(v) for v in value if v not in (None, "") and str(v).isdigit() and len(str(v)) < 19]
