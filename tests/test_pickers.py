@@ -124,3 +124,15 @@ def test_the_partnership_form_lists_only_the_chosen_partner(
     with CaptureQueriesContext(connection) as more:
         manager.get(edit)
     assert len(more) == len(few)
+
+
+def test_the_directory_filters_by_tags_picked_by_name_and_linked_by_slug(personas, admin_user):
+    vision = directory.tag_create(actor=admin_user, data={"name": "Machine vision"})
+    manager = client_for(personas["manager"])
+    assert results(manager, "directory:tag_picker", q="mach", by="slug") == [
+        {"value": vision.slug, "text": "Machine vision", "hint": ""}
+    ]
+    page = manager.get(reverse("directory:organization_list"), {"tag": vision.slug})
+    html = page.content.decode()
+    assert f'<option value="{vision.slug}" selected>Machine vision</option>' in html
+    assert 'data-picker="/directory/tags/pick/?by=slug"' in html

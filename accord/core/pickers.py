@@ -27,6 +27,7 @@ def picker_answer(
     search: Sequence[str],
     label: Callable[[Any], str] = str,
     hint: Callable[[Any], str] | None = None,
+    value: Callable[[Any], Any] = lambda row: row.pk,
 ) -> JsonResponse:
     """The first PICKER_LIMIT of `rows` whose `search` fields contain the text `q`, those
     starting with it first: `{"results": [{"value", "text", "hint"}]}`."""
@@ -50,7 +51,7 @@ def picker_answer(
     else:
         rows = rows.order_by(first, "pk")
     results = [
-        {"value": row.pk, "text": label(row), "hint": hint(row) if hint else ""}
+        {"value": value(row), "text": label(row), "hint": hint(row) if hint else ""}
         for row in rows[:PICKER_LIMIT]
     ]
     return JsonResponse({"results": results})
@@ -75,22 +76,24 @@ class Picker(forms.Select):
     ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         options = []
         if not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", "", not _ids(value), 0))
+            options.append(self.create_option(name, "", "", not any(value), 0))
         for index, (pk, label) in enumerate(self._chosen(value), start=1):
             options.append(self.create_option(name, pk, label, True, index))
         return [(None, options, 0)]
 
     def _chosen(self, value: Iterable[Any]) -> list[tuple[Any, str]]:
-        ids = _ids(value)
-        if not ids:
-            return []
         choices: Any = self.choices
         queryset = getattr(choices, "queryset", None)
         if queryset is None:  # choices given as pairs
-            return [(pk, label) for pk, label in choices if str(pk) in ids]
+            given = {str(v) for v in value}
+            return [(key, label) for key, label in choices if str(key) in given]
         field = choices.field
-        chosen = queryset.filter(pk__in=ids)
-        return [(row.pk, field.label_from_instance(row)) for row in chosen]
+        key = field.to_field_name or "pk"
+        keys = _ids(value) if key == "pk" else [str(v) for v in value if v not in (None, "")]
+        if not keys:
+            return []
+        chosen = queryset.filter(**{f"{key}__in": keys})
+        return [(getattr(row, key), field.label_from_instance(row)) for row in chosen]
 
 
 class MultiPicker(Picker, forms.SelectMultiple):

@@ -7,14 +7,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from accord.core.forms import add_validation_errors
+from accord.core.forms import BootstrapFormMixin, add_validation_errors
+from accord.core.pickers import MultiPicker
 from accord.directory.models import Organization, Person, Tag
 from accord.directory.normalize import country_choices
 from accord.directory.organization_filter import FIELDS, OrganizationCriteria
 from accord.directory.search import search_organizations
 
 
-class OrganizationFilterForm(forms.Form):
+class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
+    bootstrap_size = "sm"
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -38,7 +41,10 @@ class OrganizationFilter(django_filters.FilterSet):
     size_band = django_filters.MultipleChoiceFilter(choices=Organization.SizeBand.choices)
     # A directory search for a tag nobody has is a typo: say so rather than list nothing.
     tag = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="slug", queryset=Tag.objects.all(), label="Tag"
+        to_field_name="slug",
+        queryset=Tag.objects.all(),
+        label="Tag",
+        widget=MultiPicker("directory:tag_picker", query="by=slug"),
     )
     founded_from = django_filters.NumberFilter(label="Founded from")
     founded_to = django_filters.NumberFilter(label="Founded to")
@@ -65,7 +71,11 @@ class PersonFilter(django_filters.FilterSet):
     relation = django_filters.MultipleChoiceFilter(choices=Person.Relation.choices)
     is_internal = django_filters.BooleanFilter()
     tag = django_filters.ModelMultipleChoiceFilter(
-        field_name="tags__slug", to_field_name="slug", queryset=Tag.objects.all(), label="Tag"
+        field_name="tags__slug",
+        to_field_name="slug",
+        queryset=Tag.objects.all(),
+        label="Tag",
+        widget=MultiPicker("directory:tag_picker", query="by=slug"),
     )
 
     class Meta:

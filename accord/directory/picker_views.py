@@ -42,5 +42,13 @@ def person_picker(request: SignedInRequest) -> HttpResponse:
 
 @access(policy.DIRECTORY_VIEW)
 def tag_picker(request: SignedInRequest) -> HttpResponse:
-    rows = visible_to(request.user, Tag).only("name", "description")
-    return picker_answer(request, rows, search=("name",), hint=lambda t: t.description)
+    """Tags by id, or by slug with `by=slug` (the filters, whose links name tags so)."""
+    rows = visible_to(request.user, Tag).only("name", "slug", "description")
+    by_slug = request.GET.get("by") == "slug"
+    return picker_answer(
+        request,
+        rows,
+        search=("name",),
+        hint=lambda t: t.description,
+        value=(lambda t: t.slug) if by_slug else (lambda t: t.pk),
+    )
