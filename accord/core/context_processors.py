@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "webhooks": policy.can(user, policy.WEBHOOKS_MANAGE),
             "strategy": policy.can(user, policy.STRATEGY_VIEW),
             "partnerships": policy.can(user, policy.PARTNERSHIP_VIEW),
+            "my_work": policy.can(user, policy.PARTNERSHIP_VIEW),
             "gates": policy.can(user, policy.GATES_MANAGE),
             "workspace": policy.can(user, policy.WORKSPACE_VIEW),
             "screening": policy.can(user, policy.SCREENING_VIEW),

@@ -60,12 +60,13 @@ def pipeline_funnel(actor: User) -> dict[str, Any]:
     }
 
 
-def upcoming_reviews(actor: User, today: dt.date) -> list[Any]:
-    """Open partnerships whose next review is overdue or within the window. One query."""
+def upcoming_reviews(actor: User, today: dt.date, *, rows: Any = None) -> list[Any]:
+    """Open partnerships (of `rows`, by default all `actor` sees) whose next review is overdue
+    or within the window. One query."""
 
     horizon = today + dt.timedelta(days=REVIEW_WINDOW_DAYS)
     rows = (
-        visible_to(actor, Partnership)
+        (visible_to(actor, Partnership) if rows is None else rows)
         .exclude(stage__in=EXITS)
         .filter(next_review_date__lte=horizon)
         .only("pk", "title", "next_review_date")
@@ -95,11 +96,12 @@ class PlusDays(Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ")
 
 
-def upcoming_renewals(actor: User, today: dt.date) -> list[dict[str, Any]]:
-    """Agreements ending within their notice period (90 days when none is set) and NDAs
-    expiring within 60 days, soonest first. One query of at most LIST_LIMIT rows: both windows
-    are applied in SQL, and a row is ranked by the earlier of its due dates, so the rows
-    holding the LIST_LIMIT soonest items are all fetched."""
+def upcoming_renewals(actor: User, today: dt.date, *, rows: Any = None) -> list[dict[str, Any]]:
+    """Agreements (of `rows`, by default all `actor` sees) ending within their notice period
+    (90 days when none is set) and NDAs expiring within 60 days, soonest first. One query of
+    at most LIST_LIMIT rows: both windows are applied in SQL, and a row is ranked by the
+    earlier of its due dates, so the rows holding the LIST_LIMIT soonest items are all
+    fetched."""
 
     notice = Coalesce("renewal_notice_days", RENEWAL_NOTICE_DEFAULT_DAYS)
     notice_ends = PlusDays(Cast(Value(today), DateField()), notice)
@@ -107,7 +109,7 @@ def upcoming_renewals(actor: User, today: dt.date) -> list[dict[str, Any]]:
     nda_horizon = today + dt.timedelta(days=NDA_WINDOW_DAYS)
     nda_due = Q(nda_expires_on__gte=today, nda_expires_on__lte=nda_horizon)
     rows = (
-        visible_to(actor, Partnership)
+        (visible_to(actor, Partnership) if rows is None else rows)
         .exclude(stage__in=EXITS)
         .filter(agreement_due | nda_due)
         .annotate(

@@ -1,9 +1,11 @@
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from accord.core import policy
 from accord.core.http import SignedInRequest
 from accord.core.policy import access
+from accord.dashboard.my_work import my_work
 from accord.dashboard.selectors import dashboard_for
 from accord.metrics.charts import gaps_chart
 
@@ -13,3 +15,24 @@ def home(request: SignedInRequest) -> HttpResponse:
     context = {"section": "home", **dashboard_for(request.user)}
     context["gaps_chart"] = gaps_chart(context.get("health_gaps") or [])
     return render(request, "dashboard/home.html", context)
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def my_work_page(request: SignedInRequest) -> HttpResponse:
+    sections = my_work(request.user, timezone.localdate())
+    context = {"section": "my_work", "sections": sections, "today": timezone.localdate()}
+    return render(request, "dashboard/my_work.html", context)
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def my_work_panel(request: SignedInRequest) -> HttpResponse:
+    """The home page's summary of My work, fetched after the page."""
+    sections = my_work(request.user, timezone.localdate())
+    return render(request, "dashboard/_my_work_panel.html", {"sections": sections})
+
+
+@access(policy.PARTNERSHIP_VIEW)
+def my_work_count(request: SignedInRequest) -> JsonResponse:
+    """How many things are the user's to do: the count in the navigation."""
+    sections = my_work(request.user, timezone.localdate())
+    return JsonResponse({"count": sum(section.total for section in sections)})

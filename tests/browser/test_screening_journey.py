@@ -1,6 +1,7 @@
 """A screening committee's round in the browser: score, compare, test the ranking."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accord.accounts.services import user_create
 from accord.directory import services as directory
@@ -45,8 +46,13 @@ def round_(admin_user):
 
 def test_a_reviewer_scores_then_the_committee_compares_and_tests_the_ranking(page, round_):
     sign_in(page, "admin", PASSWORD)
-    page.goto(f"/screening/rounds/{round_.pk}/")
-    page.get_by_test_id("candidates").get_by_role("link", name="Score", exact=True).click()
+    # My work lists the one candidate still waiting for the admin's scores.
+    expect(page.locator("[data-work-count]")).to_be_visible()
+    page.get_by_test_id("my-work-link").click()
+    scores = page.get_by_test_id("work-scores")
+    expect(scores.get_by_role("link")).to_have_text(["Dune Labs"])
+    screenshot(page, "my-work")
+    scores.get_by_role("link", name="Dune Labs").click()
     page.wait_for_url("**/score/")
     assert not page.get_by_test_id("others").count()  # hidden until submitted
     for index, value in enumerate((3, 2, 3, 2, 4)):

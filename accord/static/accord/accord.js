@@ -101,3 +101,27 @@ function startPickers(root) {
 }
 document.addEventListener("DOMContentLoaded", () => startPickers(document));
 document.addEventListener("htmx:afterSwap", (event) => startPickers(event.target));
+
+// The count of one's work beside "My work", fetched after the page and kept for a minute in
+// this tab, so that moving between pages does not ask again each time.
+document.addEventListener("DOMContentLoaded", () => {
+  const link = document.querySelector("[data-work-count-url]");
+  if (!link) return;
+  const badge = link.querySelector("[data-work-count]");
+  const show = (count) => {
+    if (!count) return;
+    badge.textContent = count > 99 ? "99+" : String(count);
+    badge.classList.remove("d-none");
+    link.setAttribute("aria-label", `My work: ${count} to do`);
+  };
+  const kept = JSON.parse(sessionStorage.getItem("accord.workCount") || "null");
+  if (kept && Date.now() - kept.at < 60000) return show(kept.count);
+  fetch(link.dataset.workCountUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((answer) => (answer.ok ? answer.json() : null))
+    .then((body) => {
+      if (!body) return;
+      sessionStorage.setItem("accord.workCount", JSON.stringify({ count: body.count, at: Date.now() }));
+      show(body.count);
+    })
+    .catch(() => {});
+});
