@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 Contributor = Callable[[Any, Any], dict[str, Any]]
 
-ORGANIZATION_PAGE = "directory.organization"  # subject: the organization
+# subject: the organization; `actions` as (label, url, POST fields or None for a link), the
+# quick actions a later app offers there
+ORGANIZATION_PAGE = "directory.organization"
 PERSON_PAGE = "directory.person"  # subject: the person
 STRATEGY_OVERVIEW = "strategy.overview"  # subject: None (the gaps the actor sees)
 GAP_PAGE = "strategy.gap"  # subject: the capability gap

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     KPI_OFF_TARGET = "kpi_off_target", "KPI targets were missed last quarter"
     HEALTH_DROP = "health_drop", "a partnership's health fell"
     WEBHOOK_DISABLED = "webhook_disabled", "a webhook kept failing and was turned off"
+    REQUEST = "request", "a colleague asks you to do something"
 
 
 class Channel(models.TextChoices):

@@ -10,6 +10,7 @@ loses nothing: the job fails, is retried, and sends what is still unsent.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 import smtplib
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
@@ -168,6 +169,48 @@ def _message(user: User, items: list[Notification], channel: str) -> EmailMessag
             + "\n".join(lines) + f"\n\nAll your notifications: {site}/notifications/\n"
             f"Choose what you hear of and how: {site}/notifications/settings/\n")  # fmt: skip
     return EmailMessage(subject[:200], body, None, [user.email])
+
+
+# Asking a colleague -----------------------------------------------------------------------------
+
+REQUEST_MAX_LENGTH = 280
+
+
+def ask_owner(*, actor: User, partnership: Partnership, message: str, link: str) -> User:
+    """Ask the owner of a partnership `actor` sees to do something (fill in what a move
+    needs, say): a notification for the owner, e-mailed at once if they chose so, and an
+    audit entry on the partnership. Returns the owner."""
+    policy.require(actor, policy.PARTNERSHIP_VIEW)
+    if not policy.visible_to(actor, Partnership).filter(pk=partnership.pk).exists():
+        raise PermissionDenied("You cannot see this partnership.")
+    text = " ".join(message.split())
+    if not text:
+        raise ValidationError({"message": "Say what you ask for."})
+    if len(text) > REQUEST_MAX_LENGTH:
+        raise ValidationError(
+            {"message": f"At most {REQUEST_MAX_LENGTH} characters, not {len(text)}."}
+        )
+    owner = partnership.owner
+    if owner is None or not owner.is_active:
+        raise ValidationError({"message": f"{partnership.title} has no active owner to ask."})
+    if owner.pk == actor.pk:
+        raise ValidationError({"message": "You own this partnership: nobody else to ask."})
+    now = timezone.now()
+    with transaction.atomic():
+        Notification.objects.create(
+            user=owner, kind=Kind.REQUEST, key=f"request:{secrets.token_hex(8)}",
+            title=f"{actor.get_username()} asks about {partnership.title}: {text}"[:300],
+            link=link, partnership=partnership, raised_at=now,
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="ask", instance=partnership,
+            changes={"asked": [None, owner.get_username()], "request": [None, text]},
+        )  # fmt: skip
+    if channels([owner.pk]).get((owner.pk, Kind.REQUEST), DEFAULT_CHANNEL) == Channel.EMAIL_NOW:
+        # Unsent mail stays marked so; the alerts job sends it on its next run.
+        with contextlib.suppress(MailUndelivered):
+            _send(Channel.EMAIL_NOW, now, Raised())
+    return owner
 
 
 # A user's own notifications ---------------------------------------------------------------------

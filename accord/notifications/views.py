@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accord.core import events, policy
@@ -21,6 +22,7 @@ from accord.core.policy import access, get_visible_or_404
 from accord.notifications import selectors, services
 from accord.notifications.forms import PreferencesForm, WebhookEndpointForm
 from accord.notifications.models import Notification, WebhookEndpoint
+from accord.partnerships.models import Partnership, Stage
 
 SHOWN = 30
 
@@ -139,3 +141,26 @@ def webhookendpoint_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     services.endpoint_delete(actor=request.user, endpoint=endpoint)
     messages.success(request, f"The webhook to {endpoint.url} was removed.")
     return redirect("notifications:webhookendpoint_list")
+
+
+@access(policy.PARTNERSHIP_VIEW)
+@require_POST
+def partnership_ask(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Ask a partnership's owner for what a move needs (from a refused or blocked move)."""
+    partnership = get_visible_or_404(request.user, Partnership, pk=pk)
+    to_stage = request.POST.get("to", "")
+    link = reverse("partnerships:partnership_move", args=[partnership.pk])
+    if to_stage in Stage.values:
+        link += f"?to={to_stage}"
+    try:
+        owner = services.ask_owner(
+            actor=request.user,
+            partnership=partnership,
+            message=request.POST.get("message", ""),
+            link=link,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{owner.get_username()} was asked (in their notifications).")
+    return redirect(link)

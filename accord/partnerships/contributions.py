@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from accord.accounts.models import User
+from accord.core import policy
 from accord.core.contributions import (
     GAP_PAGE,
     ORGANIZATION_PAGE,
@@ -24,7 +27,11 @@ from accord.partnerships.traceability import (
 
 @contributes_to(ORGANIZATION_PAGE)
 def organization_page(actor: User, organization: Any) -> dict[str, Any]:
-    return {"roles": organization_roles(actor, organization)}
+    context: dict[str, Any] = {"roles": organization_roles(actor, organization)}
+    if policy.can(actor, policy.PARTNERSHIP_CHANGE) and not organization.is_self:
+        start = reverse("partnerships:partnership_create") + f"?partner={organization.pk}"
+        context["actions"] = [("Start a partnership", start, None)]
+    return context
 
 
 @contributes_to(STRATEGY_OVERVIEW)

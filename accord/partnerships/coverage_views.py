@@ -81,6 +81,7 @@ class Row:
     coverage: GapCoverage
     cells: list[Cell]
     url: str
+    scout_url: str = ""  # for a gap not yet covered, where the user may scout
 
     @property
     def gap(self) -> CapabilityGap:
@@ -98,7 +99,7 @@ class Row:
         tone = TONES[status]
         return format_html(
             '<tr data-testid="gap-row" data-status="{}" style="border-left: 4px solid {}">'
-            '<td class="{}"><a class="text-reset" href="{}">{}</a></td>'
+            '<td class="{}"><a class="text-reset" href="{}">{}</a>{}</td>'
             '<td><span class="badge text-bg-light border">{}</span></td>'
             '<td class="text-center">{}</td>{}'
             '<td><div class="d-flex align-items-center gap-2">'
@@ -110,6 +111,13 @@ class Row:
             "" if status == "covered" else "fw-semibold",
             self.url,
             self.gap.title,
+            format_html(
+                ' <a class="badge text-bg-success text-decoration-none" href="{}" '
+                'data-testid="scout">Scout</a>',
+                self.scout_url,
+            )
+            if self.scout_url
+            else "",
             KIND_LABELS.get(self.gap.kind, self.gap.kind),
             self.gap.importance,
             # Cell.html holds only values of ours, and format_html costs ~20 us a cell.
@@ -153,6 +161,8 @@ def coverage_matrix(
         (count * c.gap.importance for c in shown for count in c.by_stage.values()), default=0
     )
     list_url = reverse("partnerships:partnership_list")
+    # Scouting sits above this app: its page is named, not imported.
+    scout_url = reverse("scouting:scan_create") if policy.can(actor, policy.SCOUTING_MANAGE) else ""
     groups: dict[int, list[Row]] = {}
     for c in shown:
         cells = []
@@ -161,7 +171,8 @@ def coverage_matrix(
             url = f"{list_url}?gap={c.gap.pk}&stage={stage}"  # ids and stage names: URL-safe
             cells.append(Cell(stage, count, url, _heat_style(count * c.gap.importance, highest)))
         url = reverse("strategy:gap_detail", args=[c.gap.pk])
-        groups.setdefault(c.gap.priority_id, []).append(Row(coverage=c, cells=cells, url=url))
+        scout = f"{scout_url}?gap={c.gap.pk}" if scout_url and c.status != "covered" else ""
+        groups.setdefault(c.gap.priority_id, []).append(Row(c, cells, url, scout))
     ordered = sorted(groups, key=lambda pk: (priorities[pk].position, pk))
     return {
         "groups": [

@@ -187,8 +187,14 @@ class BasePartyFormSet(forms.BaseFormSet):
 PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=30)
 
 
-def party_formset(data: Any, *, organizations: QuerySet, partnership: Partnership | None):
+def party_formset(
+    data: Any, *, organizations: QuerySet, partnership: Partnership | None, partner: str = ""
+):
+    """The partner rows: the partnership's parties, or for a new one `partner` (an
+    organization's id, from its page's "Start a partnership") in the first row."""
     initial = None
+    if partnership is None and partner.isdigit() and len(partner) < 19:
+        initial = [{"organization": partner, "role": PartnershipParty.Role.PARTNER}]
     if partnership is not None and partnership.pk:
         initial = [
             {"organization": str(p.organization_id), "role": p.role}

@@ -199,7 +199,12 @@ def _partnership_form(request: SignedInRequest, partnership: Partnership | None)
         plays=visible_to(actor, PartnershipPlay),
     )
     organizations = visible_to(actor, Organization)
-    parties = party_formset(data, organizations=organizations, partnership=partnership)
+    parties = party_formset(
+        data,
+        organizations=organizations,
+        partnership=partnership,
+        partner=request.GET.get("partner", ""),
+    )
     status = 200
     if data is not None and form.is_valid() & parties.is_valid():
         kwargs = {
@@ -309,11 +314,20 @@ def _move_page(
         form.is_valid()
     if missing:
         status = 422
+    needed = missing or preview.blocking
+    stage_label = Stage(preview.to_stage).label if preview.to_stage else ""
     return render(
         request,
         "partnerships/partnership_move.html",
         {
             **SECTION,
+            "can_change": policy.can_change_partnership(request.user, partnership),
+            "ask_message": (
+                f"Please see to this so that {partnership.title} can move to {stage_label}: "
+                + "; ".join(needed)
+            )[:280]
+            if needed
+            else "",
             "partnership": partnership,
             "form": form,
             "targets": allowed_targets(partnership.stage),
