@@ -161,6 +161,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accord.core.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -303,6 +304,7 @@ IMPORT_UNPACKED_LIMIT_MB = env_int("ACCORD_IMPORT_UNPACKED_LIMIT_MB", 300)
 UPLOAD_RETENTION_HOURS = env_int("ACCORD_UPLOAD_RETENTION_HOURS", 24)
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["accord.formats"]
 TIME_ZONE = env("ACCORD_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

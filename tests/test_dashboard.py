@@ -200,5 +200,5 @@ def test_recent_changes_say_what_changed(admin_client, admin_user, gap):
     )
     strategy.gap_update(actor=admin_user, gap=gap, data={"importance": 4, "title": "Storage"})
     body = admin_client.get("/").content.decode()
-    assert "(stage: candidate → declined)" in body
+    assert "(Stage: candidate → declined)" in body
     assert "(title, importance)" in body or "(importance, title)" in body

@@ -27,6 +27,11 @@ class User(AbstractUser, Versioned):
         related_name="partner_users",
         help_text="The organization a partner user belongs to.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Dates and times are shown in it; empty: the site's own.",
+    )
 
     class Meta:
         constraints = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zoneinfo
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -155,6 +157,28 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
         instance=user,
         changes={"password": ["(hidden)", "(changed)"]},
     )
+
+
+@functools.cache
+def time_zones() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+@transaction.atomic
+def user_set_time_zone(*, actor: User, user: User, time_zone: str) -> User:
+    """The time zone `user`'s pages show dates and times in ("" for the site's own)."""
+    _require_credentials_of(actor, user)
+    time_zone = time_zone.strip()
+    if time_zone and time_zone not in time_zones():
+        raise ValidationError({"time_zone": f"No time zone called “{time_zone}”."})
+    if time_zone != user.time_zone:
+        audit.record(
+            actor=actor, action=AuditEvent.Action.UPDATE, instance=user,
+            changes={"time_zone": [user.time_zone, time_zone]},
+        )  # fmt: skip
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+    return user
 
 
 def _require_credentials_of(actor: User, owner: User) -> None:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -65,8 +66,29 @@ def profile(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "tokens": tokens, "new_token": new_token},
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "zones": services.time_zones(),
+            "site_time_zone": settings.TIME_ZONE,
+        },
     )
+
+
+@require_POST
+@access(policy.SIGNED_IN)
+def time_zone(request: SignedInRequest) -> HttpResponse:
+    try:
+        services.user_set_time_zone(
+            actor=request.user, user=request.user, time_zone=request.POST.get("time_zone", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        zone = request.user.time_zone or "the site's own"
+        messages.success(request, f"Dates and times are now shown in {zone}.")
+    return redirect("accounts:profile")
 
 
 @require_POST

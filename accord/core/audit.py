@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 
+from accord.core import audit_words
 from accord.core.bulk import db_value, insert_rows
 from accord.core.models import AuditEvent
 
@@ -97,6 +98,7 @@ def audit_event(
     changes: Mapping[str, Any] | None = None,
     channel: str | None = None,
 ) -> AuditEvent:
+    changes = dict(changes or {})
     return AuditEvent(
         actor=actor,
         actor_name=_actor_name(actor),
@@ -105,7 +107,8 @@ def audit_event(
         model=instance._meta.label_lower,
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
-        changes=dict(changes or {}),
+        changes=changes,
+        names=audit_words.names_for(instance, changes),
     )
 
 
@@ -138,13 +141,15 @@ def record_each(
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields if not f.primary_key}
     at = db_value(fields["at"])(timezone.now())
     changes = db_value(fields["changes"])
+    no_names = db_value(fields["names"])({})
     common = (at, actor.pk, _actor_name(actor), channel or current_channel(), action)
     label = model._meta.label_lower
     rows = [
-        (*common, label, str(pk), text[:300], changes(dict(change))) for pk, text, change in entries
+        (*common, label, str(pk), text[:300], changes(dict(change)), no_names)
+        for pk, text, change in entries
     ]
     columns = ("at", "actor_id", "actor_name", "channel", "action", "model", "object_id")
-    insert_rows(AuditEvent, (*columns, "object_repr", "changes"), rows)
+    insert_rows(AuditEvent, (*columns, "object_repr", "changes", "names"), rows)
 
 
 @dataclass

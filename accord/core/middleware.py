@@ -1,12 +1,15 @@
 import datetime
+import functools
 import json
 import logging
 import time
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accord.core.audit import audit_channel
 from accord.core.errors import database_busy
@@ -24,6 +27,30 @@ class WebChannelMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/") else "web"
         with audit_channel(channel):
+            return self.get_response(request)
+
+
+@functools.cache
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class UserTimeZoneMiddleware:
+    """Pages show dates and times in the signed-in user's own time zone, when they chose one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = str(getattr(getattr(request, "user", None), "time_zone", "") or "")
+        zone = _zone(chosen) if chosen else None
+        if zone is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        with timezone.override(zone):
             return self.get_response(request)
 
 

@@ -14,6 +14,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", "updated"
         DELETE = "delete", "deleted"
         MERGE = "merge", "merged"
+        ASK = "ask", "asked about"
 
     class Channel(models.TextChoices):
         WEB = "web", "web"
@@ -33,6 +34,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+    # The names of the objects `changes` refers to by id, as they were: {field: [before, after]}
+    names = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from accord.core import policy, schedule, worker
+from accord.core import audit_words, policy, schedule, worker
 from accord.core.errors import database_busy
 from accord.core.http import SignedInRequest
 from accord.core.models import AuditEvent
@@ -40,6 +40,7 @@ def audit_log(request: SignedInRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "actions": AuditEvent.Action.choices,
+            "kinds": audit_words.kinds(),
             "channels": AuditEvent.Channel.choices,
         },
     )

@@ -25,7 +25,7 @@ REVIEW_WINDOW_DAYS = 30
 RENEWAL_NOTICE_DEFAULT_DAYS = 90
 NDA_WINDOW_DAYS = 60
 LIST_LIMIT = 10
-RECENT_CHANGE_FIELDS = ("at", "actor_name", "channel", "action", "object_repr", "changes")
+RECENT_CHANGE_FIELDS = ("at", "actor_name", "channel", "action", "model", "object_repr", "changes")
 
 
 def coverage_summary(actor: User, *, top: int = 5) -> dict[str, Any]:

@@ -203,7 +203,7 @@ def ask_owner(*, actor: User, partnership: Partnership, message: str, link: str)
             link=link, partnership=partnership, raised_at=now,
         )  # fmt: skip
         audit.record(
-            actor=actor, action="ask", instance=partnership,
+            actor=actor, action=AuditEvent.Action.ASK, instance=partnership,
             changes={"asked": [None, owner.get_username()], "request": [None, text]},
         )  # fmt: skip
     if channels([owner.pk]).get((owner.pk, Kind.REQUEST), DEFAULT_CHANNEL) == Channel.EMAIL_NOW:

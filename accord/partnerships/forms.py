@@ -75,16 +75,6 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
             "voting_rules": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {
-            "committed_fte": "Committed people (FTE)",
-            "renewal_notice_days": "Renewal notice (days)",
-            "nda_signed_on": "NDA signed on",
-            "nda_expires_on": "NDA expires on",
-            "is_confidential": "Confidential",
-            "value_for_us": "Value for us",
-            "value_for_partner": "Value for the partner",
-            "ip_terms": "IP terms",
-        }
 
     def __init__(self, *args: Any, gaps: QuerySet, users: QuerySet, plays: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)

@@ -64,21 +64,27 @@ class Partnership(Versioned):
         on_delete=models.SET_NULL,
         related_name="sponsored_partnerships",
     )
-    value_for_us = models.TextField(blank=True)
-    value_for_partner = models.TextField(blank=True)
+    value_for_us = models.TextField("value for us", blank=True)
+    value_for_partner = models.TextField("value for the partner", blank=True)
     signed_on = models.DateField(null=True, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    renewal_notice_days = models.PositiveIntegerField(null=True, blank=True)
-    ip_terms = models.TextField(blank=True)
+    renewal_notice_days = models.PositiveIntegerField(
+        "renewal notice (days)", null=True, blank=True
+    )
+    ip_terms = models.TextField("IP terms", blank=True)
     exclusivity = models.CharField(max_length=300, blank=True)
-    nda_signed_on = models.DateField(null=True, blank=True)
-    nda_expires_on = models.DateField(null=True, blank=True)
+    nda_signed_on = models.DateField("NDA signed on", null=True, blank=True)
+    nda_expires_on = models.DateField("NDA expires on", null=True, blank=True)
     budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    committed_fte = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    committed_fte = models.DecimalField(
+        "committed people (FTE)", max_digits=6, decimal_places=1, null=True, blank=True
+    )
     next_review_date = models.DateField(null=True, blank=True)
     is_confidential = models.BooleanField(
-        default=False, help_text="Only the named team (and administrators) can see it."
+        "confidential",
+        default=False,
+        help_text="Only the named team (and administrators) can see it.",
     )
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

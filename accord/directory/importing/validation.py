@@ -87,8 +87,8 @@ def _choice(choices: type[models.Choices], what: str) -> Callable[[str], str]:
             return ""
         found = lookup.get(text.strip().lower())
         if found is None:
-            valid = ", ".join(v for v, _ in choices.choices)
-            raise ValueError(f"unknown {what} {text!r}; valid: {valid}")
+            valid = ", ".join(str(label) for _, label in choices.choices)
+            raise ValueError(f"“{text.strip()}” is not a {what} ({valid})")
         return found
 
     return convert
