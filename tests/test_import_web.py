@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
@@ -26,7 +29,8 @@ def test_upload_with_an_error_shows_row_and_column_and_cannot_be_confirmed(admin
     assert '<td class="text-end">3</td><td class="table-danger">country</td>' in page
     assert "Atlantis" in page
     assert 'class="table-danger" title="unknown country' in page  # the cell is highlighted
-    assert 'data-testid="confirm-import" disabled' in page
+    assert 'data-testid="confirm-import"' not in page  # only the valid rows may be imported
+    assert "Import the 1 valid row<" in page
     token = response.context["upload"].token
     refused = admin_client.post("/directory/import/confirm/", {"token": token})
     assert refused.status_code == 200 and "Nothing was imported" in refused.content.decode()
@@ -55,6 +59,39 @@ def test_skip_invalid_upload_can_be_confirmed_and_imports_the_valid_rows(admin_c
     token = response.context["upload"].token
     admin_client.post("/directory/import/confirm/", {"token": token})
     assert list(Organization.objects.values_list("name", flat=True)) == ["Acme"]
+
+
+def test_the_valid_rows_are_imported_from_the_preview_in_one_click(admin_client):
+    token = upload(admin_client, BAD).context["upload"].token
+    done = admin_client.post(
+        "/directory/import/confirm/", {"token": token, "valid_only": "1"}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == "/directory/organizations/"
+    assert "1 created, 0 updated, 0 unchanged; 1 invalid row(s) skipped" in done.content.decode()
+    assert list(Organization.objects.values_list("name", flat=True)) == ["Acme"]
+
+
+def test_the_rows_with_problems_come_back_as_csv_with_what_is_wrong(admin_client, personas):
+    content = b"name,country,founded_year\nAcme,DE,2001\nBeta,Atlantis,1999\n,FR,1990\n"
+    token = upload(admin_client, content, name="partners.csv").context["upload"].token
+    response = admin_client.get("/directory/import/problems/", {"token": token})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="partners-problems.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["name", "country", "founded_year", "problems"]
+    assert [row[:3] for row in rows[1:]] == [["Beta", "Atlantis", "1999"], ["", "FR", "1990"]]
+    assert rows[1][3].startswith("country: unknown country") and "Atlantis" in rows[1][3]
+    assert rows[2][3].startswith("name:")
+    assert not Organization.objects.filter(name__in=["Acme", "Beta"]).exists()
+    other = client_for(personas["manager"]).get("/directory/import/problems/", {"token": token})
+    assert other.status_code == 302 and "Beta" not in other.content.decode()
+
+
+def test_a_file_with_no_valid_row_offers_no_import(admin_client):
+    response = upload(admin_client, b"name,country\nBeta,Atlantis\n")
+    page = response.content.decode()
+    assert 'data-testid="import-valid"' not in page
+    assert 'data-testid="confirm-import" disabled' in page
 
 
 @override_settings(UPLOAD_LIMIT_BYTES=50)

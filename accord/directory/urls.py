@@ -26,4 +26,5 @@ urlpatterns = [
     path("import/", import_views.import_start, name="import_start"),
     path("import/preview/", import_views.import_preview, name="import_preview"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/problems/", import_views.import_rejects, name="import_rejects"),
 ]

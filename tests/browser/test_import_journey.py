@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import screenshot, sign_in
@@ -34,7 +36,12 @@ def test_admin_fixes_a_bad_row_and_imports_the_file(page, admin_user, tmp_path):
     assert errors.locator("tbody tr").count() == 1
     cells = errors.locator("tbody tr td").all_inner_texts()
     assert cells[:2] == ["3", "country"] and "Atlantis" in cells[2]
-    assert page.get_by_test_id("confirm-import").is_disabled()
+    assert page.get_by_test_id("import-valid").inner_text() == "Import the 2 valid rows"
+    with page.expect_download() as download:
+        page.get_by_test_id("download-problems").click()
+    assert download.value.suggested_filename == "partners-problems.csv"
+    rejected = Path(download.value.path()).read_text().splitlines()
+    assert rejected[0].endswith(",problems") and rejected[1].startswith("Solaris Materials,")
     screenshot(page, "import-preview-errors")
 
     upload(page, tmp_path, "partners-fixed.csv", FIXED)
@@ -44,3 +51,13 @@ def test_admin_fixes_a_bad_row_and_imports_the_file(page, admin_user, tmp_path):
     assert "3 created" in page.locator(".alert-success").inner_text()
     assert page.get_by_text("Solaris Materials").count() >= 1
     screenshot(page, "import-done")
+
+
+def test_admin_imports_the_valid_rows_and_leaves_the_bad_one(page, admin_user, tmp_path):
+    sign_in(page, "admin", PASSWORD)
+    upload(page, tmp_path, "partners.csv", BAD)
+    page.get_by_test_id("import-valid").click()
+    page.wait_for_url("**/directory/organizations/")
+    assert "1 invalid row(s) skipped" in page.locator(".alert-success").inner_text()
+    assert page.get_by_text("Kestrel Analytics").count() >= 1
+    assert page.get_by_text("Solaris Materials").count() == 0
