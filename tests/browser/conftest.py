@@ -1,10 +1,13 @@
 """Browser tests: Playwright driving Debian's Chromium against a live server.
 
-Screenshots go to artifacts/screenshots/ (ignored by git) for a person to look at.
+Screenshots go to artifacts/screenshots/ (ignored by git) for a person to look at, and the
+browser's load time of the main pages to artifacts/load-times/ (reported, not asserted: this
+machine's timings are too noisy for a test to judge).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 
 CHROMIUM = os.environ.get("ACCORD_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LOAD_TIMES = SCREENSHOTS.parent / "load-times"
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +59,20 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def report_load_time(page, name: str) -> float:
+    """The browser's time from asking for the page to its load event, in ms, kept in
+    artifacts/load-times/NAME.json."""
+    page.wait_for_load_state("load")
+    timing = page.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return {load: n.loadEventEnd - n.startTime, server: n.responseEnd - n.requestStart,"
+        " paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime}; }"
+    )
+    LOAD_TIMES.mkdir(parents=True, exist_ok=True)
+    (LOAD_TIMES / f"{name}.json").write_text(json.dumps({"page": page.url, **timing}, indent=2))
+    return float(timing["load"])
 
 
 def sign_in(page, username: str, password: str) -> None:

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from accord.directory import services as directory
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import report_load_time, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +38,7 @@ def test_user_searches_filters_and_opens_an_organizations_history(page, ecosyste
     page.get_by_role("link", name="Directory").click()
     page.get_by_role("link", name="Organizations", exact=True).click()
     assert "5 found" in page.get_by_test_id("result-count").inner_text()
+    report_load_time(page, "directory-list")
 
     page.fill("#id_q", "vision")
     page.click("text=Apply filters")

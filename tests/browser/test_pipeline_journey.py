@@ -10,7 +10,7 @@ from accord.partnerships.models import Partnership
 from accord.pilots import services as pilots
 from accord.screening.due_diligence import template_install_defaults
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import report_load_time, screenshot, sign_in
 from tests.conftest import PASSWORD, complete_due_diligence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,6 +86,7 @@ def test_alliance_manager_takes_a_partnership_through_its_gates(page, strategy):
         expect(page.get_by_test_id("due-diligence-progress")).to_contain_text(progress)
     screenshot(page, "due-diligence")
     page.goto("/partnerships/board/")
+    report_load_time(page, "pipeline-board")
     page.get_by_test_id("card").get_by_role("button", name="Move ▸").click()
     page.wait_for_url("**/move/**")
     page.get_by_label("Screening rubric completed").check()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from accord.accounts.services import user_create
 from accord.directory import services as directory
 from accord.screening import rounds, rubrics
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import report_load_time, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,6 +65,7 @@ def test_a_reviewer_scores_then_the_committee_compares_and_tests_the_ranking(pag
     screenshot(page, "screening-scoring")
 
     page.goto(f"/screening/rounds/{round_.pk}/")
+    report_load_time(page, "screening-round")
     ranking = page.get_by_test_id("ranking").inner_text()
     assert ranking.index("Ada Robotics") < ranking.index("Dune Labs")
     page.get_by_test_id("radar").locator(".js-plotly-plot").wait_for()

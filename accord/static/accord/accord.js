@@ -41,6 +41,11 @@ function drawCharts(root) {
 }
 document.addEventListener("DOMContentLoaded", () => drawCharts(document));
 document.addEventListener("htmx:afterSwap", (event) => drawCharts(event.target));
+// Plotly is loaded without blocking the page (defer), and a part of a page htmx puts in may
+// bring it after the swap: draw once it has loaded.
+document.addEventListener("load", (event) => {
+  if (event.target instanceof HTMLScriptElement && event.target.src.includes("plotly")) drawCharts(document);
+}, true);
 
 // A button with data-confirm asks before its form is sent.
 document.addEventListener("click", (event) => {
