@@ -5,9 +5,11 @@
 # own.
 #
 #   tom-select   the pickers that search (accord/static/accord/accord.js starts them)
+#   axe-core     the accessibility checks of the browser tests (tests only, not served)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOM_SELECT=2.6.2
+AXE_CORE=4.11.0
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -22,3 +24,11 @@ sed '/sourceMappingURL=/d' "$work/package/dist/css/tom-select.bootstrap5.min.css
 cp "$work/package/LICENSE" "$target/LICENSE"
 echo "tom-select $TOM_SELECT" >"$target/VERSION"
 echo "tom-select $TOM_SELECT -> $target" >&2
+
+(cd "$work" && npm pack --silent "axe-core@$AXE_CORE" >/dev/null && mkdir axe && tar xzf "axe-core-$AXE_CORE.tgz" -C axe)
+target=tests/browser/vendor/axe-core
+rm -rf "$target"
+mkdir -p "$target"
+cp "$work/axe/package/axe.min.js" "$work/axe/package/LICENSE" "$target/"
+echo "axe-core $AXE_CORE" >"$target/VERSION"
+echo "axe-core $AXE_CORE -> $target" >&2
