@@ -75,6 +75,67 @@ def report_load_time(page, name: str) -> float:
     return float(timing["load"])
 
 
+@pytest.fixture
+def office(admin_user):
+    """A partnership, three organizations with long names and a screening round: what the
+    phone and accessibility checks walk."""
+    from accord.directory import services as directory
+    from accord.partnerships import services as partnerships
+    from accord.screening import rounds, rubrics
+
+    partnerships.gates_install_defaults()
+    organizations = [
+        directory.organization_create(
+            actor=admin_user,
+            data={"name": f"Nordlicht Industrial Robotics and Automation Systems {n}",
+                  "kind": "startup", "country": "DE", "city": "Berlin",
+                  "one_liner": "Vision-guided robots for high-mix assembly lines."},
+        )
+        for n in range(3)
+    ]  # fmt: skip
+    partnership = partnerships.partnership_create(
+        actor=admin_user,
+        data={"title": "Co-developing vision-guided assembly with Nordlicht Robotics",
+              "type": "co_development", "owner": admin_user},
+        parties=[(organizations[0], "partner")],
+    )  # fmt: skip
+    rubric = rubrics.rubric_from_template(
+        actor=admin_user, template="Standard partner screening"
+    ).version.rubric
+    screening = rounds.screening_create(
+        actor=admin_user, rubric=rubric, data={"title": "Vision partners for assembly"}
+    )
+    for organization in organizations:
+        rounds.candidate_add(actor=admin_user, screening=screening, organization=organization)
+    return {"partnership": partnership, "organization": organizations[0], "screening": screening}
+
+
+def main_pages(office: dict) -> dict[str, str]:
+    """The pages people use most, by a short name, for the `office` data."""
+    partnership, screening = office["partnership"].pk, office["screening"].pk
+    return {
+        "home": "/",
+        "my-work": "/my-work/",
+        "organizations": "/directory/organizations/",
+        "organization": f"/directory/organizations/{office['organization'].pk}/",
+        "people": "/directory/people/",
+        "partnerships": "/partnerships/",
+        "board": "/partnerships/board/",
+        "partnership": f"/partnerships/{partnership}/",
+        "partnership-form": f"/partnerships/{partnership}/edit/",
+        "move": f"/partnerships/{partnership}/move/?to=screening",
+        "screening-round": f"/screening/rounds/{screening}/",
+        "scouting": "/scouting/",
+        "scouting-search": "/scouting/search/",
+        "strategy": "/strategy/",
+        "coverage": "/coverage/",
+        "import": "/directory/import/",
+        "notifications": "/notifications/",
+        "audit": "/audit/",
+        "account": "/accounts/profile/",
+    }
+
+
 def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)

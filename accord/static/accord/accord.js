@@ -99,6 +99,9 @@ function startPickers(root) {
         },
       });
     }
+    // Tom Select moves the label to its own input; the select it hides keeps the name.
+    const label = select.labels && select.labels[0];
+    if (label && !select.getAttribute("aria-label")) select.setAttribute("aria-label", label.textContent.trim());
     const picker = new window.TomSelect(select, settings);
     // A script that sets the select itself (a test, another widget) is shown too.
     select.addEventListener("change", () => picker.sync());
