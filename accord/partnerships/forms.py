@@ -31,7 +31,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 DATE_FIELDS = ("signed_on", "start_date", "end_date", "nda_signed_on", "nda_expires_on",
-               "next_review_date")  # fmt: skip
+               "next_review_date", "expected_close")  # fmt: skip
 SECTIONS = [
     ("Basics", ["title", "type", "play", "gaps", "is_confidential"]),
     ("People", ["owner", "executive_sponsor", "team"]),
@@ -49,6 +49,7 @@ SECTIONS = [
             "exclusivity",
         ],
     ),
+    ("Deal", ["deal_value", "expected_close"]),
     ("Resources and review", ["budget", "committed_fte", "next_review_date"]),
     ("Joint venture and consortium", ["equity_split", "fees", "working_groups", "voting_rules"]),
     ("Notes", ["notes"]),

@@ -24,6 +24,13 @@ class Stage(models.TextChoices):
 
 
 PIPELINE = [s.value for s in Stage if s not in (Stage.DECLINED, Stage.EXITED)]
+# How likely a partnership at each stage is to be won: what weights its deal value in the
+# pipeline's expected value (the board, the list).
+WIN_LIKELIHOOD = {
+    Stage.CANDIDATE.value: 0.05, Stage.SCREENING.value: 0.1, Stage.ENGAGING.value: 0.2,
+    Stage.NEGOTIATING.value: 0.4, Stage.PILOTING.value: 0.6, Stage.ACTIVE.value: 1.0,
+    Stage.RENEWAL_REVIEW.value: 0.8,
+}  # fmt: skip
 EXITS = [Stage.DECLINED.value, Stage.EXITED.value]
 
 
@@ -81,6 +88,11 @@ class Partnership(Versioned):
         "committed people (FTE)", max_digits=6, decimal_places=1, null=True, blank=True
     )
     next_review_date = models.DateField(null=True, blank=True)
+    deal_value = models.DecimalField(
+        "deal value", max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="What it is worth to us if it is won, in the reporting currency.",
+    )  # fmt: skip
+    expected_close = models.DateField("expected close", null=True, blank=True)
     is_confidential = models.BooleanField(
         "confidential",
         default=False,

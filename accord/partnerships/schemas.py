@@ -80,6 +80,8 @@ class PartnershipOut(Schema):
     budget: Decimal | None
     committed_fte: Decimal | None
     next_review_date: dt.date | None
+    deal_value: Decimal | None
+    expected_close: dt.date | None
     is_confidential: bool
     equity_split: str
     fees: str
@@ -240,6 +242,8 @@ class PartnershipFields(InputSchema):
     budget: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     committed_fte: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     next_review_date: dt.date | None = None
+    deal_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    expected_close: dt.date | None = None
     is_confidential: bool | None = None
     equity_split: str = Text(max_length=300)
     fees: str = Text(max_length=300)

@@ -6,9 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from accord.partnerships.gates import allowed_targets, missing_for, missing_for_
 from accord.partnerships.models import (
     EXITS,
     PIPELINE,
+    WIN_LIKELIHOOD,
     Document,
     Invitation,
     Note,
@@ -36,6 +38,7 @@ from accord.partnerships.models import (
 from accord.strategy.models import CapabilityGap, PartnershipType
 
 EXPIRY_WARNING_DAYS = 60
+CENT = Decimal("0.01")
 
 
 def partnerships_visible(actor: User) -> QuerySet[Partnership]:
@@ -131,6 +134,12 @@ class BoardColumn:
     label: str
     total: int
     cards: list[BoardCard] = field(default_factory=list)
+    value: Decimal = Decimal(0)  # the sum of the column's deal values
+
+    @property
+    def weighted(self) -> Decimal:
+        """The column's deal value times the stage's likelihood of a win."""
+        return (self.value * Decimal(str(WIN_LIKELIHOOD.get(self.stage, 0)))).quantize(CENT)
 
     @property
     def more(self) -> int:
@@ -144,6 +153,39 @@ class Board:
     columns: list[BoardColumn]  # one per pipeline stage, with its first cards
     exits: list[BoardColumn]  # declined and exited: totals only
 
+    @property
+    def value(self) -> Decimal:
+        return sum((column.value for column in self.columns), Decimal(0))
+
+    @property
+    def weighted(self) -> Decimal:
+        return sum((column.weighted for column in self.columns), Decimal(0))
+
+
+def stage_totals(partnerships: QuerySet[Partnership]) -> dict[str, tuple[int, Decimal]]:
+    """How many partnerships are at each stage and the sum of their deal values. One query."""
+    rows = (
+        partnerships.order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"), value=Sum("deal_value"))
+        .values_list("stage", "n", "value")
+    )
+    return {stage: (n, value or Decimal(0)) for stage, n, value in rows}
+
+
+def pipeline_value(partnerships: QuerySet[Partnership]) -> tuple[Decimal, Decimal]:
+    """The deal value of the open partnerships among `partnerships`, and that value weighted by
+    each stage's likelihood of a win. One query."""
+    columns = [
+        BoardColumn(stage, "", n, value=value)
+        for stage, (n, value) in stage_totals(partnerships).items()
+        if stage in PIPELINE
+    ]
+    return (
+        sum((c.value for c in columns), Decimal(0)),
+        sum((c.weighted for c in columns), Decimal(0)),
+    )
+
 
 def partnership_board(actor: User, params: Mapping[str, Any] | None = None) -> Board:
     """Each pipeline stage with its total and its first BOARD_CARDS_PER_COLUMN cards, overdue
@@ -152,15 +194,14 @@ def partnership_board(actor: User, params: Mapping[str, Any] | None = None) -> B
     filterset = partnership_list(actor, params)
     queryset = filterset.qs if filterset.is_valid() else Partnership.objects.none()
     queryset = queryset.prefetch_related(None)  # the list's partners; the cards read names only
-    totals = dict(
-        queryset.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
-    )
+    totals = stage_totals(queryset)
     cards: dict[str, list[BoardCard]] = {stage: [] for stage in PIPELINE}
     for card in _board_cards(actor, queryset):
         cards[card.stage].append(card)
 
     def column(stage: str) -> BoardColumn:
-        return BoardColumn(stage, Stage(stage).label, totals.get(stage, 0), cards.get(stage, []))
+        count, value = totals.get(stage, (0, Decimal(0)))
+        return BoardColumn(stage, Stage(stage).label, count, cards.get(stage, []), value)
 
     return Board(filterset, [column(s) for s in PIPELINE], [column(s) for s in EXITS])
 

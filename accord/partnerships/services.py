@@ -48,6 +48,8 @@ PARTNERSHIP_FIELDS = (
     "budget",
     "committed_fte",
     "next_review_date",
+    "deal_value",
+    "expected_close",
     "is_confidential",
     "equity_split",
     "fees",

@@ -78,6 +78,7 @@ def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpRe
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     shown = [row.record.pk for row in table.page.object_list]
     table.party_names = selectors.party_names(request.user, shown)
+    value, weighted = selectors.pipeline_value(queryset)
     return render(
         request,
         "partnerships/partnership_list.html",
@@ -87,6 +88,8 @@ def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpRe
             "table": table,
             "query": request.GET.urlencode(),
             "can_create": policy.can(request.user, policy.PARTNERSHIP_CHANGE),
+            "value": value,
+            "weighted": weighted,
         },
     )
 
