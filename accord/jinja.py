@@ -17,7 +17,7 @@ from jinja2 import Environment, StrictUndefined
 from accord.core.templatetags.audit_tags import change_summary
 from accord.directory.normalize import country_name
 from accord.partnerships.tables import stage_badge_html
-from accord.partnerships.templatetags.partnership_tags import move_options
+from accord.partnerships.templatetags.partnership_tags import move_options, move_targets
 
 _MARKER = 987654321
 
@@ -77,6 +77,7 @@ def environment(**options: Any) -> Environment:
         icon=icon,
         stage_badge=stage_badge_html,
         move_options=move_options,
+        move_targets=move_targets,
     )
     env.filters.update(
         day=day,

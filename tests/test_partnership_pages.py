@@ -181,8 +181,9 @@ def test_board_filters_its_totals_and_keeps_the_filters_in_its_links(personas, m
     assert f'name="next" value="{BOARD}?q=vision"' in candidates
     # The exits are totals linking to the list, not cards.
     assert "Vision gone" not in body
-    assert f'href="{LIST}?stage=declined&amp;q=vision" data-stage="declined" data-total="1"' in body
-    assert f'href="{LIST}?stage=exited&amp;q=vision" data-stage="exited" data-total="0"' in body
+    for stage, total in (("declined", 1), ("exited", 0)):
+        exit_link = f'href="{LIST}?stage={stage}&amp;q=vision" data-stage="{stage}"'
+        assert f'{exit_link} data-drop="{stage}" data-total="{total}"' in body
     listed = client.get(LIST, {"stage": "candidate", "q": "vision"}).content.decode()
     assert "3 found" in listed
 

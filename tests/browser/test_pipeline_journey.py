@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accord.directory import services as directory
+from accord.directory.models import Organization
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
 from accord.pilots import services as pilots
@@ -178,3 +179,23 @@ def scale_a_pilot(actor, partnership) -> None:
         scores=dict.fromkeys(("technical", "commercial", "organisational", "legal"), evidence),
     )
     pilots.pilot_decide(actor=actor, pilot=pilot, decision="scale", rationale="Reworks halved")
+
+
+def test_a_card_dragged_to_the_next_stage_opens_its_move_there(page, strategy, admin_user):
+    partnership = partnerships.partnership_create(
+        actor=admin_user,
+        data={"title": "Ferro welding pilot", "type": "rd_alliance"},
+        parties=[(Organization.objects.get(name="Ferro Robotics"), "partner")],
+        gaps=[strategy["gap"]],
+    )
+    sign_in(page, "admin", PASSWORD)
+    page.goto("/partnerships/board/")
+    card = page.get_by_test_id("column-candidate").get_by_test_id("card")
+    card.drag_to(page.get_by_test_id("column-active"))  # two stages on: refused, nothing opens
+    assert page.url.endswith("/partnerships/board/")
+    card.drag_to(page.get_by_test_id("column-screening"))
+    page.wait_for_url(f"**/partnerships/{partnership.pk}/move/?to=screening**")
+    page.fill("#id_reason", "Fits the inspection gap.")
+    page.get_by_test_id("move-submit").click()
+    page.wait_for_url("**/partnerships/board/")
+    assert "Ferro welding pilot" in page.get_by_test_id("column-screening").inner_text()

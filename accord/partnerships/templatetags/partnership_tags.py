@@ -23,6 +23,14 @@ MOVE_OPTIONS: dict[str, SafeString] = {
 }
 
 
+MOVE_TARGETS = {stage: " ".join(allowed_targets(stage)) for stage in Stage.values}
+
+
+def move_targets(stage: str) -> str:
+    """Where a partnership at `stage` may go, space-separated: the board's drop zones."""
+    return MOVE_TARGETS.get(stage, "")
+
+
 @register.simple_tag
 def stage_badge(stage: str) -> str:
     return stage_badge_html(stage)

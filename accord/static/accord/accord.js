@@ -133,3 +133,41 @@ document.addEventListener("DOMContentLoaded", () => {
     })
     .catch(() => {});
 });
+
+// The board: a card dragged onto another stage opens its move to that stage, where the gate
+// checks what is needed and a reason is asked, as from the card's menu. While dragging, the
+// stages it may go to are outlined; the others are dimmed and refuse the drop.
+let draggedCard = null;
+const dropZones = () => document.querySelectorAll("[data-drop]");
+document.addEventListener("dragstart", (event) => {
+  const card = event.target instanceof Element ? event.target.closest(".board-card[data-move]") : null;
+  if (!card) return;
+  draggedCard = card;
+  event.dataTransfer.effectAllowed = "move";
+  event.dataTransfer.setData("text/plain", card.dataset.move);
+  const targets = card.dataset.targets.split(" ");
+  document.body.classList.add("dragging");
+  dropZones().forEach((zone) => {
+    const ok = targets.includes(zone.dataset.drop);
+    zone.classList.toggle("drop-ok", ok);
+    zone.classList.toggle("drop-no", !ok);
+  });
+});
+document.addEventListener("dragend", () => {
+  draggedCard = null;
+  document.body.classList.remove("dragging");
+  dropZones().forEach((zone) => zone.classList.remove("drop-ok", "drop-no"));
+});
+document.addEventListener("dragover", (event) => {
+  const zone = event.target instanceof Element ? event.target.closest("[data-drop].drop-ok") : null;
+  if (draggedCard && zone) event.preventDefault();
+});
+document.addEventListener("drop", (event) => {
+  const zone = event.target instanceof Element ? event.target.closest("[data-drop].drop-ok") : null;
+  if (!draggedCard || !zone) return;
+  event.preventDefault();
+  const move = new URL(draggedCard.dataset.move, window.location.href);
+  move.searchParams.set("to", zone.dataset.drop);
+  move.searchParams.set("next", window.location.pathname + window.location.search);
+  window.location.assign(move);
+});
