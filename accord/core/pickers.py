@@ -100,5 +100,10 @@ class MultiPicker(Picker, forms.SelectMultiple):
     """A Picker choosing several."""
 
 
+def is_id(text: Any) -> bool:
+    """Whether `text` (a posted or chosen value) can be a row id: digits that fit a bigint."""
+    return isinstance(text, int | str) and str(text).isdigit() and len(str(text)) < 19
+
+
 def _ids(value: Iterable[Any]) -> list[str]:
-    return [str(v) for v in value if v not in (None, "") and str(v).isdigit() and len(str(v)) < 19]
+    return [str(v) for v in value if is_id(v)]

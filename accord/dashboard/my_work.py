@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 
 from accord.accounts.models import User
@@ -141,12 +140,8 @@ def reviews_and_renewals(actor: User, today: dt.date) -> Section:
     return section
 
 
-def _owned(rows: QuerySet[Any], actor: User) -> QuerySet[Any]:
-    return rows.filter(owner=actor)
-
-
 def action_items(actor: User, today: dt.date) -> Section:
-    rows = _owned(visible_to(actor, ActionItem), actor).filter(status=ActionItem.Status.OPEN)
+    rows = visible_to(actor, ActionItem).filter(owner=actor, status=ActionItem.Status.OPEN)
     section = Section("actions", "Your action items", total=rows.count())
     shown = rows.select_related("committee__partnership").only(
         "title", "due_on", "committee_id", "committee__partnership__title"
@@ -160,7 +155,7 @@ def action_items(actor: User, today: dt.date) -> Section:
 
 
 def milestones(actor: User, today: dt.date) -> Section:
-    rows = _owned(visible_to(actor, Milestone), actor).filter(completed_on__isnull=True)
+    rows = visible_to(actor, Milestone).filter(owner=actor, completed_on__isnull=True)
     section = Section("milestones", "Your milestones", total=rows.count())
     shown = rows.select_related("partnership").only("title", "due_on", "partnership__title")
     for milestone in shown.order_by("due_on", "pk")[:SHOWN]:

@@ -19,8 +19,8 @@ def home(request: SignedInRequest) -> HttpResponse:
 
 @access(policy.PARTNERSHIP_VIEW)
 def my_work_page(request: SignedInRequest) -> HttpResponse:
-    sections = my_work(request.user, timezone.localdate())
-    context = {"section": "my_work", "sections": sections, "today": timezone.localdate()}
+    today = timezone.localdate()
+    context = {"section": "my_work", "sections": my_work(request.user, today), "today": today}
     return render(request, "dashboard/my_work.html", context)
 
 

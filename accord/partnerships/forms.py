@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from accord.accounts.models import User
 from accord.core import policy
 from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
-from accord.core.pickers import Picker
+from accord.core.pickers import Picker, is_id
 from accord.directory.models import Organization
 from accord.partnerships.gates import requirable
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
@@ -119,7 +119,7 @@ class OrganizationField(forms.ModelChoiceField):
             return None
         organizations = self.queryset
         assert organizations is not None  # PartyForm gives it the organizations one may name
-        if value.isdigit() and len(value) < 19:
+        if is_id(value):
             found = list(organizations.filter(pk=int(value))[:1])
         else:
             found = list(organizations.filter(name__iexact=value)[:2])
@@ -184,7 +184,7 @@ def party_formset(
     """The partner rows: the partnership's parties, or for a new one `partner` (an
     organization's id, from its page's "Start a partnership") in the first row."""
     initial = None
-    if partnership is None and partner.isdigit() and len(partner) < 19:
+    if partnership is None and is_id(partner):
         initial = [{"organization": partner, "role": PartnershipParty.Role.PARTNER}]
     if partnership is not None and partnership.pk:
         initial = [

@@ -19,6 +19,7 @@ from accord.core.contributions import ORGANIZATIONS_LISTED, contributed
 from accord.core.forms import add_validation_errors
 from accord.core.fragments import render_fragment
 from accord.core.http import SignedInRequest
+from accord.core.pickers import is_id
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization
 from accord.partnerships.models import Partnership, Stage
@@ -147,10 +148,6 @@ def _manage_choices(actor: User, screening: Screening) -> dict[str, Any]:
     }
 
 
-def _id(value: str | None) -> bool:
-    return value is not None and value.isdigit() and len(value) < 19
-
-
 def _reviewers(actor: User) -> Any:
     return policy.accounts_granted(active_users(actor), policy.SCREENING_ASSESS).order_by(
         "username"
@@ -162,13 +159,13 @@ def _reviewers(actor: User) -> Any:
 def screening_candidates(request: SignedInRequest, pk: int) -> HttpResponse:
     screening = get_visible_or_404(request.user, Screening, pk=pk)
     organization = partnership = scan_candidate = None
-    if _id(request.POST.get("scan_candidate")):
+    if is_id(request.POST.get("scan_candidate")):
         scan_candidate = (
             visible_to(request.user, ScanCandidate)
             .filter(pk=request.POST["scan_candidate"])
             .first()
         )
-    if _id(request.POST.get("partnership")):
+    if is_id(request.POST.get("partnership")):
         partnership = (
             visible_to(request.user, Partnership).filter(pk=request.POST["partnership"]).first()
         )
@@ -176,7 +173,9 @@ def screening_candidates(request: SignedInRequest, pk: int) -> HttpResponse:
     if ref and partnership is None and scan_candidate is None:
         # The picker sends an id; a script may send the exact name.
         organizations = visible_to(request.user, Organization)
-        found = organizations.filter(pk=ref) if _id(ref) else organizations.filter(name__iexact=ref)
+        found = (
+            organizations.filter(pk=ref) if is_id(ref) else organizations.filter(name__iexact=ref)
+        )
         organization = found.first()
         if organization is None:
             messages.error(request, f"No organization “{ref}” in the directory.")
