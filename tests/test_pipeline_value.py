@@ -74,3 +74,16 @@ def test_partner_users_never_see_the_deal(personas, partnership):
     workspace = partner.get("/workspace/").content.decode()
     detail = partner.get(f"/workspace/{partnership.pk}/").content.decode()
     assert "777" not in workspace + detail
+
+
+def test_a_negative_deal_value_is_refused_on_the_form_and_nothing_saved(personas, partnership):
+    response = client_for(personas["manager"]).post(
+        f"/partnerships/{partnership.pk}/edit/",
+        {"title": partnership.title, "type": partnership.type, "deal_value": "-10",
+         "version": partnership.version, "parties-TOTAL_FORMS": "0",
+         "parties-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 0." in response.content.decode()
+    partnership.refresh_from_db()
+    assert partnership.deal_value is None

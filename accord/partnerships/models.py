@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -90,6 +91,7 @@ class Partnership(Versioned):
     next_review_date = models.DateField(null=True, blank=True)
     deal_value = models.DecimalField(
         "deal value", max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
         help_text="What it is worth to us if it is won, in the reporting currency.",
     )  # fmt: skip
     expected_close = models.DateField("expected close", null=True, blank=True)
