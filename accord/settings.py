@@ -240,6 +240,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password reset link works this long; an account is sent at most one per interval.
+PASSWORD_RESET_TIMEOUT = env_int("ACCORD_PASSWORD_RESET_HOURS", 24) * 3600
+PASSWORD_RESET_MAIL_INTERVAL_MINUTES = env_int("ACCORD_PASSWORD_RESET_INTERVAL_MINUTES", 10)
 
 # Sign-in throttling (accord/accounts/signin.py): free failures for one account at one address,
 # and for an account from anywhere or an address against any account; after them each

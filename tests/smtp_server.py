@@ -24,10 +24,11 @@ class Inbox:
         self.messages.append(message)
         return "250 OK"
 
-    def link(self, number: int = -1) -> str:
+    def link(self, number: int = -1, path: str = "/workspace/join/?token=") -> str:
+        """The address (without the site) of the first link to `path` in a message."""
         body = self.messages[number].get_payload(decode=True).decode()
-        found = re.search(r"https?://[^/\s]+(/workspace/join/\?token=\S+)", body)
-        assert found, f"no invitation link in {body!r}"
+        found = re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", body)
+        assert found, f"no link to {path} in {body!r}"
         return found.group(1)
 
 

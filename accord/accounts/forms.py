@@ -1,8 +1,13 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 
-from accord.accounts import signin
+from accord.accounts import services, signin
 from accord.accounts.models import User
 from accord.accounts.services import check_partner_organization
 from accord.core.client_address import client_address
@@ -104,3 +109,19 @@ class UserForm(BootstrapFormMixin, forms.ModelForm):
 
 class TokenForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(max_length=100, initial="script")
+
+
+class LimitedPasswordResetForm(BootstrapFormMixin, PasswordResetForm):
+    """Asks for a reset link. The page says the same whether or not the address has an
+    account; an account is sent at most one link per interval."""
+
+    def get_users(self, email):
+        return services.password_reset_recipients(email)
+
+
+class AuditedSetPasswordForm(BootstrapFormMixin, SetPasswordForm):
+    def save(self, commit=True):
+        user = super().save(commit)
+        if commit:
+            services.password_reset_done(user)
+        return user

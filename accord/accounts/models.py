@@ -32,6 +32,9 @@ class User(AbstractUser, Versioned):
         blank=True,
         help_text="Dates and times are shown in it; empty: the site's own.",
     )
+    # When the last password reset link was e-mailed: one per account per interval, so that
+    # nobody can fill someone's mailbox with them.
+    password_reset_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

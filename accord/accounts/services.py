@@ -7,6 +7,7 @@ import functools
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -156,6 +157,39 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
         action=AuditEvent.Action.UPDATE,
         instance=user,
         changes={"password": ["(hidden)", "(changed)"]},
+    )
+
+
+def password_reset_recipients(email: str) -> list[User]:
+    """The accounts a reset link for `email` goes to: active, with a password of their own
+    (not signed in through single sign-on only), and not sent one within the interval. Each
+    is marked as sent and audited as the system's doing: nobody is signed in."""
+    since = timezone.now() - dt.timedelta(minutes=settings.PASSWORD_RESET_MAIL_INTERVAL_MINUTES)
+    candidates = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(
+        password_reset_sent_at__gt=since
+    )
+    recipients = [user for user in candidates if user.has_usable_password()]
+    if recipients:
+        now = timezone.now()
+        system = system_account()
+        with transaction.atomic():
+            for user in recipients:
+                user.password_reset_sent_at = now
+                user.save(update_fields=["password_reset_sent_at"])
+                audit.record(
+                    actor=system, action=AuditEvent.Action.UPDATE, instance=user,
+                    changes={"password_reset_sent_at": [None, now.isoformat()]},
+                )  # fmt: skip
+    return recipients
+
+
+def password_reset_done(user: User) -> None:
+    """Audit a password set through a reset link; the link's holder proved to be `user`."""
+    audit.record(
+        actor=user,
+        action=AuditEvent.Action.UPDATE,
+        instance=user,
+        changes={"password": ["(hidden)", "(reset by e-mail link)"]},
     )
 
 

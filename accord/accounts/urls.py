@@ -7,6 +7,16 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
+    path("password/reset/", views.password_reset_view, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_sent_view, name="password_reset_sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.password_reset_confirm_view,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/", views.password_reset_complete_view, name="password_reset_complete"
+    ),
     path("profile/", views.profile, name="profile"),
     path("profile/time-zone/", views.time_zone, name="time_zone"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),

@@ -6,11 +6,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from accord.accounts import services
 from accord.accounts.forms import (
+    AuditedSetPasswordForm,
+    LimitedPasswordResetForm,
     ThrottledAuthenticationForm,
     ThrottledPasswordChangeForm,
     TokenForm,
@@ -51,6 +54,46 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change_view = PasswordChangeView.as_view()
+
+MAIL_CONTEXT = {"mail_configured": bool(settings.EMAIL_HOST)}
+
+
+@method_decorator(access(policy.PUBLIC), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an address and e-mails a link to set a new password; it says the same
+    whether or not an account has that address."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = LimitedPasswordResetForm
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+    extra_context = MAIL_CONTEXT
+    extra_email_context = {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+
+@method_decorator(access(policy.PUBLIC), name="dispatch")
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+    extra_context = MAIL_CONTEXT
+
+
+@method_decorator(access(policy.PUBLIC), name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = AuditedSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@method_decorator(access(policy.PUBLIC), name="dispatch")
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+password_reset_view = PasswordResetView.as_view()
+password_reset_sent_view = PasswordResetSentView.as_view()
+password_reset_confirm_view = PasswordResetConfirmView.as_view()
+password_reset_complete_view = PasswordResetCompleteView.as_view()
 
 
 @access(policy.SIGNED_IN)
