@@ -125,3 +125,30 @@ class AuditedSetPasswordForm(BootstrapFormMixin, SetPasswordForm):
         if commit:
             services.password_reset_done(user)
         return user
+
+
+class InviteForm(BootstrapFormMixin, forms.Form):
+    email = forms.CharField(label="E-mail", max_length=254)
+    role = forms.ChoiceField(
+        choices=[
+            (value, label) for value, label in User.Role.choices if value != User.Role.PARTNER
+        ],
+        initial=User.Role.CONTRIBUTOR,
+    )
+
+
+class JoinForm(BootstrapFormMixin, forms.Form):
+    """Choosing a sign-in from an invitation's link."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    first_name = forms.CharField(required=False, max_length=150)
+    last_name = forms.CharField(required=False, max_length=150)
+    username = forms.CharField(max_length=150, help_text="What you will sign in with.")
+    password = forms.CharField(widget=forms.PasswordInput)
+    password_again = forms.CharField(widget=forms.PasswordInput)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data

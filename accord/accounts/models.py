@@ -1,6 +1,8 @@
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -52,6 +54,58 @@ class User(AbstractUser, Versioned):
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class EmailInvitation(models.Model):
+    """An e-mailed link through which someone makes an account. Only the link's hash is
+    stored; it works once, until it expires or is revoked."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        ACCEPTED = "accepted", "accepted"
+        EXPIRED = "expired", "expired"
+        REVOKED = "revoked", "revoked"
+
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def status_at(self, now: dt.datetime) -> "EmailInvitation.Status":
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        return self.Status.EXPIRED if self.expires_at <= now else self.Status.PENDING
+
+
+class UserInvitation(EmailInvitation):
+    """An invitation to join with a role of our own company (partner users are invited from
+    their partnership)."""
+
+    role = models.CharField(max_length=20, choices=User.Role.choices)
+
+    class Meta(EmailInvitation.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display()}"
 
 
 class ApiToken(models.Model):

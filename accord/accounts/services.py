@@ -80,24 +80,26 @@ def user_create(
 
 
 @transaction.atomic
-def partner_user_join(
+def invited_user_join(
     *,
-    organization: Any,
+    role: str,
     username: str,
     password: str,
     email: str,
     first_name: str = "",
     last_name: str = "",
+    organization: Any = None,
 ) -> User:
-    """The account of someone who accepted an invitation to speak for `organization`. The
-    invitation is the authority (its service checked it), so the account is recorded as
-    having created itself."""
+    """The account of someone who accepted an invitation (with `role`, and for a partner user
+    the `organization` they speak for). The invitation is the authority (its service checked
+    it), so the account is recorded as having created itself."""
+    check_partner_organization(role, organization)
     user = User(
         username=username,
         email=email,
         first_name=first_name,
         last_name=last_name,
-        role=policy.PARTNER,
+        role=role,
         organization=organization,
     )
     if not password:

@@ -23,5 +23,12 @@ urlpatterns = [
     path("sign-ins/", views.signinevent_list, name="signinevent_list"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
+    path("users/invite/", views.user_invite, name="user_invite"),
+    path(
+        "invitations/<int:pk>/revoke/",
+        views.user_invitation_revoke,
+        name="userinvitation_revoke",
+    ),
+    path("join/", views.invitation_accept, name="invitation_accept"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
 ]

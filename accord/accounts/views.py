@@ -1,25 +1,29 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from accord.accounts import services
+from accord.accounts import invitations, services
 from accord.accounts.forms import (
     AuditedSetPasswordForm,
+    InviteForm,
+    JoinForm,
     LimitedPasswordResetForm,
     ThrottledAuthenticationForm,
     ThrottledPasswordChangeForm,
     TokenForm,
     UserForm,
 )
-from accord.accounts.models import ApiToken, SignInEvent, User
+from accord.accounts.models import ApiToken, SignInEvent, User, UserInvitation
 from accord.core import policy
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
@@ -145,8 +149,94 @@ def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @access(policy.USERS_MANAGE)
 def user_list(request: SignedInRequest) -> HttpResponse:
+    return _user_list(request, InviteForm())
+
+
+def _user_list(request: SignedInRequest, form: InviteForm, status: int = 200) -> HttpResponse:
     users = visible_to(request.user, User).select_related("organization").order_by("username")
-    return render(request, "accounts/user_list.html", {"users": users, "section": "admin"})
+    now = timezone.now()
+    sent = list(visible_to(request.user, UserInvitation).select_related("invited_by")[:50])
+    context = {
+        "users": users,
+        "section": "admin",
+        "form": form,
+        "invitations": [(invitation, invitation.status_at(now)) for invitation in sent],
+        "days": settings.INVITATION_DAYS,
+        **MAIL_CONTEXT,
+    }
+    return render(request, "accounts/user_list.html", context, status=status)
+
+
+@require_POST
+@access(policy.USERS_MANAGE)
+def user_invite(request: SignedInRequest) -> HttpResponse:
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitations.user_invite(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                link_for=lambda raw: request.build_absolute_uri(
+                    reverse("accounts:invitation_accept") + f"?token={raw}"
+                ),
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"An invitation was sent to {invitation.email}.")
+            return redirect("accounts:user_list")
+    return _user_list(request, form, status=400)
+
+
+@require_POST
+@access(policy.USERS_MANAGE)
+def user_invitation_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
+    invitation = get_visible_or_404(request.user, UserInvitation, pk=pk)
+    try:
+        invitations.user_invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("accounts:user_list")
+
+
+@access(policy.PUBLIC)
+def invitation_accept(request: SignedInRequest) -> HttpResponse:
+    """The page an invitation's link opens: choose a sign-in, then start."""
+    raw = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
+    template = "accounts/invitation_accept.html"
+    try:
+        invitation = invitations.user_invitation_for(raw or "")
+    except ValidationError as error:
+        return render(request, template, {"problem": " ".join(error.messages)}, status=400)
+    context: dict = {"invitation": invitation}
+    if request.user.is_authenticated:
+        context["problem"] = (
+            f"You are signed in as {request.user.get_username()}. Sign out, then open the "
+            "invitation's link again to make the account it offers."
+        )
+        return render(request, template, context, status=409)
+    if request.method != "POST":
+        context["form"] = JoinForm(initial={"token": raw, "username": invitation.email})
+        return render(request, template, context)
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = invitations.user_invitation_accept(
+                raw=data["token"], username=data["username"], password=data["password"],
+                first_name=data["first_name"], last_name=data["last_name"],
+            )  # fmt: skip
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.get_username()}.")
+            return redirect("dashboard:home")
+    context["form"] = form
+    return render(request, template, context, status=400)
 
 
 @access(policy.USERS_MANAGE)

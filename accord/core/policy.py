@@ -542,6 +542,10 @@ def _user_rows(user: Visitor, qs: Rows) -> Rows:
     return qs.filter(pk=member.pk)
 
 
+def _user_managers_rows(user: Visitor, qs: Rows) -> Rows:
+    return qs if can(user, USERS_MANAGE) else qs.none()
+
+
 def _own_rows(user: Visitor, qs: Rows) -> Rows:
     if role_of(user) is None:
         return qs.none()
@@ -565,6 +569,7 @@ _VISIBILITY: dict[str, Rule] = {
     "django_tasks_database.dbtaskresult": _system_rows,
     "accounts.user": _user_rows,
     "accounts.apitoken": _own_rows,
+    "accounts.userinvitation": _user_managers_rows,
     "accounts.signinevent": _admin_audit_rows,
     "strategy.strategicpriority": _strategy_rows,
     "strategy.capabilitygap": _strategy_rows,

@@ -3,8 +3,6 @@ and the page where an invitation is accepted."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accord.accounts.forms import JoinForm
 from accord.core import policy
 from accord.core.forms import BootstrapFormMixin, add_validation_errors
 from accord.core.http import SignedInRequest
@@ -34,21 +33,6 @@ class InviteForm(BootstrapFormMixin, forms.Form):
         self.fields["organization"].choices = [  # type: ignore[attr-defined]
             (p.organization_id, p.organization.name) for p in parties
         ]
-
-
-class AcceptForm(BootstrapFormMixin, forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
-    first_name = forms.CharField(required=False, max_length=150)
-    last_name = forms.CharField(required=False, max_length=150)
-    username = forms.CharField(max_length=150, help_text="What you will sign in with.")
-    password = forms.CharField(widget=forms.PasswordInput)
-    password_again = forms.CharField(widget=forms.PasswordInput)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
-        return data
 
 
 def _url(partnership_id: int) -> str:
@@ -148,9 +132,9 @@ def invitation_accept(request: SignedInRequest) -> HttpResponse:
         )
         return render(request, "partnerships/invitation_accept.html", context, status=409)
     if request.method != "POST":
-        context["form"] = AcceptForm(initial={"token": raw, "username": invitation.email})
+        context["form"] = JoinForm(initial={"token": raw, "username": invitation.email})
         return render(request, "partnerships/invitation_accept.html", context)
-    form = AcceptForm(request.POST)
+    form = JoinForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:

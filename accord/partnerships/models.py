@@ -1,11 +1,10 @@
-import datetime as dt
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from accord.accounts.models import EmailInvitation
 from accord.core.versions import Versioned
 from accord.strategy.models import CapabilityGap, PartnershipPlay, PartnershipType
 
@@ -270,15 +269,8 @@ class Document(SharedItem):
         return self.title
 
 
-class Invitation(models.Model):
-    """An e-mail link through which someone of a party joins as its partner user. Only the
-    link's hash is stored; it works once, until it expires or is revoked."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "pending"
-        ACCEPTED = "accepted", "accepted"
-        EXPIRED = "expired", "expired"
-        REVOKED = "revoked", "revoked"
+class Invitation(EmailInvitation):
+    """An e-mail link through which someone of a party joins as its partner user."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="invitations"
@@ -286,32 +278,9 @@ class Invitation(models.Model):
     organization = models.ForeignKey(
         "directory.Organization", on_delete=models.PROTECT, related_name="+"
     )
-    email = models.EmailField()
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(EmailInvitation.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.email} to {self.partnership}"
-
-    def status_at(self, now: dt.datetime) -> "Invitation.Status":
-        if self.accepted_at is not None:
-            return self.Status.ACCEPTED
-        if self.revoked_at is not None:
-            return self.Status.REVOKED
-        return self.Status.EXPIRED if self.expires_at <= now else self.Status.PENDING
