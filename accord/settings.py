@@ -240,6 +240,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "accord.accounts.single_sign_on.Backend",  # does nothing until OIDC_RP_CLIENT_ID is set
+]
+
+# Single sign-on through the company's OpenID Connect provider (mozilla-django-oidc), on when
+# a client id is set. Its groups give Accord roles: ACCORD_OIDC_ROLE_GROUPS maps each role to
+# groups ("admin:accord-admins; manager:alliance-office,corp-dev"); the highest role wins.
+OIDC_RP_CLIENT_ID = env("ACCORD_OIDC_CLIENT_ID").strip()
+OIDC_RP_CLIENT_SECRET = env("ACCORD_OIDC_CLIENT_SECRET")
+OIDC_ISSUER = env("ACCORD_OIDC_ISSUER").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("ACCORD_OIDC_AUTHORIZATION_URL").strip()
+OIDC_OP_TOKEN_ENDPOINT = env("ACCORD_OIDC_TOKEN_URL").strip()
+OIDC_OP_USER_ENDPOINT = env("ACCORD_OIDC_USERINFO_URL").strip()
+OIDC_OP_JWKS_ENDPOINT = env("ACCORD_OIDC_JWKS_URL").strip()
+OIDC_RP_SIGN_ALGO = env("ACCORD_OIDC_SIGN_ALGORITHM", "RS256").strip()
+OIDC_RP_SCOPES = env("ACCORD_OIDC_SCOPES", "openid email profile").strip()
+OIDC_GROUPS_CLAIM = env("ACCORD_OIDC_GROUPS_CLAIM", "groups").strip()
+OIDC_ROLE_GROUPS = env("ACCORD_OIDC_ROLE_GROUPS")
+OIDC_BUTTON_LABEL = env("ACCORD_OIDC_BUTTON_LABEL", "Sign in with your company account").strip()
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("ACCORD_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+
 # A password reset link works this long; an account is sent at most one per interval.
 PASSWORD_RESET_TIMEOUT = env_int("ACCORD_PASSWORD_RESET_HOURS", 24) * 3600
 PASSWORD_RESET_MAIL_INTERVAL_MINUTES = env_int("ACCORD_PASSWORD_RESET_INTERVAL_MINUTES", 10)

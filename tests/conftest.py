@@ -16,6 +16,7 @@ from accord.directory.models import Organization
 from accord.partnerships import services as partnerships
 from accord.partnerships.models import Partnership
 from accord.strategy.models import CapabilityGap, StrategicPriority
+from tests.oidc_provider import oidc_provider  # noqa: F401 (a fixture for every test module)
 from tests.smtp_server import inbox  # noqa: F401 (a fixture for every test module)
 
 # The reference data sets (see the README): shared/data beside the repository by default.

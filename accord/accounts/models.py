@@ -37,6 +37,8 @@ class User(AbstractUser, Versioned):
     # When the last password reset link was e-mailed: one per account per interval, so that
     # nobody can fill someone's mailbox with them.
     password_reset_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The identity provider's stable id of the person ("sub"), once they signed in through it.
+    sso_subject = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -44,6 +46,11 @@ class User(AbstractUser, Versioned):
                 condition=~Q(role=policy.PARTNER) | Q(organization__isnull=False),
                 name="partner_user_has_organization",
                 violation_error_message="A partner user must belong to an organization.",
+            ),
+            models.UniqueConstraint(
+                fields=["sso_subject"],
+                condition=~Q(sso_subject=""),
+                name="one_account_per_sso_subject",
             ),
         ]
 

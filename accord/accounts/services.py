@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import re
 import zoneinfo
 from typing import Any
 
@@ -193,6 +195,61 @@ def password_reset_done(user: User) -> None:
         instance=user,
         changes={"password": ["(hidden)", "(reset by e-mail link)"]},
     )
+
+
+def _free_username(wanted: str) -> str:
+    base = re.sub(r"[^\w.@+-]", "", wanted)[:140] or "user"
+    taken = set(
+        User.objects.filter(username__iregex=rf"^{re.escape(base)}(-[0-9]+)?$").values_list(
+            "username", flat=True
+        )
+    )
+    taken = {name.lower() for name in taken}
+    candidates = (base if n == 1 else f"{base}-{n}" for n in itertools.count(1))
+    return next(name for name in candidates if name.lower() not in taken)
+
+
+@transaction.atomic
+def sso_user(
+    *, subject: str, email: str, role: str, username: str, first_name: str, last_name: str
+) -> User:
+    """The account of someone the identity provider vouched for, brought up to date with what
+    it says (role, names, address), or made on their first sign-in. An account is found by the
+    provider's `subject`, else linked by its (verified) `email`. Audited as the system's doing.
+    PermissionDenied for a partner user's account, which signs in with its password."""
+    user = User.objects.select_for_update().filter(sso_subject=subject).first()
+    if user is None and email:
+        user = (
+            User.objects.select_for_update()
+            .filter(email__iexact=email, sso_subject="")
+            .order_by("-is_active", "pk")
+            .first()
+        )
+    if user is not None and user.is_partner:
+        raise PermissionDenied(
+            "This address belongs to a partner user's account, which signs in with its own "
+            "password, not through single sign-on."
+        )
+    system = system_account()
+    if user is None:
+        user = User(
+            username=_free_username(username or email.split("@")[0]), email=email, role=role,
+            first_name=first_name[:150], last_name=last_name[:150], sso_subject=subject,
+        )  # fmt: skip
+        user.is_staff = user.is_superuser = policy.is_administrator_role(role)
+        return _save_new(system, user, None)
+    before = audit.snapshot(user, (*USER_FIELDS, "sso_subject"))
+    user.role, user.sso_subject = role, subject
+    user.is_staff = user.is_superuser = policy.is_administrator_role(role)
+    user.email = email or user.email
+    user.first_name = first_name[:150] or user.first_name
+    user.last_name = last_name[:150] or user.last_name
+    changes = audit.diff(before, audit.snapshot(user, (*USER_FIELDS, "sso_subject")))
+    if changes:
+        user.version += 1  # the row is locked: no edit can come between
+        user.save(update_fields=[*changes, "is_staff", "is_superuser", "version"])
+        audit.record(actor=system, action=AuditEvent.Action.UPDATE, instance=user, changes=changes)
+    return user
 
 
 @functools.cache

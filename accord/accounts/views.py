@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from accord.accounts import invitations, services
+from accord.accounts import invitations, services, single_sign_on
 from accord.accounts.forms import (
     AuditedSetPasswordForm,
     InviteForm,
@@ -37,8 +37,17 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "single_sign_on": single_sign_on.configured(),
+            "single_sign_on_label": settings.OIDC_BUTTON_LABEL,
+        }
+
 
 login_view = LoginView.as_view()
+sso_start = access(policy.PUBLIC)(single_sign_on.start)
+sso_callback = access(policy.PUBLIC)(single_sign_on.callback)
 logout_view = access(policy.PUBLIC)(auth_views.LogoutView.as_view())
 
 
