@@ -55,6 +55,9 @@ def test_a_new_person_signs_in_with_the_role_their_group_gives(oidc_provider):
     assert not ana.has_usable_password(), "no Accord password to guess or reset"
     created = AuditEvent.objects.get(model="accounts.user", object_id=str(ana.pk), action="create")
     assert created.actor_name == "system"
+    assert "Change password" not in client.get("/").content.decode()
+    kept_there = client.get("/accounts/password/", follow=True)
+    assert "your password is kept there" in kept_there.content.decode()
 
 
 def test_the_role_follows_the_provider_at_each_sign_in_highest_first(oidc_provider):

@@ -60,6 +60,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            messages.info(
+                request,
+                "You sign in through your company's single sign-on: your password is kept "
+                "there, not in Accord.",
+            )
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, "Your password was changed.")
