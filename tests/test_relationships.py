@@ -276,11 +276,12 @@ def test_the_pages_record_an_interaction_and_the_timeline_shows_it(graph, person
     )  # fmt: skip
     client = client_for(manager)
     form = {"kind": "meeting", "title": "Kick-off in Stuttgart", "occurred_at": "2026-11-02T10:00",
-            "attendees": "alice@ours.example\nTina Target\n"}  # fmt: skip
+            "attendees": [graph["alice"].pk, graph["tina"].pk]}  # fmt: skip
     unknown = client.post(f"/relationships/interactions/new/?partnership={deal.pk}",
-                          {**form, "attendees": "alice@ours.example\nNobody Known"})  # fmt: skip
+                          {**form, "attendees": [graph["alice"].pk, 999999]})  # fmt: skip
     assert unknown.status_code == 422
-    assert "line 2: no one in the directory is “Nobody Known”" in unknown.content.decode()
+    assert "No one you can see in the directory is 999999." in unknown.content.decode()
+    assert "Alice Ours" in unknown.content.decode(), "the one chosen stays chosen"
     assert not Interaction.objects.exists()
     made = client.post(f"/relationships/interactions/new/?partnership={deal.pk}", form)
     assert made.status_code == 302

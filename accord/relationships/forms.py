@@ -1,5 +1,5 @@
-"""The interaction form: its people one per line, by e-mail or exact name, resolved by the
-view against the directory and refused line by line when unknown or ambiguous."""
+"""The forms of relationships: interactions (their people picked from the directory as one
+types), cadence rules and the imports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from typing import Any
 
 from django import forms
 
-from accord.core.forms import BootstrapFormMixin, add_version_field
+from accord.accounts.models import User
+from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
+from accord.core.pickers import MultiPicker
+from accord.core.policy import visible_to
+from accord.directory.models import Person
 from accord.partnerships.forms import DateInput, DateTimeInput
 from accord.partnerships.models import EXITS, Stage
 from accord.relationships.models import Interaction
@@ -18,9 +22,10 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=Interaction.Kind.choices)
     title = forms.CharField(max_length=200)
     occurred_at = forms.DateTimeField(widget=DateTimeInput(), label="When")
-    attendees = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="People",
-        help_text="One per line: an e-mail or the exact name in the directory, ours and theirs.",
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), widget=MultiPicker("directory:person_picker"),
+        label="People", help_text="Type a name or an e-mail: ours and theirs.",
+        error_messages={"invalid_choice": "No one you can see in the directory is %(value)s."},
     )  # fmt: skip
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     sentiment = forms.ChoiceField(choices=[("", "—"), *Interaction.Sentiment.choices],
@@ -31,16 +36,18 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
     is_executive = forms.BooleanField(required=False, label="An executive of ours took part")
     is_private = forms.BooleanField(required=False, label="Private: its people and admins only")
 
-    def __init__(self, *args: Any, interaction: Interaction | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: User, interaction: Interaction | None = None, **kwargs: Any
+    ) -> None:
         if interaction is not None:
             initial = {name: getattr(interaction, name) for name in self.base_fields
                        if name != "attendees"}  # fmt: skip
-            initial["attendees"] = "\n".join(
-                a.person.email or a.person.full_name
-                for a in interaction.attendees.select_related("person")
-            )
+            initial["attendees"] = [a.person_id for a in interaction.attendees.all()]
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        field_of(self, "attendees", forms.ModelMultipleChoiceField).queryset = visible_to(
+            actor, Person
+        )
         if interaction is not None:
             add_version_field(self, interaction)
 

@@ -25,32 +25,6 @@ def interaction_rows(actor: User) -> QuerySet[Interaction]:
     return visible_to(actor, Interaction).select_related("partnership", "created_by")
 
 
-def people_named(actor: User, text: str) -> tuple[list[Person], list[str]]:
-    """The people of `text`, one per line by e-mail or exact name, and a message for each line
-    that names no one or several. One query."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    emails = {line.casefold() for line in lines if "@" in line}
-    names = {line.casefold() for line in lines if "@" not in line}
-    matching = Q(pk__in=[])
-    for email in emails:
-        matching |= Q(email__iexact=email)
-    for name in names:
-        matching |= Q(full_name__iexact=name)
-    found = list(visible_to(actor, Person).filter(matching).select_related("organization"))
-    people, problems = [], []
-    for number, line in enumerate(lines, start=1):
-        key = line.casefold()
-        same = [p for p in found if (p.email or "").casefold() == key
-                or ("@" not in line and p.full_name.casefold() == key)]  # fmt: skip
-        if not same:
-            problems.append(f"line {number}: no one in the directory is “{line}”.")
-        elif len(same) > 1:
-            problems.append(f"line {number}: {len(same)} people are “{line}”; give the e-mail.")
-        elif same[0] not in people:
-            people.append(same[0])
-    return people, problems
-
-
 def people_with_email(actor: User, email: str) -> list[Person]:
     """Everyone in the directory with this e-mail (more than one is for a person to sort
     out)."""

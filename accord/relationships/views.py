@@ -65,7 +65,7 @@ def _list(
     context = {
         **SECTION, **narrowed,
         "page": Paginator(rows.distinct(), SHOWN).get_page(request.GET.get("page")),
-        "form": form or (InteractionForm() if may_record else None),
+        "form": form or (InteractionForm(actor=request.user) if may_record else None),
         "calendar_form": forms.get("calendar") or (CalendarImportForm() if may_record else None),
         "connections_form": forms.get("connections")
         or (ConnectionsImportForm() if may_record else None),
@@ -84,9 +84,7 @@ def interaction_list(request: SignedInRequest) -> HttpResponse:
 
 
 def _data(request: SignedInRequest, form: InteractionForm) -> tuple[dict[str, Any], Any]:
-    people, problems = selectors.people_named(request.user, form.cleaned_data["attendees"])
-    if problems:
-        raise ValidationError({"attendees": problems})
+    people = list(form.cleaned_data["attendees"])
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("attendees", "version")}
     partnership = _filters(request).get("partnership")
     if partnership is not None:
@@ -97,7 +95,7 @@ def _data(request: SignedInRequest, form: InteractionForm) -> tuple[dict[str, An
 @access(policy.RELATIONSHIPS_RECORD)
 @require_POST
 def interaction_create(request: SignedInRequest) -> HttpResponse:
-    form = InteractionForm(request.POST)
+    form = InteractionForm(request.POST, actor=request.user)
     if form.is_valid():
         try:
             data, people = _data(request, form)
@@ -115,10 +113,9 @@ def _detail(request: SignedInRequest, interaction: Interaction, *,
             form: InteractionForm | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
     may_record = policy.can(request.user, policy.RELATIONSHIPS_RECORD)
     attendees = list(interaction.attendees.select_related("person__organization"))
-    context = {
-        **SECTION, "interaction": interaction, "attendees": attendees,
-        "form": form or (InteractionForm(interaction=interaction) if may_record else None),
-    }  # fmt: skip
+    if form is None and may_record:
+        form = InteractionForm(actor=request.user, interaction=interaction)
+    context = {**SECTION, "interaction": interaction, "attendees": attendees, "form": form}
     return render(request, "relationships/interaction_detail.html", context, status=status)
 
 
@@ -132,7 +129,7 @@ def interaction_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def interaction_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     interaction = get_visible_or_404(request.user, Interaction, pk=pk)
-    form = InteractionForm(request.POST, interaction=interaction)
+    form = InteractionForm(request.POST, actor=request.user, interaction=interaction)
     if form.is_valid():
         try:
             data, people = _data(request, form)
