@@ -12,6 +12,7 @@ import json
 from functools import cache
 from typing import Any
 
+from django.templatetags.static import static
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
@@ -22,6 +23,10 @@ def _default_template() -> dict[str, Any]:
     import plotly.graph_objects as go
 
     return dict(json.loads(go.Figure().to_json())["layout"]["template"])
+
+
+# Plotly's bundle, which accord.js loads once a page's first chart comes into view.
+PLOTLY = "plotly/plotly.min.js"
 
 
 def figure_spec(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +40,6 @@ def chart_html(figure: Any, element_id: str, *, config: dict[str, Any] | None = 
     drawn["config"] = {"displaylogo": False, "responsive": True, **(config or {})}
     data_id = f"{element_id}-figure"
     return SafeString(format_html(
-        '<div id="{}" class="accord-chart" data-figure="{}"></div>{}',
-        element_id, data_id, json_script(drawn, data_id),
+        '<div id="{}" class="accord-chart" data-figure="{}" data-plotly="{}"></div>{}',
+        element_id, data_id, static(PLOTLY), json_script(drawn, data_id),
     ))  # fmt: skip

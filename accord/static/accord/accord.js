@@ -28,7 +28,9 @@ document.addEventListener("DOMContentLoaded", () => {
     .catch(() => {});
 });
 
-// Charts: each placeholder's figure is a JSON block beside it (no inline script runs).
+// Charts: each placeholder's figure is a JSON block beside it (no inline script runs). Plotly's
+// bundle is large, so it is fetched only on pages with a chart and only once the page has
+// loaded: the page is usable meanwhile, and the charts are drawn when it arrives.
 function drawCharts(root) {
   if (!window.Plotly) return;
   root.querySelectorAll(".accord-chart[data-figure]:not([data-drawn])").forEach((element) => {
@@ -38,14 +40,23 @@ function drawCharts(root) {
     element.dataset.drawn = "1";
     window.Plotly.newPlot(element, figure.data, figure.layout, figure.config);
   });
+  performance.mark("accord:charts-drawn");
 }
-document.addEventListener("DOMContentLoaded", () => drawCharts(document));
-document.addEventListener("htmx:afterSwap", (event) => drawCharts(event.target));
-// Plotly is loaded without blocking the page (defer), and a part of a page htmx puts in may
-// bring it after the swap: draw once it has loaded.
-document.addEventListener("load", (event) => {
-  if (event.target instanceof HTMLScriptElement && event.target.src.includes("plotly")) drawCharts(document);
-}, true);
+let plotlyRequested = false;
+function showCharts(root) {
+  const waiting = root.querySelector(".accord-chart[data-plotly]:not([data-drawn])");
+  if (!waiting) return;
+  if (window.Plotly) return drawCharts(root);
+  if (plotlyRequested) return;  // drawn everywhere once it arrives
+  plotlyRequested = true;
+  const script = document.createElement("script");
+  script.src = waiting.dataset.plotly;
+  script.addEventListener("load", () => drawCharts(document));
+  document.head.append(script);
+}
+if (document.readyState === "complete") showCharts(document);
+else window.addEventListener("load", () => showCharts(document));
+document.addEventListener("htmx:afterSwap", (event) => showCharts(event.target));
 
 // A button with data-confirm asks before its form is sent.
 document.addEventListener("click", (event) => {
