@@ -202,9 +202,11 @@ def serve(
         ),
     ] = True,
 ) -> None:
-    """Serve an existing database (migrations are applied first)."""
+    """Serve an existing database (migrations are applied first, and the static files collected
+    when they changed)."""
     setup_django()
     migrate()
+    collect_static()
     err.print(f"Serving on http://{host}:{port}/")
     run_server(host, port, workers=workers, background=background)
 
@@ -242,6 +244,37 @@ def _warm_up_in_background(worker: Any) -> None:
     from accord.scouting.matching import warm_up
 
     threading.Thread(target=warm_up, name="scouting-warm-up", daemon=True).start()
+
+
+@app.command("collect-static")
+def collect_static_command() -> None:
+    """Collect the static files (with content-hashed names, compressed) into ACCORD_STATIC_DIR
+    (default ACCORD_DATA_DIR/static) if they changed since the last time; `accord serve` does
+    it too. Several servers may share the folder, and nginx serve it."""
+    setup_django()
+    collect_static()
+
+
+def collect_static() -> None:
+    import time
+
+    from accord.core.static_files import collect_if_changed, collected_up_to_date
+
+    if collected_up_to_date():
+        return
+    from django.conf import settings
+
+    root = Path(settings.STATIC_ROOT)
+    if root.exists() and not os.access(root, os.W_OK):
+        err.print(
+            f"The static files in {root} are out of date, and this process may not write "
+            "there: run `accord collect-static` where it may. Serving them as they are."
+        )
+        return
+    started = time.monotonic()
+    with err.status("Collecting the static files (after an install or upgrade only)"):
+        collect_if_changed()
+    err.print(f"Static files collected in {time.monotonic() - started:.0f} s.")
 
 
 def run_server(host: str, port: int, *, workers: int, background: bool = True) -> None:

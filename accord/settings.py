@@ -124,7 +124,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "accord.core.static_files.Collection",  # django.contrib.staticfiles, leaving out unused files
     "django.contrib.humanize",
     "django.contrib.postgres",
     "ninja",
@@ -338,14 +338,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Where `accord collect-static` writes; several servers may share one folder (and nginx serve it).
+STATIC_ROOT = Path(env("ACCORD_STATIC_DIR") or DATA_DIR / "static").resolve()
 # Plotly's own bundle, served from the installed package (no CDN, nothing copied).
 STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).parent / "package_data")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Names with a content hash, compressed, cached for a year; plain names until collected.
+    "staticfiles": {"BACKEND": "accord.core.static_files.Storage"},
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # half the compressing; finders serve plain names
 # Files every server must see: uploaded documents (media/) and import uploads kept between
 # preview and confirm (imports/). With several servers, point ACCORD_SHARED_DIR at storage they
 # all mount; the rest of ACCORD_DATA_DIR (the scouting index files) is each machine's own.

@@ -183,6 +183,8 @@ class Cluster:
             "DATABASE_URL": self.database_url,
             "ACCORD_DATA_DIR": str(data_dir),
             "ACCORD_SHARED_DIR": str(self.folder / "shared"),
+            # One collection for nginx and every server: the pages name the files it holds.
+            "ACCORD_STATIC_DIR": str(self.folder / "www" / "static"),
             "ACCORD_SECRET_KEY": self.secret,
             "ACCORD_REQUIRE_SECRET_KEY": "true",
             "ACCORD_ALLOWED_HOSTS": f"{HOST},localhost",
@@ -270,14 +272,10 @@ class Cluster:
         say(f"Seeded in {time.monotonic() - started:.0f} s")
 
     def collect_static(self) -> Path:
-        """The static files for nginx, in a folder it may read (the data folders may not)."""
+        """The static files for nginx and the servers, in a folder nginx may read (the data
+        folders may not)."""
         www = self.folder / "www"
-        env = {**self.env(), "ACCORD_DATA_DIR": str(www)}
-        subprocess.run(
-            [sys.executable, "-m", "accord.cli", "manage", "collectstatic", "--noinput", "-v0"],
-            env=env,
-            check=True,
-        )
+        self.accord("collect-static")
         for path in (self.folder, www, *www.rglob("*")):
             path.chmod(path.stat().st_mode | 0o055 if path.is_dir() else 0o644)
         return www / "static"
