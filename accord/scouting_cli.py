@@ -53,7 +53,8 @@ def scout_query(
     as_json: Annotated[
         bool,
         typer.Option(
-            "--json", help="Print a JSON list of {id, source, external_id, name, score, reasons}."
+            "--json",
+            help="Print a JSON list of {id, source, external_id, name, band, score, reasons}.",
         ),
     ] = False,
     actor: Annotated[str | None, typer.Option(help="Search as this user.")] = None,
@@ -84,6 +85,9 @@ def scout_query(
         fail(_messages(error))
     for notice in result.notices:
         err.print(f"[yellow]note:[/yellow] {escape(notice)}", highlight=False)
+    if result.items and result.unmatched:
+        unmatched = ", ".join(result.unmatched)
+        err.print(f"[yellow]note:[/yellow] no result contains {escape(unmatched)}", highlight=False)
     items = [match.as_json() for match in result.items]
     if as_json:
         print(json.dumps(items, ensure_ascii=False))
@@ -106,14 +110,13 @@ def _print_results(items: list[dict[str, Any]], mode: str) -> None:
         console.print("No organization matches.")
         return
     table = Table(title=f"Scouting ({mode})", show_lines=True)
-    for column in ("#", "organization", "score", "why"):
+    for column in ("#", "organization", "match (score)", "why"):
         table.add_column(column, overflow="fold")
     for position, item in enumerate(items, start=1):
         reasons = item["reasons"]
         why = ", ".join(reasons["terms"]) or "close in meaning"
-        table.add_row(
-            str(position), item["name"], f"{item['score']:.3f}", f"{why}\n{reasons['sentence']}"
-        )
+        match = f"{item['band']}\n({item['score']:.3f})"
+        table.add_row(str(position), item["name"], match, f"{why}\n{reasons['sentence']}")
     console.print(table)
 
 

@@ -321,7 +321,8 @@ def test_cli_scout_prints_the_json_contract(world):
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)
     assert len(items) == 3 and items[0]["name"] == "VoltCell"
-    assert set(items[0]) == {"id", "source", "external_id", "name", "score", "reasons"}
+    assert set(items[0]) == {"id", "source", "external_id", "name", "band", "score", "reasons"}
+    assert items[0]["band"] == "strong"
 
 
 def test_cli_scout_filters_and_modes(world):

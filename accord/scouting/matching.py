@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from accord.directory.models import ExternalId, Organization
 from accord.directory.organization_filter import OrganizationCriteria
 from accord.scouting import embeddings, vectors, words
 from accord.scouting.reasons import explain
+from accord.scouting.relevance import doubt
 from accord.scouting.text import MAX_QUERY_CHARS, query_terms
 
 logger = logging.getLogger(__name__)
@@ -55,12 +56,18 @@ class Match:
     source: str | None = None
     external_id: str | None = None
 
+    @property
+    def band(self) -> str:
+        """How sure the match is (relevance.BANDS), from its evidence; not from the score."""
+        return self.reasons["band"]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.organization.pk,
             "source": self.source,
             "external_id": self.external_id,
             "name": self.organization.name,
+            "band": self.band,
             "score": round(self.score, 6),
             "reasons": self.reasons,
         }
@@ -71,6 +78,7 @@ class ScoutResult:
     mode: str  # the mode that actually ran
     items: list[Match]
     notices: list[str]
+    unmatched: list[str] = field(default_factory=list)  # the need's words no result contains
 
 
 def clean_query(text: str | None) -> tuple[str, list[str]]:
@@ -131,6 +139,7 @@ def scout(
     excluded = set(exclude)
     wanted = top + len(excluded) if len(excluded) < 1000 else top
     pools: dict[str, list[int]] = {}
+    similarity: dict[int, float] = {}
     query_vector = None
     pool = max(POOL, wanted * 2)
     # The meaning side runs on the other core while the database matches the words.
@@ -153,9 +162,9 @@ def scout(
             if "lexical" not in pools:
                 pools["lexical"] = _lexical_pool(terms, pool, filters, organizations)
         else:
-            pools["semantic"] = _semantic_pool(
-                index, query_vector, nearest, pool, filters, organizations
-            )
+            hits = _semantic_pool(index, query_vector, nearest, pool, filters, organizations)
+            pools["semantic"] = [pk for pk, _ in hits]
+            similarity = dict(hits)
     ranked = fuse(pools)
     ranked = [(pk, score) for pk, score in ranked if pk not in excluded]
     items = _load(ranked, organizations, top)
@@ -164,8 +173,16 @@ def scout(
         terms=terms,
         pools=pools,
         query=text if explain_by_meaning and query_vector is not None else None,
+        similarity=similarity,
     )
-    return ScoutResult(mode=mode, items=items, notices=[n for n in notices if n])
+    doubts = doubt(items, terms)
+    notices.append(doubts.notice or "")
+    return ScoutResult(
+        mode=mode,
+        items=items,
+        notices=[n for n in notices if n],
+        unmatched=doubts.unmatched,
+    )
 
 
 def warm_up() -> None:
@@ -231,13 +248,14 @@ def _semantic_pool(
     k: int,
     filters: OrganizationCriteria,
     organizations: QuerySet,
-) -> list[int]:
+) -> list[tuple[int, float]]:
+    """(organization id, cosine similarity) found by meaning among those `filters` allow."""
     if not filters:
-        return [pk for pk, _ in nearest]
+        return nearest
     allowed = set(
         organizations.filter(pk__in=[pk for pk, _ in nearest]).values_list("pk", flat=True)
     )
-    kept = [pk for pk, _ in nearest if pk in allowed]
+    kept = [hit for hit in nearest if hit[0] in allowed]
     if len(kept) >= k:
         return kept[:k]
     # A selective filter: search exactly among the organizations it allows.
@@ -245,7 +263,7 @@ def _semantic_pool(
     if len(allowed_ids) > EXACT_WITHIN_LIMIT:
         return kept
     within = np.array(sorted(allowed_ids))
-    return [pk for pk, score in index.search(query, k, within=within) if score >= SEMANTIC_FLOOR]
+    return [hit for hit in index.search(query, k, within=within) if hit[1] >= SEMANTIC_FLOOR]
 
 
 def _load(ranked: list[tuple[int, float]], organizations: QuerySet, top: int) -> list[Match]:

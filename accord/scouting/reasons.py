@@ -1,5 +1,6 @@
-"""Why each organization was found: the query words it contains, the sentence of its
-description that matches best, and which retriever (words, meaning) ranked it where."""
+"""Why each organization was found: the query words it contains and where, the sentence of its
+description that matches best, which retriever (words, meaning) ranked it where, how close it
+is in meaning, and the relevance band all that evidence earns."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from accord.scouting import embeddings
+from accord.scouting.relevance import band, distinct_stems
 from accord.scouting.text import sentences, stem, stems
 
 if TYPE_CHECKING:
@@ -15,6 +17,13 @@ if TYPE_CHECKING:
 
 MAX_SENTENCES = 8
 MAX_SENTENCE_CHARS = 300
+# Where a word can be found, as the evidence names it.
+FIELDS = (
+    ("name", "name"),
+    ("one_liner", "one-liner"),
+    ("tag_names", "tags"),
+    ("description", "description"),
+)
 
 
 def explain(
@@ -23,9 +32,13 @@ def explain(
     terms: list[str],
     pools: dict[str, list[int]],
     query: str | None,
+    similarity: dict[int, float] | None = None,
 ) -> None:
     """Fill each match's `reasons` in place; with `query`, a result sharing no word with it
-    gets the sentence closest in meaning (needs the model)."""
+    gets the sentence closest in meaning (needs the model). `similarity` holds the cosine
+    similarity of those found by meaning."""
+    similarity = similarity or {}
+    need = distinct_stems(terms)
     positions = {name: {pk: i + 1 for i, pk in enumerate(ids)} for name, ids in pools.items()}
     term_stems = [(term, stem(term)) for term in terms]
     by_meaning: list[tuple[Match, list[str]]] = []
@@ -36,29 +49,36 @@ def explain(
             for name, label in (("lexical", "words"), ("semantic", "meaning"))
             if match.organization.pk in positions.get(name, {})
         ]
-        text = " ".join(
-            [
-                organization.name,
-                organization.one_liner,
-                organization.tag_names,
-                organization.description,
-            ]
-        )
-        present = stems(text)
-        matched = [term for term, root in term_stems if root in present]
+        evidence = _evidence(organization, term_stems)
+        matched = [item["term"] for item in evidence]
         candidates = _candidate_sentences(organization)
         sentence, overlap = _best_by_words(candidates, {stem(t) for t in matched})
+        close = similarity.get(organization.pk)
         match.reasons = {
             "found_by": found_by,
             "terms": matched,
+            "evidence": evidence,
             "sentence": sentence,
             "lexical_rank": positions.get("lexical", {}).get(organization.pk),
             "semantic_rank": positions.get("semantic", {}).get(organization.pk),
+            "similarity": None if close is None else round(float(close), 3),
+            "band": band(need=need, shared=distinct_stems(matched), similarity=close),
         }
         if overlap == 0 and query is not None and len(candidates) > 1:
             by_meaning.append((match, candidates))
     if by_meaning and query is not None:
         _choose_by_meaning(by_meaning, query)
+
+
+def _evidence(organization: Any, term_stems: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Each query word the organization's text contains, with the fields that contain it."""
+    present = {label: stems(getattr(organization, name) or "") for name, label in FIELDS}
+    evidence = []
+    for term, root in term_stems:
+        fields = [label for _, label in FIELDS if root in present[label]]
+        if fields:
+            evidence.append({"term": term, "fields": fields})
+    return evidence
 
 
 def _candidate_sentences(organization: Any) -> list[str]:
