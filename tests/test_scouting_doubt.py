@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
-from accord.scouting import embeddings, indexing, vectors
+from accord.scouting import embeddings, indexing, services, vectors
 from accord.scouting.matching import scout
 from accord.scouting.relevance import POSSIBLE, STRONG, WEAK, band, doubt
 from tests import scouting_corpus
+from tests.conftest import client_for
 
 # Inspection firms that say "AI", and nobody in regulation or compliance.
 INSPECTORS = [
@@ -203,3 +204,57 @@ def test_with_meaning_an_ai_firm_loosely_like_the_need_stays_weak(inspectors, ad
     assert {m.band for m in result.items} == {WEAK}
     assert any("share only the word “ai”" in n for n in result.notices)
     assert result.unmatched == ["regulation", "compliance"]
+
+
+# Pages
+
+
+def test_the_search_page_shows_weak_bands_the_notice_and_the_unmatched_words(inspectors, personas):
+    client = client_for(personas["viewer"])
+    page = client.get("/scouting/search/", {"text": "AI regulation compliance"})
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('data-band="weak"') == 2 and "Weak match" in html
+    assert 'data-band="strong"' not in html
+    assert "share only the word “ai” with the need" in html
+    unmatched = html.split('data-testid="unmatched"')[1].split("</p>")[0]
+    assert ">regulation<" in unmatched and ">compliance<" in unmatched and ">ai<" not in unmatched
+    assert "<strong>ai</strong> in name, one-liner" in html  # the evidence, and where
+    assert "not a probability" in html
+
+
+def test_the_search_page_shows_a_strong_match_without_doubt(inspectors, personas):
+    html = (
+        client_for(personas["viewer"])
+        .get("/scouting/search/", {"text": "inspection of welds"})
+        .content.decode()
+    )
+
+    first = html.split('data-testid="search-results"')[1].split("</li>")[0]
+    assert "Weldsight" in first and 'data-band="strong"' in first and "Strong match" in first
+    assert "share only" not in html and 'data-testid="unmatched"' not in html
+
+
+def test_a_scan_keeps_its_doubt_and_shows_it(inspectors, personas):
+    manager = personas["manager"]
+    scan = services.scan_create(
+        actor=manager, data={"text": "AI regulation compliance", "mode": "lexical", "top": 5}
+    )
+    scan = services.scan_run(actor=manager, scan=scan)
+
+    assert scan.unmatched_terms == ["regulation", "compliance"]
+    assert any("share only the word “ai”" in n for n in scan.notices)
+    assert {c.reasons["band"] for c in scan.candidates.all()} == {WEAK}
+    html = client_for(manager).get(scan.get_absolute_url()).content.decode()
+    assert html.count('data-band="weak"') == 2
+    assert 'data-testid="unmatched"' in html and ">compliance<" in html
+    assert "share only the word “ai” with the need" in html
+
+
+@pytest.mark.parametrize(
+    "text", ["the and of", "!!! ???", "ai " * 1000, "\x00ai", "аи регулирование", "🙂 compliance"]
+)
+def test_odd_needs_never_fail_the_search_page(inspectors, personas, text):
+    page = client_for(personas["viewer"]).get("/scouting/search/", {"text": text})
+    assert page.status_code in (200, 422)

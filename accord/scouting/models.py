@@ -67,6 +67,9 @@ class Scan(Versioned):
     run_count = models.PositiveIntegerField(default=0)
     last_run_at = models.DateTimeField(null=True, blank=True)
     notices = models.JSONField(default=list, blank=True, help_text="What the last run warned of.")
+    unmatched_terms = models.JSONField(
+        default=list, blank=True, help_text="The text's words that the last run found nowhere."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -122,8 +122,10 @@ def scan_run(*, actor: User, scan: Scan) -> Scan:
 def _record_run(actor: User, scan: Scan, result: ScoutResult) -> Scan:
     scan.run_count += 1
     scan.last_run_at = timezone.now()
-    scan.notices = result.notices
-    scan.save(update_fields=["run_count", "last_run_at", "notices", "updated_at"])
+    scan.notices, scan.unmatched_terms = result.notices, result.unmatched
+    scan.save(
+        update_fields=["run_count", "last_run_at", "notices", "unmatched_terms", "updated_at"]
+    )
     existing = {c.organization_id: c for c in scan.candidates.all()}
     created, updated = [], []
     for rank, match in enumerate(result.items, start=1):
