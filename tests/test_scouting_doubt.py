@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from typing import get_args
 
 import pytest
+from django.test import Client
 from typer.testing import CliRunner
 
+from accord.accounts.services import token_create
 from accord.cli import app
-from accord.scouting import embeddings, indexing, services, vectors
+from accord.scouting import embeddings, indexing, schemas, services, vectors
 from accord.scouting.matching import scout
-from accord.scouting.relevance import POSSIBLE, STRONG, WEAK, band, doubt
+from accord.scouting.models import Scan, ScanCandidate
+from accord.scouting.relevance import BANDS, POSSIBLE, STRONG, WEAK, band, doubt
 from tests import scouting_corpus
 from tests.conftest import client_for
 
@@ -258,3 +262,69 @@ def test_a_scan_keeps_its_doubt_and_shows_it(inspectors, personas):
 def test_odd_needs_never_fail_the_search_page(inspectors, personas, text):
     page = client_for(personas["viewer"]).get("/scouting/search/", {"text": text})
     assert page.status_code in (200, 422)
+
+
+# API
+
+
+def api(user) -> tuple[Client, dict[str, str]]:
+    _, raw = token_create(actor=user, user=user, name="t")
+    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_the_api_returns_the_band_beside_the_score_and_what_nothing_matched(inspectors, personas):
+    client, auth = api(personas["viewer"])
+    body = client.get("/api/v1/scout", {"q": "AI regulation compliance"}, **auth).json()
+
+    assert body["unmatched_terms"] == ["regulation", "compliance"]
+    assert any("share only the word “ai”" in n for n in body["notices"])
+    first = body["items"][0]
+    assert first["band"] == "weak" and first["score"] == pytest.approx(1.0)
+    assert first["reasons"]["evidence"] == [{"term": "ai", "fields": ["name", "one-liner"]}]
+    assert first["reasons"]["similarity"] is None
+
+    strong = client.get("/api/v1/scout", {"q": "inspection of welds"}, **auth).json()
+    assert strong["items"][0]["band"] == "strong" and strong["unmatched_terms"] == []
+
+
+def test_the_api_gives_each_scan_candidate_its_band_and_the_scan_its_unmatched_words(
+    inspectors, personas
+):
+    client, auth = api(personas["manager"])
+    created = client.post(
+        "/api/v1/scans",
+        {"text": "AI regulation compliance", "mode": "lexical", "top": 5},
+        content_type="application/json",
+        **auth,
+    ).json()
+
+    assert created["unmatched_terms"] == ["regulation", "compliance"]
+    rows = client.get(f"/api/v1/scans/{created['id']}/candidates", **auth).json()["items"]
+    assert [row["band"] for row in rows] == ["weak", "weak"]
+
+
+def test_a_candidate_from_a_run_before_bands_has_none(inspectors, personas):
+    scan = Scan.objects.create(title="Old", text="old run", run_count=1)
+    ScanCandidate.objects.create(
+        scan=scan, organization=inspectors["Weldsight"], rank=1, score=1.0,
+        reasons={"terms": ["welds"]}, first_run=1, last_run=1,
+    )  # fmt: skip
+    client, auth = api(personas["viewer"])
+
+    rows = client.get(f"/api/v1/scans/{scan.pk}/candidates", **auth).json()["items"]
+    assert rows[0]["band"] is None
+    page = client_for(personas["viewer"]).get(scan.get_absolute_url())
+    assert page.status_code == 200 and 'data-testid="band"' not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "q", ["the and of", "!!! ???", "ai " * 1000, "\x00ai", "аи регулирование", "🙂 compliance"]
+)
+def test_odd_needs_never_fail_the_api(inspectors, personas, q):
+    client, auth = api(personas["viewer"])
+    response = client.get("/api/v1/scout", {"q": q}, **auth)
+    assert response.status_code in (200, 422), response.content
+
+
+def test_the_api_knows_every_band():
+    assert get_args(schemas.Band) == BANDS

@@ -258,7 +258,7 @@ def test_api_scout_answers_the_cli_contract(world):
     body = client.get("/api/v1/scout", {"q": "self-driving trucks", "top": 3}, **auth).json()
     assert body["mode"] == "hybrid" and body["count"] == 3
     first = body["items"][0]
-    assert set(first) == {"id", "source", "external_id", "name", "score", "reasons"}
+    assert set(first) == {"id", "source", "external_id", "name", "band", "score", "reasons"}
     assert first["name"] == "Haulbot" and first["reasons"]["found_by"] == ["meaning"]
 
 

@@ -49,7 +49,9 @@ def scout_search(request: ApiRequest, params: Query[ScoutQuery]):
     """The `top` organizations best matching `q`, each with the reasons it was found.
 
     `mode` is hybrid (words and meaning fused), lexical or semantic; without the model or its
-    index, the search runs by words and `notices` says why.
+    index, the search runs by words and `notices` says why. Each item's `band` says how sure
+    the match is (its `score` only orders the results); `notices` warns when the best matches
+    share a single word with the need, and `unmatched_terms` lists the words nothing matched.
     """
     filters = OrganizationCriteria.from_data(params.model_dump(exclude={"q", "top", "mode"}))
     try:
@@ -61,7 +63,13 @@ def scout_search(request: ApiRequest, params: Query[ScoutQuery]):
             raise ValidationError({"q": error.message_dict["query"]}) from None
         raise
     items = [match.as_json() for match in result.items]
-    return {"mode": result.mode, "notices": result.notices, "count": len(items), "items": items}
+    return {
+        "mode": result.mode,
+        "notices": result.notices,
+        "unmatched_terms": result.unmatched,
+        "count": len(items),
+        "items": items,
+    }
 
 
 @router.get("/scouting-index", response=IndexStatusOut)

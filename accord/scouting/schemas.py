@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
@@ -12,14 +12,34 @@ from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
 from accord.directory.organization_filter import with_current_names
 from accord.scouting.models import Scan, ScanCandidate
+from accord.scouting.relevance import BANDS, MEANINGS
+
+Band = Literal["strong", "possible", "weak"]
+BAND_HELP = (
+    "How sure the match is, from its evidence (the need's words it shares, its closeness in "
+    "meaning), not from the score: "
+    + "; ".join(f"{band}: {MEANINGS[band]}" for band in BANDS)
+    + "."
+)
+SCORE_HELP = "Orders the results (1 is first by every method); not a probability."
+UNMATCHED_HELP = "The need's words (common words left out) that no result contains."
+
+
+class Evidence(Schema):
+    term: str = Field(..., description="A word of the need the organization's text contains")
+    fields: list[str] = Field(..., description="Where: name, one-liner, tags, description")
 
 
 class Reasons(Schema):
     found_by: list[str] = Field(..., description="Which retrievers found it: words, meaning")
     terms: list[str] = Field(..., description="Query words the organization's text contains")
+    evidence: list[Evidence] = Field(default_factory=list, description="Each term and where")
     sentence: str = Field(..., description="The sentence of its description that matches best")
     lexical_rank: int | None = None
     semantic_rank: int | None = None
+    similarity: float | None = Field(
+        None, description="Cosine similarity to the need when found by meaning"
+    )
 
 
 class ScoutItem(Schema):
@@ -27,13 +47,15 @@ class ScoutItem(Schema):
     source: str | None
     external_id: str | None
     name: str
-    score: float
+    band: Band = Field(..., description=BAND_HELP)
+    score: float = Field(..., description=SCORE_HELP)
     reasons: Reasons
 
 
 class ScoutOut(Schema):
     mode: str = Field(..., description="The mode that ran (words only when meaning is off)")
     notices: list[str]
+    unmatched_terms: list[str] = Field(..., description=UNMATCHED_HELP)
     count: int
     items: list[ScoutItem]
 
@@ -92,6 +114,7 @@ class ScanOut(Schema):
     run_count: int
     last_run_at: dt.datetime | None
     notices: list[str]
+    unmatched_terms: list[str] = Field(..., description=f"{UNMATCHED_HELP[:-1]} (last run).")
     version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
 
@@ -106,7 +129,8 @@ class CandidateOut(Schema):
     organization: int = Field(..., alias="organization_id")
     name: str
     rank: int
-    score: float
+    band: Band | None = Field(..., description=f"{BAND_HELP} Null for a run made before bands.")
+    score: float = Field(..., description=SCORE_HELP)
     reasons: dict[str, Any]
     status: str
     reject_reason: str
@@ -117,6 +141,11 @@ class CandidateOut(Schema):
     @staticmethod
     def resolve_name(obj: ScanCandidate) -> str:
         return obj.organization.name
+
+    @staticmethod
+    def resolve_band(obj: ScanCandidate) -> str | None:
+        band = (obj.reasons or {}).get("band")
+        return band if band in BANDS else None
 
     @staticmethod
     def resolve_in_latest_run(obj: ScanCandidate) -> bool:
