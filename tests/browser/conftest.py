@@ -137,7 +137,16 @@ def main_pages(office: dict) -> dict[str, str]:
         "notifications": "/notifications/",
         "audit": "/audit/",
         "account": "/accounts/profile/",
+        "users": "/accounts/users/",
     }
+
+
+# The pages of someone not signed in: signing in, a forgotten password, an invitation's link.
+SIGNED_OUT_PAGES = {
+    "sign-in": "/accounts/login/",
+    "password-reset": "/accounts/password/reset/",
+    "invitation": "/accounts/join/?token=no-such-link",
+}
 
 
 def sign_in(page, username: str, password: str) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import main_pages, sign_in
+from tests.browser.conftest import SIGNED_OUT_PAGES, main_pages, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,4 +35,15 @@ def test_the_main_pages_pass_axe(page, office):
         if found := violations(page):
             failed[name] = found
         assert page.locator("h1").count() == 1, f"{name}: one h1"
+    assert failed == {}
+
+
+def test_the_signed_out_pages_pass_axe(page, db):
+    failed = {}
+    for name, path in SIGNED_OUT_PAGES.items():
+        page.goto(path)
+        if found := violations(page):
+            failed[name] = found
+        assert page.locator("h1").count() == 1, f"{name}: one h1"
+        screenshot(page, f"signed-out-{name}")
     assert failed == {}
