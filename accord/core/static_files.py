@@ -27,7 +27,7 @@ class Storage(CompressedManifestStaticFilesStorage):
         if not self.hashed_files:  # nothing collected
             return name
         try:
-            return super().stored_name(name)
+            return str(super().stored_name(name))
         except ValueError:  # a file added since the last collection: serve it as it is
             return name
 
