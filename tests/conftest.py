@@ -91,7 +91,8 @@ def org_b(admin_user) -> Organization:
 def personas(admin_user, org_a, org_b) -> dict[str, User | None]:
     """Every role the product knows, plus anonymous (None)."""
     people: dict[str, User | None] = {"admin": admin_user}
-    for role in (policy.EXECUTIVE, policy.MANAGER, policy.CONTRIBUTOR, policy.VIEWER):
+    for role in (policy.EXECUTIVE, policy.MANAGER, policy.VENTURES, policy.CONTRIBUTOR,
+                 policy.VIEWER):  # fmt: skip
         people[role] = user_create(actor=admin_user, username=role, role=role, password=PASSWORD)
     people["partner_a"] = user_create(
         actor=admin_user,

@@ -57,9 +57,9 @@ from tests import matrix_samples
 
 matrix_samples.load()
 
-ROLES = ("admin", "executive", "manager", "contributor", "viewer", "partner_a", "partner_b",
-         "anonymous")  # fmt: skip
-INTERNAL = {"admin", "executive", "manager", "contributor", "viewer"}
+ROLES = ("admin", "executive", "manager", "ventures", "contributor", "viewer", "partner_a",
+         "partner_b", "anonymous")  # fmt: skip
+INTERNAL = {"admin", "executive", "manager", "ventures", "contributor", "viewer"}
 DESIGN: dict[str, set[str]] = {
     "public": set(ROLES),
     "signed_in": set(ROLES) - {"anonymous"},
@@ -89,6 +89,9 @@ DESIGN: dict[str, set[str]] = {
     "relationships.view": INTERNAL,
     "relationships.record": {"admin", "executive", "manager", "contributor"},
     "webhooks.manage": {"admin"},
+    # Venture data never reaches other roles (the access rule).
+    "ventures.view": {"admin", "executive", "ventures"},
+    "ventures.change": {"admin", "ventures"},
 }
 # Object pages of the partner workspace: only the party's own users (organization B).
 WORKSPACE_OBJECT = {"partner_b"}
@@ -210,7 +213,7 @@ def build_world() -> dict[str, Any]:
         actor=admin, data={"full_name": "Bea Matrix", "organization": org_b}
     )
     users: dict[str, User | None] = {"admin": admin, "anonymous": None}
-    for role in ("executive", "manager", "contributor", "viewer"):
+    for role in ("executive", "manager", "ventures", "contributor", "viewer"):
         users[role] = user_create(actor=admin, username=f"m-{role}", role=role)
     users["partner_a"] = user_create(
         actor=admin, username="m-partner-a", role="partner", organization=org_a

@@ -16,6 +16,7 @@ class User(AbstractUser, Versioned):
         ADMIN = policy.ADMIN, "administrator"
         EXECUTIVE = policy.EXECUTIVE, "executive"
         MANAGER = policy.MANAGER, "alliance manager"
+        VENTURES = policy.VENTURES, "ventures"
         CONTRIBUTOR = policy.CONTRIBUTOR, "contributor"
         VIEWER = policy.VIEWER, "viewer"
         PARTNER = policy.PARTNER, "partner user"

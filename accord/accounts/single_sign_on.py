@@ -36,7 +36,10 @@ from accord.core import policy
 logger = logging.getLogger("accord.signin")
 
 # From the highest role to the lowest: a person in several mapped groups gets the first.
-ROLE_ORDER = (policy.ADMIN, policy.EXECUTIVE, policy.MANAGER, policy.CONTRIBUTOR, policy.VIEWER)
+ROLE_ORDER = (
+    policy.ADMIN, policy.EXECUTIVE, policy.MANAGER, policy.VENTURES, policy.CONTRIBUTOR,
+    policy.VIEWER,
+)  # fmt: skip
 # The settings single sign-on cannot do without, and the environment variables that set them.
 REQUIRED = {
     "OIDC_RP_CLIENT_SECRET": "ACCORD_OIDC_CLIENT_SECRET",

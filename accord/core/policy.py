@@ -30,16 +30,17 @@ Rows: TypeAlias = "models.QuerySet[Any]"
 Rule: TypeAlias = "Callable[[Visitor, Rows], Rows]"
 M = TypeVar("M", bound=models.Model)
 
-ADMIN, EXECUTIVE, MANAGER, CONTRIBUTOR, VIEWER, PARTNER = (
+ADMIN, EXECUTIVE, MANAGER, VENTURES, CONTRIBUTOR, VIEWER, PARTNER = (
     "admin",
     "executive",
     "manager",
+    "ventures",  # the corporate-venture team: the fund and its investments, else a viewer
     "contributor",
     "viewer",
     "partner",
 )
-ROLES = (ADMIN, EXECUTIVE, MANAGER, CONTRIBUTOR, VIEWER, PARTNER)
-INTERNAL_ROLES = (ADMIN, EXECUTIVE, MANAGER, CONTRIBUTOR, VIEWER)
+ROLES = (ADMIN, EXECUTIVE, MANAGER, VENTURES, CONTRIBUTOR, VIEWER, PARTNER)
+INTERNAL_ROLES = (ADMIN, EXECUTIVE, MANAGER, VENTURES, CONTRIBUTOR, VIEWER)
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # any signed-in user, partner users included (own account, home)
@@ -77,6 +78,10 @@ RELATIONSHIPS_VIEW = "relationships.view"
 RELATIONSHIPS_RECORD = "relationships.record"
 # Register webhook endpoints, read their delivery logs and secrets.
 WEBHOOKS_MANAGE = "webhooks.manage"
+# The venture portfolio (funds, investments, cash flows, marks, returns): seen by the ventures
+# team, executives and administrators only; kept by the ventures team and administrators.
+VENTURES_VIEW = "ventures.view"
+VENTURES_CHANGE = "ventures.change"
 
 _READ_ALL = {DIRECTORY_VIEW, STRATEGY_VIEW, PARTNERSHIP_VIEW, SCREENING_VIEW, SCOUTING_VIEW}
 _READ_ALL |= {RELATIONSHIPS_VIEW}
@@ -86,12 +91,12 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
         | {DIRECTORY_CHANGE, DIRECTORY_IMPORT, AUDIT_VIEW, USERS_MANAGE, STRATEGY_CHANGE}
         | {SYSTEM_VIEW, PARTNERSHIP_CHANGE, PARTNERSHIP_MOVE, GATES_MANAGE}
         | {SCREENING_MANAGE, SCREENING_ASSESS, SCOUTING_MANAGE, METRICS_DEFINE, PORTFOLIO_REVIEW}
-        | {RELATIONSHIPS_RECORD, WEBHOOKS_MANAGE}
+        | {RELATIONSHIPS_RECORD, WEBHOOKS_MANAGE, VENTURES_VIEW, VENTURES_CHANGE}
     ),
     EXECUTIVE: frozenset(
         _READ_ALL
         | {STRATEGY_CHANGE, PARTNERSHIP_MOVE, SCREENING_ASSESS, METRICS_DEFINE, PORTFOLIO_REVIEW}
-        | {RELATIONSHIPS_RECORD}
+        | {RELATIONSHIPS_RECORD, VENTURES_VIEW}
     ),
     MANAGER: frozenset(
         _READ_ALL
@@ -105,6 +110,7 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
             RELATIONSHIPS_RECORD,
         }
     ),
+    VENTURES: frozenset(_READ_ALL | {VENTURES_VIEW, VENTURES_CHANGE}),
     CONTRIBUTOR: frozenset(_READ_ALL | {SCREENING_ASSESS, RELATIONSHIPS_RECORD}),
     VIEWER: frozenset(_READ_ALL),
     PARTNER: frozenset({WORKSPACE_VIEW}),

@@ -242,6 +242,7 @@ DEMO_USERS = [
     ("demo", policy.ADMIN),
     ("ceo", policy.EXECUTIVE),
     ("alliance", policy.MANAGER),
+    ("cvc", policy.VENTURES),
     ("reviewer", policy.CONTRIBUTOR),
     ("viewer", policy.VIEWER),
 ]
