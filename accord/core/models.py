@@ -85,3 +85,33 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} for {self.slot:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class SavedView(models.Model):
+    """A user's named filters of one list page: the page by its URL name, the filters as the
+    query string that opens it. Private to its owner (core/saved_views.py)."""
+
+    NAME_LENGTH = 80
+    QUERY_LENGTH = 2000
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField("list", max_length=100, help_text="The list page's URL name.")
+    name = models.CharField(max_length=NAME_LENGTH)
+    query = models.CharField(max_length=QUERY_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["list_name", "name", "id"]
+        verbose_name = "saved view"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"],
+                name="one_saved_view_per_name_and_list",
+                violation_error_message="You already have a view of this name on this list.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -572,6 +572,7 @@ _VISIBILITY: dict[str, Rule] = {
     "core.auditevent": _audit_rows,
     "core.workerheartbeat": _system_rows,
     "core.scheduledrun": _system_rows,
+    "core.savedview": _own_rows,
     "django_tasks_database.dbtaskresult": _system_rows,
     "accounts.user": _user_rows,
     "accounts.apitoken": _own_rows,

@@ -1,17 +1,21 @@
 import sys
+from itertools import groupby
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from accord.core import audit_words, policy, schedule, worker
+from accord.core import audit_words, policy, saved_views, schedule, worker
 from accord.core.errors import database_busy
 from accord.core.http import SignedInRequest
-from accord.core.models import AuditEvent
-from accord.core.policy import access, visible_to
+from accord.core.models import AuditEvent, SavedView
+from accord.core.policy import access, get_visible_or_404, visible_to
 
 
 @access(policy.AUDIT_VIEW)
@@ -59,6 +63,68 @@ def system_status(request: SignedInRequest) -> HttpResponse:
             "stale_after": int(worker.STALE_AFTER.total_seconds()),
         },
     )
+
+
+# Saved views ---------------------------------------------------------------------------
+
+
+@access(policy.SIGNED_IN)
+def savedview_list(request: SignedInRequest) -> HttpResponse:
+    """The user's own saved views of every list, to open, rename or delete."""
+    views = saved_views.saved_views_all(request.user)
+    lists = [
+        (saved_views.list_label(name), [(v, saved_views.view_url(v)) for v in group])
+        for name, group in groupby(views, key=lambda v: v.list_name)
+    ]
+    return render(request, "core/savedview_list.html", {"lists": lists})
+
+
+@access(policy.SIGNED_IN)
+def savedview_create(request: SignedInRequest) -> HttpResponse:
+    """Save the filters of the list page the form was on; back to it, with a message."""
+    if request.method != "POST":
+        return redirect("core:savedview_list")
+    submitted = request.POST.get("query", "")
+    try:
+        view = saved_views.saved_view_create(
+            actor=request.user,
+            list_name=request.POST.get("list", ""),
+            name=request.POST.get("name", ""),
+            query=submitted,
+        )
+    except ValidationError as error:
+        messages.error(request, "The view was not saved. " + " ".join(error.messages))
+        page = submitted.strip()
+        if page.startswith("/") and url_has_allowed_host_and_scheme(page, {request.get_host()}):
+            return redirect(page)
+        return redirect("core:savedview_list")
+    messages.success(request, f"The view “{view.name}” was saved.")
+    return redirect(saved_views.view_url(view) or "core:savedview_list")
+
+
+@access(policy.SIGNED_IN)
+def savedview_rename(request: SignedInRequest, pk: int) -> HttpResponse:
+    view = get_visible_or_404(request.user, SavedView, pk=pk)
+    if request.method == "POST":
+        old = view.name
+        try:
+            saved_views.saved_view_rename(
+                actor=request.user, view=view, name=request.POST.get("name", "")
+            )
+        except ValidationError as error:
+            messages.error(request, f"“{old}” was not renamed. " + " ".join(error.messages))
+        else:
+            messages.success(request, f"“{old}” is now called “{view.name}”.")
+    return redirect("core:savedview_list")
+
+
+@access(policy.SIGNED_IN)
+def savedview_delete(request: SignedInRequest, pk: int) -> HttpResponse:
+    view = get_visible_or_404(request.user, SavedView, pk=pk)
+    if request.method == "POST":
+        saved_views.saved_view_delete(actor=request.user, view=view)
+        messages.success(request, f"The view “{view.name}” was deleted.")
+    return redirect("core:savedview_list")
 
 
 @access(policy.PUBLIC)

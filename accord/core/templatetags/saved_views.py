@@ -1,0 +1,28 @@
+"""`{% saved_views %}`: the user's saved views of the list page shown, and a form to save its
+filters under a name (core/saved_views.py). One query, whatever the list."""
+
+from typing import Any
+
+from django import template
+
+from accord.core import saved_views
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/_saved_views.html", takes_context=True)
+def saved_views_menu(context: template.Context) -> dict[str, Any]:
+    request = context["request"]
+    list_name = request.resolver_match.view_name
+    current = saved_views.filters_of(request.GET)
+    views = [
+        (view, saved_views.view_url(view), view.query == current)
+        for view in saved_views.saved_views_of(request.user, list_name)
+    ]
+    return {
+        "views": views,
+        "list_name": list_name,
+        "path": request.get_full_path(),
+        "current": current,
+        "csrf_token": context.get("csrf_token"),
+    }
