@@ -28,7 +28,7 @@ def _country(value: str | None) -> str | None:
     return code
 
 
-def _tag_names(value: list[str] | None) -> list[str] | None:
+def tag_names(value: list[str] | None) -> list[str] | None:
     if value is None:
         return None
     names = [name.strip() for name in value]
@@ -132,7 +132,7 @@ class OrganizationFields(InputSchema):
     tags: list[str] | None = Field(None, description="Tag names; missing tags are created")
 
     _check_country = field_validator("country")(_country)
-    _check_tags = field_validator("tags")(_tag_names)
+    _check_tags = field_validator("tags")(tag_names)
 
 
 class OrganizationPatch(OrganizationFields):
@@ -158,7 +158,7 @@ class PersonFields(InputSchema):
     tags: list[str] | None = Field(None, description="Tag names; missing tags are created")
 
     _check_country = field_validator("country")(_country)
-    _check_tags = field_validator("tags")(_tag_names)
+    _check_tags = field_validator("tags")(tag_names)
 
 
 class PersonPatch(PersonFields):

@@ -32,7 +32,8 @@ from accord.core.policy import (
     visible_to,
 )
 from accord.core.prefetch import annotated
-from accord.directory.models import Organization
+from accord.directory import services as directory_services
+from accord.directory.models import Organization, Tag
 from accord.partnerships import selectors, services
 from accord.partnerships.coverage import gap_coverage
 from accord.partnerships.downloads import document_response
@@ -64,15 +65,19 @@ END_BEFORE_START = "The end date cannot be before the start date."
 
 
 def _with_details(actor: User, rows: QuerySet[Partnership]) -> QuerySet[Partnership]:
-    """With their play, sponsor and the gaps the actor may see (`visible_gaps`)."""
+    """With their play, sponsor and the gaps and tags the actor may see (`visible_gaps`,
+    `visible_tags`)."""
     gaps = visible_to(actor, CapabilityGap).only("id", "title")
+    tags = visible_to(actor, Tag).only("id", "name", "slug")
     return rows.select_related("play", "executive_sponsor").prefetch_related(
-        Prefetch("gaps", queryset=gaps, to_attr="visible_gaps")
+        Prefetch("gaps", queryset=gaps, to_attr="visible_gaps"),
+        Prefetch("tags", queryset=tags, to_attr="visible_tags"),
     )
 
 
 def _rows(request: ApiRequest) -> QuerySet[Partnership]:
-    """Visible partnerships with their visible parties, gaps, play and people: 4 queries."""
+    """Visible partnerships with their visible parties, gaps, tags, play and people: 5
+    queries."""
     return _with_details(request.auth, selectors.partnership_list(request.auth).qs)
 
 
@@ -128,9 +133,17 @@ def _gaps(actor: User, ids: list[int] | None) -> list[CapabilityGap] | None:
     return found
 
 
+def _tags(actor: User, names: list[str] | None) -> list[Tag] | None:
+    """Tags by name, as the directory's API takes them: missing ones are created."""
+    if names is None:
+        return None
+    return directory_services.tags_get_or_create(actor=actor, names=names)
+
+
 def _data(request: ApiRequest, payload: PartnershipFields) -> dict[str, Any]:
     """Only the fields the caller sent, with ids and usernames resolved to objects."""
-    data = payload.model_dump(exclude_unset=True, exclude={"parties", "gaps", "team", "version"})
+    related = {"parties", "gaps", "team", "tags", "version"}
+    data = payload.model_dump(exclude_unset=True, exclude=related)
     for field in ("owner", "executive_sponsor"):
         if data.get(field) is not None:
             data[field] = _user(field, data[field])
@@ -202,6 +215,7 @@ def partnership_create(request: ApiRequest, payload: PartnershipIn):
         parties=_parties(actor, payload.parties) or [],
         gaps=_gaps(actor, payload.gaps) or [],
         team=_team(payload) or [],
+        tags=_tags(actor, payload.tags) or [],
     )
     return Status(201, _partnership_out(request, partnership.pk))
 
@@ -215,9 +229,9 @@ def partnership_create(request: ApiRequest, payload: PartnershipIn):
 def partnership_update(
     request: ApiRequest, partnership_id: int, payload: PartnershipPatch, response: HttpResponse
 ):
-    """Change the fields sent, never the stage; `parties`, `gaps` and `team`, when sent, replace
-    the old ones. Send the version read (If-Match or `version`) so an edit made meanwhile is
-    refused rather than overwritten."""
+    """Change the fields sent, never the stage; `parties`, `gaps`, `team` and `tags`, when
+    sent, replace the old ones. Send the version read (If-Match or `version`) so an edit made
+    meanwhile is refused rather than overwritten."""
     actor = request.auth
     partnership = _changeable(request, partnership_id)
     expected = versions.expected_version(request, payload.version)
@@ -230,6 +244,7 @@ def partnership_update(
         parties=_parties(actor, payload.parties),
         gaps=_gaps(actor, payload.gaps),
         team=_team(payload),
+        tags=_tags(actor, payload.tags),
         expected_version=expected,
     )
     saved = _partnership_out(request, partnership_id)

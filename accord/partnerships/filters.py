@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 
 from accord.accounts.models import User
 from accord.core import policy
+from accord.core.pickers import MultiPicker
+from accord.directory.models import Tag
 from accord.partnerships.models import Partnership, PartnershipParty, Stage
 from accord.strategy.models import CapabilityGap, PartnershipType
 
@@ -32,10 +34,20 @@ class PartnershipFilter(django_filters.FilterSet):
     review_before = django_filters.DateFilter(
         field_name="next_review_date", lookup_expr="lte", label="Next review by", distinct=False
     )
+    # Named by slug, as the directory's tag filters are; a partnership must carry every one.
+    tag = django_filters.ModelMultipleChoiceFilter(
+        to_field_name="slug",
+        queryset=Tag.objects.all(),
+        method="filter_tags",
+        label="Tags",
+        widget=MultiPicker(
+            "directory:tag_picker", query="by=slug", attrs={"class": "form-select form-select-sm"}
+        ),
+    )
 
     class Meta:
         model = Partnership
-        fields = ["q", "stage", "type", "owner", "gap", "confidential", "review_before"]
+        fields = ["q", "stage", "type", "owner", "gap", "confidential", "review_before", "tag"]
 
     @cached_property
     def options(self) -> dict[str, list[tuple[str, str, bool]]]:
@@ -59,6 +71,13 @@ class PartnershipFilter(django_filters.FilterSet):
     def filter_gap(self, queryset: QuerySet, name: str, value: CapabilityGap) -> QuerySet:
         through = Partnership.gaps.through.objects.filter(capabilitygap=value)
         return queryset.filter(pk__in=through.values("partnership_id"))
+
+    def filter_tags(self, queryset: QuerySet, name: str, value: list[Tag]) -> QuerySet:
+        """A subquery per tag keeps rows unique, with no DISTINCT to count."""
+        for tag in value:
+            through = Partnership.tags.through.objects.filter(tag=tag)
+            queryset = queryset.filter(pk__in=through.values("partnership_id"))
+        return queryset
 
 
 def _options(

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from accord.accounts.models import User
 from accord.core import policy
 from accord.core.forms import BootstrapFormMixin, add_version_field, field_of
-from accord.core.pickers import Picker, is_id
-from accord.directory.models import Organization
+from accord.core.pickers import MultiPicker, Picker, is_id
+from accord.directory.models import Organization, Tag
 from accord.partnerships.gates import requirable
 from accord.partnerships.models import Partnership, PartnershipParty, StageGate, Visibility
 from accord.partnerships.services import ALL_PARTIES, PARTNERSHIP_FIELDS
@@ -33,7 +33,7 @@ class DateTimeInput(forms.DateTimeInput):
 DATE_FIELDS = ("signed_on", "start_date", "end_date", "nda_signed_on", "nda_expires_on",
                "next_review_date", "expected_close")  # fmt: skip
 SECTIONS = [
-    ("Basics", ["title", "type", "play", "gaps", "is_confidential"]),
+    ("Basics", ["title", "type", "play", "gaps", "tags", "is_confidential"]),
     ("People", ["owner", "executive_sponsor", "team"]),
     ("Value for each side", ["value_for_us", "value_for_partner"]),
     (
@@ -63,6 +63,9 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
         required=False,
         help_text="People assigned to it: they may edit it; if confidential, only they see it.",
     )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.none(), required=False, widget=MultiPicker("directory:tag_picker")
+    )
 
     class Meta:
         model = Partnership
@@ -77,9 +80,13 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, gaps: QuerySet, users: QuerySet, plays: QuerySet, **kwargs):
+    def __init__(
+        self, *args: Any, gaps: QuerySet, users: QuerySet, plays: QuerySet, tags: QuerySet,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         field_of(self, "gaps", forms.ModelChoiceField).queryset = gaps
+        field_of(self, "tags", forms.ModelChoiceField).queryset = tags
         field_of(self, "team", forms.ModelChoiceField).queryset = users
         field_of(self, "owner", forms.ModelChoiceField).queryset = users
         field_of(self, "executive_sponsor", forms.ModelChoiceField).queryset = users
@@ -89,6 +96,7 @@ class PartnershipForm(BootstrapFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("gaps", list(self.instance.gaps.values_list("pk", flat=True)))
             self.initial.setdefault("team", list(self.instance.team.values_list("pk", flat=True)))
+            self.initial.setdefault("tags", list(self.instance.tags.values_list("pk", flat=True)))
         add_version_field(self, self.instance)
 
     def clean(self) -> dict[str, Any]:

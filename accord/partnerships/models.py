@@ -57,6 +57,7 @@ class Partnership(Versioned):
         related_name="partnerships",
     )
     gaps = models.ManyToManyField(CapabilityGap, blank=True, related_name="partnerships")
+    tags = models.ManyToManyField("directory.Tag", blank=True, related_name="partnerships")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

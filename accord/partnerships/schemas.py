@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from accord.accounts.models import User
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
+from accord.directory.schemas import tag_names
 from accord.partnerships.models import PartnershipParty, Stage, Visibility
 from accord.strategy.models import PartnershipType
 
@@ -45,6 +47,12 @@ class GapRef(Schema):
     title: str
 
 
+class TagRef(Schema):
+    id: int
+    name: str
+    slug: str
+
+
 class PlayRef(Schema):
     id: int
     title: str
@@ -64,6 +72,7 @@ class PartnershipOut(Schema):
     version: int = Field(..., description=VERSION_OUT)
     parties: list[PartyOut]
     gaps: list[GapRef]
+    tags: list[TagRef]
     play: PlayRef | None
     owner: UserOut | None
     executive_sponsor: UserOut | None
@@ -99,6 +108,10 @@ class PartnershipOut(Schema):
     @staticmethod
     def resolve_gaps(partnership: Any) -> list[Any]:
         return list(partnership.visible_gaps)
+
+    @staticmethod
+    def resolve_tags(partnership: Any) -> list[Any]:
+        return list(partnership.visible_tags)
 
 
 class TransitionOut(Schema):
@@ -225,6 +238,7 @@ class PartnershipFields(InputSchema):
     type: PartnershipType | None = None
     parties: list[PartyIn] | None = Field(None, description="Replaces the parties when given")
     gaps: list[int] | None = Field(None, description="Ids of capability gaps")
+    tags: list[str] | None = Field(None, description="Tag names; missing tags are created")
     play: int | None = Field(None, description="Id of the partnership play")
     owner: UserRef | None = Field(None, description="Username or id of an internal user")
     executive_sponsor: UserRef | None = Field(None, description="Username or id")
@@ -250,6 +264,8 @@ class PartnershipFields(InputSchema):
     working_groups: str = Text()
     voting_rules: str = Text()
     notes: str = Text()
+
+    _check_tags = field_validator("tags")(tag_names)
 
 
 class PartnershipPatch(PartnershipFields):
@@ -295,3 +311,4 @@ class PartnershipFilters(Schema):
     type: list[PartnershipType] = Field(default_factory=list)
     organization: int | None = Field(None, description="Id of a party organization")
     gap: int | None = Field(None, description="Id of a capability gap addressed")
+    tag: list[str] = Field(default_factory=list, description="Tag slugs; each must be carried")

@@ -57,7 +57,9 @@ PARTNERSHIP_FIELDS = (
     "voting_rules",
     "notes",
 )
-AUDITED = (*PARTNERSHIP_FIELDS, "stage", "gaps", "team")
+AUDITED = (*PARTNERSHIP_FIELDS, "stage", "gaps", "team", "tags")
+# The related rows an edit may replace, beside the parties.
+RELATED = ("gaps", "team", "tags")
 GATE_FIELDS = ("required_fields", "checklist", "approver_role")
 DOCUMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -107,6 +109,7 @@ def partnership_create(
     parties: Iterable[tuple[Any, str]] = (),
     gaps: Iterable[Any] = (),
     team: Iterable[Any] = (),
+    tags: Iterable[Any] = (),
 ) -> Partnership:
     policy.require(actor, policy.PARTNERSHIP_CHANGE)
     parties = list(parties)
@@ -119,6 +122,7 @@ def partnership_create(
     partnership.save()
     partnership.gaps.set(gaps)
     partnership.team.set(team)
+    partnership.tags.set(tags)
     _set_parties(partnership, parties)
     audit.record(
         actor=actor,
@@ -138,6 +142,7 @@ def partnership_update(
     parties: Iterable[tuple[Any, str]] | None = None,
     gaps: Iterable[Any] | None = None,
     team: Iterable[Any] | None = None,
+    tags: Iterable[Any] | None = None,
     expected_version: int | None = None,
 ) -> Partnership:
     """Change the fields in `data` (and the related rows given), never the stage: a move made
@@ -148,7 +153,7 @@ def partnership_update(
     loaded = versions.loaded(partnership)
     parties = None if parties is None else list(parties)
     submitted = {name: data[name] for name in PARTNERSHIP_FIELDS if name in data}
-    wanted = {"gaps": gaps, "team": team}
+    wanted = {"gaps": gaps, "team": team, "tags": tags}
     submitted.update({name: list(rows) for name, rows in wanted.items() if rows is not None})
     if parties is not None:
         _check_not_self(parties)
@@ -159,7 +164,7 @@ def partnership_update(
     partnership.full_clean()
     related_changed = any(
         _pks(submitted[name]) != _pks(getattr(partnership, name).all())
-        for name in ("gaps", "team")
+        for name in RELATED
         if name in submitted
     ) or (parties is not None and submitted["parties"] != before["parties"])
     versions.save_changes(
@@ -170,10 +175,9 @@ def partnership_update(
         related_changed=related_changed,
         related=lambda stored: {"parties": _values(stored)["parties"]},
     )
-    if gaps is not None:
-        partnership.gaps.set(submitted["gaps"])
-    if team is not None:
-        partnership.team.set(submitted["team"])
+    for name in RELATED:
+        if name in submitted:
+            getattr(partnership, name).set(submitted[name])
     if parties is not None:
         _set_parties(partnership, parties)
     changes = audit.diff(before, _values(partnership))

@@ -21,7 +21,7 @@ from accord.core.history import history_for
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.exporting import export_response
-from accord.directory.models import Organization
+from accord.directory.models import Organization, Tag
 from accord.directory.selectors import filter_params
 from accord.partnerships import selectors, services
 from accord.partnerships.downloads import document_response
@@ -150,6 +150,7 @@ def _detail(
             parties=selectors.partnership_parties(actor, partnership),
             gaps=partnership.gaps.select_related("priority"),
             team=partnership.team.order_by("username"),
+            tags=visible_to(actor, Tag).filter(partnerships=partnership),
             show_jv=bool(
                 partnership.type in ("joint_venture", "consortium")
                 or partnership.equity_split
@@ -200,6 +201,7 @@ def _partnership_form(request: SignedInRequest, partnership: Partnership | None)
         gaps=selectors.gaps_visible(actor),
         users=selectors.internal_users(),
         plays=visible_to(actor, PartnershipPlay),
+        tags=visible_to(actor, Tag),
     )
     organizations = visible_to(actor, Organization)
     parties = party_formset(
@@ -215,6 +217,7 @@ def _partnership_form(request: SignedInRequest, partnership: Partnership | None)
             "parties": parties.parties(),
             "gaps": form.cleaned_data["gaps"],
             "team": form.cleaned_data["team"],
+            "tags": form.cleaned_data["tags"],
         }
         try:
             if partnership is None:
