@@ -250,6 +250,17 @@ def can_change_partnership(user: Visitor, partnership: Any) -> bool:
     return role_of(user) == ADMIN or is_on_team(user, partnership)
 
 
+def changeable_partnerships(user: Visitor, qs: Rows) -> Rows:
+    """The partnerships among `qs` that `user` may change: `can_change_partnership` of many
+    rows in one query (the rows a bulk edit may touch)."""
+    if not can(user, PARTNERSHIP_CHANGE):
+        return qs.none()
+    if role_of(user) == ADMIN:
+        return qs
+    team = Q(owner=user) | Q(executive_sponsor=user) | Q(team=user)
+    return qs.filter(pk__in=qs.model._default_manager.filter(team).values("pk"))
+
+
 def require_change_partnership(user: Visitor, partnership: Any) -> None:
     if not can_change_partnership(user, partnership):
         raise PermissionDenied("Only the partnership's owner, its team or an administrator may.")

@@ -8,10 +8,17 @@ from django.db.models import QuerySet
 
 from accord.accounts.models import User
 from accord.core import policy
+from accord.core.forms import BootstrapFormMixin
 from accord.core.pickers import MultiPicker
 from accord.directory.models import Tag
 from accord.partnerships.models import Partnership, PartnershipParty, Stage
 from accord.strategy.models import CapabilityGap, PartnershipType
+
+
+class PartnershipFilterForm(BootstrapFormMixin, forms.Form):
+    """The small Bootstrap classes on the fields the filters draw from their widgets (tags)."""
+
+    bootstrap_size = "sm"
 
 
 class PartnershipFilter(django_filters.FilterSet):
@@ -40,14 +47,13 @@ class PartnershipFilter(django_filters.FilterSet):
         queryset=Tag.objects.all(),
         method="filter_tags",
         label="Tags",
-        widget=MultiPicker(
-            "directory:tag_picker", query="by=slug", attrs={"class": "form-select form-select-sm"}
-        ),
+        widget=MultiPicker("directory:tag_picker", query="by=slug"),
     )
 
     class Meta:
         model = Partnership
         fields = ["q", "stage", "type", "owner", "gap", "confidential", "review_before", "tag"]
+        form = PartnershipFilterForm
 
     @cached_property
     def options(self) -> dict[str, list[tuple[str, str, bool]]]:

@@ -300,3 +300,85 @@ class GateForm(BootstrapFormMixin, forms.Form):
         if len(set(items)) != len(items):
             raise forms.ValidationError("An item is listed twice.")
         return items
+
+
+class IdListField(forms.Field):
+    """The ids of the rows ticked in a list (its checkboxes, named alike)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Choose at least one partnership.",
+        "invalid": "“%(value)s” is not the id of a partnership.",
+    }
+
+    def to_python(self, value: Any) -> list[int]:
+        values = [str(v) for v in value or [] if str(v).strip()]
+        for text in values:
+            if not is_id(text):
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": text[:20]}
+                )
+        return sorted({int(text) for text in values})
+
+
+NO_TAG = "No tag “%(value)s”; choose one from the list."
+
+
+class PartnershipBulkForm(BootstrapFormMixin, forms.Form):
+    """One change for the partnerships ticked on the list: what is left empty stays as it is.
+    Each row's checkbox carries a `version-<id>` beside it: the version the user saw."""
+
+    bootstrap_size = "sm"
+    partnerships = IdListField()
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="keep each owner",
+        error_messages={"invalid_choice": "No user “%(value)s” of our company to own them."},
+    )
+    next_review_date = forms.DateField(
+        label="Next review",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "Give the review date as a date, such as 2027-03-31."},
+    )
+    add_tags = forms.ModelMultipleChoiceField(
+        label="Add tags",
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=MultiPicker("directory:tag_picker"),
+        error_messages={"invalid_choice": NO_TAG, "invalid_pk_value": NO_TAG},
+    )
+    remove_tags = forms.ModelMultipleChoiceField(
+        label="Remove tags",
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=MultiPicker("directory:tag_picker"),
+        error_messages={"invalid_choice": NO_TAG, "invalid_pk_value": NO_TAG},
+    )
+
+    def __init__(self, *args: Any, users: QuerySet, tags: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_of(self, "owner", forms.ModelChoiceField).queryset = users
+        for name in ("add_tags", "remove_tags"):
+            field_of(self, name, forms.ModelChoiceField).queryset = tags
+
+    def read_versions(self) -> dict[int, int]:
+        """The version of each partnership the user saw, by id."""
+        found = {}
+        for key, value in self.data.items():
+            pk = key.removeprefix("version-")
+            if key.startswith("version-") and is_id(pk) and is_id(value):
+                found[int(pk)] = int(value)
+        return found
+
+    def change(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "ids": data["partnerships"],
+            "read": self.read_versions(),
+            "owner": data["owner"],
+            "next_review_date": data["next_review_date"],
+            "add_tags": data["add_tags"],
+            "remove_tags": data["remove_tags"],
+        }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -17,6 +19,7 @@ from accord.accounts.models import User
 from accord.core import audit, events, policy, versions
 from accord.core.errors import ConflictError, GateRefused
 from accord.core.models import AuditEvent
+from accord.core.policy import visible_to
 from accord.partnerships.gates import DEFAULT_GATES, missing_for_move
 from accord.partnerships.models import (
     Document,
@@ -190,6 +193,120 @@ def partnership_update(
 
 def _pks(rows: Iterable[Any]) -> set[Any]:
     return {row.pk for row in rows}
+
+
+# Bulk edit -----------------------------------------------------------------------------------
+
+BULK_LIMIT = 500
+SHOWN_NAMES = 10
+
+
+def quoted_titles(rows: Sequence[Partnership]) -> str:
+    """Titles to quote in a message, the first SHOWN_NAMES of them."""
+    names = ", ".join(f"“{row.title}”" for row in rows[:SHOWN_NAMES])
+    more = len(rows) - SHOWN_NAMES
+    return f"{names} and {more} more" if more > 0 else names
+
+
+def _bulk_input_errors(
+    ids: Sequence[int], owner: User | None, review: dt.date | None, add: list[Any],
+    remove: list[Any],
+) -> dict[str, list[str]]:  # fmt: skip
+    errors: dict[str, list[str]] = defaultdict(list)
+    if not ids:
+        errors["partnerships"].append("Choose at least one partnership.")
+    elif len(ids) > BULK_LIMIT:
+        errors["partnerships"].append(f"Choose at most {BULK_LIMIT} at once, not {len(ids)}.")
+    if owner is None and review is None and not add and not remove:
+        errors[NON_FIELD_ERRORS].append(
+            "Choose what to change: an owner, a review date, or tags to add or remove."
+        )
+    if owner is not None and not (owner.is_active and policy.is_internal_role(owner.role)):
+        errors["owner"].append(f"{owner.get_username()} is not an active user of our company.")
+    for name in sorted({tag.name for tag in add} & {tag.name for tag in remove}):
+        errors["remove_tags"].append(f"“{name}” is both to add and to remove.")
+    return dict(errors)
+
+
+def _bulk_refusals(
+    actor: User, ids: Sequence[int], rows: list[Partnership], read: Mapping[int, int]
+) -> list[str]:
+    """Why the bulk edit of `rows` (the visible ones of `ids`) is refused, if it is: each row
+    named, except those the actor may not see, which are only counted."""
+    refusals = []
+    hidden = len(set(ids) - {row.pk for row in rows})
+    if hidden:
+        refusals.append(f"{hidden} of the partnerships chosen no longer exist or are not "
+                        "visible to you.")  # fmt: skip
+    allowed = set(
+        policy.changeable_partnerships(actor, Partnership.objects.filter(pk__in=ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    refused = [row for row in rows if row.pk not in allowed]
+    if refused:
+        refusals.append(f"You may not change {quoted_titles(refused)}: only the owner, the team "
+                        "or an administrator may. Leave them out and apply again.")  # fmt: skip
+    stale = [row for row in rows if row.pk in read and read[row.pk] != row.version]
+    if stale:
+        refusals.append(f"Someone else changed {quoted_titles(stale)} since you loaded the list. "
+                        "Reload it and apply again.")  # fmt: skip
+    return refusals
+
+
+@transaction.atomic
+def partnerships_bulk_update(
+    *,
+    actor: User,
+    ids: Sequence[int],
+    read: Mapping[int, int] | None = None,
+    owner: User | None = None,
+    next_review_date: dt.date | None = None,
+    add_tags: Iterable[Any] = (),
+    remove_tags: Iterable[Any] = (),
+) -> list[Partnership]:
+    """Give the partnerships `ids` one owner, one next review date, and add and remove tags:
+    all of them or none. Each must be one the actor may change, and, where `read` gives the
+    version the actor saw, unchanged since; a refusal names every partnership refused, so the
+    user can leave them out and apply again, rather than work out which half was changed.
+
+    Each partnership goes through `partnership_update`, so it is validated, its version is
+    bumped and one audit event records its change; those already as asked are left alone.
+    Returns the partnerships changed."""
+    policy.require(actor, policy.PARTNERSHIP_CHANGE)
+    add, remove = list(add_tags), list(remove_tags)
+    errors = _bulk_input_errors(ids, owner, next_review_date, add, remove)
+    if errors:
+        raise ValidationError(errors)
+    rows = list(visible_to(actor, Partnership).filter(pk__in=ids).order_by("title", "id"))
+    refusals = _bulk_refusals(actor, ids, rows, read or {})
+    if refusals:
+        raise ValidationError({"partnerships": refusals})
+    data: dict[str, Any] = {}
+    if owner is not None:
+        data["owner"] = owner
+    if next_review_date is not None:
+        data["next_review_date"] = next_review_date
+    removed = {tag.pk for tag in remove}
+    changed = []
+    for row in rows:
+        tags = None
+        if add or remove:
+            kept = {tag.pk: tag for tag in row.tags.all() if tag.pk not in removed}
+            tags = list((kept | {tag.pk: tag for tag in add}).values())
+        version = row.version
+        try:
+            partnership_update(actor=actor, partnership=row, data=data, tags=tags,
+                               expected_version=version)  # fmt: skip
+        except ValidationError as error:
+            problem = f"“{row.title}”: {' '.join(error.messages)}"
+            raise ValidationError({"partnerships": problem}) from None
+        except ConflictError:
+            raise ValidationError({"partnerships": f"Someone else changed “{row.title}” while "
+                                   "this was saved. Apply again."}) from None  # fmt: skip
+        if row.version != version:
+            changed.append(row)
+    return changed
 
 
 def _party_names(parties: Iterable[tuple[Any, str]]) -> list[str]:

@@ -44,6 +44,10 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class PartnershipTable(tables.Table):
+    # Shown to those who may change partnerships (the view excludes it for others): a
+    # checkbox on each row they may change, for the bulk edit, and one atop to tick them all
+    # (partnerships/_partnership_table.html).
+    select = tables.Column(verbose_name="", empty_values=(), orderable=False)
     title = tables.Column(attrs={"td": {"class": "fw-semibold"}})
     parties = tables.Column(verbose_name="Partners", empty_values=(), orderable=False)
     type = tables.Column()
@@ -57,6 +61,7 @@ class PartnershipTable(tables.Table):
     class Meta:
         model = Partnership
         fields = (
+            "select",
             "title",
             "parties",
             "type",
@@ -78,8 +83,12 @@ class PartnershipTable(tables.Table):
 
     # The fields its rows show (partnerships/partnership_rows.html): the list reads no others.
     reads = ("title", "type", "stage", "next_review_date", "end_date", "is_confidential",
-             "updated_at")  # fmt: skip
+             "updated_at", "version")  # fmt: skip
     party_names: dict[int, list[Any]] = {}  # set by the view for the page shown
+    # Set by the view for a user who may bulk edit: the rows of the page they may change,
+    # and those ticked when a refused bulk edit is shown again.
+    changeable: set[int] | None = None
+    chosen: frozenset[int] = frozenset()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ app_name = "partnerships"
 urlpatterns = [
     path("", views.partnership_list, name="partnership_list"),
     path("board/", views.partnership_board, name="partnership_board"),
+    path("bulk/", views.partnership_bulk_edit, name="partnership_bulk_edit"),
     path("pick/", picker_views.partnership_picker, name="partnership_picker"),
     path("new/", views.partnership_create, name="partnership_create"),
     path("<int:pk>/", views.partnership_detail, name="partnership_detail"),

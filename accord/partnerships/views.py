@@ -19,6 +19,7 @@ from accord.core.errors import ConflictError, EditConflict, GateRefused
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.history import history_for
 from accord.core.http import SignedInRequest
+from accord.core.pickers import is_id
 from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.exporting import export_response
 from accord.directory.models import Organization, Tag
@@ -30,6 +31,7 @@ from accord.partnerships.forms import (
     GateForm,
     MoveForm,
     NoteForm,
+    PartnershipBulkForm,
     PartnershipForm,
     party_formset,
 )
@@ -69,15 +71,34 @@ def _detail_url(partnership: Partnership, tab: str = "") -> str:
 
 @access(policy.PARTNERSHIP_VIEW)
 def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpResponse:
-    filterset = selectors.partnership_list(request.user, request.GET)
+    return _list_page(request)
+
+
+def _list_page(
+    request: SignedInRequest, bulk_form: PartnershipBulkForm | None = None, status: int = 200
+) -> HttpResponse | StreamingHttpResponse:
+    """The list filtered by the query; with the bulk edit's form for those who may change
+    partnerships, bound to what was sent when a bulk edit is shown again."""
+    actor = request.user
+    filterset = selectors.partnership_list(actor, request.GET)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = request.GET.get("export")
     if fmt in {"csv", "xlsx"}:
         return export_response(queryset, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
-    table = PartnershipTable(selectors.list_rows(queryset, PartnershipTable.reads))
+    may_change = policy.can(actor, policy.PARTNERSHIP_CHANGE)
+    table = PartnershipTable(
+        selectors.list_rows(queryset, PartnershipTable.reads),
+        exclude=() if may_change else ("select",),
+    )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     shown = [row.record.pk for row in table.page.object_list]
-    table.party_names = selectors.party_names(request.user, shown)
+    table.party_names = selectors.party_names(actor, shown)
+    if may_change:
+        table.changeable = selectors.changeable_ids(actor, shown)
+        bulk_form = bulk_form or _bulk_form(request, None)
+        if bulk_form.is_bound:  # shown again: the rows stay ticked
+            ticked = request.POST.getlist("partnerships")
+            table.chosen = frozenset(int(pk) for pk in ticked if is_id(pk))
     value, weighted = selectors.pipeline_value(queryset)
     return render(
         request,
@@ -87,11 +108,46 @@ def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpRe
             "filter": filterset,
             "table": table,
             "query": request.GET.urlencode(),
-            "can_create": policy.can(request.user, policy.PARTNERSHIP_CHANGE),
+            "can_create": may_change,
+            "bulk_form": bulk_form if may_change else None,
             "value": value,
             "weighted": weighted,
         },
+        status=status,
     )
+
+
+def _bulk_form(request: SignedInRequest, data: Any) -> PartnershipBulkForm:
+    # Its own ids: the filters beside it have fields of the same names.
+    users, tags = selectors.internal_users(), visible_to(request.user, Tag)
+    return PartnershipBulkForm(data, users=users, tags=tags, auto_id="bulk-%s")
+
+
+@access(policy.PARTNERSHIP_CHANGE)
+def partnership_bulk_edit(request: SignedInRequest) -> HttpResponse | StreamingHttpResponse:
+    """Apply one change to the partnerships ticked on the list (services.partnerships_bulk_update),
+    then show the list again with the same filters."""
+    back = f"{reverse('partnerships:partnership_list')}?{request.GET.urlencode()}"
+    if request.method != "POST":
+        return redirect(back)
+    form = _bulk_form(request, request.POST)
+    if form.is_valid():
+        try:
+            changed = services.partnerships_bulk_update(actor=request.user, **form.change())
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            count = len(form.cleaned_data["partnerships"])
+            messages.success(request, _bulk_done(changed, count))
+            return redirect(back)
+    return _list_page(request, bulk_form=form, status=400)
+
+
+def _bulk_done(changed: list[Partnership], count: int) -> str:
+    if not changed:
+        return f"Nothing to change: the {count} chosen were already as asked."
+    text = f"Changed {len(changed)} of the {count} chosen: {services.quoted_titles(changed)}"
+    return text + ("." if len(changed) == count else "; the others were already as asked.")
 
 
 @access(policy.PARTNERSHIP_VIEW)

@@ -182,3 +182,18 @@ document.addEventListener("drop", (event) => {
   move.searchParams.set("next", window.location.pathname + window.location.search);
   window.location.assign(move);
 });
+
+// A list's bulk edit: the box atop the first column ticks every row of the page, and the
+// count of rows ticked is shown beside the change to make.
+function countChosen() {
+  const counter = document.querySelector("[data-selected-count]");
+  if (counter) counter.textContent = document.querySelectorAll("input[data-select-row]:checked").length;
+}
+document.addEventListener("change", (event) => {
+  if (!(event.target instanceof Element)) return;
+  if (event.target.matches("input[data-select-all]")) {
+    document.querySelectorAll("input[data-select-row]").forEach((box) => { box.checked = event.target.checked; });
+  }
+  if (event.target.matches("input[data-select-all], input[data-select-row]")) countChosen();
+});
+document.addEventListener("DOMContentLoaded", countChosen);
