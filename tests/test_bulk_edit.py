@@ -98,12 +98,17 @@ def test_rows_already_as_asked_are_left_alone(personas, deals, tags):
 def test_a_partnership_the_manager_may_not_change_refuses_the_whole_edit(personas, deals):
     alpha, theirs = deals["alpha"], deals["admins"]
     client = client_for(personas["manager"])
-    response = client.post(BULK, ticked(alpha, theirs, next_review_date="2027-01-01"))
+    response = client.post(
+        f"{BULK}?type=licensing", ticked(alpha, theirs, next_review_date="2027-01-01")
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "You may not change “Board deal”: only the owner, the team or an administrator" in page
     assert "Alpha deal" in page  # the list, shown again
     assert 'aria-label="Choose Alpha deal" checked' in page  # still ticked
+    # Its filters can still be saved, as the list's.
+    assert '<input type="hidden" name="list" value="partnerships:partnership_list">' in page
+    assert '<input type="hidden" name="query" value="/partnerships/?type=licensing">' in page
     alpha.refresh_from_db()
     assert alpha.next_review_date is None and not events_of(alpha, theirs)
 

@@ -1,8 +1,8 @@
 """Saved views: a user's named filters of a list page, opened again with one click.
 
-One mechanism serves every list: a list page puts `{% saved_views %}` beside its filters
+One mechanism serves every list: a list page puts `{% saved_views_menu %}` beside its filters
 (core/templatetags/saved_views.py), which shows the user's views of that page and posts the
-page's own path to save the filters shown under a name. A view is the page's URL name and
+list's address with the filters shown, to save them under a name. A view is the page's URL name and
 its query string, nothing more, so opening one runs the page's filters afresh through the
 access policy: a view never shows a row its owner could not see by typing the filters.
 

@@ -110,6 +110,7 @@ def _list_page(
             "query": request.GET.urlencode(),
             "can_create": may_change,
             "bulk_form": bulk_form if may_change else None,
+            "saved_views_list": "partnerships:partnership_list",
             "value": value,
             "weighted": weighted,
         },
