@@ -1,5 +1,6 @@
 """Saved views are their owner's own: each role renames or deletes one of its own, of a list
-it may open (a partner user's own workspace list)."""
+it may open (a partner user's own workspace list); an anonymous visitor is sent to sign in
+from the administrator's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from accord.core import policy
 from accord.core.models import SavedView
-from tests.matrix_samples import own_samples
+from tests.matrix_samples import own_samples, samples
 
 
 @own_samples(SavedView)
@@ -18,3 +19,8 @@ def own_saved_view(user: Any) -> Any:
         user=user, list_name=list_name, name="Matrix view", defaults={"query": "q=matrix"}
     )
     return view
+
+
+@samples
+def saved_view_samples(world: dict[str, Any]) -> dict[Any, Any]:
+    return {SavedView: own_saved_view(world["users"]["admin"])}
