@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from accord.finance_cli import finance_app
 from accord.scouting_cli import index_app, scout_app
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ survey_app = typer.Typer(help="Two-sided health checks of a partnership.", no_ar
 app.add_typer(survey_app, name="survey")
 app.add_typer(scout_app, name="scout")
 app.add_typer(index_app, name="index")
+app.add_typer(finance_app, name="finance")
 
 err = Console(stderr=True)
 MIGRATION_LOCK_KEY = 0x61636364  # any fixed number; PostgreSQL advisory locks are per database

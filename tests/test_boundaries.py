@@ -72,6 +72,7 @@ ENTRY_POINTS = sorted(
         ACCORD / "api.py",
         ACCORD / "cli.py",
         ACCORD / "scouting_cli.py",
+        ACCORD / "finance_cli.py",
     }
 )
 MANAGER_READ = re.compile(r"\b[A-Z]\w*\.(objects|_default_manager|_base_manager)\b|\bhistory_of\(")
