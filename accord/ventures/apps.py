@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VenturesConfig(AppConfig):
+    name = "accord.ventures"
+    verbose_name = "Ventures"

@@ -1,0 +1,129 @@
+"""What the venture pages read, through the access policy, and their returns as of a day.
+
+Returns are in the base currency, each amount converted at the rate of its own day (the
+residual values at the rate of the as-of day). A fund's figures count only what the reader may
+see: an investment linked to a confidential partnership outside their reach is left out, and
+the page says how many were.
+
+Which flows a fund's returns count, seen from the company: its capital calls (paid in) and its
+distributions (received); a fund run from the balance sheet, without capital calls, counts
+the money it invested and its fees as paid in instead. An investment's own returns count its
+investments and fees (paid in) and its distributions (received). The residual value (NAV) of
+an investment is its latest mark on or before the as-of day, or its cost until it is first
+marked; an exited or written-off investment holds none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from accord.accounts.models import User
+from accord.core.policy import visible_to
+from accord.metrics.money import MissingRate, Rates, base_currency
+from accord.ventures.models import SIGNS, CashFlow, Fund, Investment, Mark, OptionRight
+from accord.ventures.returns import Flow, Returns, returns
+
+HELD = (Investment.Status.ACTIVE,)
+
+
+@dataclass(frozen=True)
+class Performance:
+    figures: Returns | None  # None when an amount has no exchange rate (see `problem`)
+    currency: str
+    as_of: dt.date
+    problem: str | None = None
+    hidden: int = 0  # investments the reader may not see, left out
+
+
+def fund_rows(actor: User) -> QuerySet[Fund]:
+    return visible_to(actor, Fund)
+
+
+def investment_rows(actor: User) -> QuerySet[Investment]:
+    marks = Prefetch("marks", queryset=Mark.objects.order_by("on", "id"))
+    return (
+        visible_to(actor, Investment)
+        .select_related("fund", "organization", "partnership")
+        .prefetch_related(marks)
+    )
+
+
+def option_rows(actor: User) -> QuerySet[OptionRight]:
+    return visible_to(actor, OptionRight).select_related("investment__organization")
+
+
+def cash_flow_rows(actor: User) -> QuerySet[CashFlow]:
+    return visible_to(actor, CashFlow).select_related("investment__organization")
+
+
+def options_due(actor: User, today: dt.date, days: int = 90) -> list[OptionRight]:
+    """Open option rights whose deadline is within `days` (or passed), soonest first."""
+    rows = option_rows(actor).filter(
+        status=OptionRight.Status.OPEN, deadline__lte=today + dt.timedelta(days=days)
+    )
+    return list(rows.select_related("investment__fund").order_by("deadline", "pk"))
+
+
+def latest_mark(investment: Investment, as_of: dt.date) -> Mark | None:
+    """From the prefetched marks (investment_rows), the latest on or before `as_of`."""
+    earlier = [mark for mark in investment.marks.all() if mark.on <= as_of]
+    return earlier[-1] if earlier else None
+
+
+def residual_value(investment: Investment, as_of: dt.date, rates: Rates) -> Decimal:
+    if investment.status not in HELD or investment.invested_on > as_of:
+        return Decimal(0)
+    mark = latest_mark(investment, as_of)
+    if mark is not None:
+        return rates.to_base(mark.fair_value, mark.currency, as_of)
+    return rates.to_base(investment.amount, investment.currency, as_of)
+
+
+def _signed(flows: Iterable[CashFlow], rates: Rates) -> list[Flow]:
+    return [
+        Flow(flow.on, SIGNS[CashFlow.Kind(flow.kind)] * rates.to_base(flow.amount, flow.currency,
+                                                                       flow.on))
+        for flow in flows
+    ]  # fmt: skip
+
+
+def fund_counted(flows: Sequence[CashFlow]) -> list[CashFlow]:
+    """The flows a fund's returns count (see the module's notes)."""
+    if any(flow.kind == CashFlow.Kind.CAPITAL_CALL for flow in flows):
+        kept = {CashFlow.Kind.CAPITAL_CALL, CashFlow.Kind.DISTRIBUTION}
+    else:
+        kept = {CashFlow.Kind.INVESTMENT, CashFlow.Kind.FEE, CashFlow.Kind.DISTRIBUTION}
+    return [flow for flow in flows if flow.kind in kept]
+
+
+def _performance(
+    flows: Sequence[CashFlow], held: Iterable[Investment], as_of: dt.date, rates: Rates, hidden=0
+) -> Performance:
+    try:
+        signed = _signed(flows, rates)
+        nav = sum((residual_value(i, as_of, rates) for i in held), Decimal(0))
+    except MissingRate as missing:
+        return Performance(None, base_currency(), as_of, missing.messages[0], hidden)
+    figures = returns(signed, nav=nav, as_of=as_of)
+    return Performance(figures, base_currency(), as_of, None, hidden)
+
+
+def investment_performance(
+    investment: Investment, flows: Sequence[CashFlow], as_of: dt.date, rates: Rates
+) -> Performance:
+    """An investment's returns from its own `flows` (read by the caller through the policy)."""
+    return _performance(flows, [investment], as_of, rates)
+
+
+def fund_performance(
+    actor: User, fund: Fund, investments: Sequence[Investment], as_of: dt.date, rates: Rates
+) -> Performance:
+    """A fund's returns over what `actor` may see of it; `investments` are its visible ones."""
+    flows = list(cash_flow_rows(actor).filter(fund=fund).order_by("on", "pk"))
+    hidden = Investment.objects.filter(fund=fund).count() - len(investments)
+    return _performance(fund_counted(flows), investments, as_of, rates, hidden)

@@ -1,0 +1,30 @@
+"""How venture figures read: rates as per cent, multiples as 1.85x, money grouped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def rate(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def multiple(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}x"
+
+
+@register.filter
+def money(value: Decimal | float | int | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+@register.filter
+def figure(figures: Any, name: str) -> Any:
+    return getattr(figures, name, None)

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from accord.ventures import views
+
+app_name = "ventures"
+urlpatterns = [
+    path("", views.fund_list, name="fund_list"),
+    path("funds/new/", views.fund_create, name="fund_create"),
+    path("funds/<int:pk>/", views.fund_detail, name="fund_detail"),
+    path("funds/<int:pk>/edit/", views.fund_edit, name="fund_edit"),
+    path("funds/<int:pk>/cash-flows/", views.fund_cashflows, name="fund_cashflows"),
+    path(
+        "funds/<int:pk>/investments/new/",
+        views.fund_investment_create,
+        name="fund_investment_create",
+    ),
+    path("investments/<int:pk>/", views.investment_detail, name="investment_detail"),
+    path("investments/<int:pk>/edit/", views.investment_edit, name="investment_edit"),
+    path("investments/<int:pk>/marks/", views.investment_marks, name="investment_marks"),
+    path("investments/<int:pk>/options/", views.investment_options, name="investment_options"),
+    path(
+        "investments/<int:pk>/cash-flows/",
+        views.investment_cashflows,
+        name="investment_cashflows",
+    ),
+    path("options/<int:pk>/status/", views.optionright_status, name="optionright_status"),
+    path("cash-flows/<int:pk>/delete/", views.cashflow_delete, name="cashflow_delete"),
+    path("marks/<int:pk>/delete/", views.mark_delete, name="mark_delete"),
+]
