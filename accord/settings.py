@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "accord.governance",
     "accord.metrics",
     "accord.portfolio",
+    "accord.ventures",
     "accord.relationships",
     "accord.notifications",
     "accord.dashboard",

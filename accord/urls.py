@@ -17,6 +17,7 @@ urlpatterns = [
     path("governance/", include("accord.governance.urls")),
     path("metrics/", include("accord.metrics.urls")),
     path("portfolio/", include("accord.portfolio.urls")),
+    path("ventures/", include("accord.ventures.urls")),
     path("relationships/", include("accord.relationships.urls")),
     path("notifications/", include("accord.notifications.urls")),
     path("workspace/pilots/", include("accord.pilots.workspace_urls")),

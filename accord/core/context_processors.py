@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "workspace": policy.can(user, policy.WORKSPACE_VIEW),
             "screening": policy.can(user, policy.SCREENING_VIEW),
             "scouting": policy.can(user, policy.SCOUTING_VIEW),
+            "ventures": policy.can(user, policy.VENTURES_VIEW),
         },
         "role": policy.role_of(user),
     }

@@ -649,6 +649,13 @@ _VISIBILITY: dict[str, Rule] = {
     "portfolio.reviewrule": _internal_rows,
     "portfolio.review": _internal_rows,
     "portfolio.reviewitem": _partnership_child_rows(shared_only_for_partner=False),
+    # Venture data: its team, executives and administrators; an investment linked to a
+    # confidential partnership, and all that hangs off it, only to those who see the partnership.
+    "ventures.fund": _linked_rows(VENTURES_VIEW),
+    "ventures.investment": _linked_rows(VENTURES_VIEW, "partnership"),
+    "ventures.optionright": _linked_rows(VENTURES_VIEW, "investment__partnership"),
+    "ventures.cashflow": _linked_rows(VENTURES_VIEW, "investment__partnership"),
+    "ventures.mark": _linked_rows(VENTURES_VIEW, "investment__partnership"),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

@@ -17,14 +17,13 @@ from django.urls import reverse
 
 from accord.core.versions import Versioned
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0"))]
 
 
 class Fund(Versioned):
     name = models.CharField(max_length=200, unique=True)
     currency = models.CharField(max_length=3, help_text="ISO 4217 code, such as EUR or USD.")
-    committed_capital = models.DecimalField(**MONEY, validators=POSITIVE)
+    committed_capital = models.DecimalField(max_digits=18, decimal_places=2, validators=POSITIVE)
     vintage = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1950), MaxValueValidator(2100)],
         help_text="The year of its first investment or close.",
@@ -82,10 +81,14 @@ class Investment(Versioned):
     round = models.CharField(max_length=20, choices=Round.choices)
     instrument = models.CharField(max_length=20, choices=Instrument.choices)
     invested_on = models.DateField()
-    amount = models.DecimalField(**MONEY, validators=POSITIVE)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, validators=POSITIVE)
     currency = models.CharField(max_length=3)
-    pre_money = models.DecimalField(**MONEY, null=True, blank=True, validators=POSITIVE)
-    post_money = models.DecimalField(**MONEY, null=True, blank=True, validators=POSITIVE)
+    pre_money = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
+    post_money = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     ownership = models.DecimalField(
         max_digits=7,
         decimal_places=4,
@@ -164,7 +167,9 @@ class CashFlow(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     on = models.DateField("date")
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     currency = models.CharField(max_length=3)
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
@@ -201,7 +206,7 @@ class Mark(models.Model):
 
     investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="marks")
     on = models.DateField("date")
-    fair_value = models.DecimalField(**MONEY, validators=POSITIVE)
+    fair_value = models.DecimalField(max_digits=18, decimal_places=2, validators=POSITIVE)
     currency = models.CharField(max_length=3)
     method = models.CharField(max_length=12, choices=Method.choices)
     note = models.CharField(max_length=200, blank=True)

@@ -102,7 +102,11 @@ def fund_counted(flows: Sequence[CashFlow]) -> list[CashFlow]:
 
 
 def _performance(
-    flows: Sequence[CashFlow], held: Iterable[Investment], as_of: dt.date, rates: Rates, hidden=0
+    flows: Sequence[CashFlow],
+    held: Iterable[Investment],
+    as_of: dt.date,
+    rates: Rates,
+    hidden: int = 0,
 ) -> Performance:
     try:
         signed = _signed(flows, rates)

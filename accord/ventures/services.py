@@ -5,7 +5,7 @@ day, so that returns can always be computed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -112,7 +112,7 @@ def fund_update(
 # Investments -------------------------------------------------------------------------------
 
 
-def _investment_errors(actor: User):
+def _investment_errors(actor: User) -> Callable[[Investment], dict[str, list[str]]]:
     def errors(investment: Investment) -> dict[str, list[str]]:
         found = _money_errors(investment.currency, investment.invested_on)
         pre, post = investment.pre_money, investment.post_money
