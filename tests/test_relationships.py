@@ -241,6 +241,11 @@ def test_the_api_answers_paths_and_records_connections(graph, personas):
         "kind": "call", "title": "Ghost call", "occurred_at": NOW.isoformat(),
         "attendees": [999999]}, content_type="application/json", **bearer(admin))  # fmt: skip
     assert unknown.status_code == 422 and "No person has id 999999" in unknown.text
+    huge = client.post("/api/v1/interactions", {
+        "kind": "call", "title": "Ghost call", "occurred_at": NOW.isoformat(),
+        "attendees": [graph["bob"].pk, 2**70]}, content_type="application/json",
+        **bearer(admin))  # fmt: skip
+    assert huge.status_code == 422, "an id no database holds is refused, not a 500"
     assert not Interaction.objects.filter(title="Ghost call").exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -48,6 +49,10 @@ class InteractionOut(Schema):
         return [o.pk for o in obj.organizations.all()]
 
 
+# An id the database can hold: a larger one is refused (422), not passed on to fail there.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class InteractionFields(InputSchema):
     kind: Interaction.Kind | None = None
     title: str = Text(min_length=1, max_length=200)
@@ -58,9 +63,9 @@ class InteractionFields(InputSchema):
     initiated_by: Interaction.Initiator | None = None
     is_executive: bool | None = None
     is_private: bool | None = None
-    partnership: int | None = Field(None, description="The partnership's id, if any.")
-    attendees: list[int] | None = Field(None, description="People's ids, ours and theirs.")
-    organizations: list[int] | None = Field(
+    partnership: RowId | None = Field(None, description="The partnership's id, if any.")
+    attendees: list[RowId] | None = Field(None, description="People's ids, ours and theirs.")
+    organizations: list[RowId] | None = Field(
         None, description="Organizations' ids; by default those of the attendees not ours."
     )
 
@@ -69,14 +74,13 @@ class InteractionIn(InteractionFields):
     kind: Interaction.Kind
     title: str = Field(..., min_length=1, max_length=200)
     occurred_at: dt.datetime
-    attendees: list[int] = Field(..., min_length=1, description="People's ids.")
+    attendees: list[RowId] = Field(..., min_length=1, description="People's ids.")
 
 
 class InteractionPatch(InteractionFields):
     version: int | None = Field(None, ge=0, description=VERSION_IN)
 
 
-# An id the database can hold: a larger one is refused (422), not passed on to fail there.
 ID = Field(None, ge=1, le=2**63 - 1)
 
 
