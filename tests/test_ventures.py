@@ -219,3 +219,44 @@ def test_the_fund_page_reads_the_same_number_of_queries_however_many_investments
             assert client.get(f"/ventures/funds/{fund.pk}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_strategic_view_sets_strategic_value_beside_return(personas, fund, org_a, org_b):
+    from accord.partnerships.models import Partnership
+    from accord.strategy.models import CapabilityGap, StrategicPriority
+
+    ventures, admin = personas["ventures"], personas["admin"]
+    priority = StrategicPriority.objects.create(title="Autonomy", horizon_year=2030,
+                                                status="active")  # fmt: skip
+    live = CapabilityGap.objects.create(priority=priority, title="Edge vision", importance=5)
+    closed = CapabilityGap.objects.create(priority=priority, title="Old sensors", status="closed")
+    served = partnerships.partnership_create(
+        actor=admin,
+        data={"title": "Vision alliance", "type": "cvc"},
+        parties=[(org_a, "partner")],
+        gaps=[live],
+    )
+    Partnership.objects.filter(pk=served.pk).update(stage="active")
+    stale = partnerships.partnership_create(
+        actor=admin,
+        data={"title": "Sensor deal", "type": "cvc"},
+        parties=[(org_b, "partner")],
+        gaps=[closed],
+    )
+    winner = _invest(ventures, fund, org_a, partnership=served)
+    _invest(ventures, fund, org_b, partnership=stale)
+    services.mark_record(actor=ventures, data={
+        "investment": winner, "on": dt.date(2025, 9, 1), "fair_value": Decimal("2000000"),
+        "currency": "EUR", "method": "last_round"})  # fmt: skip
+    services.option_create(
+        actor=ventures,
+        data={"investment": winner, "kind": "pro_rata", "deadline": dt.date(2027, 1, 31)},
+    )
+    page = client_for(ventures).get("/ventures/strategy/").content.decode()
+    assert 'data-testid="strategic-map"' in page and "strategic-map-figure" in page
+    follow_ons = page.split('data-testid="follow-ons"')[1].split('data-testid="lapsed"')[0]
+    assert org_a.name in follow_ons and "strategic value 100" in follow_ons
+    assert "MOIC 2.00x" in follow_ons and "pro-rata follow-on until 2027-01-31" in follow_ons
+    lapsed = page.split('data-testid="lapsed"')[1].split("How each value was made")[0]
+    assert org_b.name in lapsed and org_a.name not in lapsed
+    assert "most important live gap: 5 of 5" in page

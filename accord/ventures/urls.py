@@ -5,6 +5,7 @@ from accord.ventures import views
 app_name = "ventures"
 urlpatterns = [
     path("", views.fund_list, name="fund_list"),
+    path("strategy/", views.strategic_view, name="strategic_view"),
     path("funds/new/", views.fund_create, name="fund_create"),
     path("funds/<int:pk>/", views.fund_detail, name="fund_detail"),
     path("funds/<int:pk>/edit/", views.fund_edit, name="fund_edit"),

@@ -22,7 +22,7 @@ from accord.core.policy import access, get_visible_or_404, visible_to
 from accord.directory.models import Organization
 from accord.metrics.money import Rates
 from accord.partnerships.models import Partnership
-from accord.ventures import returns, selectors, services
+from accord.ventures import charts, returns, selectors, services, strategic
 from accord.ventures.forms import CashFlowForm, FundForm, InvestmentForm, MarkForm, OptionForm
 from accord.ventures.models import CashFlow, Fund, Investment, Mark, OptionRight
 
@@ -184,6 +184,47 @@ def cashflow_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     services.cash_flow_delete(actor=request.user, flow=flow)
     messages.success(request, f"The {flow} was removed.")
     return redirect(flow.investment or flow.fund)
+
+
+@access(policy.VENTURES_VIEW)
+def strategic_view(request: SignedInRequest) -> HttpResponse:
+    """Strategic value against financial return, the follow-on candidates, and the investments
+    whose strategic reason has lapsed."""
+    as_of, rates = _as_of(request), Rates()
+    investments = list(selectors.investment_rows(request.user).select_related(
+        "partnership").order_by("organization__name"))  # fmt: skip
+    flows = list(selectors.cash_flow_rows(request.user).filter(investment__isnull=False))
+    options = list(selectors.option_rows(request.user))
+    found = strategic.standings(request.user, investments, timezone.localdate())
+    points, follow_ons, lapsed, unmapped = [], [], [], []
+    for investment in investments:
+        mine = [f for f in flows if f.investment_id == investment.pk]
+        figures = selectors.investment_performance(investment, mine, as_of, rates).figures
+        moic = figures.moic if figures else None
+        standing = found[investment.pk]
+        if standing.value is None or not moic:
+            unmapped.append(investment)
+        else:
+            points.append(
+                {
+                    "company": investment.organization.name,
+                    "fund": investment.fund.name,
+                    "moic": moic,
+                    "value": standing.value,
+                    "invested": investment.amount,
+                }
+            )
+        rights = [o for o in options if o.investment_id == investment.pk]
+        if reasons := strategic.follow_on_reasons(investment, standing, moic, rights):
+            follow_ons.append((investment, reasons))
+        if standing.lapsed:
+            lapsed.append(investment)
+    context = {
+        **SECTION, "as_of": as_of, "chart": charts.strategic_map(points),
+        "follow_ons": follow_ons, "lapsed": lapsed, "unmapped": unmapped,
+        "rows": [(i, found[i.pk]) for i in investments],
+    }  # fmt: skip
+    return render(request, "ventures/strategic_view.html", context)
 
 
 # Investments -------------------------------------------------------------------------------
