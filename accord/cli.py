@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from accord.finance_cli import finance_app
 from accord.scouting_cli import index_app, scout_app
+from accord.ventures_cli import ventures_app
 
 if TYPE_CHECKING:
     from accord.accounts.models import User
@@ -59,6 +60,7 @@ app.add_typer(survey_app, name="survey")
 app.add_typer(scout_app, name="scout")
 app.add_typer(index_app, name="index")
 app.add_typer(finance_app, name="finance")
+app.add_typer(ventures_app, name="ventures")
 
 err = Console(stderr=True)
 MIGRATION_LOCK_KEY = 0x61636364  # any fixed number; PostgreSQL advisory locks are per database

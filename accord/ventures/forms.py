@@ -73,3 +73,13 @@ class MarkForm(BootstrapFormMixin, forms.ModelForm):
         model = Mark
         fields = ["on", "fair_value", "currency", "method", "note"]
         widgets = {"on": DateInput()}
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    bootstrap_size = "sm"
+    file = forms.FileField(
+        label="Cash flows and marks",
+        help_text="CSV or XLSX with columns Company, Kind (capital call, investment, "
+        "distribution, fee or mark), Date, Amount, and optionally Round, Currency, Method "
+        "(for marks) and Note.",
+    )

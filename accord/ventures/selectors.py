@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
@@ -131,3 +132,26 @@ def fund_performance(
     flows = list(cash_flow_rows(actor).filter(fund=fund).order_by("on", "pk"))
     hidden = Investment.objects.filter(fund=fund).count() - len(investments)
     return _performance(fund_counted(flows), investments, as_of, rates, hidden)
+
+
+class Line(NamedTuple):
+    """One investment of a fund as its page and its report show it."""
+
+    investment: Investment
+    mark: Mark | None  # the latest on or before the as-of day; None while held at cost
+    performance: Performance
+
+
+def fund_lines(
+    actor: User, fund: Fund, as_of: dt.date, rates: Rates
+) -> tuple[list[Line], Performance]:
+    """The fund's investments that `actor` may see, each with its returns, and the fund's own
+    returns over them: what the fund page and the fund report both show."""
+    investments = list(investment_rows(actor).filter(fund=fund))
+    flows = list(cash_flow_rows(actor).filter(fund=fund, investment__isnull=False))
+    lines = []
+    for investment in investments:
+        own = [flow for flow in flows if flow.investment_id == investment.pk]
+        performance = investment_performance(investment, own, as_of, rates)
+        lines.append(Line(investment, latest_mark(investment, as_of), performance))
+    return lines, fund_performance(actor, fund, investments, as_of, rates)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("funds/<int:pk>/", views.fund_detail, name="fund_detail"),
     path("funds/<int:pk>/edit/", views.fund_edit, name="fund_edit"),
     path("funds/<int:pk>/cash-flows/", views.fund_cashflows, name="fund_cashflows"),
+    path("funds/<int:pk>/import/", views.fund_import, name="fund_import"),
     path(
         "funds/<int:pk>/investments/new/",
         views.fund_investment_create,

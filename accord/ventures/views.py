@@ -4,7 +4,9 @@ the selectors, services and the access policy."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -15,15 +17,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accord.core import policy
+from accord.core.audit import audit_channel
 from accord.core.errors import EditConflict
 from accord.core.forms import add_validation_errors, show_conflict
 from accord.core.http import SignedInRequest
 from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.directory.importing.errors import RowError
 from accord.directory.models import Organization
 from accord.metrics.money import Rates
 from accord.partnerships.models import Partnership
-from accord.ventures import charts, returns, selectors, services, strategic
-from accord.ventures.forms import CashFlowForm, FundForm, InvestmentForm, MarkForm, OptionForm
+from accord.ventures import charts, importing, returns, selectors, services, strategic
+from accord.ventures.forms import (
+    CashFlowForm,
+    FundForm,
+    ImportForm,
+    InvestmentForm,
+    MarkForm,
+    OptionForm,
+)
 from accord.ventures.models import CashFlow, Fund, Investment, Mark, OptionRight
 
 SECTION = {"section": "ventures"}
@@ -102,32 +113,25 @@ def fund_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _fund_page(
-    request: SignedInRequest, fund: Fund, form: CashFlowForm | None = None, status: int = 200
-) -> HttpResponse:
+    request: SignedInRequest, fund: Fund, form: CashFlowForm | None = None, status: int = 200,
+    import_form: ImportForm | None = None, import_errors: list[RowError] | None = None,
+) -> HttpResponse:  # fmt: skip
     as_of = _as_of(request)
     rates = Rates()
-    investments = list(selectors.investment_rows(request.user).filter(fund=fund))
-    rows = []
-    for investment in investments:
-        flows = [f for f in _flows_of(request, fund) if f.investment_id == investment.pk]
-        performance = selectors.investment_performance(investment, flows, as_of, rates)
-        rows.append((investment, selectors.latest_mark(investment, as_of), performance))
-    performance = selectors.fund_performance(request.user, fund, investments, as_of, rates)
+    rows, performance = selectors.fund_lines(request.user, fund, as_of, rates)
+    investments = [row.investment for row in rows]
     can_change = _can_change(request)
     if form is None and can_change:
         form = CashFlowForm(initial={"currency": fund.currency}, investments=_choices(investments))
+    if import_form is None and can_change:
+        import_form = ImportForm()
     context = {
         **SECTION, "fund": fund, "rows": rows, "as_of": as_of, "can_change": can_change,
-        "flows": _flows_of(request, fund), "form": form, **_figures_context(performance),
+        "flows": selectors.cash_flow_rows(request.user).filter(fund=fund), "form": form,
+        "import_form": import_form, "import_errors": import_errors or [],
+        **_figures_context(performance),
     }  # fmt: skip
     return render(request, "ventures/fund_detail.html", context, status=status)
-
-
-def _flows_of(request: SignedInRequest, fund: Fund) -> list[CashFlow]:
-    cache = request.__dict__.setdefault("_fund_flows", {})
-    if fund.pk not in cache:
-        cache[fund.pk] = list(selectors.cash_flow_rows(request.user).filter(fund=fund))
-    return cache[fund.pk]
 
 
 def _choices(investments: list[Investment]) -> Any:
@@ -175,6 +179,31 @@ def fund_cashflows(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, f"The {flow} was recorded.")
             return redirect(fund)
     return _fund_page(request, fund, form, status=400)
+
+
+@require_POST
+@access(policy.VENTURES_CHANGE)
+def fund_import(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Record the cash flows and marks of an uploaded ledger: every row, or none."""
+    fund = get_visible_or_404(request.user, Fund, pk=pk)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _fund_page(request, fund, import_form=form, status=422)
+    upload = form.cleaned_data["file"]
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        with audit_channel("import"):
+            result = importing.import_ledger(
+                actor=request.user, path=Path(copy.name), fund=fund, name=upload.name
+            )
+    if result.errors:
+        return _fund_page(request, fund, import_form=form, import_errors=result.errors,
+                          status=422)  # fmt: skip
+    messages.success(request, f"{result.cash_flows} cash flow(s) and {result.marks} mark(s) "
+                     f"imported from {upload.name}.")  # fmt: skip
+    return redirect(fund)
 
 
 @require_POST
