@@ -73,6 +73,7 @@ ENTRY_POINTS = sorted(
         ACCORD / "cli.py",
         ACCORD / "scouting_cli.py",
         ACCORD / "finance_cli.py",
+        ACCORD / "ventures_cli.py",
     }
 )
 MANAGER_READ = re.compile(r"\b[A-Z]\w*\.(objects|_default_manager|_base_manager)\b|\bhistory_of\(")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("funds/<int:pk>/edit/", views.fund_edit, name="fund_edit"),
     path("funds/<int:pk>/cash-flows/", views.fund_cashflows, name="fund_cashflows"),
     path("funds/<int:pk>/import/", views.fund_import, name="fund_import"),
+    path("funds/<int:pk>/report.csv", views.fund_report_csv, name="fund_report_csv"),
+    path("funds/<int:pk>/report.pdf", views.fund_report_pdf, name="fund_report_pdf"),
     path(
         "funds/<int:pk>/investments/new/",
         views.fund_investment_create,

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accord.core import policy
 from accord.core.audit import audit_channel
@@ -26,7 +26,7 @@ from accord.directory.importing.errors import RowError
 from accord.directory.models import Organization
 from accord.metrics.money import Rates
 from accord.partnerships.models import Partnership
-from accord.ventures import charts, importing, returns, selectors, services, strategic
+from accord.ventures import charts, importing, report, returns, selectors, services, strategic
 from accord.ventures.forms import (
     CashFlowForm,
     FundForm,
@@ -204,6 +204,29 @@ def fund_import(request: SignedInRequest, pk: int) -> HttpResponse:
     messages.success(request, f"{result.cash_flows} cash flow(s) and {result.marks} mark(s) "
                      f"imported from {upload.name}.")  # fmt: skip
     return redirect(fund)
+
+
+def _report(request: SignedInRequest, pk: int) -> report.FundReport:
+    fund = get_visible_or_404(request.user, Fund, pk=pk)
+    return report.build(request.user, fund, _as_of(request))
+
+
+@require_safe
+@access(policy.VENTURES_VIEW)
+def fund_report_csv(request: SignedInRequest, pk: int) -> HttpResponse:
+    built = _report(request, pk)
+    response = HttpResponse(report.csv_text(built), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{built.basename}.csv"'
+    return response
+
+
+@require_safe
+@access(policy.VENTURES_VIEW)
+def fund_report_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
+    built = _report(request, pk)
+    response = HttpResponse(report.pdf(built), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{built.basename}.pdf"'
+    return response
 
 
 @require_POST
