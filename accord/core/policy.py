@@ -656,6 +656,9 @@ _VISIBILITY: dict[str, Rule] = {
     "ventures.optionright": _linked_rows(VENTURES_VIEW, "investment__partnership"),
     "ventures.cashflow": _linked_rows(VENTURES_VIEW, "investment__partnership"),
     "ventures.mark": _linked_rows(VENTURES_VIEW, "investment__partnership"),
+    "ventures.kpirequest": _linked_rows(VENTURES_VIEW, "investment__partnership"),
+    "ventures.kpianswer": _linked_rows(VENTURES_VIEW, "request__investment__partnership"),
+    "ventures.kpithreshold": _linked_rows(VENTURES_VIEW, "investment__partnership"),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

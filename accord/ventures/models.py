@@ -8,12 +8,14 @@ currency at the rate of each row's day (metrics' exchange rates).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from accord.core.versions import Versioned
 
@@ -227,3 +229,137 @@ class Mark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fair_value} {self.currency} on {self.on} ({self.get_method_display()})"
+
+
+# Figures asked of portfolio companies ---------------------------------------------------------
+
+# A reporting period: a quarter (2026Q3) or a month (2026-07).
+PERIOD = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))$")
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of `period`, or None when it is not one."""
+    found = PERIOD.match(period or "")
+    if found is None:
+        return None
+    year = int(found["year"])
+    first_month = 3 * int(found["quarter"]) - 2 if found["quarter"] else int(found["month"])
+    months = 3 if found["quarter"] else 1
+    start = dt.date(year, first_month, 1)
+    after = dt.date(year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1)
+    return start, after - dt.timedelta(days=1)
+
+
+class KpiMetric(models.TextChoices):
+    """The figures every request may ask for; a request may also ask for custom named ones."""
+
+    REVENUE = "revenue", "revenue"
+    BURN = "burn", "net burn"
+    RUNWAY = "runway", "runway"
+    HEADCOUNT = "headcount", "headcount"
+
+
+class KpiRequest(models.Model):
+    """Figures of one period asked of a portfolio company through an e-mailed link that works
+    once, until it expires; no account is needed. Only the link's hash is stored, with the
+    nonce from which the secret key makes it again for a reminder. Asking again for a period
+    not answered yet replaces the link; an answered period stays answered."""
+
+    investment = models.ForeignKey(
+        Investment, on_delete=models.CASCADE, related_name="kpi_requests"
+    )
+    period = models.CharField(max_length=7, help_text="A quarter (2026Q3) or a month (2026-07).")
+    email = models.EmailField(help_text="Who at the company is asked.")
+    metrics = models.JSONField(
+        default=list,
+        help_text="The figures asked, in order: revenue, burn, runway, headcount (by these "
+        "keys) and custom ones by their name.",
+    )
+    currency = models.CharField(max_length=3, help_text="The currency money is asked in.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_nonce = models.CharField(max_length=32)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(default=0)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investment", "period"],
+                name="one_kpi_request_per_investment_and_period",
+                violation_error_message="That period is already asked of this company.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} figures of {self.investment.organization}"
+
+    def status(self) -> str:
+        if self.answered_at is not None:
+            return "answered"
+        return "expired" if self.expires_at <= timezone.now() else "open"
+
+
+class KpiAnswer(models.Model):
+    """One figure a company gave, exactly as given: its record is the request it came
+    through (the company has no account to audit it under)."""
+
+    request = models.ForeignKey(KpiRequest, on_delete=models.CASCADE, related_name="answers")
+    metric = models.CharField(max_length=60)
+    value = models.DecimalField(max_digits=24, decimal_places=4)
+
+    class Meta:
+        ordering = ["request", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "metric"],
+                name="one_kpi_answer_per_metric",
+                violation_error_message="That figure is already answered.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.value}"
+
+
+class KpiThreshold(models.Model):
+    """A line an investment's figure should not cross, such as runway below 6 months: the
+    latest figure past it is flagged."""
+
+    class Comparator(models.TextChoices):
+        BELOW = "below", "below"
+        ABOVE = "above", "above"
+
+    investment = models.ForeignKey(
+        Investment, on_delete=models.CASCADE, related_name="kpi_thresholds"
+    )
+    metric = models.CharField(max_length=60)
+    comparator = models.CharField(max_length=5, choices=Comparator.choices)
+    value = models.DecimalField(max_digits=24, decimal_places=4)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["metric", "comparator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investment", "metric", "comparator"],
+                name="one_kpi_threshold_per_side",
+                violation_error_message="That figure already has a threshold on that side.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.comparator} {self.value.normalize():f}"
+
+    def crossed_by(self, value: Decimal) -> bool:
+        return (
+            value < self.value if self.comparator == self.Comparator.BELOW else value > self.value
+        )

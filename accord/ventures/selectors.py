@@ -26,7 +26,18 @@ from django.db.models import Prefetch, QuerySet
 from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.metrics.money import MissingRate, Rates, base_currency
-from accord.ventures.models import SIGNS, CashFlow, Fund, Investment, Mark, OptionRight
+from accord.ventures import kpi
+from accord.ventures.models import (
+    SIGNS,
+    CashFlow,
+    Fund,
+    Investment,
+    KpiAnswer,
+    KpiRequest,
+    KpiThreshold,
+    Mark,
+    OptionRight,
+)
 from accord.ventures.returns import Flow, Returns, returns
 
 HELD = (Investment.Status.ACTIVE,)
@@ -155,3 +166,99 @@ def fund_lines(
         performance = investment_performance(investment, own, as_of, rates)
         lines.append(Line(investment, latest_mark(investment, as_of), performance))
     return lines, fund_performance(actor, fund, investments, as_of, rates)
+
+
+# Figures asked of portfolio companies --------------------------------------------------------
+
+
+def kpi_request_rows(actor: User) -> QuerySet[KpiRequest]:
+    """Requests with their answers, newest period sent first."""
+    answers = Prefetch("answers", queryset=visible_to(actor, KpiAnswer).order_by("id"))
+    return visible_to(actor, KpiRequest).prefetch_related(answers)
+
+
+def kpi_threshold_rows(actor: User) -> QuerySet[KpiThreshold]:
+    return visible_to(actor, KpiThreshold)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One figure of an investment, period after period (oldest first), with its thresholds."""
+
+    metric: str
+    label: str
+    unit: str
+    points: list[tuple[str, Decimal]]
+    thresholds: list[KpiThreshold]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """The latest value of a figure past one of its investment's thresholds."""
+
+    investment_id: int
+    period: str
+    value: Decimal
+    threshold: KpiThreshold
+    unit: str
+
+    def __str__(self) -> str:
+        rule = kpi.rule_of(self.threshold.metric)
+        unit = f" {self.unit}" if self.unit else ""
+        return (f"{rule.short} {kpi.plain(self.value)}{unit}, {self.threshold.comparator} "
+                f"{kpi.plain(self.threshold.value)}")  # fmt: skip
+
+
+def kpi_trends(requests: Sequence[KpiRequest], thresholds: Sequence[KpiThreshold]) -> list[Trend]:
+    """Each figure answered (standard ones first, then custom ones by name) across the
+    answered `requests` of one investment, from their prefetched answers."""
+    answered = sorted((r for r in requests if r.answered_at is not None),
+                      key=lambda r: kpi.period_order(r.period))  # fmt: skip
+    series: dict[str, list[tuple[str, Decimal]]] = {}
+    currency = answered[-1].currency if answered else ""
+    for request in answered:
+        for answer in request.answers.all():
+            series.setdefault(answer.metric, []).append((request.period, answer.value))
+    order = [m for m in kpi.RULES if m in series]
+    order += sorted((m for m in series if m not in kpi.RULES), key=str.casefold)
+    return [
+        Trend(metric, kpi.rule_of(metric).label, kpi.unit_text(metric, currency),
+              series[metric], [t for t in thresholds if t.metric == metric])
+        for metric in order
+    ]  # fmt: skip
+
+
+def flags_of(trends: Iterable[Trend], investment_id: int) -> list[Flag]:
+    return [
+        Flag(investment_id, trend.points[-1][0], trend.points[-1][1], threshold, trend.unit)
+        for trend in trends
+        for threshold in trend.thresholds
+        if threshold.crossed_by(trend.points[-1][1])
+    ]
+
+
+def kpi_flags(actor: User) -> list[tuple[Investment, list[Flag]]]:
+    """Every investment `actor` sees whose latest figures cross a threshold, in two queries."""
+    thresholds = list(kpi_threshold_rows(actor).select_related("investment__organization"))
+    if not thresholds:
+        return []
+    watched = {t.investment_id for t in thresholds}
+    latest: dict[tuple[int, str], tuple[str, Decimal, str]] = {}
+    answers = visible_to(actor, KpiAnswer).filter(
+        request__investment__in=watched, request__answered_at__isnull=False
+    )
+    for investment_id, period, currency, metric, value in answers.values_list(
+        "request__investment_id", "request__period", "request__currency", "metric", "value"
+    ):
+        known = latest.get((investment_id, metric))
+        if known is None or kpi.period_order(period) > kpi.period_order(known[0]):
+            latest[(investment_id, metric)] = (period, value, currency)
+    found: dict[int, tuple[Investment, list[Flag]]] = {}
+    for threshold in thresholds:
+        seen = latest.get((threshold.investment_id, threshold.metric))
+        if seen is None or not threshold.crossed_by(seen[1]):
+            continue
+        unit = kpi.unit_text(threshold.metric, seen[2])
+        entry = found.setdefault(threshold.investment_id, (threshold.investment, []))
+        entry[1].append(Flag(threshold.investment_id, seen[0], seen[1], threshold, unit))
+    return sorted(found.values(), key=lambda entry: entry[0].organization.name.casefold())

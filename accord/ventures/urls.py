@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.ventures import views
+from accord.ventures import kpi_views, views
 
 app_name = "ventures"
 urlpatterns = [
@@ -30,4 +30,22 @@ urlpatterns = [
     path("options/<int:pk>/status/", views.optionright_status, name="optionright_status"),
     path("cash-flows/<int:pk>/delete/", views.cashflow_delete, name="cashflow_delete"),
     path("marks/<int:pk>/delete/", views.mark_delete, name="mark_delete"),
+    path(
+        "investments/<int:pk>/kpi-requests/",
+        kpi_views.investment_kpirequests,
+        name="investment_kpirequests",
+    ),
+    path(
+        "investments/<int:pk>/kpi-thresholds/",
+        kpi_views.investment_kpithresholds,
+        name="investment_kpithresholds",
+    ),
+    path("kpi-requests/<int:pk>/remind/", kpi_views.kpirequest_remind, name="kpirequest_remind"),
+    path(
+        "kpi-thresholds/<int:pk>/delete/",
+        kpi_views.kpithreshold_delete,
+        name="kpithreshold_delete",
+    ),
+    # A portfolio company's link: the token is a query parameter (?token=...).
+    path("kpi/", kpi_views.kpi_answer, name="kpi_answer"),
 ]

@@ -26,12 +26,23 @@ from accord.directory.importing.errors import RowError
 from accord.directory.models import Organization
 from accord.metrics.money import Rates
 from accord.partnerships.models import Partnership
-from accord.ventures import charts, importing, report, returns, selectors, services, strategic
+from accord.ventures import (
+    charts,
+    importing,
+    kpi,
+    report,
+    returns,
+    selectors,
+    services,
+    strategic,
+)
 from accord.ventures.forms import (
     CashFlowForm,
     FundForm,
     ImportForm,
     InvestmentForm,
+    KpiRequestForm,
+    KpiThresholdForm,
     MarkForm,
     OptionForm,
 )
@@ -102,7 +113,7 @@ def fund_list(request: SignedInRequest) -> HttpResponse:
     context = {
         **SECTION, "rows": rows, "as_of": as_of, "can_change": _can_change(request),
         "options_due": selectors.options_due(request.user, timezone.localdate()),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "kpi_flags": selectors.kpi_flags(request.user),
     }  # fmt: skip
     return render(request, "ventures/fund_list.html", context)
 
@@ -357,9 +368,39 @@ def _investment_page(
             CashFlowForm(initial={**currency, "investment": investment.pk},
                          investments=Investment.objects.filter(pk=investment.pk))
             if can_change else None),
-        **_figures_context(performance),
+        **_figures_context(performance), **_kpi_context(request, investment, forms),
     }  # fmt: skip
     return render(request, "ventures/investment_detail.html", context, status=status)
+
+
+def _kpi_context(
+    request: SignedInRequest, investment: Investment, forms: dict[str, Any]
+) -> dict[str, Any]:
+    """The figures asked of the company: the requests, the trends with their thresholds and
+    what crosses them, and the forms to ask and to set a threshold."""
+    requests = list(selectors.kpi_request_rows(request.user).filter(investment=investment))
+    thresholds = list(selectors.kpi_threshold_rows(request.user).filter(investment=investment))
+    trends = selectors.kpi_trends(requests, thresholds)
+    can_change = _can_change(request)
+    metrics = kpi.known_metrics(requests)
+    return {
+        "kpi_requests": [(r, r.status(), kpi.period_label(r.period)) for r in requests],
+        "kpi_thresholds": thresholds, "kpi_chart": charts.kpi_trend_chart(trends),
+        "kpi_flags": selectors.flags_of(trends, investment.pk),
+        "kpi_form": forms.get("kpi") or (
+            KpiRequestForm(initial={"metrics": list(kpi.RULES), "days": kpi.DEFAULT_DAYS,
+                                    "period": _last_quarter()})
+            if can_change else None),
+        "threshold_form": forms.get("threshold") or (
+            KpiThresholdForm(metrics=metrics) if can_change else None),
+    }  # fmt: skip
+
+
+def _last_quarter() -> str:
+    """The quarter before today's, the one a company can report on."""
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3
+    return f"{today.year - 1}Q4" if quarter == 0 else f"{today.year}Q{quarter}"
 
 
 def _child_post(

@@ -28,3 +28,9 @@ def money(value: Decimal | float | int | None) -> str:
 @register.filter
 def figure(figures: Any, name: str) -> Any:
     return getattr(figures, name, None)
+
+
+@register.filter
+def figure_text(value: Decimal | None) -> str:
+    """A company's figure as it was given: grouped, without trailing zeros."""
+    return "—" if value is None else f"{value.normalize():,f}"
