@@ -283,7 +283,7 @@ def _answered(ventures, investment, period, **figures):
             actor=ventures, investment=investment, period=period, email="cfo@alpha.example",
             metrics=list(figures),
         )  # fmt: skip
-    token = kpi._link_of(request)
+    token = kpi.token_of(request)
     kpi.answers_submit(raw=token, values=figures)
     return request
 

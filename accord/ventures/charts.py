@@ -84,5 +84,6 @@ def kpi_trend_chart(trends: list[Trend]) -> str:
         )  # fmt: skip
         unit = f" ({trend.unit})" if trend.unit else ""
         layout[f"xaxis{axis}"] = {"type": "category"}
-        layout[f"yaxis{axis}"] = {"title": {"text": f"{trend.label}{unit}", "font": {"size": 11}}}
+        layout[f"yaxis{axis}"] = {"title": {"text": f"{trend.label}{unit}", "font": {"size": 11}},
+                                  "rangemode": "tozero"}  # fmt: skip
     return chart_html(figure_spec(data, layout), "kpi-trends")

@@ -73,7 +73,7 @@ RULES: dict[str, Rule] = {
     KpiMetric.BURN: Rule("Net burn per month", "burn", "money", Decimal(0), Decimal("1e11"), 2,
                          "Cash spent minus cash earned, a month on average over the period; "
                          "0 if you are cash-flow positive."),
-    KpiMetric.RUNWAY: Rule("Runway in months", "runway", "months", Decimal(0), Decimal(240), 1,
+    KpiMetric.RUNWAY: Rule("Runway", "runway", "months", Decimal(0), Decimal(240), 1,
                            "Months the cash lasts at the current burn; 240 if cash-flow "
                            "positive."),
     KpiMetric.HEADCOUNT: Rule("Headcount at the end of the period", "headcount", "people",
@@ -186,8 +186,9 @@ def _new_link(request: KpiRequest) -> str:
     return raw
 
 
-def _link_of(request: KpiRequest) -> str:
-    """The request's link made again; a new one if the secret key changed since."""
+def token_of(request: KpiRequest) -> str:
+    """The raw token of the request's link, made again from its nonce; a new one (to be
+    saved) if the secret key changed since."""
     raw = _token(request.token_nonce)
     return raw if hash_token(raw) == request.token_hash else _new_link(request)
 
@@ -287,7 +288,7 @@ def kpi_request_send(
 
 
 def _remind(request: KpiRequest, now: dt.datetime) -> None:
-    raw = _link_of(request)
+    raw = token_of(request)
     _mail(request, answer_url(raw), reminder=True)
     request.reminded_at, request.reminders = now, request.reminders + 1
     request.save(update_fields=["reminded_at", "reminders", "token_nonce", "token_hash"])
@@ -303,7 +304,7 @@ def kpi_request_remind(*, actor: User, request: KpiRequest, site: str | None = N
     if status == "expired":
         raise ValidationError(f"The request expired on {request.expires_at:%Y-%m-%d %H:%M} UTC; "
                               "send a new one.")  # fmt: skip
-    raw = _link_of(request)
+    raw = token_of(request)
     _mail(request, answer_url(raw, site), reminder=True)
     with transaction.atomic():
         request.reminded_at, request.reminders = now, request.reminders + 1
