@@ -199,6 +199,9 @@ def test_asking_again_for_an_open_period_replaces_its_link_and_an_answered_one_i
     [
         ({"period": "2026Q5"}, "is not a period: write a quarter as 2026Q3 or a month as 2026-07"),
         ({"period": "2026-13"}, "is not a period"),
+        ({"period": "0000Q1"}, "is not a period"),
+        ({"period": "9999-12"}, "is not a period"),
+        ({"period": "1950Q1"}, "1950Q1 is too far from today"),
         ({"period": "2027-01"}, "2027-01 has not begun yet"),
         ({"email": "not-an-address"}, "is not an e-mail address"),
         ({"metrics": [], "custom": ""}, "Ask for at least one figure"),

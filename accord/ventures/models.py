@@ -243,6 +243,8 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
     if found is None:
         return None
     year = int(found["year"])
+    if not 1900 <= year <= 2200:
+        return None
     first_month = 3 * int(found["quarter"]) - 2 if found["quarter"] else int(found["month"])
     months = 3 if found["quarter"] else 1
     start = dt.date(year, first_month, 1)
