@@ -63,6 +63,8 @@ def test_the_role_check_finds_a_comparison_where_there_is_one(tmp_path):
     assert len(found) == 4
 
 
+# Not an entry point, though its name ends in _views: the services and selectors of saved views.
+NOT_ENTRY_POINTS = {ACCORD / "core" / "saved_views.py"}
 ENTRY_POINTS = sorted(
     {
         *ACCORD.glob("*/views.py"),
@@ -75,6 +77,7 @@ ENTRY_POINTS = sorted(
         ACCORD / "finance_cli.py",
         ACCORD / "ventures_cli.py",
     }
+    - NOT_ENTRY_POINTS
 )
 MANAGER_READ = re.compile(r"\b[A-Z]\w*\.(objects|_default_manager|_base_manager)\b|\bhistory_of\(")
 # file (relative to accord/) and line text -> why an entry point may use a manager itself

@@ -130,10 +130,11 @@ def _fund_page(
     as_of = _as_of(request)
     rates = Rates()
     rows, performance = selectors.fund_lines(request.user, fund, as_of, rates)
-    investments = [row.investment for row in rows]
     can_change = _can_change(request)
     if form is None and can_change:
-        form = CashFlowForm(initial={"currency": fund.currency}, investments=_choices(investments))
+        form = CashFlowForm(
+            initial={"currency": fund.currency}, investments=_choices(request, fund=fund)
+        )
     if import_form is None and can_change:
         import_form = ImportForm()
     context = {
@@ -145,10 +146,9 @@ def _fund_page(
     return render(request, "ventures/fund_detail.html", context, status=status)
 
 
-def _choices(investments: list[Investment]) -> Any:
-    return Investment.objects.filter(pk__in=[i.pk for i in investments]).select_related(
-        "organization"
-    )
+def _choices(request: SignedInRequest, **lookup: Any) -> Any:
+    """The investments a cash flow may name: those of `lookup` the user may see."""
+    return visible_to(request.user, Investment).filter(**lookup).select_related("organization")
 
 
 @access(policy.VENTURES_CHANGE)
@@ -177,8 +177,7 @@ def fund_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 def fund_cashflows(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record a cash flow of the fund."""
     fund = get_visible_or_404(request.user, Fund, pk=pk)
-    investments = list(selectors.investment_rows(request.user).filter(fund=fund))
-    form = CashFlowForm(request.POST, investments=_choices(investments))
+    form = CashFlowForm(request.POST, investments=_choices(request, fund=fund))
     if form.is_valid():
         try:
             flow = services.cash_flow_record(
@@ -366,7 +365,7 @@ def _investment_page(
         "option_form": forms.get("option") or (OptionForm() if can_change else None),
         "flow_form": forms.get("flow") or (
             CashFlowForm(initial={**currency, "investment": investment.pk},
-                         investments=Investment.objects.filter(pk=investment.pk))
+                         investments=_choices(request, pk=investment.pk))
             if can_change else None),
         **_figures_context(performance), **_kpi_context(request, investment, forms),
     }  # fmt: skip
@@ -450,7 +449,7 @@ def investment_cashflows(request: SignedInRequest, pk: int) -> HttpResponse:
     return _child_post(
         request, pk, "flow",
         lambda investment: CashFlowForm(
-            request.POST, investments=Investment.objects.filter(pk=investment.pk)),
+            request.POST, investments=_choices(request, pk=investment.pk)),
         lambda investment, data: services.cash_flow_record(
             actor=request.user, data={**data, "investment": investment, "fund": investment.fund}),
     )  # fmt: skip
