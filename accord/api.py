@@ -35,6 +35,7 @@ from accord.relationships.api import router as relationships_router
 from accord.scouting.api import router as scouting_router
 from accord.screening.api import router as screening_router
 from accord.strategy.api import router as strategy_router
+from accord.ventures.api import router as ventures_router
 
 
 class BearerToken(HttpBearer):
@@ -175,6 +176,7 @@ for router in (
     relationships_router,
     notifications_router,
     portfolio_router,
+    ventures_router,
     pilots_workspace_router,
     governance_workspace_router,
     metrics_workspace_router,

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -15,6 +18,7 @@ from accord.accounts.services import token_create
 from accord.directory import services as directory
 from accord.partnerships import services as partnerships
 from accord.strategy.models import CapabilityGap, PartnershipPlay, StrategicPriority
+from accord.ventures import services as ventures
 from accord.wsgi import application
 
 # A few examples per operation keep both runs (SQLite and PostgreSQL) to a minute or two.
@@ -39,6 +43,25 @@ def seeded(personas, org_a, org_b) -> None:
             parties=[(org, "partner")],
             gaps=[gap],
         )
+    _seed_ventures(admin, party)
+
+
+def _seed_ventures(admin, company) -> None:
+    """A fund with an investment, its cash flow, a mark and an option right."""
+    day = dt.date(2025, 3, 1)
+    fund = ventures.fund_create(actor=admin, data={
+        "name": "Fuzz Ventures I", "currency": "EUR", "committed_capital": Decimal("1e7"),
+        "vintage": 2025})  # fmt: skip
+    investment = ventures.investment_create(actor=admin, data={
+        "fund": fund, "organization": company, "round": "seed", "instrument": "equity",
+        "invested_on": day, "amount": Decimal("1e6"), "currency": "EUR"})  # fmt: skip
+    ventures.cash_flow_record(actor=admin, data={"investment": investment, "kind": "investment",
+                              "on": day, "amount": Decimal("1e6"), "currency": "EUR"})  # fmt: skip
+    ventures.mark_record(actor=admin, data={"investment": investment, "on": day, "currency":
+                         "EUR", "fair_value": Decimal("2e6"), "method": "last_round"})  # fmt: skip
+    ventures.option_create(
+        actor=admin, data={"investment": investment, "kind": "pro_rata", "deadline": day}
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
@@ -27,6 +27,13 @@ from accord.accounts.models import User
 from accord.core.policy import visible_to
 from accord.metrics.money import MissingRate, Rates, base_currency
 from accord.ventures import kpi
+from accord.ventures.filters import (
+    CashFlowFilter,
+    FundFilter,
+    InvestmentFilter,
+    MarkFilter,
+    OptionRightFilter,
+)
 from accord.ventures.models import (
     SIGNS,
     CashFlow,
@@ -262,3 +269,38 @@ def kpi_flags(actor: User) -> list[tuple[Investment, list[Flag]]]:
         entry = found.setdefault(threshold.investment_id, (threshold.investment, []))
         entry[1].append(Flag(threshold.investment_id, seen[0], seen[1], threshold, unit))
     return sorted(found.values(), key=lambda entry: entry[0].organization.name.casefold())
+
+
+# Lists and returns as the API reads them -----------------------------------------------------
+
+
+def fund_list(actor: User, params: Any = None) -> FundFilter:
+    return FundFilter(params, queryset=fund_rows(actor))
+
+
+def investment_list(actor: User, params: Any = None) -> InvestmentFilter:
+    return InvestmentFilter(params, queryset=investment_rows(actor))
+
+
+def option_list(actor: User, params: Any = None) -> OptionRightFilter:
+    return OptionRightFilter(params, queryset=option_rows(actor))
+
+
+def cash_flow_list(actor: User, params: Any = None) -> CashFlowFilter:
+    return CashFlowFilter(params, queryset=cash_flow_rows(actor))
+
+
+def mark_list(actor: User, params: Any = None) -> MarkFilter:
+    return MarkFilter(params, queryset=visible_to(actor, Mark))
+
+
+def fund_returns(actor: User, fund: Fund, as_of: dt.date) -> Performance:
+    """The fund's returns as its page shows them: over the investments `actor` may see."""
+    investments = list(investment_rows(actor).filter(fund=fund))
+    return fund_performance(actor, fund, investments, as_of, Rates())
+
+
+def investment_returns(actor: User, investment: Investment, as_of: dt.date) -> Performance:
+    """The investment's returns as its page shows them; `investment` read by investment_rows."""
+    flows = list(cash_flow_rows(actor).filter(investment=investment))
+    return investment_performance(investment, flows, as_of, Rates())
