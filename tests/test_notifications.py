@@ -285,3 +285,62 @@ def test_only_administrators_choose_how_to_hear_of_webhook_trouble(personas):
     assert 'name="review_due"' in page and 'name="webhook_disabled"' not in page
     admin_page = client_for(personas["admin"]).get("/notifications/settings/").content.decode()
     assert 'name="webhook_disabled"' in admin_page
+
+
+def test_an_open_option_rights_deadline_is_told_30_and_7_days_before_and_once_passed(
+    personas, partnership
+):
+    """To the ventures team and administrators, each by its channel, once per notice; one
+    linked to a confidential partnership only to those who may see it."""
+    from accord.notifications.selectors import kinds_for
+    from accord.ventures import services as ventures
+    from accord.ventures.models import OptionRight
+
+    admin, team = personas["admin"], personas["ventures"]
+    fund = ventures.fund_create(actor=team, data={"name": "Accord Ventures I", "currency": "EUR",
+                                "committed_capital": 60_000_000, "vintage": 2023})  # fmt: skip
+    secret = partnerships.partnership_create(
+        actor=admin, data={"title": "Project Quartz", "type": "cvc", "is_confidential": True},
+        parties=[(partnership.parties.get().organization, "partner")],
+    )  # fmt: skip
+
+    def option(linked=None, **data) -> OptionRight:
+        investment = ventures.investment_create(actor=admin, data={
+            "fund": fund, "organization": partnership.parties.get().organization,
+            "partnership": linked, "round": "seed", "instrument": "equity",
+            "invested_on": TODAY - dt.timedelta(days=400), "amount": 1000, "currency": "EUR",
+        })  # fmt: skip
+        return ventures.option_create(actor=admin, data={"investment": investment, **data})
+
+    pro_rata = option(kind="pro_rata", deadline=TODAY + dt.timedelta(days=20))
+    option(kind="rofr", deadline=TODAY + dt.timedelta(days=31))  # not yet
+    option(kind="call", deadline=TODAY - dt.timedelta(days=2), status="waived")  # settled
+    option(linked=secret, kind="rofn", deadline=TODAY + dt.timedelta(days=3))
+    services.preferences_save(actor=team, chosen={Kind.OPTION_DEADLINE: "none"})
+    services.raise_alerts()
+
+    told = list(Notification.objects.filter(user=admin, kind=Kind.OPTION_DEADLINE)
+                .order_by("key").values_list("title", flat=True))  # fmt: skip
+    assert told == [
+        f"The pro-rata follow-on in Alpha Robotics (Accord Ventures I) must be used by "
+        f"{pro_rata.deadline}, in 20 days: exercise or waive it.",
+        f"The right of first negotiation in Alpha Robotics (Accord Ventures I) must be used by "
+        f"{TODAY + dt.timedelta(days=3)}, in 3 days: exercise or waive it.",
+    ]
+    assert _kinds(team) == [], "the ventures user turned these off"
+    assert _kinds(personas["executive"]) == [], "executives read ventures but do not keep them"
+    services.preferences_save(actor=team, chosen={Kind.OPTION_DEADLINE: "in_app"})
+    services.raise_alerts()
+    assert _kinds(team) == [Kind.OPTION_DEADLINE], "not the confidential partnership's"
+    services.raise_alerts()
+    assert Notification.objects.filter(kind=Kind.OPTION_DEADLINE).count() == 3, "told once"
+
+    OptionRight.objects.filter(pk=pro_rata.pk).update(deadline=TODAY - dt.timedelta(days=1))
+    services.raise_alerts()
+    assert Notification.objects.get(user=team, key__endswith=":passed").title == (
+        f"The pro-rata follow-on in Alpha Robotics (Accord Ventures I) was to be used by "
+        f"{TODAY - dt.timedelta(days=1)} (1 day ago) and is still open: record it exercised, "
+        "waived or lapsed."
+    )
+    assert Kind.OPTION_DEADLINE in kinds_for(team)
+    assert Kind.OPTION_DEADLINE not in kinds_for(personas["manager"])

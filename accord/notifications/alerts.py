@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.accounts.services import system_account
-from accord.core.policy import visible_to
+from accord.core.policy import VENTURES_CHANGE, accounts_granted, visible_to
 from accord.governance.escalations import holder
 from accord.governance.models import ActionItem, Escalation
 from accord.metrics import periods
@@ -31,10 +31,14 @@ from accord.notifications.models import Kind
 from accord.partnerships.models import EXITS, Partnership
 from accord.pilots.models import Milestone, Pilot
 from accord.relationships.selectors import cadence
+from accord.ventures.models import OptionRight
 
 REVIEW_NOTICE_DAYS = 7
 HEALTH_DROP = Decimal("0.5")
 RENEWAL_NOTICE_DEFAULT_DAYS = 90
+# An open option right is told of this many days before its deadline (then at the nearer),
+# and again once its deadline has passed.
+OPTION_NOTICE_DAYS = (30, 7)
 
 
 @dataclass(frozen=True)
@@ -215,9 +219,45 @@ def health_drops(reader: User, today: dt.date) -> Iterator[Alert]:
                 )  # fmt: skip
 
 
+def option_deadlines(reader: User, today: dt.date) -> Iterator[Alert]:
+    """Open option rights whose deadline is within OPTION_NOTICE_DAYS or passed, told to
+    those who keep the venture portfolio: once per notice (30 days, 7 days, passed) and
+    deadline, so a moved deadline is told again. One linked to a confidential partnership
+    reaches only those of them who may see the partnership (the services check)."""
+    horizon = today + dt.timedelta(days=max(OPTION_NOTICE_DAYS))
+    rows = (
+        visible_to(reader, OptionRight)
+        .filter(status=OptionRight.Status.OPEN, deadline__lte=horizon)
+        .select_related("investment__organization", "investment__fund")
+    )  # fmt: skip
+    keepers = accounts_granted(User.objects.filter(is_active=True), VENTURES_CHANGE)
+    people = frozenset(keepers.values_list("pk", flat=True))
+    for option in rows:
+        if option.deadline is not None:
+            yield _option_alert(option, option.deadline, today, people)
+
+
+def _option_alert(
+    option: OptionRight, deadline: dt.date, today: dt.date, people: frozenset[int]
+) -> Alert:
+    investment = option.investment
+    left = (deadline - today).days
+    what = f"The {option.get_kind_display()} in {investment.organization} ({investment.fund})"
+    if left < 0:
+        notice = "passed"
+        title = (f"{what} was to be used by {deadline} ({_days(-left)} ago) and is still open: "
+                 "record it exercised, waived or lapsed.")  # fmt: skip
+    else:
+        notice = str(min(days for days in OPTION_NOTICE_DAYS if left <= days))
+        when = "today" if left == 0 else f"in {_days(left)}"
+        title = f"{what} must be used by {deadline}, {when}: exercise or waive it."
+    return Alert(Kind.OPTION_DEADLINE, f"option:{option.pk}:{deadline}:{notice}", title,
+                 investment.get_absolute_url(), investment.partnership_id, people)  # fmt: skip
+
+
 SOURCES: tuple[Callable[[User, dt.date], Iterator[Alert]], ...] = (
     milestones, action_items, reviews, renewals, pilots, escalations, touchpoints,
-    kpis_off_target, health_drops,
+    kpis_off_target, health_drops, option_deadlines,
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     HEALTH_DROP = "health_drop", "a partnership's health fell"
     WEBHOOK_DISABLED = "webhook_disabled", "a webhook kept failing and was turned off"
     REQUEST = "request", "a colleague asks you to do something"
+    OPTION_DEADLINE = "option_deadline", "an option right's deadline is near or passed"
 
 
 class Channel(models.TextChoices):

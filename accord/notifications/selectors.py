@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accord.accounts.models import User
-from accord.core.policy import WEBHOOKS_MANAGE, can, visible_to
+from accord.core.policy import VENTURES_CHANGE, WEBHOOKS_MANAGE, can, visible_to
 from accord.notifications.models import (
     DEFAULT_CHANNEL,
     AlertPreference,
@@ -26,8 +26,11 @@ def unread_count(actor: User) -> int:
 
 
 def kinds_for(actor: User) -> list[str]:
-    """The kinds of alert the actor can receive (webhook trouble is for administrators)."""
+    """The kinds of alert the actor can receive (webhook trouble is for administrators,
+    option deadlines for those who keep the venture portfolio)."""
     hidden = set() if can(actor, WEBHOOKS_MANAGE) else {Kind.WEBHOOK_DISABLED.value}
+    if not can(actor, VENTURES_CHANGE):
+        hidden.add(Kind.OPTION_DEADLINE.value)
     return [kind for kind in Kind.values if kind not in hidden]
 
 
