@@ -132,3 +132,34 @@ def test_demo_partners_find_joint_kpis_and_shared_health_checks():
             kpis |= {line.kpi.name for line in scorecard(partner, partnership)}
             rounds += len(shared_health(partner, partnership))
     assert kpis == JOINT and rounds > 0
+
+
+def test_demo_has_a_venture_fund_with_returns_and_an_option_right_due_soon():
+    from django.utils import timezone
+
+    from accord.notifications.models import Kind, Notification
+    from accord.ventures import selectors
+    from accord.ventures.models import Fund, Investment, Mark
+
+    load_demo()
+    cvc = User.objects.get(username="cvc")
+    fund = Fund.objects.get(name="Accord Ventures I")
+    assert (fund.currency, fund.committed_capital, fund.vintage) == ("EUR", 60_000_000, 2023)
+    investments = Investment.objects.filter(fund=fund)
+    assert investments.count() == 12
+    assert len(set(investments.values_list("round", flat=True))) >= 5
+    assert set(investments.values_list("instrument", flat=True)) == {
+        "equity",
+        "safe",
+        "convertible_note",
+    }
+    assert investments.filter(status="exited").count() == 1
+    assert investments.filter(partnership__type="cvc").count() == 3
+    assert Mark.objects.filter(method="write_down").exists()
+    today = timezone.localdate()
+    soon = selectors.options_due(cvc, today, days=14)
+    assert soon and Notification.objects.filter(user=cvc, kind=Kind.OPTION_DEADLINE).exists()
+    figures = selectors.fund_returns(cvc, fund, today).figures
+    assert figures is not None and figures.irr is not None and figures.dpi > 0
+    page = client_for(cvc).get(f"/ventures/funds/{fund.pk}/")
+    assert page.status_code == 200 and "Accord Ventures I" in page.content.decode()

@@ -30,6 +30,7 @@ from accord.demo.pilots import load_pilots_demo, scale_a_pilot
 from accord.demo.relationships import load_relationships_demo
 from accord.demo.review import load_review_demo
 from accord.demo.surveys import load_surveys_demo
+from accord.demo.ventures import load_ventures_demo
 from accord.directory.models import Organization
 from accord.notifications.services import raise_alerts
 from accord.partnerships.gates import DEFAULT_GATES
@@ -581,6 +582,7 @@ def load_pipeline_demo(
     metrics.update(load_surveys_demo(rng=rng))
     metrics.update(load_review_demo(executive=executives[0]))
     metrics.update(load_relationships_demo(admin=admin, rng=rng))
+    metrics.update(load_ventures_demo(admin=admin, rng=rng))
     metrics["notifications"] = raise_alerts().notifications
     return {
         **pilots,
