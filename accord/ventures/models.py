@@ -183,7 +183,7 @@ class CashFlow(models.Model):
         ordering = ["on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of {self.amount} {self.currency} on {self.on}"
+        return f"{self.get_kind_display()} of {self.amount:,} {self.currency} on {self.on}"
 
 
 # Which way each kind of cash flow goes, seen from the company: paid in (-1) or received (+1).
@@ -228,7 +228,7 @@ class Mark(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fair_value} {self.currency} on {self.on} ({self.get_method_display()})"
+        return f"{self.fair_value:,} {self.currency} on {self.on} ({self.get_method_display()})"
 
 
 # Figures asked of portfolio companies ---------------------------------------------------------

@@ -111,7 +111,33 @@ def office(admin_user):
     )
     for organization in organizations:
         rounds.candidate_add(actor=admin_user, screening=screening, organization=organization)
-    return {"partnership": partnership, "organization": organizations[0], "screening": screening}
+    return {"partnership": partnership, "organization": organizations[0], "screening": screening,
+            "investment": _venture(admin_user, organizations[0])}  # fmt: skip
+
+
+def _venture(admin_user, organization):
+    """A fund with one marked investment, its cash flow and an option right (a few rows)."""
+    import datetime as dt
+
+    from accord.ventures import services as ventures
+
+    day = dt.date(2024, 3, 15)
+    fund = ventures.fund_create(actor=admin_user, data={
+        "name": "Nordlicht Corporate Ventures Fund I", "currency": "EUR",
+        "committed_capital": 60_000_000, "vintage": 2023})  # fmt: skip
+    investment = ventures.investment_create(actor=admin_user, data={
+        "fund": fund, "organization": organization, "round": "series_a", "instrument": "equity",
+        "invested_on": day, "amount": 4_000_000, "currency": "EUR", "ownership": "14.2857",
+    })  # fmt: skip
+    ventures.cash_flow_record(actor=admin_user, data={
+        "investment": investment, "kind": "investment", "on": day, "amount": 4_000_000,
+        "currency": "EUR"})  # fmt: skip
+    ventures.mark_record(actor=admin_user, data={"investment": investment, "currency": "EUR",
+                         "on": dt.date(2025, 3, 31), "fair_value": 6_500_000,
+                         "method": "last_round"})  # fmt: skip
+    ventures.option_create(actor=admin_user, data={"investment": investment, "kind": "pro_rata",
+                                                   "deadline": dt.date.today()})  # fmt: skip
+    return investment
 
 
 def main_pages(office: dict) -> dict[str, str]:
@@ -135,6 +161,9 @@ def main_pages(office: dict) -> dict[str, str]:
         "coverage": "/coverage/",
         "import": "/directory/import/",
         "notifications": "/notifications/",
+        "funds": "/ventures/",
+        "fund": f"/ventures/funds/{office['investment'].fund_id}/",
+        "investment": f"/ventures/investments/{office['investment'].pk}/",
         "audit": "/audit/",
         "account": "/accounts/profile/",
         "users": "/accounts/users/",

@@ -12,7 +12,10 @@ register = template.Library()
 
 @register.filter
 def rate(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    if value is None:
+        return "—"
+    shown = f"{value * 100:.1f}%"
+    return "0.0%" if shown == "-0.0%" else shown  # a root a hair below zero, at cost
 
 
 @register.filter
