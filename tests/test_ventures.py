@@ -260,3 +260,23 @@ def test_the_strategic_view_sets_strategic_value_beside_return(personas, fund, o
     lapsed = page.split('data-testid="lapsed"')[1].split("How each value was made")[0]
     assert org_b.name in lapsed and org_a.name not in lapsed
     assert "most important live gap: 5 of 5" in page
+
+
+def test_the_services_refuse_an_investment_of_a_confidential_partnership_to_outsiders(
+    personas, fund, org_b
+):
+    admin = personas["admin"]
+    secret = partnerships.partnership_create(
+        actor=admin,
+        data={"title": "Project Quartz", "type": "cvc", "is_confidential": True},
+        parties=[(org_b, "partner")],
+    )
+    hidden = _invest(admin, fund, org_b, partnership=secret)
+    outsider = personas["ventures"]
+    with pytest.raises(PermissionDenied):
+        services.mark_record(actor=outsider, data={
+            "investment": hidden, "on": DAY, "fair_value": Decimal("1"), "currency": "EUR",
+            "method": "cost"})  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.investment_update(actor=outsider, investment=hidden, data={"notes": "x"})
+    assert not Mark.objects.filter(investment=hidden).exists()

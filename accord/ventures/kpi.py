@@ -34,8 +34,9 @@ from django.utils.crypto import salted_hmac
 
 from accord.accounts.invitations import EMAIL_TROUBLE
 from accord.accounts.models import User, hash_token
-from accord.core import audit, policy
+from accord.core import audit
 from accord.core.models import AuditEvent
+from accord.ventures import services
 from accord.ventures.models import (
     Investment,
     KpiAnswer,
@@ -241,7 +242,7 @@ def kpi_request_send(
     `custom` named figures of `period`, valid for `days`; then record it. A request of the same
     period not yet answered is replaced; an answered one is refused. Nothing is written when
     the message cannot be sent."""
-    policy.require(actor, policy.VENTURES_CHANGE)
+    services.require_change(actor, investment)
     now = timezone.now()
     period = (period or "").strip().upper()
     errors: dict[str, list[str]] = {}
@@ -296,7 +297,7 @@ def _remind(request: KpiRequest, now: dt.datetime) -> None:
 
 def kpi_request_remind(*, actor: User, request: KpiRequest, site: str | None = None) -> KpiRequest:
     """E-mail the company the same link again, while it is open."""
-    policy.require(actor, policy.VENTURES_CHANGE)
+    services.require_change(actor, request.investment)
     now = timezone.now()
     status = request.status()
     if status == "answered":
@@ -443,7 +444,7 @@ def kpi_threshold_set(
 ) -> KpiThreshold:
     """Flag the investment's latest `metric` when it is `comparator` (below, above) `value`;
     replaces the threshold on the same side."""
-    policy.require(actor, policy.VENTURES_CHANGE)
+    services.require_change(actor, investment)
     errors: dict[str, list[str]] = {}
     if metric not in known_metrics(investment.kpi_requests.all()):
         errors["metric"] = [f"No request of this investment asks for “{str(metric)[:60]}”."]
@@ -472,7 +473,7 @@ def kpi_threshold_set(
 
 @transaction.atomic
 def kpi_threshold_delete(*, actor: User, threshold: KpiThreshold) -> None:
-    policy.require(actor, policy.VENTURES_CHANGE)
+    services.require_change(actor, threshold.investment)
     audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=threshold,
                  changes=audit.diff(audit.snapshot(threshold, THRESHOLD_FIELDS), {}))  # fmt: skip
     threshold.delete()

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from accord.accounts.models import User
@@ -31,8 +32,14 @@ def _submitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]
     return {name: data[name] for name in fields if name in data}
 
 
-def _require(actor: User) -> None:
+def require_change(actor: User, investment: Investment | None = None) -> None:
+    """The actor may change venture data, and see `investment` (one of a confidential
+    partnership is its team's only)."""
     policy.require(actor, policy.VENTURES_CHANGE)
+    if investment is None or investment.pk is None:
+        return
+    if not policy.visible_to(actor, Investment).filter(pk=investment.pk).exists():
+        raise PermissionDenied("No investment you can see is that one.")
 
 
 def _upper(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -92,7 +99,7 @@ def _fund_errors(fund: Fund) -> dict[str, list[str]]:
 
 @transaction.atomic
 def fund_create(*, actor: User, data: Mapping[str, Any]) -> Fund:
-    _require(actor)
+    require_change(actor)
     fund = Fund()
     assign(fund, _upper(data), FUND_FIELDS)
     validate(fund, _fund_errors(fund))
@@ -104,7 +111,7 @@ def fund_create(*, actor: User, data: Mapping[str, Any]) -> Fund:
 def fund_update(
     *, actor: User, fund: Fund, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Fund:
-    _require(actor)
+    require_change(actor)
     _update(actor, fund, _upper(data), FUND_FIELDS, _fund_errors, expected_version)
     return fund
 
@@ -135,7 +142,7 @@ def _investment_errors(actor: User) -> Callable[[Investment], dict[str, list[str
 
 @transaction.atomic
 def investment_create(*, actor: User, data: Mapping[str, Any]) -> Investment:
-    _require(actor)
+    require_change(actor)
     investment = Investment()
     assign(investment, _upper(data), INVESTMENT_FIELDS)
     validate(investment, _investment_errors(actor)(investment))
@@ -151,7 +158,7 @@ def investment_update(
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> Investment:
-    _require(actor)
+    require_change(actor, investment)
     fields = tuple(name for name in INVESTMENT_FIELDS if name != "fund")  # a fund's for good
     _update(actor, investment, _upper(data), fields, _investment_errors(actor), expected_version)
     return investment
@@ -162,7 +169,7 @@ def investment_update(
 
 @transaction.atomic
 def option_create(*, actor: User, data: Mapping[str, Any]) -> OptionRight:
-    _require(actor)
+    require_change(actor, data.get("investment"))
     option = OptionRight()
     assign(option, data, OPTION_FIELDS)
     validate(option, {})
@@ -178,7 +185,7 @@ def option_update(
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> OptionRight:
-    _require(actor)
+    require_change(actor, option.investment)
     fields = tuple(name for name in OPTION_FIELDS if name != "investment")
     _update(actor, option, data, fields, lambda _: {}, expected_version)
     return option
@@ -199,7 +206,7 @@ def _cash_flow_errors(flow: CashFlow) -> dict[str, list[str]]:
 
 @transaction.atomic
 def cash_flow_record(*, actor: User, data: Mapping[str, Any]) -> CashFlow:
-    _require(actor)
+    require_change(actor, data.get("investment"))
     flow = CashFlow(recorded_by=actor)
     assign(flow, _upper(data), CASH_FLOW_FIELDS)
     if flow.investment is not None and "fund" not in data:
@@ -211,7 +218,7 @@ def cash_flow_record(*, actor: User, data: Mapping[str, Any]) -> CashFlow:
 
 @transaction.atomic
 def cash_flow_delete(*, actor: User, flow: CashFlow) -> None:
-    _require(actor)
+    require_change(actor, flow.investment)
     audit.record(
         actor=actor, action=AuditEvent.Action.DELETE, instance=flow,
         changes=audit.diff(audit.snapshot(flow, CASH_FLOW_FIELDS), {}),
@@ -231,7 +238,7 @@ def _mark_errors(mark: Mark) -> dict[str, list[str]]:
 
 @transaction.atomic
 def mark_record(*, actor: User, data: Mapping[str, Any]) -> Mark:
-    _require(actor)
+    require_change(actor, data.get("investment"))
     mark = Mark(recorded_by=actor)
     assign(mark, _upper(data), MARK_FIELDS)
     validate(mark, _mark_errors(mark))
@@ -241,7 +248,7 @@ def mark_record(*, actor: User, data: Mapping[str, Any]) -> Mark:
 
 @transaction.atomic
 def mark_delete(*, actor: User, mark: Mark) -> None:
-    _require(actor)
+    require_change(actor, mark.investment)
     audit.record(
         actor=actor, action=AuditEvent.Action.DELETE, instance=mark,
         changes=audit.diff(audit.snapshot(mark, MARK_FIELDS), {}),
