@@ -163,3 +163,11 @@ def test_demo_has_a_venture_fund_with_returns_and_an_option_right_due_soon():
     assert figures is not None and figures.irr is not None and figures.dpi > 0
     page = client_for(cvc).get(f"/ventures/funds/{fund.pk}/")
     assert page.status_code == 200 and "Accord Ventures I" in page.content.decode()
+    flags = selectors.kpi_flags(cvc)
+    admin = User.objects.get(username="demo")
+    answered = [r for r in selectors.kpi_request_rows(admin) if r.answered_at is not None]
+    assert len({r.period for r in answered}) == 2, "two quarters of company figures"
+    assert len(answered) == 8
+    assert any("runway 4" in str(flag) for _, found in flags for flag in found)
+    shown = client_for(admin).get(answered[0].investment.get_absolute_url()).content.decode()
+    assert "kpi-trend" in shown or "Company figures" in shown

@@ -6,7 +6,8 @@ administration fee) as it goes, so its returns count the money invested and the 
 in (see accord/ventures/selectors.py). Three investments serve demo partnerships of type
 corporate venture investment, among them the confidential one in Zenipath when the demo has
 it; one company was sold (a distribution), one is written down, the others marked at their
-last round or by comparables; one pro-rata right runs out within two weeks of today.
+last round or by comparables; one pro-rata right runs out within two weeks of today. Four of
+them reported their figures for the last two quarters, one with a runway below its threshold.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.test import override_settings
 from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.directory.models import Organization
+from accord.metrics import periods
 from accord.partnerships.models import Partnership
-from accord.ventures import services
+from accord.ventures import kpi, services
 from accord.ventures.models import Fund, Investment
 
 FUND = {
@@ -92,7 +95,46 @@ def load_ventures_demo(*, admin: User, rng: random.Random) -> dict[str, int]:
             services.cash_flow_record(actor=team, data={
                 "fund": fund, "kind": "fee", "on": on, "amount": YEARLY_FEE,
                 "currency": "EUR", "note": f"Fund administration {year}"})  # fmt: skip
-    return {"investments": len(investments)}
+    active = [i for i in investments if i.status == Investment.Status.ACTIVE]
+    answered = _company_figures(team, admin, active[:4], today)
+    return {"investments": len(investments), "figures_answered": answered}
+
+
+# Per company: revenue (EUR a quarter), net burn (EUR a month), runway (months), headcount, for
+# the quarter before last and the last one.
+FIGURES = [
+    (("410000", "520000"), ("180000", "170000"), ("22", "20"), ("38", "41")),
+    (("95000", "130000"), ("260000", "310000"), ("7", "4"), ("24", "27")),
+    (("1200000", "1350000"), ("90000", "40000"), ("36", "60"), ("85", "88")),
+    (("60000", "75000"), ("140000", "150000"), ("14", "12"), ("16", "17")),
+]
+METRICS = ("revenue", "burn", "runway", "headcount")
+
+
+# The demo's requests were answered long ago: no message goes out for them.
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+def _company_figures(team: User, admin: User, investments: list[Investment], today: dt.date) -> int:
+    """Two quarters of figures from each of `investments`, asked and answered through the same
+    links a company uses; a runway threshold of 6 months on each. The team asks, or the
+    administrator for an investment of a confidential partnership."""
+    last = periods.shift(periods.quarter_of(today), -1)
+    quarters = [periods.shift(last, -1), last]
+    answered = 0
+    for investment, figures in zip(investments, FIGURES, strict=False):
+        confidential = investment.partnership and investment.partnership.is_confidential
+        actor = admin if confidential else team
+        for index, quarter in enumerate(quarters):
+            period = f"{quarter.year}Q{(quarter.month - 1) // 3 + 1}"
+            request = kpi.kpi_request_send(
+                actor=actor, investment=investment, period=period, metrics=METRICS,
+                email=f"finance@{investment.organization.pk}.example.com",
+            )  # fmt: skip
+            values = {metric: figures[n][index] for n, metric in enumerate(METRICS)}
+            kpi.answers_submit(raw=kpi.token_of(request), values=values)
+            answered += 1
+        kpi.kpi_threshold_set(actor=actor, investment=investment, metric="runway",
+                              comparator="below", value="6")  # fmt: skip
+    return answered
 
 
 def _companies(rng: random.Random) -> list[tuple[Organization, Partnership | None]]:
