@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,13 +15,13 @@ from accord.accounts import invitations, services, single_sign_on
 from accord.accounts.forms import (
     AuditedSetPasswordForm,
     InviteForm,
-    JoinForm,
     LimitedPasswordResetForm,
     ThrottledAuthenticationForm,
     ThrottledPasswordChangeForm,
     TokenForm,
     UserForm,
 )
+from accord.accounts.join_page import join_page
 from accord.accounts.models import ApiToken, SignInEvent, User, UserInvitation
 from accord.core import policy
 from accord.core.errors import EditConflict
@@ -224,38 +223,13 @@ def user_invitation_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
 @access(policy.PUBLIC)
 def invitation_accept(request: SignedInRequest) -> HttpResponse:
     """The page an invitation's link opens: choose a sign-in, then start."""
-    raw = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
-    template = "accounts/invitation_accept.html"
-    try:
-        invitation = invitations.user_invitation_for(raw or "")
-    except ValidationError as error:
-        return render(request, template, {"problem": " ".join(error.messages)}, status=400)
-    context: dict = {"invitation": invitation}
-    if request.user.is_authenticated:
-        context["problem"] = (
-            f"You are signed in as {request.user.get_username()}. Sign out, then open the "
-            "invitation's link again to make the account it offers."
-        )
-        return render(request, template, context, status=409)
-    if request.method != "POST":
-        context["form"] = JoinForm(initial={"token": raw, "username": invitation.email})
-        return render(request, template, context)
-    form = JoinForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = invitations.user_invitation_accept(
-                raw=data["token"], username=data["username"], password=data["password"],
-                first_name=data["first_name"], last_name=data["last_name"],
-            )  # fmt: skip
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.get_username()}.")
-            return redirect("dashboard:home")
-    context["form"] = form
-    return render(request, template, context, status=400)
+    return join_page(
+        request,
+        pending=invitations.user_invitation_for,
+        accept=invitations.user_invitation_accept,
+        template="accounts/invitation_accept.html",
+        landing=lambda _: reverse("dashboard:home"),
+    )
 
 
 @access(policy.USERS_MANAGE)

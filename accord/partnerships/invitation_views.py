@@ -6,14 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accord.accounts.forms import JoinForm
+from accord.accounts.join_page import join_page
 from accord.core import policy
 from accord.core.forms import BootstrapFormMixin, add_validation_errors
 from accord.core.http import SignedInRequest
@@ -117,36 +116,13 @@ def invitation_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
 @access(policy.PUBLIC)
 def invitation_accept(request: SignedInRequest) -> HttpResponse:
     """The page an invitation's link opens: choose a sign-in, then land in the workspace."""
-    raw = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
-    context: dict = {"section": "workspace"}
-    try:
-        invitation = invitations.invitation_for(raw or "")
-    except ValidationError as error:
-        context["problem"] = " ".join(error.messages)
-        return render(request, "partnerships/invitation_accept.html", context, status=400)
-    context["invitation"] = invitation
-    if request.user.is_authenticated:
-        context["problem"] = (
-            f"You are signed in as {request.user.get_username()}. Sign out, then open the "
-            "invitation's link again to make the account it offers."
-        )
-        return render(request, "partnerships/invitation_accept.html", context, status=409)
-    if request.method != "POST":
-        context["form"] = JoinForm(initial={"token": raw, "username": invitation.email})
-        return render(request, "partnerships/invitation_accept.html", context)
-    form = JoinForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = invitations.invitation_accept(
-                raw=data["token"], username=data["username"], password=data["password"],
-                first_name=data["first_name"], last_name=data["last_name"],
-            )  # fmt: skip
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.get_username()}.")
-            return redirect("workspace:partnership_detail", invitation.partnership_id)
-    context["form"] = form
-    return render(request, "partnerships/invitation_accept.html", context, status=400)
+    return join_page(
+        request,
+        pending=invitations.invitation_for,
+        accept=invitations.invitation_accept,
+        template="partnerships/invitation_accept.html",
+        landing=lambda invitation: reverse(
+            "workspace:partnership_detail", args=[invitation.partnership_id]
+        ),
+        context={"section": "workspace"},
+    )
