@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the tests need (virtual environments from the lock files, Debian's chromium,
-# postgresql and pango when missing), then: ruff; the import contracts; the package without extras in a brand-new virtual
-# environment (the commands a newcomer runs, then the tests that need no extra); the whole
-# suite on SQLite and on a PostgreSQL server started on loopback for the run.
+# postgresql and pango when missing), then: ruff; the import contracts; the package without
+# extras in a brand-new virtual environment (the commands a newcomer runs, then the suite but
+# for the browser journeys and the role matrix, which read no extra and run in full below);
+# the whole suite on SQLite and on a PostgreSQL server started on loopback for the run.
 # Extra arguments go to pytest. apt needs root or sudo when chromium or postgresql is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +51,8 @@ trap 'rm -rf "$BASE_DATA"' EXIT
     'import json, sys; found = [m["name"] for m in json.load(sys.stdin)]; assert found[:1] == ["Quillvolt"], found'
 )
 .venv-base/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
-.venv-base/bin/python -m pytest -n "$WORKERS" -p no:cacheprovider -q "$@"
+.venv-base/bin/python -m pytest -n "$WORKERS" -p no:cacheprovider -q \
+  --ignore=tests/browser --ignore=tests/test_role_matrix.py "$@"
 
 echo "== pytest on SQLite" >&2
 .venv/bin/python -m pytest -n "$WORKERS" "$@"
