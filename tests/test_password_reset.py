@@ -111,3 +111,9 @@ def test_a_mail_server_that_is_down_is_no_500(ana):
                            EMAIL_HOST="127.0.0.1", EMAIL_PORT=free_port()):  # fmt: skip
         response = _ask("ana@example.com")
     assert response.status_code == 302
+
+
+def test_the_page_says_when_no_mail_server_can_carry_the_link(settings, inbox):
+    assert "no e-mail set up" not in Client().get(RESET).content.decode()
+    settings.EMAIL_HOST = ""
+    assert "no e-mail set up" in Client().get(RESET).content.decode()

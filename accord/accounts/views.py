@@ -77,7 +77,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 password_change_view = PasswordChangeView.as_view()
 
-MAIL_CONTEXT = {"mail_configured": bool(settings.EMAIL_HOST)}
+
+def _mail_context() -> dict[str, bool]:
+    """Whether e-mail leaves this server (read per request: settings may change in tests)."""
+    return {"mail_configured": bool(settings.EMAIL_HOST)}
 
 
 @method_decorator(access(policy.PUBLIC), name="dispatch")
@@ -90,14 +93,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
-    extra_context = MAIL_CONTEXT
     extra_email_context = {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_mail_context()}
 
 
 @method_decorator(access(policy.PUBLIC), name="dispatch")
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_sent.html"
-    extra_context = MAIL_CONTEXT
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_mail_context()}
 
 
 @method_decorator(access(policy.PUBLIC), name="dispatch")
@@ -180,7 +187,7 @@ def _user_list(request: SignedInRequest, form: InviteForm, status: int = 200) ->
         "form": form,
         "invitations": [(invitation, invitation.status_at(now)) for invitation in sent],
         "days": settings.INVITATION_DAYS,
-        **MAIL_CONTEXT,
+        **_mail_context(),
     }
     return render(request, "accounts/user_list.html", context, status=status)
 
