@@ -114,19 +114,25 @@ def test_a_partnership_the_manager_may_not_change_refuses_the_whole_edit(persona
 
 
 def test_the_list_offers_checkboxes_only_on_rows_the_user_may_change(personas, deals):
-    page = client_for(personas["manager"]).get("/partnerships/").content.decode()
+    client = client_for(personas["manager"])
+    plain = client.get("/partnerships/?type=licensing").content.decode()
+    assert "data-select-row" not in plain and 'data-testid="bulk-edit"' not in plain
+    assert 'href="?type=licensing&bulk=1" data-testid="bulk-start"' in plain
+    page = client.get("/partnerships/?bulk=1").content.decode()
     assert "data-select-all" in page and 'data-testid="bulk-edit"' in page
     assert f'name="partnerships" value="{deals["alpha"].pk}"' in page
     assert f'name="partnerships" value="{deals["admins"].pk}"' not in page
-    admin_page = client_for(personas["admin"]).get("/partnerships/").content.decode()
+    assert '<input type="hidden" name="bulk" value="1">' in page  # filtering keeps it open
+    admin_page = client_for(personas["admin"]).get("/partnerships/?bulk=1").content.decode()
     assert f'name="partnerships" value="{deals["admins"].pk}"' in admin_page
 
 
 @pytest.mark.parametrize("role", ["viewer", "contributor", "executive"])
 def test_a_role_that_may_not_change_partnerships_cannot_bulk_edit(personas, deals, role):
     client = client_for(personas[role])
-    page = client.get("/partnerships/").content.decode()
+    page = client.get("/partnerships/?bulk=1").content.decode()
     assert "data-select-row" not in page and 'data-testid="bulk-edit"' not in page
+    assert 'data-testid="bulk-start"' not in page
     response = client.post(BULK, ticked(deals["alpha"], next_review_date="2027-01-01"))
     assert response.status_code == 403
     assert not events_of(deals["alpha"])

@@ -136,8 +136,8 @@ def test_an_unsafe_page_address_is_not_followed_after_a_refusal(personas):
     assert response["Location"] == "/views/"
 
 
-def test_the_filters_saved_leave_out_empty_fields_and_pages():
+def test_the_filters_saved_leave_out_empty_fields_pages_and_modes():
     from django.http import QueryDict
 
-    query = QueryDict("q=&stage=a&stage=b&page=3&export=csv&owner=")
+    query = QueryDict("q=&stage=a&stage=b&page=3&export=csv&owner=&bulk=1")
     assert saved_views.filters_of(query) == "stage=a&stage=b"

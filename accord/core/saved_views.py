@@ -28,8 +28,9 @@ from accord.core.models import AuditEvent, SavedView
 if TYPE_CHECKING:
     from accord.accounts.models import User
 
-# What a list's query holds that is not a filter: the page shown, a download asked for.
-NOT_FILTERS = frozenset({"page", "export", "csrfmiddlewaretoken"})
+# What a list's query holds that is not a filter: the page shown, a download asked for, the
+# partnership list's bulk edit.
+NOT_FILTERS = frozenset({"page", "export", "bulk", "csrfmiddlewaretoken"})
 MAX_PER_LIST = 30
 # How the lists that offer saved views are named in messages and on the page of one's views;
 # a list not named here is called by its URL name in words.

@@ -8,6 +8,7 @@ signature inspection per call, attrs, a template per date cell) cost about 3 ms 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import django_tables2 as tables
@@ -31,6 +32,7 @@ STAGE_BADGE = {
 }
 
 
+@cache
 def stage_badge_html(stage: str) -> SafeString:
     return format_html(
         '<span class="badge {}" data-stage="{}">{}</span>',

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -77,8 +77,9 @@ def partnership_list(request: SignedInRequest) -> HttpResponse | StreamingHttpRe
 def _list_page(
     request: SignedInRequest, bulk_form: PartnershipBulkForm | None = None, status: int = 200
 ) -> HttpResponse | StreamingHttpResponse:
-    """The list filtered by the query; with the bulk edit's form for those who may change
-    partnerships, bound to what was sent when a bulk edit is shown again."""
+    """The list filtered by the query. Those who may change partnerships get its bulk edit
+    when they ask for it (`bulk=1`): a checkbox on each row they may change and the form,
+    bound to what was sent when a bulk edit is shown again."""
     actor = request.user
     filterset = selectors.partnership_list(actor, request.GET)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -86,14 +87,15 @@ def _list_page(
     if fmt in {"csv", "xlsx"}:
         return export_response(queryset, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
     may_change = policy.can(actor, policy.PARTNERSHIP_CHANGE)
+    bulk = may_change and (bulk_form is not None or request.GET.get("bulk") == "1")
     table = PartnershipTable(
         selectors.list_rows(queryset, PartnershipTable.reads),
-        exclude=() if may_change else ("select",),
+        exclude=() if bulk else ("select",),
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     shown = [row.record.pk for row in table.page.object_list]
     table.party_names = selectors.party_names(actor, shown)
-    if may_change:
+    if bulk:
         table.changeable = selectors.changeable_ids(actor, shown)
         bulk_form = bulk_form or _bulk_form(request, None)
         if bulk_form.is_bound:  # shown again: the rows stay ticked
@@ -109,13 +111,20 @@ def _list_page(
             "table": table,
             "query": request.GET.urlencode(),
             "can_create": may_change,
-            "bulk_form": bulk_form if may_change else None,
+            "bulk_form": bulk_form if bulk else None,
+            "without_bulk": _without(request.GET, "bulk"),
             "saved_views_list": "partnerships:partnership_list",
             "value": value,
             "weighted": weighted,
         },
         status=status,
     )
+
+
+def _without(query: QueryDict, key: str) -> str:
+    kept = query.copy()
+    kept.pop(key, None)
+    return kept.urlencode()
 
 
 def _bulk_form(request: SignedInRequest, data: Any) -> PartnershipBulkForm:

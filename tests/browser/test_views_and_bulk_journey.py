@@ -42,6 +42,8 @@ def test_a_manager_saves_a_view_and_edits_its_rows_at_once(page, pipeline):
     expect(page.get_by_test_id("saved-view")).to_have_attribute("aria-current", "true")
 
     # Tick the whole page, then give them a review date and a tag.
+    page.get_by_test_id("bulk-start").click()
+    expect(page.get_by_test_id("saved-view")).to_have_attribute("aria-current", "true")
     page.get_by_label("Choose every partnership on this page").check()
     expect(page.locator("[data-selected-count]")).to_have_text("2")
     page.fill("#bulk-next_review_date", "2027-03-31")
