@@ -3,12 +3,15 @@
 # postgresql and pango when missing), then: ruff; the import contracts; the package without
 # extras in a brand-new virtual environment (the commands a newcomer runs, then the suite but
 # for the browser journeys and the role matrix, which read no extra and run in full below);
-# the whole suite on SQLite and on a PostgreSQL server started on loopback for the run.
+# the whole suite on SQLite, and on a PostgreSQL server started on loopback for the run all
+# but the browser journeys (they drive the same views through Chromium; what differs between
+# the databases, the rest of the suite covers). Each step says how long the run has taken.
 # Extra arguments go to pytest. apt needs root or sudo when chromium or postgresql is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset DATABASE_URL
 
+step() { echo "== $1 ($((SECONDS / 60)) min $((SECONDS % 60)) s in)" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 need_apt=()
@@ -25,16 +28,16 @@ fi
 ./scripts/install.sh .venv requirements/dev.txt
 WORKERS="${ACCORD_TEST_WORKERS:-2}"
 
-echo "== ruff" >&2
+step "ruff"
 .venv/bin/ruff check accord tests benchmarks
 .venv/bin/ruff format --check accord tests benchmarks
-echo "== the direction between the apps (docs/architecture.md)" >&2
+step "the direction between the apps (docs/architecture.md)"
 .venv/bin/lint-imports
-echo "== types (mypy)" >&2
+step "types (mypy)"
 .venv/bin/mypy
 
 mkdir -p artifacts
-echo "== the base install: no extras, a brand-new virtual environment" >&2
+step "the base install: no extras, a brand-new virtual environment"
 rm -rf .venv-base
 ./scripts/install.sh .venv-base requirements/base.txt
 BASE_DATA="$(mktemp -d)"
@@ -54,10 +57,10 @@ trap 'rm -rf "$BASE_DATA"' EXIT
 .venv-base/bin/python -m pytest -n "$WORKERS" -p no:cacheprovider -q \
   --ignore=tests/browser --ignore=tests/test_role_matrix.py "$@"
 
-echo "== pytest on SQLite" >&2
+step "pytest on SQLite"
 .venv/bin/python -m pytest -n "$WORKERS" "$@"
 
-echo "== pytest on PostgreSQL" >&2
+step "pytest on PostgreSQL"
 PGBIN="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
 PGDIR="$(mktemp -d)"
 PGPORT="${ACCORD_TEST_PGPORT:-54329}"
@@ -74,4 +77,6 @@ stop_pg() {
   rm -rf "$PGDIR" "$BASE_DATA"
 }
 trap stop_pg EXIT
-DATABASE_URL="postgres://accord@127.0.0.1:$PGPORT/accord" .venv/bin/python -m pytest -n "$WORKERS" "$@"
+DATABASE_URL="postgres://accord@127.0.0.1:$PGPORT/accord" .venv/bin/python -m pytest \
+  -n "$WORKERS" --ignore=tests/browser "$@"
+step "done"
