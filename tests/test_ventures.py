@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accord.core.models import AuditEvent
 from accord.metrics import services as metrics
 from accord.partnerships import services as partnerships
 from accord.ventures import services
@@ -56,6 +57,31 @@ def test_a_marked_up_investment_shows_its_returns_as_of_a_day(personas, fund, or
     assert "2,500,000" in fund_page and "150.0%" in fund_page
     before_mark = client.get(f"/ventures/investments/{investment.pk}/?as_of=2025-06-01")
     assert "1.00x" in before_mark.content.decode(), "held at cost until first marked"
+
+
+def test_a_mistyped_cash_flow_or_mark_is_removed_and_the_log_keeps_its_values(
+    personas, fund, org_a
+):
+    ventures = personas["ventures"]
+    investment = _invest(ventures, fund, org_a, amount="1500000")
+    mark = services.mark_record(actor=ventures, data={
+        "investment": investment, "on": dt.date(2025, 9, 1), "fair_value": Decimal("9e9"),
+        "currency": "EUR", "method": "last_round",
+    })  # fmt: skip
+    flow = CashFlow.objects.get(investment=investment)
+    for role in ("viewer", "executive"):
+        denied = client_for(personas[role]).post(f"/ventures/cash-flows/{flow.pk}/delete/")
+        assert denied.status_code in (403, 404), role
+    client = client_for(ventures)
+    assert client.post(f"/ventures/cash-flows/{flow.pk}/delete/").status_code == 302
+    assert client.post(f"/ventures/marks/{mark.pk}/delete/").status_code == 302
+    assert not CashFlow.objects.filter(investment=investment).exists()
+    assert not Mark.objects.filter(investment=investment).exists()
+    flow_event = AuditEvent.objects.get(action="delete", model="ventures.cashflow")
+    assert flow_event.changes["amount"] == ["1500000.00", None]
+    assert flow_event.changes["on"] == ["2025-03-01", None]
+    mark_event = AuditEvent.objects.get(action="delete", model="ventures.mark")
+    assert mark_event.changes["fair_value"][1] is None and mark_event.changes["fair_value"][0]
 
 
 def test_a_fund_with_capital_calls_counts_the_calls_as_paid_in(personas, fund, org_a):

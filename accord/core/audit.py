@@ -84,6 +84,11 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return changed
 
 
+def removed(before: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The changes of a deleted row: each of its values, gone."""
+    return diff(before, dict.fromkeys(before))
+
+
 def _actor_name(actor: User) -> str:
     if actor is None:
         raise ValueError("an audited write needs a known actor")

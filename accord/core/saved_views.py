@@ -202,6 +202,6 @@ def saved_view_rename(*, actor: User, view: SavedView, name: str) -> SavedView:
 @transaction.atomic
 def saved_view_delete(*, actor: User, view: SavedView) -> None:
     _require_own(actor, view)
-    gone = {name: [value, None] for name, value in _values(view).items()}
-    audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=view, changes=gone)
+    audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=view,
+                 changes=audit.removed(_values(view)))  # fmt: skip
     view.delete()

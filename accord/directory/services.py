@@ -167,7 +167,7 @@ def organization_delete(*, actor: User, organization: Organization) -> None:
         actor=actor,
         action=AuditEvent.Action.DELETE,
         instance=organization,
-        changes=audit.diff(before, dict.fromkeys(before)),
+        changes=audit.removed(before),
     )
     organization.delete()
     organizations_changed.send(sender=Organization)
@@ -299,7 +299,7 @@ def person_delete(*, actor: User, person: Person) -> None:
         actor=actor,
         action=AuditEvent.Action.DELETE,
         instance=person,
-        changes=audit.diff(before, dict.fromkeys(before)),
+        changes=audit.removed(before),
     )
     person.delete()
 
@@ -358,7 +358,7 @@ def tag_delete(*, actor: User, tag: Tag) -> None:
         actor=actor,
         action=AuditEvent.Action.DELETE,
         instance=tag,
-        changes=audit.diff(_tag_values(tag), dict.fromkeys(TAG_FIELDS)),
+        changes=audit.removed(_tag_values(tag)),
     )
     tag.delete()
     for organization in organizations:

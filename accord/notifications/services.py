@@ -326,5 +326,5 @@ def endpoint_delete(*, actor: User, endpoint: WebhookEndpoint) -> None:
     policy.require(actor, policy.WEBHOOKS_MANAGE)
     with transaction.atomic():
         audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=endpoint,
-                     changes=audit.diff(audit.snapshot(endpoint, ENDPOINT_FIELDS), {}))  # fmt: skip
+                     changes=audit.removed(audit.snapshot(endpoint, ENDPOINT_FIELDS)))  # fmt: skip
         endpoint.delete()

@@ -221,7 +221,7 @@ def cash_flow_delete(*, actor: User, flow: CashFlow) -> None:
     require_change(actor, flow.investment)
     audit.record(
         actor=actor, action=AuditEvent.Action.DELETE, instance=flow,
-        changes=audit.diff(audit.snapshot(flow, CASH_FLOW_FIELDS), {}),
+        changes=audit.removed(audit.snapshot(flow, CASH_FLOW_FIELDS)),
     )  # fmt: skip
     flow.delete()
 
@@ -251,6 +251,6 @@ def mark_delete(*, actor: User, mark: Mark) -> None:
     require_change(actor, mark.investment)
     audit.record(
         actor=actor, action=AuditEvent.Action.DELETE, instance=mark,
-        changes=audit.diff(audit.snapshot(mark, MARK_FIELDS), {}),
+        changes=audit.removed(audit.snapshot(mark, MARK_FIELDS)),
     )  # fmt: skip
     mark.delete()
