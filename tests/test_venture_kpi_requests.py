@@ -329,6 +329,46 @@ def test_a_bad_threshold_is_refused_in_words(personas, investment):
     assert not KpiThreshold.objects.exists()
 
 
+def test_a_request_sent_to_the_wrong_person_is_withdrawn_and_its_link_stops_working(
+    personas, investment, inbox
+):
+    client = client_for(personas["ventures"])
+    _ask(client, investment, email="wrong@alpha.example")
+    link = inbox.link(path=KPI)
+    request = KpiRequest.objects.get()
+    page = client.get(f"/ventures/investments/{investment.pk}/").content.decode()
+    assert f'action="/ventures/kpi-requests/{request.pk}/withdraw/"' in page
+    withdrawn = client.post(f"/ventures/kpi-requests/{request.pk}/withdraw/", follow=True)
+    assert "The request to wrong@alpha.example for the 2026Q3 figures was withdrawn" in (
+        withdrawn.content.decode()
+    )
+    assert not KpiRequest.objects.exists()
+    assert "not valid" in Client().get(link).content.decode()
+    assert _answer(link).status_code == 400 and not KpiAnswer.objects.exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DELETE, model="ventures.kpirequest")
+    assert event.actor == personas["ventures"]
+    assert event.changes["email"] == ["wrong@alpha.example", None]
+    assert _ask(client, investment).status_code == 302  # the period may be asked again
+
+
+def test_an_answered_request_cannot_be_withdrawn_nor_by_those_who_may_not_ask(
+    personas, investment, inbox
+):
+    client = client_for(personas["ventures"])
+    _ask(client, investment)
+    request = KpiRequest.objects.get()
+    for role in ("executive", "manager", "viewer"):
+        denied = client_for(personas[role]).post(f"/ventures/kpi-requests/{request.pk}/withdraw/")
+        assert denied.status_code in (403, 404), role
+    assert _answer(inbox.link(path=KPI)).status_code == 200
+    refused = client.post(f"/ventures/kpi-requests/{request.pk}/withdraw/", follow=True)
+    assert "2026Q3 was answered on" in refused.content.decode()
+    assert "its figures stay" in refused.content.decode()
+    assert KpiRequest.objects.filter(pk=request.pk).exists()
+    assert KpiAnswer.objects.filter(request=request).count() == len(FIGURES)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DELETE).exists()
+
+
 def test_only_the_ventures_team_and_administrators_ask_and_only_venture_readers_see(
     personas, investment, inbox
 ):

@@ -315,6 +315,19 @@ def kpi_request_remind(*, actor: User, request: KpiRequest, site: str | None = N
     return request
 
 
+@transaction.atomic
+def kpi_request_withdraw(*, actor: User, request: KpiRequest) -> None:
+    """Take back a request not answered (sent to the wrong person, say): its link stops
+    working and the period may be asked again. An answered one stays with its figures."""
+    services.require_change(actor, request.investment)
+    if request.answered_at is not None:
+        raise ValidationError(f"{request.period} was answered on {request.answered_at:%Y-%m-%d}; "
+                              "its figures stay.")  # fmt: skip
+    audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=request,
+                 changes=audit.removed(audit.snapshot(request, SENT_FIELDS)))  # fmt: skip
+    request.delete()
+
+
 def remind_due(*, now: dt.datetime | None = None) -> tuple[int, list[str]]:
     """Remind each open request unanswered REMIND_AFTER since its last message, up to
     MAX_REMINDERS times: how many were reminded, and which could not be (the next run tries
@@ -475,5 +488,5 @@ def kpi_threshold_set(
 def kpi_threshold_delete(*, actor: User, threshold: KpiThreshold) -> None:
     services.require_change(actor, threshold.investment)
     audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=threshold,
-                 changes=audit.diff(audit.snapshot(threshold, THRESHOLD_FIELDS), {}))  # fmt: skip
+                 changes=audit.removed(audit.snapshot(threshold, THRESHOLD_FIELDS)))  # fmt: skip
     threshold.delete()

@@ -64,6 +64,20 @@ def kpirequest_remind(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access(policy.VENTURES_CHANGE)
+def kpirequest_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    asked = get_visible_or_404(request.user, KpiRequest, pk=pk)
+    try:
+        kpi.kpi_request_withdraw(actor=request.user, request=asked)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The request to {asked.email} for the {asked.period} figures "
+                                  "was withdrawn; its link no longer works.")  # fmt: skip
+    return redirect(asked.investment.get_absolute_url() + FIGURES)
+
+
+@require_POST
+@access(policy.VENTURES_CHANGE)
 def investment_kpithresholds(request: SignedInRequest, pk: int) -> HttpResponse:
     investment = _investment_or_404(request, pk)
     requests = selectors.kpi_request_rows(request.user).filter(investment=investment)

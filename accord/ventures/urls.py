@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path("kpi-requests/<int:pk>/remind/", kpi_views.kpirequest_remind, name="kpirequest_remind"),
     path(
+        "kpi-requests/<int:pk>/withdraw/",
+        kpi_views.kpirequest_withdraw,
+        name="kpirequest_withdraw",
+    ),
+    path(
         "kpi-thresholds/<int:pk>/delete/",
         kpi_views.kpithreshold_delete,
         name="kpithreshold_delete",
