@@ -316,6 +316,37 @@ def test_figures_past_a_threshold_are_flagged_on_the_investment_and_the_funds_pa
     assert "burn 600,000 EUR a month, above 500,000" in page, "the latest burn is still Q2's"
 
 
+def test_figures_past_a_threshold_alert_the_ventures_team_once_per_period(personas, investment):
+    from accord.notifications import services as notifications
+    from accord.notifications.models import Kind, Notification
+
+    ventures, admin = personas["ventures"], personas["admin"]
+    _answered(ventures, investment, "2026Q1", runway="9")
+    kpi.kpi_threshold_set(actor=ventures, investment=investment, metric="runway",
+                          comparator="below", value="6")  # fmt: skip
+    notifications.raise_alerts()
+    assert not Notification.objects.filter(kind=Kind.PORTFOLIO_FIGURES).exists(), "9 is fine"
+
+    _answered(ventures, investment, "2026Q2", runway="4")
+    notifications.raise_alerts()
+    notifications.raise_alerts()
+    told = Notification.objects.filter(kind=Kind.PORTFOLIO_FIGURES)
+    assert sorted(n.user.username for n in told) == sorted([admin.username, ventures.username])
+    assert {n.title for n in told} == {"Alpha Robotics reported for 2026Q2: runway 4 months, "
+                                       "below 6."}  # fmt: skip
+    assert {n.link for n in told} == {f"/ventures/investments/{investment.pk}/#figures"}
+    for role in ("executive", "manager", "viewer"):
+        assert not Notification.objects.filter(user=personas[role]).exists(), role
+    settings_page = client_for(ventures).get("/notifications/settings/").content.decode()
+    assert 'name="portfolio_figures"' in settings_page
+    manager_page = client_for(personas["manager"]).get("/notifications/settings/")
+    assert 'name="portfolio_figures"' not in manager_page.content.decode()
+
+    _answered(ventures, investment, "2026Q3", runway="3")
+    notifications.raise_alerts()
+    assert told.filter(user=ventures).count() == 2, "the next period past it is told again"
+
+
 def test_a_bad_threshold_is_refused_in_words(personas, investment):
     client = client_for(personas["ventures"])
     url = f"/ventures/investments/{investment.pk}/kpi-thresholds/"

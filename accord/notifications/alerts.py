@@ -32,6 +32,7 @@ from accord.partnerships.models import EXITS, Partnership
 from accord.pilots.models import Milestone, Pilot
 from accord.relationships.selectors import cadence
 from accord.ventures.models import OptionRight
+from accord.ventures.selectors import kpi_flags
 
 REVIEW_NOTICE_DAYS = 7
 HEALTH_DROP = Decimal("0.5")
@@ -230,11 +231,31 @@ def option_deadlines(reader: User, today: dt.date) -> Iterator[Alert]:
         .filter(status=OptionRight.Status.OPEN, deadline__lte=horizon)
         .select_related("investment__organization", "investment__fund")
     )  # fmt: skip
-    keepers = accounts_granted(User.objects.filter(is_active=True), VENTURES_CHANGE)
-    people = frozenset(keepers.values_list("pk", flat=True))
+    people = _portfolio_keepers()
     for option in rows:
         if option.deadline is not None:
             yield _option_alert(option, option.deadline, today, people)
+
+
+def _portfolio_keepers() -> frozenset[int]:
+    keepers = accounts_granted(User.objects.filter(is_active=True), VENTURES_CHANGE)
+    return frozenset(keepers.values_list("pk", flat=True))
+
+
+def portfolio_figures(reader: User, today: dt.date) -> Iterator[Alert]:
+    """Portfolio companies whose latest figures cross one of their investment's thresholds,
+    told to those who keep the venture portfolio once per threshold and period: the next
+    period past it is told again. One linked to a confidential partnership reaches only those
+    of them who may see the partnership."""
+    flagged = kpi_flags(reader)
+    people = _portfolio_keepers() if flagged else frozenset()
+    for investment, flags in flagged:
+        for flag in flags:
+            yield Alert(
+                Kind.PORTFOLIO_FIGURES, f"figures:{flag.threshold.pk}:{flag.period}",
+                f"{investment.organization} reported for {flag.period}: {flag}.",
+                f"{investment.get_absolute_url()}#figures", investment.partnership_id, people,
+            )  # fmt: skip
 
 
 def _option_alert(
@@ -257,7 +278,7 @@ def _option_alert(
 
 SOURCES: tuple[Callable[[User, dt.date], Iterator[Alert]], ...] = (
     milestones, action_items, reviews, renewals, pilots, escalations, touchpoints,
-    kpis_off_target, health_drops, option_deadlines,
+    kpis_off_target, health_drops, option_deadlines, portfolio_figures,
 )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     WEBHOOK_DISABLED = "webhook_disabled", "a webhook kept failing and was turned off"
     REQUEST = "request", "a colleague asks you to do something"
     OPTION_DEADLINE = "option_deadline", "an option right's deadline is near or passed"
+    PORTFOLIO_FIGURES = "portfolio_figures", "a portfolio company's figures crossed a threshold"
 
 
 class Channel(models.TextChoices):

@@ -27,10 +27,10 @@ def unread_count(actor: User) -> int:
 
 def kinds_for(actor: User) -> list[str]:
     """The kinds of alert the actor can receive (webhook trouble is for administrators,
-    option deadlines for those who keep the venture portfolio)."""
+    option deadlines and portfolio figures for those who keep the venture portfolio)."""
     hidden = set() if can(actor, WEBHOOKS_MANAGE) else {Kind.WEBHOOK_DISABLED.value}
     if not can(actor, VENTURES_CHANGE):
-        hidden.add(Kind.OPTION_DEADLINE.value)
+        hidden |= {Kind.OPTION_DEADLINE.value, Kind.PORTFOLIO_FIGURES.value}
     return [kind for kind in Kind.values if kind not in hidden]
 
 
