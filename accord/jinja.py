@@ -8,6 +8,7 @@ from typing import Any
 
 import heroicons.jinja
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.db.models import Model
 from django.template.defaultfilters import floatformat, pluralize
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -59,6 +60,18 @@ def day(value: Any) -> str:
 
 
 @cache
+def _labels(model: type[Model], field: str) -> dict[Any, Any]:
+    return dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
+
+
+def display(instance: Model, field: str) -> Any:
+    """`instance.get_<field>_display()` from a table of the field's labels made once per
+    process: Django's own normalizes the field's choices again on every call."""
+    value = getattr(instance, field)
+    return _labels(instance._meta.model, field).get(value, value)  # the user may be lazy
+
+
+@cache
 def icon(style: str, name: str, size: int | None = None, css: str = "") -> str:
     """A heroicon ("outline", "mini", ...) as inline SVG (markup Jinja2 keeps as it is),
     drawn once per process."""
@@ -81,6 +94,7 @@ def environment(**options: Any) -> Environment:
     )
     env.filters.update(
         day=day,
+        display=display,
         country_name=country_name,
         intcomma=intcomma,
         floatformat=floatformat,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accord.core.templatetags.fragments import options
 from accord.directory.models import Organization
-from accord.jinja import day, url
+from accord.jinja import day, display, url
 from accord.partnerships.models import Partnership, PartnershipParty
 
 
@@ -51,6 +51,21 @@ def test_day_is_the_date_in_the_site_time_zone(settings):
         assert day(late) == "2026-03-02"
     assert day(dt.date(2026, 1, 5)) == "2026-01-05"
     assert day(None) == ""
+
+
+def test_display_gives_what_django_would_for_every_choice_and_an_unknown_value():
+    from django.utils.functional import SimpleLazyObject
+
+    from accord.accounts.models import User
+
+    for model, field in ((Organization, "kind"), (Organization, "stage"), (Partnership, "type"),
+                         (Partnership, "stage"), (User, "role")):  # fmt: skip
+        for value in [*(v for v, _ in model._meta.get_field(field).flatchoices), "odd", None]:
+            instance = model(**{field: value})
+            expected = getattr(instance, f"get_{field}_display")()
+            assert display(instance, field) == expected, (model, field, value)
+    lazy = SimpleLazyObject(lambda: User(role="viewer"))  # request.user, as the navbar has it
+    assert display(lazy, "role") == User(role="viewer").get_role_display()
 
 
 def test_options_mark_what_is_chosen_and_escape_labels():
