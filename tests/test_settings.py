@@ -101,6 +101,7 @@ def test_without_a_database_url_sqlite_in_the_data_folder_is_used_in_wal_mode(tm
     assert db["NAME"] == str(tmp_path.resolve() / "accord.sqlite3")
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["TEST"]["NAME"] == ":memory:"  # the tests never write beside the real database
+    assert db["CONN_MAX_AGE"] == 60, "kept between requests, as on PostgreSQL"
 
 
 def test_a_debug_setting_of_maybe_stops_start_up(tmp_path):
