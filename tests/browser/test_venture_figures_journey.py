@@ -73,3 +73,22 @@ def test_a_company_answers_from_its_link_and_the_runway_is_flagged(page, investm
     screenshot(page, "ventures-kpi-investment")
     page.goto("/ventures/")
     expect(page.get_by_test_id("kpi-flags")).to_contain_text("Kestrel Robotics")
+
+    # Asked of the wrong person: the request is withdrawn, after a confirmation.
+    page.goto(f"/ventures/investments/{investment.pk}/")
+    form = page.get_by_test_id("kpi-request-form")
+    form.locator("#id_period").fill("2026Q2")
+    form.locator("#id_email").fill("intern@kestrel.example")
+    form.get_by_role("button", name="Send the request").click()
+    requests = page.get_by_test_id("kpi-requests")
+    expect(requests).to_contain_text("intern@kestrel.example")
+    requests.scroll_into_view_if_needed()
+    screenshot(page, "ventures-kpi-open-request")
+    page.once("dialog", lambda dialog: dialog.accept())
+    requests.get_by_role("button", name="Withdraw").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The request to intern@kestrel.example for the 2026Q2 figures was withdrawn"
+    )
+    expect(page.get_by_test_id("kpi-requests")).not_to_contain_text("intern@kestrel.example")
+    page.goto(inbox.link(path="/ventures/kpi/?token="))
+    expect(page.locator("body")).to_contain_text("This link is not valid")
