@@ -379,6 +379,8 @@ def test_a_request_sent_to_the_wrong_person_is_withdrawn_and_its_link_stops_work
     event = AuditEvent.objects.get(action=AuditEvent.Action.DELETE, model="ventures.kpirequest")
     assert event.actor == personas["ventures"]
     assert event.changes["email"] == ["wrong@alpha.example", None]
+    with pytest.raises(ValidationError, match="already withdrawn"):
+        kpi.kpi_request_withdraw(actor=personas["ventures"], request=request)
     assert _ask(client, investment).status_code == 302  # the period may be asked again
 
 
@@ -392,6 +394,8 @@ def test_an_answered_request_cannot_be_withdrawn_nor_by_those_who_may_not_ask(
         denied = client_for(personas[role]).post(f"/ventures/kpi-requests/{request.pk}/withdraw/")
         assert denied.status_code in (403, 404), role
     assert _answer(inbox.link(path=KPI)).status_code == 200
+    with pytest.raises(ValidationError, match="its figures stay"):  # answered since it was read
+        kpi.kpi_request_withdraw(actor=personas["ventures"], request=request)
     refused = client.post(f"/ventures/kpi-requests/{request.pk}/withdraw/", follow=True)
     assert "2026Q3 was answered on" in refused.content.decode()
     assert "its figures stay" in refused.content.decode()

@@ -320,12 +320,16 @@ def kpi_request_withdraw(*, actor: User, request: KpiRequest) -> None:
     """Take back a request not answered (sent to the wrong person, say): its link stops
     working and the period may be asked again. An answered one stays with its figures."""
     services.require_change(actor, request.investment)
-    if request.answered_at is not None:
-        raise ValidationError(f"{request.period} was answered on {request.answered_at:%Y-%m-%d}; "
+    # Read again under a lock: the company may have answered since the page was loaded.
+    current = KpiRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if current is None:
+        raise ValidationError(f"The request for {request.period} was already withdrawn.")
+    if current.answered_at is not None:
+        raise ValidationError(f"{current.period} was answered on {current.answered_at:%Y-%m-%d}; "
                               "its figures stay.")  # fmt: skip
-    audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=request,
-                 changes=audit.removed(audit.snapshot(request, SENT_FIELDS)))  # fmt: skip
-    request.delete()
+    audit.record(actor=actor, action=AuditEvent.Action.DELETE, instance=current,
+                 changes=audit.removed(audit.snapshot(current, SENT_FIELDS)))  # fmt: skip
+    current.delete()
 
 
 def remind_due(*, now: dt.datetime | None = None) -> tuple[int, list[str]]:
