@@ -9,10 +9,13 @@ from typing import Any
 import heroicons.jinja
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.db.models import Model
+from django.http import QueryDict
 from django.template.defaultfilters import floatformat, pluralize
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django_tables2.templatetags.django_tables2 import table_page_range
 from jinja2 import Environment, StrictUndefined
 
 from accord.core.templatetags.audit_tags import change_summary
@@ -59,6 +62,13 @@ def day(value: Any) -> str:
     return str(value.isoformat())
 
 
+def querystring(query: QueryDict, key: str, value: Any) -> str:
+    """`?` and the request's query with `key` set to `value`: a table's sort and page links."""
+    params: dict[str, Any] = dict(query.lists())
+    params[key] = value
+    return "?" + urlencode(params, doseq=True)
+
+
 @cache
 def _labels(model: type[Model], field: str) -> dict[Any, Any]:
     return dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
@@ -91,6 +101,8 @@ def environment(**options: Any) -> Environment:
         stage_badge=stage_badge_html,
         move_options=move_options,
         move_targets=move_targets,
+        querystring=querystring,
+        page_range=table_page_range,
     )
     env.filters.update(
         day=day,

@@ -150,6 +150,22 @@ def test_the_list_is_paginated_fifty_to_a_page(admin_user, viewer_client):
     assert listed(viewer_client.get(ORGS, {"page": 2})) == [f"Company {i}" for i in range(50, 55)]
 
 
+def test_the_sort_and_page_links_keep_the_filters_and_mark_the_page_shown(
+    admin_user, viewer_client
+):
+    for i in range(55):
+        make_org(admin_user, f"Company {i:02d}", country="DE")
+    make_org(admin_user, "Elsewhere", country="FR")
+    page = viewer_client.get(ORGS, {"country": "DE", "sort": "-name", "page": 2})
+    html = page.content.decode()
+    assert listed(page) == [f"Company {i:02d}" for i in range(4, -1, -1)]
+    assert '<a href="?country=DE&amp;sort=name&amp;page=2">Name</a>' in html, "sort A to Z"
+    assert '<a href="?country=DE&amp;sort=-name&amp;page=1" class="page-link">' in html
+    shown = '<li class="page-item active"><a class="page-link" href="?country=DE&amp;sort=-name'
+    assert shown + '&amp;page=2">2</a>' in html
+    assert "next" not in html[html.index('aria-label="Table navigation"') :], "the last page"
+
+
 @pytest.mark.parametrize("page", ["99", "abc", "-1"])
 def test_a_page_number_out_of_range_or_not_a_number_still_shows_a_page(
     viewer_client, catalogue, page

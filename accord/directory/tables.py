@@ -35,9 +35,9 @@ class OrganizationTable(tables.Table):
         }
         order_by_field = "sort"
         per_page = 50
-        template_name = "directory/_organization_table.html"
 
-    # The fields its rows show (directory/organization_rows.html): the list reads no others.
+    # Drawn by directory/organization_table.html. The fields its rows show
+    # (directory/organization_rows.html): the list reads no others.
     reads = ("name", "one_liner", "kind", "country", "city", "stage", "founded_year", "updated_at")
     tag_names: dict[int, list[str]] = {}  # set by the view for the page shown
 

@@ -1,9 +1,9 @@
 """The partnership list's table.
 
-django-tables2 gives the headers, sorting and pagination; the rows are the Jinja2 fragment
-partnerships/partnership_rows.html. Its own per-cell machinery (accessor resolution, a
-signature inspection per call, attrs, a template per date cell) cost about 3 ms a row
-(benchmarks/pipeline.py).
+django-tables2 gives the columns, sorting and pagination; the page draws them in Jinja2
+(partnerships/partnership_table.html), the rows in partnerships/partnership_rows.html, as
+its own per-cell machinery (accessor resolution, a signature inspection per call, attrs, a
+template per date cell) cost about 3 ms a row (benchmarks/pipeline.py).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 class PartnershipTable(tables.Table):
     # Shown to those who may change partnerships (the view excludes it for others): a
     # checkbox on each row they may change, for the bulk edit, and one atop to tick them all
-    # (partnerships/_partnership_table.html).
+    # (partnerships/partnership_table.html).
     select = tables.Column(verbose_name="", empty_values=(), orderable=False)
     title = tables.Column(attrs={"td": {"class": "fw-semibold"}})
     parties = tables.Column(verbose_name="Partners", empty_values=(), orderable=False)
@@ -80,7 +80,6 @@ class PartnershipTable(tables.Table):
         }
         order_by_field = "sort"
         per_page = 50
-        template_name = "partnerships/_partnership_table.html"
         empty_text = "No partnership matches."
 
     # The fields its rows show (partnerships/partnership_rows.html): the list reads no others.
