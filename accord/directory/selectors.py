@@ -44,14 +44,14 @@ def organization_list(actor: User, params: Mapping[str, Any] | None = None) -> O
 
 def tag_names(actor: User, organization_ids: Iterable[int]) -> dict[int, list[str]]:
     """The names of the tags the actor may see on each organization, by name: one query and
-    no model instances, for the rows of a list."""
+    no model instances, for the rows of a list. Asked from the tags' side, so SQLite reads
+    the page's links by organization rather than every tag's."""
     found: dict[int, list[str]] = defaultdict(list)
     pairs = (
-        Organization.tags.through.objects.filter(
-            organization_id__in=list(organization_ids), tag__in=visible_to(actor, Tag)
-        )
-        .order_by("tag__name")
-        .values_list("organization_id", "tag__name")
+        visible_to(actor, Tag)
+        .filter(organizations__in=list(organization_ids))
+        .order_by("name")
+        .values_list("organizations", "name")
     )
     for organization_id, name in pairs:
         found[organization_id].append(name)
