@@ -3,6 +3,7 @@
 It sits above the apps, as urls.py does, because its filters come from several of them.
 """
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -10,7 +11,7 @@ import heroicons.jinja
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.db.models import Model
 from django.http import QueryDict
-from django.template.defaultfilters import floatformat, pluralize
+from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -62,6 +63,24 @@ def day(value: Any) -> str:
     return str(value.isoformat())
 
 
+def fixed(value: Any, places: int) -> str:
+    """`value` with `places` decimals, halves rounded away from zero: what Django's
+    `floatformat` gives for a positive number of places, without resolving the locale's
+    separators again for every number of a table."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(float(value)))
+    except (TypeError, ValueError, InvalidOperation):
+        return ""
+    if not number.is_finite():
+        return str(value)
+    return f"{number.quantize(_quantum(places), ROUND_HALF_UP):f}"
+
+
+@cache
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
 def querystring(query: QueryDict, key: str, value: Any) -> str:
     """`?` and the request's query with `key` set to `value`: a table's sort and page links."""
     params: dict[str, Any] = dict(query.lists())
@@ -109,7 +128,7 @@ def environment(**options: Any) -> Environment:
         display=display,
         country_name=country_name,
         intcomma=intcomma,
-        floatformat=floatformat,
+        fixed=fixed,
         pluralize=pluralize,
         naturaltime=naturaltime,
         change_summary=change_summary,

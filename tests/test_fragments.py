@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from decimal import Decimal
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.urls import URLPattern, URLResolver, get_resolver, reverse, set_script_prefix
 from django.utils import timezone
 
 from accord.core.templatetags.fragments import options
 from accord.directory.models import Organization
-from accord.jinja import day, display, url
+from accord.jinja import day, display, fixed, url
 from accord.partnerships.models import Partnership, PartnershipParty
 
 
@@ -66,6 +68,16 @@ def test_display_gives_what_django_would_for_every_choice_and_an_unknown_value()
             assert display(instance, field) == expected, (model, field, value)
     lazy = SimpleLazyObject(lambda: User(role="viewer"))  # request.user, as the navbar has it
     assert display(lazy, "role") == User(role="viewer").get_role_display()
+
+
+@pytest.mark.parametrize("places", [1, 2, 3])
+@pytest.mark.parametrize(
+    "value",
+    [0, 3, -2, 0.125, 2.675, -0.05, 0.3333333, 99.95, 1e-9, Decimal("4.5"), Decimal("-1.005"),
+     "7.25", None, "", "n/a", float("nan")],
+)  # fmt: skip
+def test_fixed_gives_what_floatformat_would(value, places):
+    assert fixed(value, places) == floatformat(value, places)
 
 
 def test_options_mark_what_is_chosen_and_escape_labels():

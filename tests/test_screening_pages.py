@@ -197,17 +197,42 @@ def test_a_manager_adds_a_candidate_picked_by_id_or_named(personas, candidate, o
     screening = candidate.screening
     manager = client_for(personas["manager"])
     page = manager.get(f"/screening/rounds/{screening.pk}/").content.decode()
+    assert 'data-picker="/directory/organizations/pick/?partners=1"' not in page
+    assert 'href="?manage=1#manage" data-testid="manage-round"' in page
+    page = manager.get(f"/screening/rounds/{screening.pk}/?manage=1").content.decode()
     assert 'data-picker="/directory/organizations/pick/?partners=1"' in page
     assert "Beta Materials" not in page  # only the picker offers it
     ref = str(org_b.pk) if by == "id" else "beta materials"
     response = manager.post(
         f"/screening/rounds/{screening.pk}/candidates/", {"organization": ref}, follow=True
     )
+    assert response.redirect_chain == [(f"/screening/rounds/{screening.pk}/?manage=1#manage", 302)]
     assert "Beta Materials added." in response.content.decode()
+    assert 'data-testid="add-organization"' in response.content.decode(), "still open"
     assert set(screening.candidates.values_list("organization__name", flat=True)) == {
         "Alpha Robotics",
         "Beta Materials",
     }
+
+
+def test_a_round_without_candidates_or_reviewers_opens_with_the_forms_to_add_them(
+    personas, candidate, org_b
+):
+    manager = client_for(personas["manager"])
+    screening = rounds.screening_create(
+        actor=personas["manager"], rubric=candidate.screening.rubric_version.rubric,
+        data={"title": "Next round"},
+    )  # fmt: skip
+    page = manager.get(f"/screening/rounds/{screening.pk}/").content.decode()
+    assert 'data-testid="add-organization"' in page and "manage-round" not in page
+    rounds.candidate_add(actor=personas["manager"], screening=screening, organization=org_b)
+    page = manager.get(f"/screening/rounds/{screening.pk}/").content.decode()
+    assert 'name="reviewers"' in page, "no reviewer yet"
+    viewer = client_for(personas["viewer"])
+    response = viewer.get(f"/screening/rounds/{screening.pk}/?manage=1")
+    page = response.content.decode()
+    assert response.status_code == 200 and "Next round" in page
+    assert 'name="reviewers"' not in page and "manage-round" not in page
 
 
 @pytest.mark.parametrize(

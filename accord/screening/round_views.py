@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.accounts.models import User
@@ -103,6 +104,12 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         policy.can(request.user, policy.SCREENING_MANAGE)
         and screening.status == Screening.Status.OPEN
     )
+    # What a manager adds from is read when asked for, or when the round still lacks
+    # candidates or reviewers.
+    manage = can_manage and (
+        request.GET.get("manage") == "1"
+        or not any(candidate.assignment_list for candidate in candidates)
+    )
     listed = contributed(
         ORGANIZATIONS_LISTED, request.user, [c.organization_id for c in candidates]
     )
@@ -121,12 +128,14 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         introductions=listed.get("introductions"),
         mine=mine,
         can_manage=can_manage,
+        manage=manage,
+        get=request.GET,
         radar=radar,
         sensitivity=sensitivity,
         sweep=charts.sweep_lines(sweep) if sweep else "",
         sweep_data=sweep,
         sweep_criterion=sweep_criterion,
-        **(_manage_choices(request.user, screening) if can_manage else {}),
+        **(_manage_choices(request.user, screening) if manage else {}),
     )
     context = {**SECTION, "screening": screening, "body": body, "charts": radar or sensitivity}
     return render(request, "screening/screening_detail.html", context)
@@ -146,6 +155,10 @@ def _manage_choices(actor: User, screening: Screening) -> dict[str, Any]:
         .order_by("scan__title", "rank")[:200],
         "reviewer_choices": _reviewers(actor).only("username", "role"),
     }
+
+
+def _back_to_manage(pk: int) -> HttpResponse:
+    return redirect(reverse("screening:screening_detail", args=[pk]) + "?manage=1#manage")
 
 
 def _reviewers(actor: User) -> Any:
@@ -179,7 +192,7 @@ def screening_candidates(request: SignedInRequest, pk: int) -> HttpResponse:
         organization = found.first()
         if organization is None:
             messages.error(request, f"No organization “{ref}” in the directory.")
-            return redirect("screening:screening_detail", pk)
+            return _back_to_manage(pk)
     try:
         candidate = rounds.candidate_add(
             actor=request.user,
@@ -192,7 +205,7 @@ def screening_candidates(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{candidate.organization.name} added.")
-    return redirect("screening:screening_detail", pk)
+    return _back_to_manage(pk)
 
 
 @access(policy.SCREENING_MANAGE)
@@ -202,7 +215,7 @@ def screening_reviewers(request: SignedInRequest, pk: int) -> HttpResponse:
     reviewers = list(active_users(request.user).filter(pk__in=request.POST.getlist("reviewers")))
     if not reviewers:
         messages.error(request, "Choose at least one reviewer.")
-        return redirect("screening:screening_detail", pk)
+        return _back_to_manage(pk)
     try:
         created = rounds.reviewers_assign(
             actor=request.user,
@@ -215,7 +228,7 @@ def screening_reviewers(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{len(created)} review(s) assigned.")
-    return redirect("screening:screening_detail", pk)
+    return _back_to_manage(pk)
 
 
 @access(policy.SCREENING_ASSESS)
