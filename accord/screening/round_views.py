@@ -22,6 +22,7 @@ from accord.core.fragments import render_fragment
 from accord.core.http import SignedInRequest
 from accord.core.pickers import is_id
 from accord.core.policy import access, get_visible_or_404, visible_to
+from accord.core.prefetch import prefetched
 from accord.directory.models import Organization
 from accord.partnerships.models import Partnership, Stage
 from accord.scouting.models import ScanCandidate
@@ -108,7 +109,7 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     # candidates or reviewers.
     manage = can_manage and (
         request.GET.get("manage") == "1"
-        or not any(candidate.assignment_list for candidate in candidates)
+        or not any(prefetched(c, "assignment_list", ReviewAssignment) for c in candidates)
     )
     listed = contributed(
         ORGANIZATIONS_LISTED, request.user, [c.organization_id for c in candidates]
