@@ -20,6 +20,7 @@ from django_tables2.templatetags.django_tables2 import table_page_range
 from jinja2 import Environment, StrictUndefined
 
 from accord.core.templatetags.audit_tags import change_summary
+from accord.core.templatetags.fragments import options
 from accord.directory.normalize import country_name
 from accord.partnerships.tables import stage_badge_html
 from accord.partnerships.templatetags.partnership_tags import move_options, move_targets
@@ -110,9 +111,9 @@ def icon(style: str, name: str, size: int | None = None, css: str = "") -> str:
     return drawn
 
 
-def environment(**options: Any) -> Environment:
-    options.update(autoescape=True, undefined=StrictUndefined)
-    env = Environment(**options)  # noqa: S701 (autoescape is set on the line above)
+def environment(**settings: Any) -> Environment:
+    settings.update(autoescape=True, undefined=StrictUndefined)
+    env = Environment(**settings)  # noqa: S701 (autoescape is set on the line above)
     env.globals.update(
         url=url,
         static=static,
@@ -121,6 +122,7 @@ def environment(**options: Any) -> Environment:
         move_options=move_options,
         move_targets=move_targets,
         querystring=querystring,
+        options=options,
         page_range=table_page_range,
     )
     env.filters.update(

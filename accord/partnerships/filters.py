@@ -57,7 +57,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
     @cached_property
     def options(self) -> dict[str, list[tuple[str, str, bool]]]:
-        """(value, label, selected) of the owner and gap menus, for _filters.html's plain loop of
+        """(value, label, selected) of the owner and gap menus, for filters.html's plain loop of
         <option>s: Django's select widget renders each through a template (400 for 200 gaps)."""
         return {
             "owner": _options(self.form.fields["owner"].queryset, "username", self.form["owner"]),
