@@ -16,6 +16,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django_tables2.templatetags.django_tables2 import table_page_range
 from jinja2 import Environment, StrictUndefined
 
@@ -89,6 +90,11 @@ def querystring(query: QueryDict, key: str, value: Any) -> str:
     return "?" + urlencode(params, doseq=True)
 
 
+def minute(value: Any) -> str:
+    """A moment in the site's time zone to the minute: YYYY-MM-DD HH:MM."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 @cache
 def _labels(model: type[Model], field: str) -> dict[Any, Any]:
     return dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
@@ -127,6 +133,8 @@ def environment(**settings: Any) -> Environment:
     )
     env.filters.update(
         day=day,
+        minute=minute,
+        capfirst=capfirst,
         display=display,
         country_name=country_name,
         intcomma=intcomma,

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accord.core import policy
+from accord.core.fragments import render_fragment
 from accord.core.http import SignedInRequest
 from accord.core.policy import access
 from accord.dashboard.my_work import my_work
@@ -12,9 +13,14 @@ from accord.metrics.charts import gaps_chart
 
 @access(policy.SIGNED_IN)
 def home(request: SignedInRequest) -> HttpResponse:
-    context = {"section": "home", **dashboard_for(request.user)}
-    context["gaps_chart"] = gaps_chart(context.get("health_gaps") or [])
-    return render(request, "dashboard/home.html", context)
+    figures = dashboard_for(request.user)
+    body = render_fragment(
+        "dashboard/home.html",
+        **figures,
+        user=request.user,
+        gaps_chart=gaps_chart(figures.get("health_gaps") or []),
+    )
+    return render(request, "dashboard/home.html", {"section": "home", "body": body, **figures})
 
 
 @access(policy.PARTNERSHIP_VIEW)

@@ -12,9 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from accord.accounts.models import User
 from accord.core import audit
@@ -32,6 +35,15 @@ STAGE_WEIGHT: dict[str, float] = {
     Stage.RENEWAL_REVIEW: 0.9,
 }
 THIN_BELOW = 0.5
+STATUS_COLOURS = {"uncovered": "danger", "thin": "warning", "covered": "success"}
+
+
+@cache
+def status_badge(status: str) -> SafeString:
+    """A coverage status as the heat map and the home page show it."""
+    colour = STATUS_COLOURS[status]
+    return format_html('<span class="badge text-bg-{}" data-coverage="{}">{}</span>', colour,
+                       status, status)  # fmt: skip
 
 
 @dataclass
@@ -46,6 +58,10 @@ class GapCoverage:
         if not self.partnership_ids:
             return "uncovered"
         return "thin" if self.coverage < THIN_BELOW else "covered"
+
+    @property
+    def badge(self) -> SafeString:
+        return status_badge(self.status)
 
     @property
     def exposure(self) -> float:

@@ -22,7 +22,7 @@ from accord.accounts.models import User
 from accord.core import policy
 from accord.core.http import SignedInRequest
 from accord.core.policy import access
-from accord.partnerships.coverage import GapCoverage, gap_coverage
+from accord.partnerships.coverage import GapCoverage, gap_coverage, status_badge
 from accord.partnerships.models import PIPELINE, Stage
 from accord.strategy.models import CapabilityGap
 
@@ -37,19 +37,13 @@ class Tone:
 
     border: str
     bar: str
-    badge: SafeString  # the same badge as coverage/_badge.html, which the dashboard shows
-
-
-def _badge(status: str, colour: str) -> SafeString:
-    return format_html(
-        '<span class="badge text-bg-{}" data-coverage="{}">{}</span>', colour, status, status
-    )
+    badge: SafeString
 
 
 TONES = {
-    "uncovered": Tone("#dc3545", "bg-danger", _badge("uncovered", "danger")),
-    "thin": Tone("#ffc107", "bg-warning", _badge("thin", "warning")),
-    "covered": Tone("transparent", "bg-success", _badge("covered", "success")),
+    "uncovered": Tone("#dc3545", "bg-danger", status_badge("uncovered")),
+    "thin": Tone("#ffc107", "bg-warning", status_badge("thin")),
+    "covered": Tone("transparent", "bg-success", status_badge("covered")),
 }
 
 
