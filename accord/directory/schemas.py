@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from accord.core.schemas import InputSchema, Text
 from accord.core.versions import VERSION_IN, VERSION_OUT
@@ -37,16 +37,21 @@ def tag_names(value: list[str] | None) -> list[str] | None:
     return names
 
 
-# Output
+# Output. An organization and what it holds are read from the model's attributes by pydantic
+# itself: ninja's Schema would pass each of the fifty rows' twenty fields through its getter.
 
 
-class TagRef(Schema):
+class Attributes(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class TagRef(Attributes):
     id: int
     name: str
     slug: str
 
 
-class ExternalIdOut(Schema):
+class ExternalIdOut(Attributes):
     source: str
     value: str
 
@@ -56,7 +61,7 @@ class OrganizationRef(Schema):
     name: str
 
 
-class OrganizationOut(Schema):
+class OrganizationOut(Attributes):
     id: int
     name: str
     kind: str
@@ -69,21 +74,13 @@ class OrganizationOut(Schema):
     stage: str
     one_liner: str
     description: str
-    tags: list[TagRef]
-    external_ids: list[ExternalIdOut]
+    # The lists prefetched for the reader (selectors.organization_list, api._with_external_ids)
+    tags: list[TagRef] = Field(validation_alias="visible_tags")
+    external_ids: list[ExternalIdOut] = Field(validation_alias="visible_external_ids")
     is_self: bool
     version: int = Field(..., description=VERSION_OUT)
     created_at: dt.datetime
     updated_at: dt.datetime
-
-    # The lists prefetched for the reader (selectors.organization_list, api._with_external_ids)
-    @staticmethod
-    def resolve_tags(organization: Any) -> list[Any]:
-        return list(organization.visible_tags)
-
-    @staticmethod
-    def resolve_external_ids(organization: Any) -> list[Any]:
-        return list(organization.visible_external_ids)
 
 
 class PersonOut(Schema):
