@@ -59,6 +59,30 @@ def test_the_clock_runs_per_severity_and_starts_again_at_each_step(personas, rai
     ).exists()
 
 
+def test_the_home_list_puts_the_longest_past_its_clock_first_whatever_the_number_open(
+    personas, partnership, clock
+):
+    def raise_one(title: str, severity: str) -> Escalation:
+        return escalations.escalation_raise(
+            actor=personas["manager"], partnership=partnership,
+            data={"title": title, "severity": severity}, path=[personas["manager"]],
+        )  # fmt: skip
+
+    for n in range(12):
+        raise_one(f"Low {n}", "low")  # a week each: none late within the test
+        clock(0.01)
+    clock(1)
+    raise_one("Critical", "critical")  # raised last, 4 hours
+    raise_one("Medium", "medium")
+    clock(10)  # the critical one is 6 h past its clock, nothing else is late
+    shown = selectors.open_escalations(personas["manager"])
+    assert [e.title for e in shown[:3]] == ["Critical", "Medium", "Low 0"]
+    assert (len(shown), shown[0].late_hours, shown[0].holder) == (10, 6, personas["manager"])
+    assert [e.title for e in selectors.open_escalations(personas["manager"], limit=20)][-1] == (
+        "Low 11"
+    )
+
+
 def test_it_stops_at_the_end_of_its_path_and_is_resolved_with_a_reason(personas, raised):
     for who in ("contributor", "manager"):
         escalations.escalation_step_up(actor=personas[who], escalation=raised)

@@ -170,17 +170,26 @@ def as_they_stood(escalations: list[Escalation], moment: dt.datetime) -> list[Es
 
 
 def open_escalations(actor: User, *, limit: int = 10, **lookup: Any) -> list[Escalation]:
-    """Open escalations, the longest past their clock first, then the most severe. Two
+    """Open escalations, the longest past their clock first, then the most severe. Every open
+    one's clock is read, but only the `limit` shown are loaded with their paths. Three
     queries."""
-    rows = escalation_rows(actor).filter(resolved_at__isnull=True, **lookup).only(
+    now = timezone.now()
+    severity_rank = {s: n for n, s in enumerate(("critical", "high", "medium", "low"))}
+
+    def urgency(escalation: Escalation) -> tuple[int, int, dt.datetime]:
+        return (-escalation.hours_over(now), severity_rank[escalation.severity],
+                escalation.raised_at)  # fmt: skip
+
+    open_ones = visible_to(actor, Escalation).filter(resolved_at__isnull=True, **lookup)
+    clocks = open_ones.only("pk", "severity", "level", "level_since", "raised_at", "resolved_at")
+    shown = [e.pk for e in sorted(clocks.order_by(), key=urgency)[:limit]]
+    if not shown:
+        return []
+    rows = escalation_rows(actor).filter(pk__in=shown).only(
         "pk", "title", "severity", "level", "level_since", "raised_at", "resolved_at",
         "partnership__title", "raised_by__username",
     )  # fmt: skip
-    now = timezone.now()
-    marked = mark_clock(list(rows.order_by("level_since", "pk")[:500]), now)
-    order = {s: n for n, s in enumerate(("critical", "high", "medium", "low"))}
-    marked.sort(key=lambda e: (-e.hours_over(now), order[e.severity], e.raised_at))
-    return marked[:limit]
+    return sorted(mark_clock(list(rows), now), key=urgency)
 
 
 def escalation_detail(actor: User, pk: Any) -> Escalation:
