@@ -77,3 +77,10 @@ def test_a_reviewer_scores_then_the_committee_compares_and_tests_the_ranking(pag
     page.locator("#sensitivity-chart.js-plotly-plot").wait_for()
     page.locator("#sweep-chart.js-plotly-plot").wait_for()
     screenshot(page, "screening-sensitivity")
+
+    # The forms that add candidates and reviewers open when asked, and stay open after adding.
+    page.get_by_test_id("manage-round").click()
+    page.wait_for_url("**manage=1**")
+    expect(page.get_by_test_id("add-organization")).to_be_attached()
+    expect(page.locator("select[name=reviewers] option")).to_have_count(2)
+    screenshot(page, "screening-manage")
