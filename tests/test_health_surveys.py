@@ -180,3 +180,17 @@ def test_the_api_opens_a_round_and_answers_its_results(world, inbox):
         "theirs": ["kim@volta.example"]},
         content_type="application/json", **headers)  # fmt: skip
     assert past.status_code == 422 and past.json()["error"]["details"][0]["field"] == "closes_at"
+
+
+def test_the_home_page_weighs_only_each_partnerships_latest_check(world, inbox):
+    assert _open(world, inbox).status_code == 302
+    first = _links(inbox)
+    _answer(first["ana@ours.example"], [5, 5, 5, 5, 5])
+    _answer(first["kim@volta.example"], [1, 1, 1, 1, 1])  # a gap of 4
+    assert _open(world, inbox, title="2026Q2 health check").status_code == 302
+    second = _links(inbox)
+    assert second["ana@ours.example"] != first["ana@ours.example"]
+    _answer(second["ana@ours.example"], [4, 4, 4, 4, 4])
+    _answer(second["kim@volta.example"], [3, 3, 3, 3, 3])  # a gap of 1
+    [shown] = selectors.widest_gaps(world["manager"])
+    assert (shown.survey.title, shown.gap) == ("2026Q2 health check", Decimal("1.00"))

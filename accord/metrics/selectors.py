@@ -646,12 +646,22 @@ def latest_health(
 
 def widest_gaps(actor: User, *, top: int = 5) -> list[RoundResult]:
     """The latest health check of each open partnership answered by both sides, the widest
-    perception gaps first. One query, two more when there are checks."""
-    latest: dict[int, SurveyRound] = {}
-    rounds = visible_to(actor, SurveyRound).exclude(partnership__stage__in=EXITS)
-    for survey in rounds.select_related("partnership").only("pk", "partnership__title"):
-        latest.setdefault(survey.partnership_id, survey)
+    perception gaps first. One query, two more when there are checks; the earlier checks
+    are never read."""
+    newest = (
+        SurveyRound.objects.filter(partnership=OuterRef("partnership"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    rounds = (
+        visible_to(actor, SurveyRound)
+        .exclude(partnership__stage__in=EXITS)
+        .filter(pk=Subquery(newest))
+        .select_related("partnership")
+        .only("pk", "partnership__title")
+    )
+    latest = list(rounds)
     if not latest:
         return []
-    answered = [r for r in round_results(actor, list(latest.values())) if r.gap is not None]
+    answered = [r for r in round_results(actor, latest) if r.gap is not None]
     return sorted(answered, key=lambda r: -(r.gap or 0))[:top]
