@@ -15,7 +15,6 @@ from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django_tables2.templatetags.django_tables2 import table_page_range
 from jinja2 import Environment, StrictUndefined
@@ -85,9 +84,9 @@ def _quantum(places: int) -> Decimal:
 
 def querystring(query: QueryDict, key: str, value: Any) -> str:
     """`?` and the request's query with `key` set to `value`: a table's sort and page links."""
-    params: dict[str, Any] = dict(query.lists())
-    params[key] = value
-    return "?" + urlencode(params, doseq=True)
+    changed = query.copy()
+    changed[key] = str(value)
+    return "?" + changed.urlencode()
 
 
 def minute(value: Any) -> str:
