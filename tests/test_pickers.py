@@ -4,11 +4,12 @@ forms that list only what is chosen."""
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accord.core.pickers import PICKER_LIMIT
+from accord.core.pickers import PICKER_LIMIT, MultiPicker, Picker
 from accord.directory import services as directory
 from accord.partnerships import services as partnerships
 from tests.conftest import client_for
@@ -136,3 +137,16 @@ def test_the_directory_filters_by_tags_picked_by_name_and_linked_by_slug(persona
     html = page.content.decode()
     assert f'<option value="{vision.slug}" selected>Machine vision</option>' in html
     assert 'data-picker="/directory/tags/pick/?by=slug"' in html
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+@pytest.mark.parametrize("chosen", [[], ["1"], ["1", "2"], ["x"]])
+def test_a_picker_writes_what_the_select_templates_write(multiple, chosen):
+    """Pickers skip the template engine; the HTML must stay Django's own."""
+    choices = [(1, 'Ada & "Co"'), (2, "<b>Beta</b>"), (3, "Gamma")]
+    widget = (MultiPicker if multiple else Picker)("directory:tag_picker", query="by=slug")
+    widget.choices = choices
+    value = chosen if multiple else chosen[:1]
+    attrs = {"id": "id_tag", "class": "form-select", "required": True, "disabled": False}
+    base = forms.SelectMultiple if multiple else forms.Select
+    assert widget.render("tag", value, attrs) == base.render(widget, "tag", value, attrs)
