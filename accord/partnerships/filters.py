@@ -5,6 +5,7 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.db.models.query import EmptyQuerySet
 
 from accord.accounts.models import User
 from accord.core import policy
@@ -80,6 +81,8 @@ class PartnershipFilter(django_filters.FilterSet):
 
     def filter_tags(self, queryset: QuerySet, name: str, value: list[Tag]) -> QuerySet:
         """A subquery per tag keeps rows unique, with no DISTINCT to count."""
+        if isinstance(value, EmptyQuerySet):  # none chosen; looping would still build its SQL
+            return queryset
         for tag in value:
             through = Partnership.tags.through.objects.filter(tag=tag)
             queryset = queryset.filter(pk__in=through.values("partnership_id"))
