@@ -173,12 +173,12 @@ def stage_totals(partnerships: QuerySet[Partnership]) -> dict[str, tuple[int, De
     return {stage: (n, value or Decimal(0)) for stage, n, value in rows}
 
 
-def pipeline_value(partnerships: QuerySet[Partnership]) -> tuple[Decimal, Decimal]:
-    """The deal value of the open partnerships among `partnerships`, and that value weighted by
-    each stage's likelihood of a win. One query."""
+def pipeline_value(totals: dict[str, tuple[int, Decimal]]) -> tuple[Decimal, Decimal]:
+    """The deal value of the open partnerships among the `stage_totals`, and that value
+    weighted by each stage's likelihood of a win."""
     columns = [
         BoardColumn(stage, "", n, value=value)
-        for stage, (n, value) in stage_totals(partnerships).items()
+        for stage, (n, value) in totals.items()
         if stage in PIPELINE
     ]
     return (

@@ -8,10 +8,11 @@ template per date cell) cost about 3 ms a row (benchmarks/pipeline.py).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -40,6 +41,18 @@ def stage_badge_html(stage: str) -> SafeString:
         stage,
         STAGE_LABELS.get(stage, stage),
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, by a page that has counted them already."""
+
+    def __init__(self, rows: Any, per_page: int, *, count: int, **options: Any) -> None:
+        super().__init__(rows, per_page, **options)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 NOWRAP = {"td": {"class": "text-nowrap"}}

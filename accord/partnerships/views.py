@@ -37,7 +37,7 @@ from accord.partnerships.forms import (
 )
 from accord.partnerships.gates import allowed_targets, requirable
 from accord.partnerships.models import Partnership, Stage, StageGate
-from accord.partnerships.tables import PartnershipTable
+from accord.partnerships.tables import CountedPaginator, PartnershipTable
 from accord.strategy.models import PartnershipPlay
 
 SECTION = {"section": "partnerships"}
@@ -92,7 +92,10 @@ def _list_page(
         selectors.list_rows(queryset, PartnershipTable.reads),
         exclude=() if bulk else ("select",),
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    totals = selectors.stage_totals(queryset)
+    paginate = {"per_page": 50, "paginator_class": CountedPaginator,
+                "count": sum(n for n, _ in totals.values())}  # fmt: skip
+    RequestConfig(request, paginate=paginate).configure(table)
     shown = [row.record.pk for row in table.page.object_list]
     table.party_names = selectors.party_names(actor, shown)
     if bulk:
@@ -101,7 +104,7 @@ def _list_page(
         if bulk_form.is_bound:  # shown again: the rows stay ticked
             ticked = request.POST.getlist("partnerships")
             table.chosen = frozenset(int(pk) for pk in ticked if is_id(pk))
-    value, weighted = selectors.pipeline_value(queryset)
+    value, weighted = selectors.pipeline_value(totals)
     return render(
         request,
         "partnerships/partnership_list.html",
