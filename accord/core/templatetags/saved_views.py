@@ -4,17 +4,17 @@ its filters under a name (core/saved_views.py). One query, whatever the list.
 The list is the page's own URL name, or `saved_views_list` in the context for a list shown
 again by another address (the partnership list after a refused bulk edit)."""
 
-from typing import Any
-
 from django import template
+from django.utils.safestring import SafeString
 
 from accord.core import saved_views
+from accord.core.fragments import render_fragment
 
 register = template.Library()
 
 
-@register.inclusion_tag("core/_saved_views.html", takes_context=True)
-def saved_views_menu(context: template.Context) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def saved_views_menu(context: template.Context) -> SafeString:
     request = context["request"]
     list_name = context.get("saved_views_list") or request.resolver_match.view_name
     current = saved_views.filters_of(request.GET)
@@ -23,10 +23,11 @@ def saved_views_menu(context: template.Context) -> dict[str, Any]:
         (view, saved_views.view_url(view), view.query == current)
         for view in saved_views.saved_views_of(request.user, list_name)
     ]
-    return {
-        "views": views,
-        "list_name": list_name,
-        "path": f"{here}?{current}",
-        "current": current,
-        "csrf_token": context.get("csrf_token"),
-    }
+    return render_fragment(
+        "core/saved_views.html",
+        views=views,
+        list_name=list_name,
+        path=f"{here}?{current}",
+        current=current,
+        csrf_token=context.get("csrf_token"),
+    )
