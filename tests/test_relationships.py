@@ -113,6 +113,21 @@ def test_no_path_names_the_best_connected_there(graph):
     ]
 
 
+def test_a_deleted_person_takes_the_paths_through_them_along(graph, admin_user, personas):
+    """Their links are deleted with them, which a graph read before does not show."""
+    target = graph["target"]
+    assert [_names(p) for p in paths.best_introductions([target.pk]).values()] == [
+        ["Alice", "Xavier", "Tina"]
+    ]
+    directory.person_delete(actor=admin_user, person=graph["xavier"])
+    assert {pk: (p.strength, _names(p)) for pk, p in paths.best_introductions([target.pk]).items()
+            } == {target.pk: (30, ["Bob", "Tom"])}  # fmt: skip
+    directory.person_delete(actor=admin_user, person=graph["bob"])
+    assert paths.introductions(organization=target).paths == []
+    page = client_for(personas["viewer"]).get(f"/directory/organizations/{target.pk}/")
+    assert page.status_code == 200 and "Bob Board" not in page.content.decode()
+
+
 def test_one_of_ours_at_the_organization_is_a_path_of_its_own(graph, admin_user):
     directory.person_update(actor=admin_user, person=graph["carol"],
                             data={"organization": graph["lonely"]})  # fmt: skip

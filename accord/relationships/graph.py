@@ -78,14 +78,15 @@ def _load(key: tuple[Any, ...]) -> Graph:
     return Graph(key, starts, targets, scores)
 
 
-def current() -> Graph:
-    """The graph as the database holds it now, read again only after a change."""
+def current(*, again: bool = False) -> Graph:
+    """The graph as the database holds it now, read again only after a change, or when asked
+    `again`: a person's links are deleted with them, which leaves the key as it was."""
     key = _key()
     cached = _cache.get(database.alias)
-    if cached is not None and cached.key == key:
+    if not again and cached is not None and cached.key == key:
         return cached
     with _lock:
         cached = _cache.get(database.alias)
-        if cached is None or cached.key != key:
+        if again or cached is None or cached.key != key:
             cached = _cache[database.alias] = _load(key)
     return cached

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from accord.directory.models import Organization, Person
 from accord.relationships import graph
@@ -20,6 +21,9 @@ from accord.relationships.strength import path_strength
 
 MAX_HOPS = 3
 TOP = 5
+
+Chain = tuple[int, list[int], list[int]]  # strength, people from ours to the target, links
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Introductions:
 def chains(
     links: graph.Graph, sources: frozenset[int], target_ids: set[int], *, top: int = TOP,
     max_hops: int = MAX_HOPS,
-) -> list[tuple[int, list[int], list[int]]]:  # fmt: skip
+) -> list[Chain]:  # fmt: skip
     """The `top` strongest chains (strength, people from ours to the target, link strengths)
     of at most `max_hops` links over the links read. A chain stops at the first of our people:
     through one of ours it is theirs to introduce.
@@ -62,7 +66,7 @@ def chains(
         (-1.0, 1, (target,), ()) for target in sorted(target_ids - sources)
     ]
     heapq.heapify(heap)
-    complete: list[tuple[int, list[int], list[int]]] = []
+    complete: list[Chain] = []
     while heap:
         negative, length, chain, strengths = heapq.heappop(heap)
         if len(complete) >= top and round(-100 * negative) < complete[top - 1][0]:
@@ -82,15 +86,33 @@ def chains(
     return complete[:top]
 
 
-def _paths(kept: list[tuple[int, list[int], list[int]]]) -> list[IntroPath]:
-    """The chains with their people, in one query."""
-    on_paths = {pk for _, chain, _ in kept for pk in chain}
+def _paths(kept: dict[Key, Chain]) -> dict[Key, IntroPath]:
+    """The chains with their people, in one query; one naming someone deleted since the graph
+    was read is left out."""
+    on_paths = {pk for _, chain, _ in kept.values() for pk in chain}
     if not on_paths:
-        return []
+        return {}
     loaded = Person.objects.filter(pk__in=on_paths).select_related("organization")
     people = {p.pk: p for p in loaded}
-    return [IntroPath([people[pk] for pk in chain], strengths, strength)
-            for strength, chain, strengths in kept]  # fmt: skip
+    return {key: IntroPath([people[pk] for pk in chain], strengths, strength)
+            for key, (strength, chain, strengths) in kept.items()
+            if all(pk in people for pk in chain)}  # fmt: skip
+
+
+def _found(
+    search: Callable[[graph.Graph], dict[Key, Chain]],
+) -> tuple[dict[Key, IntroPath], graph.Graph]:
+    """The chains `search` keeps on the graph, with their people. A chain through someone
+    deleted means the graph is stale (their links went with them): it is read again and
+    searched once more."""
+    links = graph.current()
+    kept = search(links)
+    found = _paths(kept)
+    if len(found) < len(kept):
+        links = graph.current(again=True)
+        kept = search(links)
+        found = _paths(kept)
+    return found, links
 
 
 def our_people() -> frozenset[int]:
@@ -103,10 +125,14 @@ def search(
 ) -> tuple[list[IntroPath], graph.Graph]:
     """The `top` strongest paths from any of our people to any of `targets`, and the graph
     they were read from; one of ours among the targets is a path of its own."""
-    links = graph.current()
-    found = chains(links, our_people(), {p.pk for p in targets}, top=top, max_hops=max_hops)
+    sources, target_ids = our_people(), {p.pk for p in targets}
+    found, links = _found(
+        lambda links: dict(
+            enumerate(chains(links, sources, target_ids, top=top, max_hops=max_hops))
+        )
+    )
     ours_there = [IntroPath([p], [], 100) for p in targets if is_ours(p)]
-    return (ours_there + _paths(found))[:top], links
+    return (ours_there + list(found.values()))[:top], links
 
 
 def introductions(
@@ -141,12 +167,16 @@ def best_introductions(organization_ids: list[int]) -> dict[int, IntroPath]:
         by_organization[organization_id].add(pk)
         if internal or relation in OUR_RELATIONS:
             inside[organization_id] = pk
-    links, sources = graph.current(), our_people()
-    best: dict[int, tuple[int, list[int], list[int]]] = {}
-    for organization_id, targets in by_organization.items():
-        if organization_id in inside:
-            best[organization_id] = (100, [inside[organization_id]], [])
-        elif kept := chains(links, sources, targets, top=1):
-            best[organization_id] = kept[0]
-    paths = _paths(list(best.values()))
-    return dict(zip(best, paths, strict=True))
+    sources = our_people()
+
+    def strongest(links: graph.Graph) -> dict[int, Chain]:
+        best: dict[int, Chain] = {}
+        for organization_id, targets in by_organization.items():
+            if organization_id in inside:
+                best[organization_id] = (100, [inside[organization_id]], [])
+            elif kept := chains(links, sources, targets, top=1):
+                best[organization_id] = kept[0]
+        return best
+
+    found, _ = _found(strongest)
+    return found
