@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accord.directory import services as directory
 from accord.screening import rounds, rubrics
 from accord.screening.models import Assessment, Rubric
 from tests.conftest import client_for
@@ -111,6 +112,27 @@ def test_others_scores_show_on_the_page_only_after_submitting(personas, candidat
     data = {f"score-{c.pk}": "4" for c in criteria} | {"submit": "1"}
     assert client.post(url, data).status_code == 302
     assert "Their private view" in client.get(url).content.decode()
+
+
+def test_the_round_offers_each_reviewer_their_own_scoring(personas, candidate, org_b):
+    manager = personas["manager"]
+    other = rounds.candidate_add(actor=manager, screening=candidate.screening, organization=org_b)
+    rounds.reviewers_assign(actor=manager, candidates=[other], reviewers=[manager])
+    round_url = f"/screening/rounds/{candidate.screening_id}/"
+    ours, theirs = (f'href="/screening/candidates/{c.pk}/score/"' for c in (candidate, other))
+    contributor = client_for(personas["contributor"])
+    page = contributor.get(round_url).content.decode()
+    assert ours in page and theirs not in page and ">Score</a>" in page
+    criteria = candidate.screening.rubric_version.criteria.all()
+    rounds.scores_save(
+        actor=personas["contributor"],
+        assignment=candidate.assignments.get(reviewer=personas["contributor"]),
+        scores={c.pk: {"score": 3} for c in criteria},
+        submit=True,
+    )
+    page = contributor.get(round_url).content.decode()
+    assert ours in page and ">Your scores</a>" in page and ">Score</a>" not in page
+    assert "/score/" not in client_for(personas["viewer"]).get(round_url).content.decode()
 
 
 def test_only_assigned_reviewers_score_and_partners_see_no_screening(personas, candidate):
@@ -253,3 +275,28 @@ def test_a_candidate_that_cannot_be_found_is_named_and_nothing_added(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert screening.candidates.count() == 1
+
+
+# Session and user; the round, its criteria, candidates, submitted scores and assignments;
+# the introduction paths: the candidates' people, whether the connections changed, our people.
+ROUND_QUERIES = 10
+
+
+def test_the_round_page_runs_the_same_queries_however_many_candidates(
+    personas, candidate, admin_user, django_assert_num_queries
+):
+    manager, screening = personas["manager"], candidate.screening
+    criteria = list(screening.rubric_version.criteria.all())
+    client, url = client_for(personas["viewer"]), f"/screening/rounds/{screening.pk}/"
+    for size in (1, 6):
+        for n in range(screening.candidates.count(), size):
+            org = directory.organization_create(actor=admin_user, data={"name": f"Org {n}"})
+            directory.person_create(actor=admin_user, data={"full_name": f"P {n}",
+                                                            "organization": org})  # fmt: skip
+            added = rounds.candidate_add(actor=manager, screening=screening, organization=org)
+            rounds.reviewers_assign(actor=manager, candidates=[added], reviewers=[manager])
+            rounds.scores_save(actor=manager, assignment=added.assignments.get(),
+                               scores={c.pk: {"score": 1 + n % 5} for c in criteria},
+                               submit=True)  # fmt: skip
+        with django_assert_num_queries(ROUND_QUERIES):
+            assert client.get(url).status_code == 200

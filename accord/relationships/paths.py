@@ -24,6 +24,8 @@ TOP = 5
 
 Chain = tuple[int, list[int], list[int]]  # strength, people from ours to the target, links
 Key = TypeVar("Key", bound=Hashable)
+# What a path shows of each person: name, organization, and whether and how they are ours.
+PATH_PERSON_FIELDS = ("full_name", "is_internal", "relation", "organization__name")
 
 
 @dataclass
@@ -92,7 +94,11 @@ def _paths(kept: dict[Key, Chain]) -> dict[Key, IntroPath]:
     on_paths = {pk for _, chain, _ in kept.values() for pk in chain}
     if not on_paths:
         return {}
-    loaded = Person.objects.filter(pk__in=on_paths).select_related("organization")
+    loaded = (
+        Person.objects.filter(pk__in=on_paths)
+        .select_related("organization")
+        .only(*PATH_PERSON_FIELDS)
+    )
     people = {p.pk: p for p in loaded}
     return {key: IntroPath([people[pk] for pk in chain], strengths, strength)
             for key, (strength, chain, strengths) in kept.items()

@@ -38,7 +38,6 @@ from accord.screening.models import (
 from accord.screening.results import screening_results, weight_sweep
 from accord.screening.selectors import (
     own_assignment,
-    own_assignments,
     round_or_404,
     with_assignments,
 )
@@ -100,7 +99,12 @@ def screening_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         else None
     )
     candidates = with_assignments([row.candidate for row in results.rows])
-    mine = {a.candidate_id: a for a in own_assignments(request.user, screening)}
+    mine = {
+        a.candidate_id: a
+        for c in candidates
+        for a in prefetched(c, "assignment_list", ReviewAssignment)
+        if a.reviewer_id == request.user.pk
+    }
     can_manage = (
         policy.can(request.user, policy.SCREENING_MANAGE)
         and screening.status == Screening.Status.OPEN

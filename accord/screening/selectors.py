@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from accord.accounts.models import User
@@ -14,13 +14,6 @@ def round_or_404(actor: User, pk: int) -> Screening:
     """The round `pk` with its rubric version and gap, if `actor` may read it (404 if not)."""
     rounds = visible_to(actor, Screening).select_related("rubric_version__rubric", "gap")
     return get_object_or_404(rounds, pk=pk)
-
-
-def own_assignments(actor: User, screening: Screening) -> QuerySet[ReviewAssignment]:
-    """The reviews of the round assigned to `actor`."""
-    return visible_to(actor, ReviewAssignment).filter(
-        candidate__screening=screening, reviewer=actor
-    )
 
 
 def own_assignment(actor: User, candidate: ScreeningCandidate) -> ReviewAssignment | None:
