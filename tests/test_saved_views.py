@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accord.core import saved_views
 from accord.core.models import AuditEvent, SavedView
@@ -51,6 +53,19 @@ def test_every_list_with_filters_offers_saved_views(personas):
     admin = client_for(personas["admin"])
     for url in ("/audit/", "/accounts/sign-ins/"):
         assert 'data-testid="saved-views"' in admin.get(url).content.decode(), url
+
+
+def test_the_menu_reads_the_views_in_one_query_however_many(personas, django_assert_num_queries):
+    manager = client_for(personas["manager"])
+    assert save(manager, "First").status_code == 302
+    with CaptureQueriesContext(connection) as one:
+        manager.get(LIST)
+    few = len(one)
+    for name in ("Second", "Third", "Fourth"):
+        save(manager, name, f"{LIST}?q={name}")
+    with django_assert_num_queries(few):
+        page = manager.get(LIST).content.decode()
+    assert all(name in page for name in ("First", "Second", "Third", "Fourth"))
 
 
 def test_views_are_their_owners_alone(personas):

@@ -90,7 +90,9 @@ def saved_views_all(actor: User) -> QuerySet[SavedView]:
 
 def saved_views_of(actor: User, list_name: str) -> list[SavedView]:
     """The actor's own views of one list, by name: one query."""
-    return list(saved_views_all(actor).filter(list_name=list_name).only("name", "query"))
+    return list(
+        saved_views_all(actor).filter(list_name=list_name).only("list_name", "name", "query")
+    )
 
 
 # Writes -----------------------------------------------------------------------------------
