@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from accord.core.filtersets import FilterSet
 from accord.core.forms import BootstrapFormMixin, add_validation_errors
 from accord.core.pickers import MultiPicker
 from accord.directory.models import Organization, Person, Tag
@@ -30,7 +31,7 @@ class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(FilterSet):
     """The directory's form for the organization filter, whose fields keep the names of
     `OrganizationCriteria`; it checks and applies them."""
 
@@ -62,7 +63,7 @@ class OrganizationFilter(django_filters.FilterSet):
         return criteria.apply(queryset)
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
     # Bounded: an id beyond the database's integer range is a form error, not a crash.
     organization = django_filters.NumberFilter(
@@ -91,7 +92,7 @@ class PersonFilter(django_filters.FilterSet):
         )
 
 
-class TagFilter(django_filters.FilterSet):
+class TagFilter(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Search")
 
     class Meta:

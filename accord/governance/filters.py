@@ -8,10 +8,11 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accord.core.filtersets import FilterSet
 from accord.governance.models import ActionItem, Meeting
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FilterSet):
     committee = django_filters.NumberFilter(field_name="committee_id")
     partnership = django_filters.NumberFilter(field_name="committee__partnership_id")
     upcoming = django_filters.BooleanFilter(method="filter_upcoming", label="Not yet over")
@@ -27,7 +28,7 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(ahead) if value else queryset.exclude(ahead)
 
 
-class ActionItemFilter(django_filters.FilterSet):
+class ActionItemFilter(FilterSet):
     committee = django_filters.NumberFilter(field_name="committee_id")
     partnership = django_filters.NumberFilter(field_name="committee__partnership_id")
     meeting = django_filters.NumberFilter(field_name="meeting_id")

@@ -9,6 +9,7 @@ from django.db.models.query import EmptyQuerySet
 
 from accord.accounts.models import User
 from accord.core import policy
+from accord.core.filtersets import FilterSet
 from accord.core.forms import BootstrapFormMixin
 from accord.core.pickers import MultiPicker
 from accord.directory.models import Tag
@@ -22,7 +23,7 @@ class PartnershipFilterForm(BootstrapFormMixin, forms.Form):
     bootstrap_size = "sm"
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
     # Columns of the partnership itself: no join, so no DISTINCT.
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False)

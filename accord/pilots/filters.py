@@ -8,10 +8,11 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accord.core.filtersets import FilterSet
 from accord.pilots.models import Milestone, Pilot, Side, Sprint
 
 
-class PilotFilter(django_filters.FilterSet):
+class PilotFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     status = django_filters.MultipleChoiceFilter(choices=Pilot.Status.choices)
     decision = django_filters.MultipleChoiceFilter(choices=Pilot.Decision.choices)
@@ -42,7 +43,7 @@ class PilotFilter(django_filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(FilterSet):
     partnership = django_filters.NumberFilter(field_name="partnership_id")
     pilot = django_filters.NumberFilter(field_name="pilot_id")
     side = django_filters.ChoiceFilter(choices=Side.choices)
@@ -64,7 +65,7 @@ class MilestoneFilter(django_filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
-class SprintFilter(django_filters.FilterSet):
+class SprintFilter(FilterSet):
     partnership = django_filters.NumberFilter(field_name="partnership_id")
     pilot = django_filters.NumberFilter(field_name="pilot_id")
     kind = django_filters.ChoiceFilter(choices=Sprint.Kind.choices)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import django_filters
 
+from accord.core.filtersets import FilterSet
 from accord.ventures.models import CashFlow, Fund, Investment, Mark, OptionRight
 
 
-class FundFilter(django_filters.FilterSet):
+class FundFilter(FilterSet):
     vintage = django_filters.NumberFilter()
     currency = django_filters.CharFilter(lookup_expr="iexact")
 
@@ -16,7 +17,7 @@ class FundFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class InvestmentFilter(django_filters.FilterSet):
+class InvestmentFilter(FilterSet):
     fund = django_filters.NumberFilter(field_name="fund_id")
     organization = django_filters.NumberFilter(field_name="organization_id")
     partnership = django_filters.NumberFilter(field_name="partnership_id")
@@ -29,7 +30,7 @@ class InvestmentFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class OptionRightFilter(django_filters.FilterSet):
+class OptionRightFilter(FilterSet):
     fund = django_filters.NumberFilter(field_name="investment__fund_id")
     investment = django_filters.NumberFilter(field_name="investment_id")
     kind = django_filters.MultipleChoiceFilter(choices=OptionRight.Kind.choices)
@@ -41,7 +42,7 @@ class OptionRightFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class CashFlowFilter(django_filters.FilterSet):
+class CashFlowFilter(FilterSet):
     fund = django_filters.NumberFilter(field_name="fund_id")
     investment = django_filters.NumberFilter(field_name="investment_id")
     kind = django_filters.MultipleChoiceFilter(choices=CashFlow.Kind.choices)
@@ -53,7 +54,7 @@ class CashFlowFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class MarkFilter(django_filters.FilterSet):
+class MarkFilter(FilterSet):
     fund = django_filters.NumberFilter(field_name="investment__fund_id")
     investment = django_filters.NumberFilter(field_name="investment_id")
     since = django_filters.DateFilter(field_name="on", lookup_expr="gte")
