@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -22,6 +23,23 @@ STAMP = ".collected"
 
 class Storage(CompressedManifestStaticFilesStorage):
     manifest_strict = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._urls: dict[tuple[str, bool, bool], str] = {}
+
+    def url(self, name: str, force: bool = False) -> str:
+        """Each file's address is worked out once per collection: every page names seven."""
+        key = (name, force, settings.DEBUG)
+        found = self._urls.get(key)
+        if found is None:
+            found = self._urls[key] = str(super().url(name, force))
+        return found
+
+    def post_process(self, *args: Any, **kwargs: Any) -> Any:
+        self._urls.clear()
+        yield from super().post_process(*args, **kwargs)
+        self._urls.clear()
 
     def stored_name(self, name: str) -> str:
         if not self.hashed_files:  # nothing collected
