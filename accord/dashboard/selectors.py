@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, Count, DateField, Func, Q, Value, When
-from django.db.models.functions import Cast, Coalesce, Least
+from django.db.models import Count, DateField, Func, Q, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accord.accounts.models import User
@@ -98,39 +98,20 @@ class PlusDays(Func):
 
 def upcoming_renewals(actor: User, today: dt.date, *, rows: Any = None) -> list[dict[str, Any]]:
     """Agreements (of `rows`, by default all `actor` sees) ending within their notice period
-    (90 days when none is set) and NDAs expiring within 60 days, soonest first. One query of
-    at most LIST_LIMIT rows: both windows are applied in SQL, and a row is ranked by the
-    earlier of its due dates, so the rows holding the LIST_LIMIT soonest items are all
-    fetched."""
-
+    (90 days when none is set) and NDAs expiring within 60 days, soonest first: at most
+    LIST_LIMIT, from two queries of at most LIST_LIMIT rows, the soonest of each kind."""
+    rows = (visible_to(actor, Partnership) if rows is None else rows).exclude(stage__in=EXITS)
     notice = Coalesce("renewal_notice_days", RENEWAL_NOTICE_DEFAULT_DAYS)
     notice_ends = PlusDays(Cast(Value(today), DateField()), notice)
-    agreement_due = Q(end_date__gte=today, end_date__lte=notice_ends)
+    agreements = rows.filter(end_date__gte=today, end_date__lte=notice_ends)
     nda_horizon = today + dt.timedelta(days=NDA_WINDOW_DAYS)
-    nda_due = Q(nda_expires_on__gte=today, nda_expires_on__lte=nda_horizon)
-    rows = (
-        (visible_to(actor, Partnership) if rows is None else rows)
-        .exclude(stage__in=EXITS)
-        .filter(agreement_due | nda_due)
-        .annotate(
-            agreement_on=Case(When(agreement_due, then="end_date")),
-            nda_on=Case(When(nda_due, then="nda_expires_on")),
-        )
-        # SQLite's MIN() of a NULL is NULL, so each side falls back to the other.
-        .alias(
-            first_on=Least(Coalesce("agreement_on", "nda_on"), Coalesce("nda_on", "agreement_on"))
-        )
-        .only("pk", "title", "stage")
-        .order_by("first_on", "pk")[:LIST_LIMIT]
-    )
+    ndas = rows.filter(nda_expires_on__gte=today, nda_expires_on__lte=nda_horizon)
     due = []
-    for p in rows:
-        if p.agreement_on:
-            due.append({"partnership": p, "what": "agreement ends", "on": p.agreement_on})
-        if p.nda_on:
-            due.append({"partnership": p, "what": "NDA expires", "on": p.nda_on})
-    for item in due:
-        item["days"] = (item["on"] - today).days
+    for what, field, kind in (("agreement ends", "end_date", agreements),
+                              ("NDA expires", "nda_expires_on", ndas)):  # fmt: skip
+        for p in kind.only("pk", "title", "stage", field).order_by(field, "pk")[:LIST_LIMIT]:
+            on = getattr(p, field)
+            due.append({"partnership": p, "what": what, "on": on, "days": (on - today).days})
     return sorted(due, key=lambda i: (i["on"], i["partnership"].pk))[:LIST_LIMIT]
 
 
