@@ -14,11 +14,12 @@ from accord.strategy import services as strategy
 from tests.conftest import client_for
 
 SMALL, LARGE = 3, 40
-# Session and user; kinds with their total, people, tags, recent changes, our company (5);
-# funnel, reviews, renewals (2: agreements, NDAs), my partnerships, overdue pilots, milestones
-# and actions, open escalations (9; their paths one more when there are any); the health checks
-# (1; their answers two more when there are any); coverage (3).
-HOME_QUERIES = 20
+# Session, user and the latest audit event (whether the page shown last is still good); kinds
+# with their total, people, tags, recent changes, our company (5); funnel, reviews, renewals
+# (2: agreements, NDAs), my partnerships, overdue pilots, milestones and actions, open
+# escalations (9; their paths one more when there are any); the health checks (1; their
+# answers two more when there are any); coverage (3).
+HOME_QUERIES = 21
 
 
 def today() -> dt.date:
@@ -202,3 +203,23 @@ def test_recent_changes_say_what_changed(admin_client, admin_user, gap):
     body = admin_client.get("/").content.decode()
     assert "(Stage: candidate → declined)" in body
     assert "(title, importance)" in body or "(importance, title)" in body
+
+
+def test_home_is_shown_again_until_an_audited_change_or_a_refresh(
+    personas, django_assert_num_queries
+):
+    manager, viewer = personas["manager"], personas["viewer"]
+    client = client_for(manager)
+    add(manager, "Secret deal", owner=manager, is_confidential=True)
+    first = client.get("/").content.decode()
+    assert 'data-testid="as-of"' in first and "Secret deal" in first
+    assert "Secret deal" not in client_for(viewer).get("/").content.decode(), "each their own"
+    # A write that leaves no audit event (a script's, a survey's answer) waits for the refresh.
+    Partnership.objects.create(title="Quiet deal", type="rd_alliance", owner=manager)
+    with django_assert_num_queries(3):  # session, user, latest audit event
+        again = client.get("/").content.decode()
+    assert "Quiet deal" not in again and again.count('data-testid="as-of"') == 1
+    assert "Quiet deal" in client.get("/", {"refresh": "1"}).content.decode()
+    # An audited change, one's own or anyone's, shows at once.
+    add(personas["admin"], "Loud deal", owner=manager)
+    assert "Loud deal" in client.get("/").content.decode()

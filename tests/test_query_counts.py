@@ -28,8 +28,9 @@ BASELINES = {
     # + the person, the paths to them (whether the connections changed, our people), their
     # connections and latest interactions
     "person detail": 8,
-    # + funnel, reviews, renewals (2), mine, what is late (4), health (1), coverage (3)
-    "home": 20,
+    # + the latest audit event, funnel, reviews, renewals (2), mine, what is late (4), health
+    # (1), coverage (3)
+    "home": 21,
 }
 
 

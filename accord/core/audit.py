@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from accord.core import audit_words
@@ -172,6 +172,15 @@ class Since:
         """The field's JSON-safe value at the moment (from `json_value` of the current one)."""
         earlier = self.earlier.get(str(instance.pk), {})
         return earlier[name] if name in earlier else json_value(getattr(instance, name))
+
+
+def latest_event_id() -> int:
+    """The id of the newest audit event, 0 before any: it moves with every audited change,
+    of any row, in any process."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {AuditEvent._meta.db_table}")  # noqa: S608
+        (latest,) = cursor.fetchone()
+    return latest or 0
 
 
 def changes_since(model: type[models.Model], moment: dt.datetime) -> Since:
