@@ -1,43 +1,44 @@
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accord.core import audit, policy
+from accord.core import policy
 from accord.core.fragments import render_fragment
 from accord.core.http import SignedInRequest
 from accord.core.policy import access
+from accord.core.remembered import remembered
 from accord.dashboard.my_work import my_work
 from accord.dashboard.selectors import dashboard_for
 from accord.metrics.charts import gaps_chart
 
-# A home page is shown again for this long, unless an audited change was made anywhere since:
-# the office's figures as of a moment, as a BI tool's dashboard, and a refresh link for the
-# impatient. A change of one's own, of access or of anything the panels count is audited.
+# Each person's home page is shown again for this long unless an audited change was made
+# since (core/remembered.py): the office's figures as of a moment, as a BI tool's dashboard,
+# with a refresh link for the impatient.
 HOME_FRESH_SECONDS = 120
 
 
 @access(policy.SIGNED_IN)
 def home(request: SignedInRequest) -> HttpResponse:
     user = request.user
-    key = ":".join(str(part) for part in ("home", user.pk, user.role,
-                   timezone.get_current_timezone_name(), timezone.localdate(),
-                   audit.latest_event_id()))  # fmt: skip
-    body = None if request.GET.get("refresh") == "1" else cache.get(key)
     figures: dict[str, Any] = {}
-    if body is None:
-        figures = dashboard_for(user)
-        body = render_fragment(
+
+    def body() -> str:
+        figures.update(dashboard_for(user))
+        return render_fragment(
             "dashboard/home.html",
             **figures,
             user=user,
             gaps_chart=gaps_chart(figures.get("health_gaps") or []),
             as_of=timezone.localtime(),
         )
-        cache.set(key, body, HOME_FRESH_SECONDS)
-    return render(request, "dashboard/home.html", {"section": "home", "body": body, **figures})
+
+    zone, day = timezone.get_current_timezone_name(), timezone.localdate()
+    key = f"home:{user.pk}:{user.role}:{zone}:{day}"
+    fresh = request.GET.get("refresh") == "1"
+    shown = remembered(key, body, seconds=HOME_FRESH_SECONDS, fresh=fresh)
+    return render(request, "dashboard/home.html", {"section": "home", "body": shown, **figures})
 
 
 @access(policy.PARTNERSHIP_VIEW)
