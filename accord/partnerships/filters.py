@@ -12,9 +12,12 @@ from accord.core import policy
 from accord.core.filtersets import FilterSet
 from accord.core.forms import BootstrapFormMixin
 from accord.core.pickers import MultiPicker
+from accord.core.remembered import remembered
 from accord.directory.models import Tag
 from accord.partnerships.models import Partnership, PartnershipParty, Stage
 from accord.strategy.models import CapabilityGap, PartnershipType
+
+MENUS_FRESH_SECONDS = 300
 
 
 class PartnershipFilterForm(BootstrapFormMixin, forms.Form):
@@ -60,11 +63,22 @@ class PartnershipFilter(FilterSet):
     @cached_property
     def options(self) -> dict[str, list[tuple[str, str, bool]]]:
         """(value, label, selected) of the owner and gap menus, for filters.html's plain loop of
-        <option>s: Django's select widget renders each through a template (400 for 200 gaps)."""
+        <option>s: Django's select widget renders each through a template (400 for 200 gaps).
+        The menus are everyone's alike, so they are remembered (core/remembered.py)."""
+        owners, gaps = remembered(
+            "partnership-filter-menus", self._menus, seconds=MENUS_FRESH_SECONDS
+        )
         return {
-            "owner": _options(self.form.fields["owner"].queryset, "username", self.form["owner"]),
-            "gap": _options(self.form.fields["gap"].queryset, "title", self.form["gap"]),
+            "owner": _options(owners, self.form["owner"]),
+            "gap": _options(gaps, self.form["gap"]),
         }
+
+    def _menus(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        fields = self.form.fields
+        return (
+            list(fields["owner"].queryset.values_list("pk", "username")),
+            list(fields["gap"].queryset.values_list("pk", "title")),
+        )
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Title or the name of a partner organization; a subquery keeps rows unique."""
@@ -91,7 +105,7 @@ class PartnershipFilter(FilterSet):
 
 
 def _options(
-    queryset: QuerySet, label: str, field: forms.BoundField
+    choices: list[tuple[int, str]], field: forms.BoundField
 ) -> list[tuple[str, str, bool]]:
     selected = str(field.value() or "")
-    return [(str(pk), text, str(pk) == selected) for pk, text in queryset.values_list("pk", label)]
+    return [(str(pk), text, str(pk) == selected) for pk, text in choices]
