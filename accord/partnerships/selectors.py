@@ -55,7 +55,9 @@ def workspace_partnerships(actor: User) -> QuerySet[Partnership]:
     return visible_to(actor, Partnership).annotate(role=Subquery(own_role)).order_by("title", "id")
 
 
-def _with_parties(actor: User, queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+def with_parties(actor: User, queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """`queryset` with each partnership's owner and the partners the actor may see
+    (`visible_parties`), for exports and the API."""
     parties = (
         visible_to(actor, PartnershipParty)
         .select_related("organization")
@@ -69,12 +71,7 @@ def _with_parties(actor: User, queryset: QuerySet[Partnership]) -> QuerySet[Part
 def list_rows(queryset: QuerySet[Partnership], fields: Iterable[str]) -> QuerySet[Partnership]:
     """The partnerships of `queryset` as a list page reads them: `fields`, and the owner's
     username as `owner_name`; their partners come from `party_names`."""
-    return (
-        queryset.prefetch_related(None)
-        .select_related(None)
-        .annotate(owner_name=F("owner__username"))
-        .only(*fields)
-    )
+    return queryset.annotate(owner_name=F("owner__username")).only(*fields)
 
 
 class PartyName(NamedTuple):
@@ -103,10 +100,15 @@ def party_names(actor: User, partnership_ids: Iterable[int]) -> dict[int, list[P
     return found
 
 
-def partnership_list(actor: User, params: Mapping[str, Any] | None = None) -> PartnershipFilter:
-    """The filter bound to `params`; `.qs` is the filtered, prefetched queryset."""
-    queryset = _with_parties(actor, partnerships_visible(actor))
-    return PartnershipFilter(filter_params(params), queryset=queryset)
+def partnership_list(
+    actor: User, params: Mapping[str, Any] | None = None, *, parties: bool = True
+) -> PartnershipFilter:
+    """The filter bound to `params`; `.qs` is the filtered queryset, `with_parties` unless
+    the caller reads the partners otherwise (the list's page, the board)."""
+    queryset = partnerships_visible(actor)
+    return PartnershipFilter(
+        filter_params(params), queryset=with_parties(actor, queryset) if parties else queryset
+    )
 
 
 BOARD_CARDS_PER_COLUMN = 20
@@ -191,9 +193,8 @@ def partnership_board(actor: User, params: Mapping[str, Any] | None = None) -> B
     """Each pipeline stage with its total and its first BOARD_CARDS_PER_COLUMN cards, overdue
     reviews first, then by next review; the exits as totals. Three queries (totals, cards,
     their partners' names) besides the filter's, whatever the number of partnerships."""
-    filterset = partnership_list(actor, params)
+    filterset = partnership_list(actor, params, parties=False)  # the cards read names only
     queryset = filterset.qs if filterset.is_valid() else Partnership.objects.none()
-    queryset = queryset.prefetch_related(None)  # the list's partners; the cards read names only
     totals = stage_totals(queryset)
     cards: dict[str, list[BoardCard]] = {stage: [] for stage in PIPELINE}
     for card in _board_cards(actor, queryset):

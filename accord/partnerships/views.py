@@ -81,11 +81,12 @@ def _list_page(
     when they ask for it (`bulk=1`): a checkbox on each row they may change and the form,
     bound to what was sent when a bulk edit is shown again."""
     actor = request.user
-    filterset = selectors.partnership_list(actor, request.GET)
+    filterset = selectors.partnership_list(actor, request.GET, parties=False)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     fmt = request.GET.get("export")
     if fmt in {"csv", "xlsx"}:
-        return export_response(queryset, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
+        rows = selectors.with_parties(actor, queryset)
+        return export_response(rows, EXPORT_COLUMNS, fmt=fmt, basename="partnerships")
     may_change = policy.can(actor, policy.PARTNERSHIP_CHANGE)
     bulk = may_change and (bulk_form is not None or request.GET.get("bulk") == "1")
     table = PartnershipTable(
