@@ -23,11 +23,12 @@ BASELINES = {
     "person list": 5,
     # + the roles it plays in partnerships, and the introduction paths: its people, whether
     # the connections changed (none is recorded here), our people; how well we know it: its
-    # interactions, whether the connections changed, our people
-    "organization detail": 13,
+    # interactions, whether the connections changed, our people. Our people are remembered:
+    # each time, whether anything audited changed; after a change, their ids once.
+    "organization detail": 14,
     # + the person, the paths to them (whether the connections changed, our people), their
     # connections and latest interactions
-    "person detail": 8,
+    "person detail": 9,
     # + the latest audit event, funnel, reviews, renewals (2), mine, what is late (4), health
     # (1), coverage (3)
     "home": 21,

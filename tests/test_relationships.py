@@ -128,6 +128,13 @@ def test_a_deleted_person_takes_the_paths_through_them_along(graph, admin_user, 
     assert page.status_code == 200 and "Bob Board" not in page.content.decode()
 
 
+def test_someone_becoming_one_of_ours_opens_their_paths_at_once(graph, admin_user):
+    assert paths.introductions(organization=graph["lonely"]).paths == []
+    directory.person_update(actor=admin_user, person=graph["quinn"], data={"relation": "board"})
+    [path] = paths.introductions(organization=graph["lonely"]).paths
+    assert (_names(path), path.strength) == (["Quinn", "Lara"], 70)
+
+
 def test_one_of_ours_at_the_organization_is_a_path_of_its_own(graph, admin_user):
     directory.person_update(actor=admin_user, person=graph["carol"],
                             data={"organization": graph["lonely"]})  # fmt: skip

@@ -278,8 +278,9 @@ def test_a_candidate_that_cannot_be_found_is_named_and_nothing_added(
 
 
 # Session and user; the round, its criteria, candidates, submitted scores and assignments;
-# the introduction paths: the candidates' people, whether the connections changed, our people.
-ROUND_QUERIES = 10
+# the introduction paths: the candidates' people, whether the connections changed, our people
+# (remembered: whether anything audited changed, and after a change their ids).
+ROUND_QUERIES = 11
 
 
 def test_the_round_page_runs_the_same_queries_however_many_candidates(

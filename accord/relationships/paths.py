@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from accord.core.remembered import remembered
 from accord.directory.models import Organization, Person
 from accord.relationships import graph
 from accord.relationships.services import OUR_RELATIONS, is_ours, ours
@@ -121,9 +122,17 @@ def _found(
     return found, links
 
 
+OUR_PEOPLE_FRESH_SECONDS = 300
+
+
 def our_people() -> frozenset[int]:
-    """Our employees, board members, investors and advisors: who may introduce us."""
-    return frozenset(Person.objects.filter(ours()).order_by().values_list("pk", flat=True))
+    """Our employees, board members, investors and advisors: who may introduce us. Everyone's
+    alike, so remembered (core/remembered.py): adding or changing a person is audited."""
+
+    def read() -> frozenset[int]:
+        return frozenset(Person.objects.filter(ours()).order_by().values_list("pk", flat=True))
+
+    return remembered("our-people", read, seconds=OUR_PEOPLE_FRESH_SECONDS)
 
 
 def search(
