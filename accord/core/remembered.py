@@ -2,8 +2,10 @@
 made anywhere, or for `seconds` at most.
 
 The newest audit event's id is part of every key (one query), so an edit, a move, an access or
-role change shows at once in every process and on every server; writes that leave no audit
-event (survey answers, jobs) show once `seconds` have passed.
+role change shows at once in every process and on every server. Writes that leave no audit
+event (survey answers, jobs) show once `seconds` have passed, as does a change whose
+transaction took its id before, and committed after, another's (PostgreSQL hands out ids in
+insert order, not commit order).
 """
 
 from __future__ import annotations
