@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from accord.core import audit, policy
 from accord.core.models import AuditEvent, SavedView
+from accord.core.remembered import remembered
 
 if TYPE_CHECKING:
     from accord.accounts.models import User
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 # partnership list's bulk edit.
 NOT_FILTERS = frozenset({"page", "export", "bulk", "csrfmiddlewaretoken"})
 MAX_PER_LIST = 30
+MENU_FRESH_SECONDS = 300
 # How the lists that offer saved views are named in messages and on the page of one's views;
 # a list not named here is called by its URL name in words.
 LIST_LABELS = {
@@ -93,6 +95,16 @@ def saved_views_of(actor: User, list_name: str) -> list[SavedView]:
     return list(
         saved_views_all(actor).filter(list_name=list_name).only("list_name", "name", "query")
     )
+
+
+def menu_of(actor: User, list_name: str) -> list[tuple[str, str | None, str]]:
+    """(name, address, filters) of the actor's views of one list, for the menu beside its
+    filters: remembered (core/remembered.py), as saving, renaming and deleting are audited."""
+
+    def read() -> list[tuple[str, str | None, str]]:
+        return [(v.name, view_url(v), v.query) for v in saved_views_of(actor, list_name)]
+
+    return remembered(f"saved-views:{actor.pk}:{list_name}", read, seconds=MENU_FRESH_SECONDS)
 
 
 # Writes -----------------------------------------------------------------------------------

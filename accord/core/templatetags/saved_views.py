@@ -1,5 +1,5 @@
 """`{% saved_views_menu %}`: the user's saved views of the list page shown, and a form to save
-its filters under a name (core/saved_views.py). One query, whatever the list.
+its filters under a name (core/saved_views.py), remembered until an audited change.
 
 The list is the page's own URL name, or `saved_views_list` in the context for a list shown
 again by another address (the partnership list after a refused bulk edit)."""
@@ -20,8 +20,8 @@ def saved_views_menu(context: template.Context) -> SafeString:
     current = saved_views.filters_of(request.GET)
     here = saved_views.list_url(list_name) or request.path
     views = [
-        (view, saved_views.view_url(view), view.query == current)
-        for view in saved_views.saved_views_of(request.user, list_name)
+        (name, url, query == current)
+        for name, url, query in saved_views.menu_of(request.user, list_name)
     ]
     return render_fragment(
         "core/saved_views.html",
