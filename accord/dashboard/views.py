@@ -22,6 +22,8 @@ HOME_FRESH_SECONDS = 120
 @access(policy.SIGNED_IN)
 def home(request: SignedInRequest) -> HttpResponse:
     user = request.user
+    # Filled only when the page is worked out anew; the Django context carries them for the
+    # tests that read a panel's figures rather than its HTML.
     figures: dict[str, Any] = {}
 
     def body() -> str:
